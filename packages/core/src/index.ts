@@ -1,0 +1,82 @@
+// The public surface of @cadenza/core: each export named, nothing re-exported wholesale.
+export { type Clock, realClock, sleepOn, type TimerHandle } from './clock/clock.js';
+export { FakeClock, flushPromises } from './clock/fake-clock.js';
+export {
+  CadenzaError,
+  type CadenzaErrorOptions,
+  describeValue,
+  ERROR_CODES,
+  type ErrorCode,
+  HTTP_STATUS,
+  invalidArgument,
+  isCadenzaError,
+  StaleEpochError,
+} from './errors.js';
+export { type Hook, type HookEvents, type HookKind, Hooks } from './hooks/index.js';
+export { type Logger, silentLogger } from './log/logger.js';
+export { createMemoryStore, type MemoryStoreOptions } from './memory/memory-store.js';
+export type { HandlerEntry, HandlerFn, HandlerSpec, HandlersMap, JobContext } from './model/handler.js';
+export { newJobId, newLeaseToken, tenantOfJobId } from './model/ids.js';
+export {
+  type BackoffPolicy,
+  type ClaimedJob,
+  DEFAULT_PRIORITY,
+  DEFAULT_TENANT,
+  FINAL_STATUSES,
+  isFinalStatus,
+  type Jitter,
+  JOB_ERROR_CODES,
+  JOB_STATUSES,
+  type Job,
+  type JobError,
+  type JobErrorCode,
+  type JobInput,
+  type JobLease,
+  type JobStatus,
+  MAX_PRIORITY,
+  MIN_PRIORITY,
+  type NewJob,
+} from './model/job.js';
+export {
+  DEFAULT_MAX_CATCH_UP,
+  DEFAULT_MISFIRE,
+  DEFAULT_MISFIRE_GRACE_MS,
+  type JobTemplate,
+  type MisfirePolicy,
+  type NormalizedTrigger,
+  type Schedule,
+  type ScheduleDefinition,
+  type ScheduleInput,
+  type Trigger,
+} from './model/schedule.js';
+export { backoffDelay } from './retry/index.js';
+export { type InputLimits, jobFromSchedule, prepareJob, prepareJobs, prepareSchedule } from './schemas/index.js';
+export type {
+  ClaimRequest,
+  EnqueueResult,
+  Fence,
+  FireResult,
+  HeartbeatEntry,
+  JobPage,
+  JobQuery,
+  Leadership,
+  LeaseState,
+  QueueDepth,
+  RecoveryResult,
+  RetentionPolicy,
+  ScheduleFire,
+  SchedulePage,
+  ScheduleQuery,
+  Settlement,
+  Store,
+  StoreSignal,
+  UpsertScheduleResult,
+} from './store/store.js';
+export {
+  type FirePlan,
+  nextFireAfter,
+  nextFireOnUpsert,
+  nextFireTimes,
+  normalizeTrigger,
+  planFires,
+} from './time/index.js';

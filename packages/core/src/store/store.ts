@@ -1,0 +1,223 @@
+import type { ClaimedJob, Job, JobError, JobStatus, NewJob } from '../model/job.js';
+import type { Schedule, ScheduleDefinition } from '../model/schedule.js';
+
+/**
+ * Where cadenza's state lives. The coordinator and the worker are written once against
+ * this interface; every store (memory, SQLite, files, Redis) implements it and passes the
+ * conformance suite in `@cadenza/core/testing`.
+ *
+ * The interface is batch-shaped: claims, heartbeats and settlements take and return
+ * arrays, so that a networked store can spend one round trip on many jobs. Every method
+ * that changes state is atomic: it happens completely or not at all. Time is always
+ * passed in (`now`, epoch ms): a store never reads a clock of its own.
+ *
+ * Errors: `CadenzaError` with `not_found`, `conflict` or `invalid_argument` for refused
+ * requests (nothing written), `StaleEpochError` for a fenced write by a deposed leader,
+ * `unavailable` when the backing service cannot be reached.
+ */
+export interface Store {
+  // ── producers ────────────────────────────────────────────────────────────
+  /**
+   * Adds jobs, all or nothing. A job whose tenant already keeps a job with the same
+   * `idempotencyKey` creates nothing and reports that job's id with `created: false`.
+   * Each `dependsOn` id must name a job of the same tenant that exists already or comes
+   * earlier in the batch; otherwise the whole batch is refused with `invalid_argument`.
+   * A job whose parent already ended failed or canceled is created `failed` with code
+   * `dependency_failed`.
+   */
+  enqueue(jobs: readonly NewJob[], now: number): Promise<EnqueueResult[]>;
+  /** Cancels a job that is not final; an active job's next heartbeat answers `canceled`. */
+  cancel(id: string, now: number): Promise<Job>;
+  /** Turns a `failed` job back into `waiting` with its attempts reset. */
+  retry(id: string, now: number): Promise<Job>;
+
+  // ── queries ──────────────────────────────────────────────────────────────
+  getJob(id: string): Promise<Job | undefined>;
+  getJobs(ids: readonly string[]): Promise<(Job | undefined)[]>;
+  /** Newest first. `cursor` is opaque: pass back what `nextCursor` returned. */
+  listJobs(query: JobQuery): Promise<JobPage>;
+  /** Job counts by tenant, priority and status (final statuses included). */
+  depths(): Promise<QueueDepth[]>;
+
+  // ── workers ──────────────────────────────────────────────────────────────
+  /**
+   * Takes up to `limit` waiting jobs and leases them to the worker until
+   * `now + leaseMs`: highest priority first; within a priority, tenants in turn (weighted
+   * round robin that carries over between calls); within a tenant, first in, first out.
+   * Each claimed job's `attempt` goes up by one.
+   */
+  claim(request: ClaimRequest): Promise<ClaimedJob[]>;
+  /** Extends the leases still held; records progress where given. */
+  heartbeat(entries: readonly HeartbeatEntry[], leaseMs: number, now: number): Promise<LeaseState[]>;
+  /** Ends attempts: succeeded, failed (with `retryAt` for another attempt), or released. */
+  settle(settlements: readonly Settlement[], now: number): Promise<LeaseState[]>;
+
+  // ── the leading coordinator ─────────────────────────────────────────────
+  /** Takes the lease if free or expired (new epoch), or renews it if `nodeId` holds it. */
+  acquireLeadership(nodeId: string, ttlMs: number, now: number): Promise<Leadership | undefined>;
+  /** Extends the lease if `fence` still holds it; undefined means leadership is lost. */
+  renewLeadership(fence: Fence, ttlMs: number, now: number): Promise<Leadership | undefined>;
+  /** Gives the lease up at once so that another coordinator can lead. */
+  releaseLeadership(fence: Fence): Promise<void>;
+  getLeadership(now: number): Promise<Leadership | undefined>;
+
+  /** Moves delayed jobs whose `runAt` has come to `waiting`; returns how many. */
+  promoteDelayed(fence: Fence, now: number, limit: number): Promise<number>;
+  /**
+   * Settles the children of parents that ended since the last call: a child whose
+   * parents all succeeded becomes `waiting`; a child of a failed or canceled parent
+   * ends `failed` with `dependency_failed`, and so do its own children.
+   */
+  releaseDependents(fence: Fence, now: number, limit: number): Promise<number>;
+  /**
+   * Takes back active jobs whose lease expired: `waiting` again (the attempt stays
+   * spent), or `failed` with `lease_expired` when no attempts are left.
+   */
+  recoverExpiredLeases(fence: Fence, now: number, limit: number): Promise<RecoveryResult>;
+  /** Deletes finished jobs beyond the policy, with their index entries; returns how many. */
+  applyRetention(fence: Fence, policy: RetentionPolicy, now: number): Promise<number>;
+  /** The earliest instant at which a delayed job, a schedule or a lease falls due. */
+  nextDueAt(): Promise<number | undefined>;
+
+  // ── schedules ────────────────────────────────────────────────────────────
+  /**
+   * Creates or replaces a schedule. Its `nextFireAt` is computed by core's
+   * `nextFireOnUpsert`: kept when the trigger is unchanged, otherwise the first fire
+   * after both `now` and the last fire (so a replaced schedule never fires a time twice).
+   */
+  upsertSchedule(definition: ScheduleDefinition, now: number): Promise<UpsertScheduleResult>;
+  getSchedule(tenant: string, id: string): Promise<Schedule | undefined>;
+  listSchedules(query: ScheduleQuery): Promise<SchedulePage>;
+  /** Returns false when there was no such schedule. */
+  deleteSchedule(tenant: string, id: string): Promise<boolean>;
+  /** Pausing stops fires; resuming fires next after `now` (times passed while paused are not owed). */
+  setSchedulePaused(tenant: string, id: string, paused: boolean, now: number): Promise<Schedule>;
+  /** Fires a schedule now, whatever its trigger: one job with `scheduledFor = now`. */
+  triggerSchedule(tenant: string, id: string, now: number): Promise<Job>;
+  /** Unpaused schedules with `nextFireAt <= now`, earliest first. */
+  dueSchedules(now: number, limit: number): Promise<Schedule[]>;
+  /**
+   * Records fires and creates their jobs atomically, schedule by schedule. A fire
+   * applies only while the schedule's `nextFireAt` still equals `expectedNextFireAt`
+   * (so two coordinators, or a replayed tick, can never fire one time twice); then the
+   * jobs are created, `runCount` grows by their number, `lastFireAt` becomes the latest
+   * `scheduledFor` among them (unchanged when there are none) and `nextFireAt` is set.
+   */
+  recordFires(fence: Fence, fires: readonly ScheduleFire[], now: number): Promise<FireResult[]>;
+
+  // ── plumbing ─────────────────────────────────────────────────────────────
+  /**
+   * Tells in-process listeners that work may be ready (`ready`) or that a due time moved
+   * earlier (`due`), so loops wake at once rather than on their next poll. A store that
+   * cannot tell may never call it; listeners still poll.
+   */
+  subscribe(listener: (signal: StoreSignal) => void): () => void;
+  /** Resolves when the store answers; rejects with `unavailable` otherwise. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export type StoreSignal = 'ready' | 'due';
+
+/** A leader's credentials, checked by every write it makes. */
+export interface Fence {
+  nodeId: string;
+  epoch: number;
+}
+
+export interface Leadership extends Fence {
+  expiresAt: number;
+}
+
+export interface EnqueueResult {
+  id: string;
+  status: JobStatus;
+  /** False when an idempotency key matched a job that was kept. */
+  created: boolean;
+}
+
+export interface ClaimRequest {
+  workerId: string;
+  limit: number;
+  leaseMs: number;
+  now: number;
+  /** Only these tenants (a worker with dedicated capacity); all when absent. */
+  tenants?: readonly string[];
+}
+
+export interface HeartbeatEntry {
+  jobId: string;
+  token: string;
+  progress?: unknown;
+}
+
+/** `ok`: the lease is held (or the settlement applied). `lost`: it is not (expired and taken back, or settled already). `canceled`: the job was canceled; stop it. */
+export type LeaseState = 'ok' | 'lost' | 'canceled';
+
+export type Settlement =
+  | { jobId: string; token: string; outcome: 'succeeded'; result: unknown }
+  | { jobId: string; token: string; outcome: 'failed'; error: JobError; retryAt?: number }
+  | { jobId: string; token: string; outcome: 'released' };
+
+export interface RecoveryResult {
+  requeued: string[];
+  failed: string[];
+}
+
+export interface RetentionPolicy {
+  /** Finished jobs older than this (by `finishedAt`) are deleted. */
+  maxAgeMs: number;
+  /** At most this many finished jobs are kept per tenant, newest kept. */
+  maxCount: number;
+}
+
+export interface JobQuery {
+  tenant?: string;
+  status?: JobStatus;
+  name?: string;
+  tag?: string;
+  limit: number;
+  cursor?: string;
+}
+
+export interface JobPage {
+  jobs: Job[];
+  nextCursor: string | undefined;
+}
+
+export interface QueueDepth {
+  tenant: string;
+  priority: number;
+  status: JobStatus;
+  count: number;
+}
+
+export interface ScheduleQuery {
+  tenant?: string;
+  limit: number;
+  cursor?: string;
+}
+
+export interface SchedulePage {
+  schedules: Schedule[];
+  nextCursor: string | undefined;
+}
+
+export interface UpsertScheduleResult {
+  schedule: Schedule;
+  created: boolean;
+}
+
+export interface ScheduleFire {
+  tenant: string;
+  scheduleId: string;
+  expectedNextFireAt: number;
+  /** One job per fire time, each carrying `scheduleId` and `scheduledFor`; may be empty (misfire `skip`). */
+  jobs: NewJob[];
+  nextFireAt: number | undefined;
+}
+
+export interface FireResult {
+  applied: boolean;
+  jobIds: string[];
+}
