@@ -49,8 +49,30 @@ export {
   type ScheduleInput,
   type Trigger,
 } from './model/schedule.js';
-export { backoffDelay } from './retry/index.js';
-export { type InputLimits, jobFromSchedule, prepareJob, prepareJobs, prepareSchedule } from './schemas/index.js';
+export { backoffDelay, type RetryFn, type RetryOptions, type RetryPolicy, retry, retryable } from './retry/index.js';
+export {
+  backoffSchema,
+  DEFAULT_MAX_PAYLOAD_BYTES,
+  IDEMPOTENCY_KEY_PATTERN,
+  type InputLimits,
+  jobBatchSchema,
+  jobFromSchedule,
+  jobInputSchema,
+  MAX_ATTEMPTS,
+  MAX_BATCH_JOBS,
+  MAX_CATCH_UP_LIMIT,
+  MAX_DEPENDS_ON,
+  MAX_DURATION_MS,
+  MAX_TAGS,
+  MAX_TIMEOUT_MS,
+  NAME_PATTERN,
+  prepareJob,
+  prepareJobBatch,
+  prepareJobs,
+  prepareSchedule,
+  scheduleInputSchema,
+  TENANT_PATTERN,
+} from './schemas/index.js';
 export type {
   ClaimRequest,
   EnqueueResult,

@@ -1,10 +1,250 @@
-// STUB — replaced by the memory store's real implementation.
-import type { Store } from '../store/store.js';
+import { CadenzaError, invalidArgument } from '../errors.js';
+import type { ClaimedJob, Job, NewJob } from '../model/job.js';
+import type { Schedule, ScheduleDefinition } from '../model/schedule.js';
+import type {
+  ClaimRequest,
+  EnqueueResult,
+  Fence,
+  FireResult,
+  HeartbeatEntry,
+  JobPage,
+  JobQuery,
+  Leadership,
+  LeaseState,
+  QueueDepth,
+  RecoveryResult,
+  RetentionPolicy,
+  ScheduleFire,
+  SchedulePage,
+  ScheduleQuery,
+  Settlement,
+  Store,
+  StoreSignal,
+  UpsertScheduleResult,
+} from '../store/store.js';
+import { checkCount, checkDuration, checkInstant, checkText } from './arguments.js';
+import { cancel, retry } from './cancel-retry.js';
+import { releaseDependents } from './dependencies.js';
+import { applyInserts, planInserts } from './enqueue.js';
+import { depths, listJobs } from './queries.js';
+import { promoteDelayed, recoverExpiredLeases } from './recovery.js';
+import { applyRetention, checkPolicy } from './retention.js';
+import { recordFires, setSchedulePaused, triggerSchedule, upsertSchedule } from './schedules.js';
+import { MemoryState } from './state.js';
+import { claim, heartbeat, settle } from './workers.js';
 
 export interface MemoryStoreOptions {
   /** Relative weights for fair service between tenants; default 1 each. */
   tenantWeights?: Record<string, number>;
 }
-export function createMemoryStore(_options: MemoryStoreOptions = {}): Store {
-  throw new Error('not implemented');
+
+/**
+ * A store that keeps everything in this process: for tests, `cadenza dev --store memory`
+ * and as the reference the conformance suite is checked against. State is lost with the
+ * process.
+ */
+export function createMemoryStore(options: MemoryStoreOptions = {}): Store {
+  return new MemoryStore(weightsOf(options.tenantWeights ?? {}));
+}
+
+/**
+ * A weight is how many jobs a tenant gets in a row per turn of the round robin, so it is
+ * rounded to a whole number (at least 1): weights 3 and 1 serve 3 of one tenant's jobs,
+ * then 1 of the other's, in each band.
+ */
+function weightsOf(weights: Record<string, number>): (tenant: string) => number {
+  const table = new Map<string, number>();
+  for (const [tenant, weight] of Object.entries(weights)) {
+    if (typeof weight !== 'number' || !Number.isFinite(weight) || weight <= 0) {
+      throw invalidArgument(`tenantWeights.${tenant}`, weight, 'a positive number');
+    }
+    table.set(tenant, Math.max(1, Math.round(weight)));
+  }
+  return (tenant) => table.get(tenant) ?? 1;
+}
+
+/**
+ * The Store interface over MemoryState. Each method is synchronous inside (so atomic:
+ * nothing interleaves with it) and async outside, like every other store. Values are
+ * cloned in and out, so callers never share objects with the store's state. After each
+ * write, a due time that moved earlier is signalled as `due` (job-states.ts signals
+ * `ready`), so that a sleeping coordinator wakes for it.
+ */
+class MemoryStore implements Store {
+  private readonly state: MemoryState;
+  private closed = false;
+
+  constructor(weightOf: (tenant: string) => number) {
+    this.state = new MemoryState(weightOf);
+  }
+
+  // ── producers ────────────────────────────────────────────────────────────
+  async enqueue(jobs: readonly NewJob[], now: number): Promise<EnqueueResult[]> {
+    return this.write(() => {
+      checkInstant('now', now);
+      const plan = planInserts(this.state, jobs, now);
+      applyInserts(this.state, plan);
+      return plan.results;
+    });
+  }
+
+  async cancel(id: string, now: number): Promise<Job> {
+    return this.write(() => cancel(this.state, id, checkInstant('now', now)));
+  }
+
+  async retry(id: string, now: number): Promise<Job> {
+    return this.write(() => retry(this.state, id, checkInstant('now', now)));
+  }
+
+  // ── queries ──────────────────────────────────────────────────────────────
+  async getJob(id: string): Promise<Job | undefined> {
+    return this.read(() => this.state.jobs.get(id));
+  }
+
+  async getJobs(ids: readonly string[]): Promise<(Job | undefined)[]> {
+    return this.read(() => ids.map((id) => this.state.jobs.get(id)));
+  }
+
+  async listJobs(query: JobQuery): Promise<JobPage> {
+    return this.read(() => listJobs(this.state, query));
+  }
+
+  async depths(): Promise<QueueDepth[]> {
+    return this.read(() => depths(this.state));
+  }
+
+  // ── workers ──────────────────────────────────────────────────────────────
+  async claim(request: ClaimRequest): Promise<ClaimedJob[]> {
+    return this.write(() => claim(this.state, request));
+  }
+
+  async heartbeat(entries: readonly HeartbeatEntry[], leaseMs: number, now: number): Promise<LeaseState[]> {
+    return this.write(() => heartbeat(this.state, entries, leaseMs, now));
+  }
+
+  async settle(settlements: readonly Settlement[], now: number): Promise<LeaseState[]> {
+    return this.write(() => settle(this.state, settlements, now));
+  }
+
+  // ── the leading coordinator ─────────────────────────────────────────────
+  async acquireLeadership(nodeId: string, ttlMs: number, now: number): Promise<Leadership | undefined> {
+    return this.write(() =>
+      this.state.leader.acquire(checkText('nodeId', nodeId), checkDuration('ttlMs', ttlMs), checkInstant('now', now)),
+    );
+  }
+
+  async renewLeadership(fence: Fence, ttlMs: number, now: number): Promise<Leadership | undefined> {
+    return this.write(() => this.state.leader.renew(fence, checkDuration('ttlMs', ttlMs), checkInstant('now', now)));
+  }
+
+  async releaseLeadership(fence: Fence): Promise<void> {
+    return this.write(() => this.state.leader.release(fence));
+  }
+
+  async getLeadership(now: number): Promise<Leadership | undefined> {
+    return this.read(() => this.state.leader.current(checkInstant('now', now)));
+  }
+
+  async promoteDelayed(fence: Fence, now: number, limit: number): Promise<number> {
+    return this.fenced(fence, () => promoteDelayed(this.state, checkInstant('now', now), checkCount('limit', limit)));
+  }
+
+  async releaseDependents(fence: Fence, now: number, limit: number): Promise<number> {
+    return this.fenced(fence, () =>
+      releaseDependents(this.state, checkInstant('now', now), checkCount('limit', limit)),
+    );
+  }
+
+  async recoverExpiredLeases(fence: Fence, now: number, limit: number): Promise<RecoveryResult> {
+    return this.fenced(fence, () =>
+      recoverExpiredLeases(this.state, checkInstant('now', now), checkCount('limit', limit)),
+    );
+  }
+
+  async applyRetention(fence: Fence, policy: RetentionPolicy, now: number): Promise<number> {
+    return this.fenced(fence, () => {
+      checkPolicy(policy);
+      return applyRetention(this.state, policy, checkInstant('now', now));
+    });
+  }
+
+  async nextDueAt(): Promise<number | undefined> {
+    return this.read(() => this.state.nextDueAt());
+  }
+
+  // ── schedules ────────────────────────────────────────────────────────────
+  async upsertSchedule(definition: ScheduleDefinition, now: number): Promise<UpsertScheduleResult> {
+    return this.write(() => upsertSchedule(this.state, definition, checkInstant('now', now)));
+  }
+
+  async getSchedule(tenant: string, id: string): Promise<Schedule | undefined> {
+    return this.read(() => this.state.schedules.get(tenant, id));
+  }
+
+  async listSchedules(query: ScheduleQuery): Promise<SchedulePage> {
+    return this.read(() => this.state.schedules.list(query));
+  }
+
+  async deleteSchedule(tenant: string, id: string): Promise<boolean> {
+    return this.write(() => this.state.schedules.delete(tenant, id));
+  }
+
+  async setSchedulePaused(tenant: string, id: string, paused: boolean, now: number): Promise<Schedule> {
+    return this.write(() => setSchedulePaused(this.state, tenant, id, paused === true, checkInstant('now', now)));
+  }
+
+  async triggerSchedule(tenant: string, id: string, now: number): Promise<Job> {
+    return this.write(() => triggerSchedule(this.state, tenant, id, checkInstant('now', now)));
+  }
+
+  async dueSchedules(now: number, limit: number): Promise<Schedule[]> {
+    return this.read(() => this.state.schedules.dueAt(checkInstant('now', now), checkCount('limit', limit)));
+  }
+
+  async recordFires(fence: Fence, fires: readonly ScheduleFire[], now: number): Promise<FireResult[]> {
+    return this.fenced(fence, () => recordFires(this.state, fires, checkInstant('now', now)));
+  }
+
+  // ── plumbing ─────────────────────────────────────────────────────────────
+  subscribe(listener: (signal: StoreSignal) => void): () => void {
+    if (this.closed) return () => {};
+    return this.state.signals.subscribe(listener);
+  }
+
+  async ping(): Promise<void> {
+    this.open();
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    this.state.signals.clear();
+  }
+
+  private open(): void {
+    if (this.closed) throw new CadenzaError('unavailable', 'the memory store is closed');
+  }
+
+  /** Runs a query; the answer is a copy. */
+  private read<T>(query: () => T): T {
+    this.open();
+    return structuredClone(query());
+  }
+
+  /** Runs a change; signals `due` when it moved the earliest due time earlier. */
+  private write<T>(change: () => T): T {
+    this.open();
+    const dueBefore = this.state.nextDueAt();
+    const result = structuredClone(change());
+    const dueAfter = this.state.nextDueAt();
+    if (dueAfter !== undefined && (dueBefore === undefined || dueAfter < dueBefore)) this.state.signals.emit('due');
+    return result;
+  }
+
+  /** A leader's write: refused with StaleEpochError, before anything else, unless `fence` leads. */
+  private fenced<T>(fence: Fence, change: () => T): T {
+    return this.write(() => {
+      this.state.leader.check(fence);
+      return change();
+    });
+  }
 }

@@ -1,7 +1,5 @@
-// STUB — replaced by the retry module's real implementation.
-import type { BackoffPolicy } from '../model/job.js';
-
-/** Delay before the attempt after `attempt` (1-based) failed. `random` in [0, 1). */
-export function backoffDelay(_policy: BackoffPolicy, _attempt: number, _random?: () => number): number {
-  throw new Error('not implemented');
-}
+// Retries with backoff: the delay formula the worker uses between a job's attempts, and
+// an in-process `retry` (with a method decorator) for code that calls flaky services.
+export { backoffDelay } from './backoff.js';
+export { type RetryFn, type RetryOptions, type RetryPolicy, retry } from './retry.js';
+export { retryable } from './retryable.js';

@@ -1,28 +1,21 @@
-// STUB — replaced by the schemas module's real implementation.
-import type { JobInput, NewJob } from '../model/job.js';
-import type { Schedule, ScheduleDefinition, ScheduleInput } from '../model/schedule.js';
-
-export interface InputLimits {
-  /** Largest payload, in bytes of its JSON text. Default 1 MiB. */
-  maxPayloadBytes?: number;
-}
-/** Validates one job input and turns it into a NewJob (id generated, defaults filled). */
-export function prepareJob(_input: JobInput | unknown, _now: number, _limits?: InputLimits): NewJob {
-  throw new Error('not implemented');
-}
-/** The same for a batch; a bad field is named with its index (`jobs.3.name`). */
-export function prepareJobs(_inputs: readonly unknown[], _now: number, _limits?: InputLimits): NewJob[] {
-  throw new Error('not implemented');
-}
-/** Validates a schedule input for the schedule `id`. */
-export function prepareSchedule(
-  _id: string,
-  _input: ScheduleInput | unknown,
-  _limits?: InputLimits,
-): ScheduleDefinition {
-  throw new Error('not implemented');
-}
-/** The job a schedule's fire at `scheduledFor` creates. */
-export function jobFromSchedule(_schedule: Schedule | ScheduleDefinition, _scheduledFor: number, _now: number): NewJob {
-  throw new Error('not implemented');
-}
+// Input validation: SPEC.md "Limits on input" as zod schemas, and the functions that turn
+// validated input into what the engine stores. Each export is named; internals stay here.
+export { backoffSchema } from './backoff-schema.js';
+export { jobBatchSchema, jobInputSchema } from './job-schema.js';
+export {
+  DEFAULT_MAX_PAYLOAD_BYTES,
+  IDEMPOTENCY_KEY_PATTERN,
+  type InputLimits,
+  MAX_ATTEMPTS,
+  MAX_BATCH_JOBS,
+  MAX_CATCH_UP_LIMIT,
+  MAX_DEPENDS_ON,
+  MAX_DURATION_MS,
+  MAX_TAGS,
+  MAX_TIMEOUT_MS,
+  NAME_PATTERN,
+  TENANT_PATTERN,
+} from './limits.js';
+export { prepareJob, prepareJobBatch, prepareJobs } from './prepare-job.js';
+export { jobFromSchedule, prepareSchedule } from './prepare-schedule.js';
+export { scheduleInputSchema } from './schedule-schema.js';

@@ -1,0 +1,239 @@
+/**
+ * The coordinator's loop. Many coordinators may run on one store; one leads at a time.
+ *
+ *              start()                    acquire ok
+ *   stopped ───────────► follower ────────────────────────► leader ◄──┐
+ *      ▲                   ▲   │ acquire refused or failed      │      │ tick done: sleep until
+ *      │                   │   └─► sleep renewEveryMs ──┐        │      │ nextDueAt / tickMaxMs /
+ *      │                   └────────────────────────────┘        │      │ retention / a store signal
+ *      │                   ▲                                     ▼      │
+ *      │                   │ renew failed · stale epoch ·      tick ────┘
+ *      │                   │ deadline passed without renewal     │ (batches until nothing is left)
+ *      │                   └─────────────────────────────────────┘
+ *      └──── stop() from any state (a leader releases its lease)
+ *
+ * A tick runs only while the term is acting (before `expiresAt - margin`); every write in
+ * it is fenced, and a `StaleEpochError` ends the term at once.
+ */
+import { type Clock, type Leadership, type Logger, StaleEpochError, type Store } from '@cadenza/core';
+import { Emitter } from './emitter.js';
+import type { FiredEvent } from './fire-schedules.js';
+import { LeaseKeeper, type StepDownReason, type Term } from './leadership.js';
+import { type CoordinatorOptions, type ResolvedCoordinatorOptions, resolveCoordinatorOptions } from './options.js';
+import { addCounts, emptyCounts, runBatch, type TickCounts } from './tick.js';
+import { Wakeup } from './wakeup.js';
+
+export interface TickEvent extends TickCounts {
+  at: number;
+  /** Finished jobs deleted by retention in this tick (0 when retention did not run). */
+  retained: number;
+}
+
+export interface CoordinatorEvents {
+  leader: { epoch: number; expiresAt: number };
+  follower: { epoch: number; reason: StepDownReason; error?: unknown };
+  tick: TickEvent;
+  fired: FiredEvent;
+  error: { error: unknown; during: 'acquire' | 'tick' };
+  stopped: { at: number };
+}
+
+type State = 'stopped' | 'running' | 'stopping';
+
+export class Coordinator {
+  private readonly options: ResolvedCoordinatorOptions;
+  private readonly store: Store;
+  private readonly clock: Clock;
+  private readonly log: Logger;
+  private readonly events: Emitter<CoordinatorEvents>;
+  private readonly keeper: LeaseKeeper;
+  private readonly wakeup = new Wakeup();
+  private state: State = 'stopped';
+  private loop: Promise<void> | undefined;
+  private stopping: Promise<void> | undefined;
+  private unsubscribe: (() => void) | undefined;
+  private nextRetentionAt = 0;
+  private lastTick: number | undefined;
+
+  constructor(options: CoordinatorOptions) {
+    this.options = resolveCoordinatorOptions(options);
+    this.store = this.options.store;
+    this.clock = this.options.clock;
+    this.log = this.options.log.child({ coordinator: this.options.id });
+    this.events = new Emitter((err, event) => this.log.error({ err, event }, 'coordinator event listener threw'));
+    this.keeper = new LeaseKeeper({ ...this.options, log: this.log }, (term, reason, error) =>
+      this.steppedDown(term, reason, error),
+    );
+  }
+
+  get id(): string {
+    return this.options.id;
+  }
+
+  get isLeader(): boolean {
+    const term = this.keeper.current;
+    return term !== undefined && this.clock.now() < term.deadline;
+  }
+
+  /** The lease this coordinator holds, while it leads. */
+  get leadership(): Leadership | undefined {
+    const term = this.keeper.current;
+    return term === undefined ? undefined : { ...term.fence, expiresAt: term.expiresAt };
+  }
+
+  /** When the last tick finished (epoch ms), if any. */
+  get lastTickAt(): number | undefined {
+    return this.lastTick;
+  }
+
+  on<K extends keyof CoordinatorEvents & string>(event: K, listener: (e: CoordinatorEvents[K]) => void): () => void {
+    return this.events.on(event, listener);
+  }
+
+  once<K extends keyof CoordinatorEvents & string>(
+    event: K,
+    predicate?: (e: CoordinatorEvents[K]) => boolean,
+  ): Promise<CoordinatorEvents[K]> {
+    return this.events.once(event, predicate);
+  }
+
+  /** Asks the leader to tick now (a caller in the same process knows work just arrived). */
+  wake(): void {
+    if (this.keeper.current !== undefined) this.wakeup.wake();
+  }
+
+  /** Starts the loop; resolves after the first attempt to lead, so `isLeader` is meaningful. */
+  async start(): Promise<void> {
+    if (this.state === 'stopping') await this.stopping;
+    if (this.state === 'running') return;
+    this.state = 'running';
+    this.stopping = undefined;
+    this.wakeup.clear();
+    this.unsubscribe = this.store.subscribe(() => this.wake());
+    await this.tryLead();
+    this.loop = this.run().catch((error: unknown) => {
+      this.log.fatal({ err: error }, 'coordinator loop crashed');
+    });
+  }
+
+  /** Stops the loop and gives the lease up so that another coordinator can lead at once. */
+  stop(): Promise<void> {
+    if (this.state === 'stopped') return Promise.resolve();
+    this.stopping ??= this.shutdown();
+    return this.stopping;
+  }
+
+  private async shutdown(): Promise<void> {
+    this.state = 'stopping';
+    this.wakeup.wake();
+    await this.loop;
+    const term = this.keeper.end('stopped');
+    if (term !== undefined) {
+      try {
+        await this.store.releaseLeadership(term.fence);
+      } catch (error) {
+        this.log.warn({ err: error }, 'could not release the leader lease; it will expire on its own');
+      }
+    }
+    this.unsubscribe?.();
+    this.unsubscribe = undefined;
+    this.state = 'stopped';
+    this.events.emit('stopped', { at: this.clock.now() });
+  }
+
+  private async run(): Promise<void> {
+    while (this.state === 'running') {
+      const term = this.keeper.current;
+      if (term === undefined) {
+        // Followers wake only on their own timer (or stop): store signals are the leader's.
+        this.wakeup.clear();
+        await this.wakeup.wait(this.clock, this.options.renewEveryMs);
+        if (this.state === 'running') await this.tryLead();
+        continue;
+      }
+      const sleepMs = await this.lead(term);
+      if (this.state === 'running' && this.keeper.current === term) await this.wakeup.wait(this.clock, sleepMs);
+    }
+  }
+
+  private async tryLead(): Promise<void> {
+    try {
+      const before = this.keeper.current;
+      const term = await this.keeper.acquire();
+      if (term === undefined || term === before) return;
+      if (this.state !== 'running') {
+        // stop() came while we were asking; do not start a term nobody will end.
+        this.keeper.end('stopped');
+        await this.store.releaseLeadership(term.fence);
+        return;
+      }
+      this.announce(term);
+    } catch (error) {
+      this.log.warn({ err: error }, 'could not ask for the leader lease; will try again');
+      this.events.emit('error', { error, during: 'acquire' });
+    }
+  }
+
+  /** Announces a new term; the keeper calls `steppedDown` when it ends. */
+  private announce(term: Term): void {
+    this.nextRetentionAt = this.clock.now();
+    this.log.info({ epoch: term.fence.epoch, expiresAt: term.expiresAt }, 'leading');
+    this.events.emit('leader', { epoch: term.fence.epoch, expiresAt: term.expiresAt });
+  }
+
+  private steppedDown(term: Term, reason: StepDownReason, error?: unknown): void {
+    if (reason === 'stopped') this.log.info({ epoch: term.fence.epoch }, 'stopped leading');
+    else this.log.warn({ epoch: term.fence.epoch, reason, err: error }, 'stepped down as leader');
+    // Wake the loop so a leader asleep between ticks notices and turns follower.
+    this.wakeup.wake();
+    this.events.emit('follower', { epoch: term.fence.epoch, reason, ...(error === undefined ? {} : { error }) });
+  }
+
+  /** One tick: batches until nothing is left, retention when due; returns how long to sleep. */
+  private async lead(term: Term): Promise<number> {
+    this.wakeup.clear();
+    const total = emptyCounts();
+    let retained = 0;
+    try {
+      for (;;) {
+        if (!this.keeper.isActing(term) || this.state !== 'running') return 0;
+        const batch = await runBatch(this.store, term.fence, this.clock.now(), this.options.batchSize, this.log);
+        addCounts(total, batch.counts);
+        for (const fired of batch.fired) this.events.emit('fired', fired);
+        if (!batch.more) break;
+      }
+      const now = this.clock.now();
+      if (now >= this.nextRetentionAt && this.keeper.isActing(term)) {
+        retained = await this.store.applyRetention(term.fence, this.options.retention, now);
+        this.nextRetentionAt = now + this.options.retentionEveryMs;
+      }
+    } catch (error) {
+      if (error instanceof StaleEpochError) {
+        if (this.keeper.current === term) this.keeper.end('stale_epoch', error);
+        return 0;
+      }
+      this.log.error({ err: error }, 'tick failed; will try again');
+      this.events.emit('error', { error, during: 'tick' });
+      return this.options.tickMaxMs;
+    }
+    const worked = total.promoted + total.requeued + total.expired + total.dependents + total.schedulesFired > 0;
+    this.lastTick = this.clock.now();
+    this.events.emit('tick', { at: this.lastTick, ...total, retained });
+    return this.sleepAfterTick(worked);
+  }
+
+  private async sleepAfterTick(worked: boolean): Promise<number> {
+    let nextDue: number | undefined;
+    try {
+      nextDue = await this.store.nextDueAt();
+    } catch (error) {
+      this.log.warn({ err: error }, 'could not read the next due time');
+    }
+    const now = this.clock.now();
+    let ms = Math.min(this.options.tickMaxMs, this.nextRetentionAt - now);
+    if (nextDue !== undefined) ms = Math.min(ms, nextDue - now);
+    // A due time the tick could not act on (a store that counts `<=` where we count `<`)
+    // must not spin the loop: after an idle tick, sleep at least a millisecond.
+    return Math.max(ms, worked ? 0 : 1);
+  }
+}

@@ -1,0 +1,6 @@
+// The public surface of @cadenza/coordinator: each export named.
+export { Coordinator, type CoordinatorEvents, type TickEvent } from './coordinator.js';
+export type { FiredEvent } from './fire-schedules.js';
+export type { StepDownReason } from './leadership.js';
+export { type CoordinatorOptions, DEFAULT_RETENTION } from './options.js';
+export type { TickCounts } from './tick.js';

@@ -1,0 +1,93 @@
+import {
+  CadenzaError,
+  type Clock,
+  invalidArgument,
+  type Logger,
+  type RetentionPolicy,
+  realClock,
+  type Store,
+  silentLogger,
+} from '@cadenza/core';
+
+export interface CoordinatorOptions {
+  store: Store;
+  /** Names this coordinator in the leader lease, logs and `/v1/cluster`. */
+  id: string;
+  clock?: Clock;
+  log?: Logger;
+  /** How long a leader lease lasts without renewal. Default 10 s. */
+  leaseTtlMs?: number;
+  /** How often the leader renews its lease (and a follower tries to take it). Default ttl / 3. */
+  renewEveryMs?: number;
+  /** The longest the leader sleeps between ticks when nothing falls due sooner. Default 1 s. */
+  tickMaxMs?: number;
+  /** Items per store call (delayed jobs, leases, dependents, schedules). Default 500. */
+  batchSize?: number;
+  /** Which finished jobs to keep. Default: 7 days and 10,000 per tenant. */
+  retention?: RetentionPolicy;
+  /** How often retention runs while leading. Default 60 s. */
+  retentionEveryMs?: number;
+}
+
+export const DEFAULT_RETENTION: Readonly<RetentionPolicy> = { maxAgeMs: 7 * 24 * 60 * 60 * 1000, maxCount: 10_000 };
+
+export interface ResolvedCoordinatorOptions {
+  store: Store;
+  id: string;
+  clock: Clock;
+  log: Logger;
+  leaseTtlMs: number;
+  renewEveryMs: number;
+  /**
+   * The leader stops acting this long before its lease would expire, so that a renewal
+   * stuck in the network can never leave two coordinators acting at once. A fifth of the
+   * ttl covers ordinary clock drift between nodes.
+   */
+  leaseMarginMs: number;
+  tickMaxMs: number;
+  batchSize: number;
+  retention: RetentionPolicy;
+  retentionEveryMs: number;
+}
+
+function positiveInt(field: string, value: unknown, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value <= 0) {
+    throw invalidArgument(field, value, 'a positive integer');
+  }
+  return value;
+}
+
+export function resolveCoordinatorOptions(options: CoordinatorOptions): ResolvedCoordinatorOptions {
+  if (typeof options.id !== 'string' || options.id.length === 0) {
+    throw invalidArgument('id', options.id, 'a non-empty string naming this coordinator');
+  }
+  const leaseTtlMs = positiveInt('leaseTtlMs', options.leaseTtlMs, 10_000);
+  const renewEveryMs = positiveInt('renewEveryMs', options.renewEveryMs, Math.max(1, Math.floor(leaseTtlMs / 3)));
+  const leaseMarginMs = Math.max(1, Math.floor(leaseTtlMs / 5));
+  if (renewEveryMs >= leaseTtlMs - leaseMarginMs) {
+    throw new CadenzaError(
+      'invalid_argument',
+      `renewEveryMs: got ${renewEveryMs}, expected less than ${leaseTtlMs - leaseMarginMs} ` +
+        `(leaseTtlMs ${leaseTtlMs} minus its safety margin ${leaseMarginMs}), or the lease would lapse between renewals`,
+      { field: 'renewEveryMs' },
+    );
+  }
+  const retention = options.retention ?? DEFAULT_RETENTION;
+  return {
+    store: options.store,
+    id: options.id,
+    clock: options.clock ?? realClock,
+    log: options.log ?? silentLogger(),
+    leaseTtlMs,
+    renewEveryMs,
+    leaseMarginMs,
+    tickMaxMs: positiveInt('tickMaxMs', options.tickMaxMs, 1000),
+    batchSize: positiveInt('batchSize', options.batchSize, 500),
+    retention: {
+      maxAgeMs: positiveInt('retention.maxAgeMs', retention.maxAgeMs, DEFAULT_RETENTION.maxAgeMs),
+      maxCount: positiveInt('retention.maxCount', retention.maxCount, DEFAULT_RETENTION.maxCount),
+    },
+    retentionEveryMs: positiveInt('retentionEveryMs', options.retentionEveryMs, 60_000),
+  };
+}

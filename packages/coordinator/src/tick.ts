@@ -1,0 +1,72 @@
+import type { Fence, Logger, Store } from '@cadenza/core';
+import { type FiredEvent, fireDueSchedules } from './fire-schedules.js';
+
+/** What one tick did, summed over its batches. */
+export interface TickCounts {
+  /** Delayed jobs made ready. */
+  promoted: number;
+  /** Jobs taken back from expired leases and made ready again. */
+  requeued: number;
+  /** Jobs taken back from expired leases with no attempts left (`lease_expired`). */
+  expired: number;
+  /** Dependent jobs released or failed. */
+  dependents: number;
+  /** Schedules whose fires were written. */
+  schedulesFired: number;
+  /** Jobs created by those fires. */
+  jobsCreated: number;
+}
+
+export function emptyCounts(): TickCounts {
+  return { promoted: 0, requeued: 0, expired: 0, dependents: 0, schedulesFired: 0, jobsCreated: 0 };
+}
+
+export function addCounts(into: TickCounts, more: TickCounts): void {
+  into.promoted += more.promoted;
+  into.requeued += more.requeued;
+  into.expired += more.expired;
+  into.dependents += more.dependents;
+  into.schedulesFired += more.schedulesFired;
+  into.jobsCreated += more.jobsCreated;
+}
+
+export interface BatchResult {
+  counts: TickCounts;
+  fired: FiredEvent[];
+  /** True when some step filled its batch, so there may be more to do right now. */
+  more: boolean;
+}
+
+/**
+ * One batch of each of the leader's duties, in an order where each step feeds the next:
+ * delayed jobs first, then expired leases (whose final failures may fail dependents),
+ * then dependents, then schedule fires. Every write carries the fence; a
+ * `StaleEpochError` propagates to the caller, which steps down.
+ */
+export async function runBatch(
+  store: Store,
+  fence: Fence,
+  now: number,
+  limit: number,
+  log: Logger,
+): Promise<BatchResult> {
+  const counts = emptyCounts();
+  counts.promoted = await store.promoteDelayed(fence, now, limit);
+  const recovered = await store.recoverExpiredLeases(fence, now, limit);
+  counts.requeued = recovered.requeued.length;
+  counts.expired = recovered.failed.length;
+  if (counts.requeued + counts.expired > 0) {
+    log.warn({ requeued: recovered.requeued, failed: recovered.failed }, 'took back jobs whose leases expired');
+  }
+  counts.dependents = await store.releaseDependents(fence, now, limit);
+  const fires = await fireDueSchedules(store, fence, now, limit, log);
+  counts.schedulesFired = fires.fired.length;
+  for (const f of fires.fired) counts.jobsCreated += f.jobIds.length;
+  const more =
+    counts.promoted >= limit ||
+    counts.requeued + counts.expired >= limit ||
+    counts.dependents >= limit ||
+    fires.due >= limit ||
+    fires.stillDue;
+  return { counts, fired: fires.fired, more };
+}

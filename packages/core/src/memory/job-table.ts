@@ -1,0 +1,105 @@
+import type { Job } from '../model/job.js';
+
+/** Index key of an idempotency key: unique within a tenant. */
+export function idempotencyIndexKey(tenant: string, key: string): string {
+  return `i\u0000${tenant}\u0000${key}`;
+}
+
+/** Index key of a schedule's fire: (scheduleId, scheduledFor) is unique within a tenant. */
+export function fireIndexKey(tenant: string, scheduleId: string, scheduledFor: number): string {
+  return `f\u0000${tenant}\u0000${scheduleId}\u0000${scheduledFor}`;
+}
+
+/** The unique keys a job holds while it is kept: its idempotency key and its fire. */
+export function uniqueKeysOf(job: Pick<Job, 'tenant' | 'idempotencyKey' | 'scheduleId' | 'scheduledFor'>): string[] {
+  const keys: string[] = [];
+  if (job.idempotencyKey !== undefined) keys.push(idempotencyIndexKey(job.tenant, job.idempotencyKey));
+  if (job.scheduleId !== undefined && job.scheduledFor !== undefined) {
+    keys.push(fireIndexKey(job.tenant, job.scheduleId, job.scheduledFor));
+  }
+  return keys;
+}
+
+/**
+ * Jobs by id, with the indexes that live and die with them: unique keys (idempotency keys
+ * and schedule fires, which map to the job holding them while it is kept) and the children
+ * of each parent (for `dependsOn`). Status indexes (ready queues, delayed, leases) are
+ * kept by job-states.ts. Rows are the store's own objects: callers clone on the way out.
+ */
+export class JobTable {
+  private readonly rows = new Map<string, Job>();
+  private readonly unique = new Map<string, string>();
+  private readonly children = new Map<string, Set<string>>();
+  /** Newest first, rebuilt lazily after inserts and deletes. */
+  private sorted: Job[] | undefined;
+
+  get size(): number {
+    return this.rows.size;
+  }
+
+  get(id: string): Job | undefined {
+    return this.rows.get(id);
+  }
+
+  values(): IterableIterator<Job> {
+    return this.rows.values();
+  }
+
+  /** The job holding a unique key (see `uniqueKeysOf`), if it is kept. */
+  holderOf(uniqueKey: string): Job | undefined {
+    const id = this.unique.get(uniqueKey);
+    return id === undefined ? undefined : this.rows.get(id);
+  }
+
+  childrenOf(id: string): ReadonlySet<string> {
+    return this.children.get(id) ?? EMPTY;
+  }
+
+  hasChildren(id: string): boolean {
+    return (this.children.get(id)?.size ?? 0) > 0;
+  }
+
+  insert(job: Job): void {
+    this.rows.set(job.id, job);
+    for (const key of uniqueKeysOf(job)) this.unique.set(key, job.id);
+    for (const parent of job.dependsOn) {
+      let set = this.children.get(parent);
+      if (set === undefined) {
+        set = new Set();
+        this.children.set(parent, set);
+      }
+      set.add(job.id);
+    }
+    this.sorted = undefined;
+  }
+
+  /** Removes a job and its index entries (its keys become free again). */
+  delete(id: string): void {
+    const job = this.rows.get(id);
+    if (job === undefined) return;
+    this.rows.delete(id);
+    for (const key of uniqueKeysOf(job)) {
+      if (this.unique.get(key) === id) this.unique.delete(key);
+    }
+    for (const parent of job.dependsOn) {
+      const set = this.children.get(parent);
+      set?.delete(id);
+      if (set?.size === 0) this.children.delete(parent);
+    }
+    this.children.delete(id);
+    this.sorted = undefined;
+  }
+
+  /** All jobs, newest first (by `createdAt`, then id, both descending). */
+  newestFirst(): readonly Job[] {
+    this.sorted ??= [...this.rows.values()].sort(newestFirst);
+    return this.sorted;
+  }
+}
+
+const EMPTY: ReadonlySet<string> = new Set();
+
+export function newestFirst(a: Pick<Job, 'createdAt' | 'id'>, b: Pick<Job, 'createdAt' | 'id'>): number {
+  if (a.createdAt !== b.createdAt) return b.createdAt - a.createdAt;
+  return a.id < b.id ? 1 : a.id > b.id ? -1 : 0;
+}

@@ -1,0 +1,131 @@
+import { MAX_PRIORITY, MIN_PRIORITY } from '../model/job.js';
+
+/**
+ * The waiting jobs, in the order `claim` hands them out (SPEC "Job lifecycle"):
+ *
+ *   band 9 ─ ring of tenants ─► [acme: j1 j4 j7] [beta: j2] [gamma: j3 j5]   (cursor, served)
+ *   band 8 ─ …
+ *   band 0 ─ …
+ *
+ * A higher band is always emptied first. Within a band, tenants take turns (round robin);
+ * a tenant of weight w is served w jobs in a row per turn. The turn (cursor and how many
+ * the current tenant has had) is kept between calls, so that many small claims are as fair
+ * as one large one. Within a tenant, first in, first out: a job enters at the back when it
+ * becomes waiting, which also holds for a job released, retried, promoted or taken back
+ * from an expired lease; it goes to the back of its tenant's queue, not to its old place.
+ *
+ * Each tenant's queue is a Set (insertion-ordered), so that cancel can remove a job from
+ * the middle in O(1).
+ */
+export class ReadyQueues {
+  private readonly bands: Band[] = [];
+
+  constructor(weightOf: (tenant: string) => number) {
+    for (let p = MIN_PRIORITY; p <= MAX_PRIORITY; p++) this.bands.push(new Band(weightOf));
+  }
+
+  get size(): number {
+    let n = 0;
+    for (const band of this.bands) n += band.size;
+    return n;
+  }
+
+  /** Puts a job at the back of its tenant's queue in its priority band. */
+  push(tenant: string, priority: number, id: string): void {
+    this.bands[priority]?.push(tenant, id);
+  }
+
+  remove(tenant: string, priority: number, id: string): void {
+    this.bands[priority]?.remove(tenant, id);
+  }
+
+  /** Takes up to `limit` job ids in claim order; only of `tenants` when given. */
+  take(limit: number, tenants: ReadonlySet<string> | undefined): string[] {
+    const ids: string[] = [];
+    for (let p = MAX_PRIORITY; p >= MIN_PRIORITY && ids.length < limit; p--) {
+      const band = this.bands[p];
+      if (band === undefined) continue;
+      while (ids.length < limit) {
+        const id = band.takeOne(tenants);
+        if (id === undefined) break;
+        ids.push(id);
+      }
+    }
+    return ids;
+  }
+}
+
+class Band {
+  /** Non-empty queues only: a tenant leaves the ring when its queue empties. */
+  private readonly queues = new Map<string, Set<string>>();
+  private readonly ring: string[] = [];
+  /** Index in `ring` of the tenant whose turn it is. */
+  private cursor = 0;
+  /** Jobs that tenant has had in its current turn. */
+  private served = 0;
+  size = 0;
+
+  constructor(private readonly weightOf: (tenant: string) => number) {}
+
+  push(tenant: string, id: string): void {
+    let queue = this.queues.get(tenant);
+    if (queue === undefined) {
+      queue = new Set();
+      this.queues.set(tenant, queue);
+      // A tenant that (re)appears queues up behind the others for its turn.
+      this.ring.push(tenant);
+    }
+    if (queue.delete(id)) this.size--;
+    queue.add(id);
+    this.size++;
+  }
+
+  remove(tenant: string, id: string): void {
+    const queue = this.queues.get(tenant);
+    if (queue === undefined || !queue.delete(id)) return;
+    this.size--;
+    if (queue.size === 0) this.dropTenant(tenant);
+  }
+
+  /**
+   * The next job in turn. With a tenant filter, tenants outside it are passed over and the
+   * turn moves to the first eligible one (a dedicated worker does not wait for others).
+   */
+  takeOne(eligible: ReadonlySet<string> | undefined): string | undefined {
+    const n = this.ring.length;
+    for (let k = 0; k < n; k++) {
+      const at = (this.cursor + k) % n;
+      const tenant = this.ring[at];
+      if (tenant === undefined || (eligible !== undefined && !eligible.has(tenant))) continue;
+      const queue = this.queues.get(tenant);
+      const id = queue?.values().next().value;
+      if (queue === undefined || id === undefined) continue;
+      if (at !== this.cursor) {
+        this.cursor = at;
+        this.served = 0;
+      }
+      queue.delete(id);
+      this.size--;
+      this.served++;
+      if (queue.size === 0) this.dropTenant(tenant);
+      else if (this.served >= this.weightOf(tenant)) this.advance();
+      return id;
+    }
+    return undefined;
+  }
+
+  private advance(): void {
+    this.served = 0;
+    this.cursor = this.ring.length === 0 ? 0 : (this.cursor + 1) % this.ring.length;
+  }
+
+  private dropTenant(tenant: string): void {
+    this.queues.delete(tenant);
+    const at = this.ring.indexOf(tenant);
+    if (at < 0) return;
+    this.ring.splice(at, 1);
+    if (at < this.cursor) this.cursor--;
+    else if (at === this.cursor) this.served = 0; // the next tenant slid into the cursor
+    if (this.cursor >= this.ring.length) this.cursor = 0;
+  }
+}

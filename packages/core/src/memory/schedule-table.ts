@@ -1,0 +1,74 @@
+import type { Schedule } from '../model/schedule.js';
+import type { SchedulePage, ScheduleQuery } from '../store/store.js';
+import { checkCount } from './arguments.js';
+import { decodeCursor, encodeCursor } from './cursor.js';
+import { TimeIndex } from './time-index.js';
+
+function keyOf(tenant: string, id: string): string {
+  return `${tenant}\u0000${id}`;
+}
+
+/**
+ * Schedules by (tenant, id), with an index of the unpaused ones by `nextFireAt` for
+ * `dueSchedules` and `nextDueAt`. Rows are the store's own objects: callers clone.
+ */
+export class ScheduleTable {
+  private readonly rows = new Map<string, Schedule>();
+  private readonly due = new TimeIndex<string>();
+
+  get(tenant: string, id: string): Schedule | undefined {
+    return this.rows.get(keyOf(tenant, id));
+  }
+
+  /** Inserts or replaces, and files the schedule under its next fire when it is due at all. */
+  put(schedule: Schedule): void {
+    const key = keyOf(schedule.tenant, schedule.id);
+    this.rows.set(key, schedule);
+    if (!schedule.paused && schedule.nextFireAt !== undefined) this.due.set(key, schedule.nextFireAt);
+    else this.due.delete(key);
+  }
+
+  delete(tenant: string, id: string): boolean {
+    const key = keyOf(tenant, id);
+    this.due.delete(key);
+    return this.rows.delete(key);
+  }
+
+  earliestDue(): number | undefined {
+    return this.due.peek();
+  }
+
+  /** Unpaused schedules with `nextFireAt <= now`, earliest first (ties in the order they were set). */
+  dueAt(now: number, limit: number): Schedule[] {
+    const schedules: Schedule[] = [];
+    for (const key of this.due.listDue(now, limit)) {
+      const schedule = this.rows.get(key);
+      if (schedule !== undefined) schedules.push(schedule);
+    }
+    return schedules;
+  }
+
+  /** By tenant, then id (code-unit order); across all tenants when none is given. */
+  list(query: ScheduleQuery): { schedules: Schedule[]; nextCursor: SchedulePage['nextCursor'] } {
+    const limit = checkCount('limit', query.limit, 1);
+    let after: [string, string] | undefined;
+    if (query.cursor !== undefined) {
+      const [tenant, id] = decodeCursor(query.cursor, 'ss');
+      after = [String(tenant), String(id)];
+    }
+    const matching = [...this.rows.values()]
+      .filter((s) => query.tenant === undefined || s.tenant === query.tenant)
+      .filter((s) => after === undefined || compareKeys([s.tenant, s.id], after) > 0)
+      .sort((a, b) => compareKeys([a.tenant, a.id], [b.tenant, b.id]));
+    const page = matching.slice(0, limit);
+    const last = page[page.length - 1];
+    const nextCursor = matching.length > limit && last !== undefined ? encodeCursor([last.tenant, last.id]) : undefined;
+    return { schedules: page, nextCursor };
+  }
+}
+
+function compareKeys(a: readonly [string, string], b: readonly [string, string]): number {
+  if (a[0] !== b[0]) return a[0] < b[0] ? -1 : 1;
+  if (a[1] !== b[1]) return a[1] < b[1] ? -1 : 1;
+  return 0;
+}

@@ -1,0 +1,50 @@
+import { JobTable } from './job-table.js';
+import { LeaderLease } from './leadership.js';
+import { ReadyQueues } from './ready-queues.js';
+import { ScheduleTable } from './schedule-table.js';
+import { Signals } from './signals.js';
+import { TimeIndex } from './time-index.js';
+
+/**
+ * Everything the memory store holds. The operations (one file per area) are plain
+ * synchronous functions over this state: each checks everything it needs first and only
+ * then changes anything, so a refused call writes nothing, and with no `await` inside a
+ * call, no other call can interleave with it — that is the memory store's atomicity.
+ */
+export class MemoryState {
+  readonly jobs = new JobTable();
+  readonly ready: ReadyQueues;
+  /** Delayed jobs by `runAt`. */
+  readonly delayed = new TimeIndex<string>();
+  /** Active jobs by lease `expiresAt` (a canceled job's kept lease is not in here). */
+  readonly leases = new TimeIndex<string>();
+  /**
+   * Parents that ended (final) while they had children, with when they ended, waiting for
+   * `releaseDependents`. Insertion-ordered, so parents are handled in the order they ended.
+   */
+  readonly pendingParents = new Map<string, number>();
+  readonly schedules = new ScheduleTable();
+  readonly leader = new LeaderLease();
+  readonly signals = new Signals();
+
+  constructor(weightOf: (tenant: string) => number) {
+    this.ready = new ReadyQueues(weightOf);
+  }
+
+  /**
+   * The earliest instant at which the coordinator has something to do: a delayed job's
+   * `runAt`, a lease's expiry, an unpaused schedule's `nextFireAt`, or, for a parent whose
+   * children wait to be released, the instant it ended (already past: due at once).
+   */
+  nextDueAt(): number | undefined {
+    let due: number | undefined;
+    const consider = (at: number | undefined): void => {
+      if (at !== undefined && (due === undefined || at < due)) due = at;
+    };
+    consider(this.delayed.peek());
+    consider(this.leases.peek());
+    consider(this.schedules.earliestDue());
+    for (const at of this.pendingParents.values()) consider(at);
+    return due;
+  }
+}

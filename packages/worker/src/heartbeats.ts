@@ -1,0 +1,101 @@
+import type { Clock, HeartbeatEntry, LeaseState, Logger, Store, TimerHandle } from '@cadenza/core';
+import type { Attempt } from './attempt.js';
+
+export interface HeartbeatDeps {
+  store: Store;
+  clock: Clock;
+  log: Logger;
+  leaseMs: number;
+  everyMs: number;
+  /** Every attempt that holds a lease right now. */
+  leases(): Iterable<Attempt>;
+  /** Told of each lease the store no longer lets us hold. */
+  onLeaseState(attempt: Attempt, state: Exclude<LeaseState, 'ok'>): void;
+  onError(error: unknown): void;
+}
+
+/**
+ * Keeps this worker's leases alive with one `store.heartbeat` call for all of them per
+ * interval, so a networked store spends one round trip however many jobs run. Calls that
+ * come while one is being prepared share it (`ctx.heartbeat()` from many handlers at once).
+ */
+export class Heartbeats {
+  private timer: TimerHandle | undefined;
+  private enabled = false;
+  private queued: Promise<void> | undefined;
+
+  constructor(private readonly deps: HeartbeatDeps) {}
+
+  /** Heartbeats run while started, and their timer only while some lease is held. */
+  start(): void {
+    this.enabled = true;
+    this.poke();
+  }
+
+  stop(): void {
+    this.enabled = false;
+    this.timer?.cancel();
+    this.timer = undefined;
+  }
+
+  /** A lease was taken: make sure the timer runs. */
+  poke(): void {
+    if (this.enabled && this.timer === undefined && this.hasLeases()) this.arm();
+  }
+
+  /** Heartbeats every lease soon (after the current microtasks); rejects if the store fails. */
+  now(): Promise<void> {
+    this.queued ??= Promise.resolve().then(() => {
+      this.queued = undefined;
+      return this.send();
+    });
+    return this.queued;
+  }
+
+  private hasLeases(): boolean {
+    return !this.deps.leases()[Symbol.iterator]().next().done;
+  }
+
+  private arm(): void {
+    this.timer = this.deps.clock.setTimeout(() => {
+      this.now()
+        .catch((error: unknown) => this.deps.onError(error))
+        .finally(() => {
+          this.timer = undefined;
+          this.expireLapsed();
+          this.poke();
+        });
+    }, this.deps.everyMs);
+  }
+
+  /**
+   * A lease we could not renew (the store unreachable) has lapsed by now: the coordinator
+   * may hand the job to another worker, so this one stops it rather than run it twice.
+   */
+  private expireLapsed(): void {
+    const now = this.deps.clock.now();
+    for (const attempt of [...this.deps.leases()]) {
+      if (attempt.state !== 'finished' && attempt.leaseExpiresAt <= now) this.deps.onLeaseState(attempt, 'lost');
+    }
+  }
+
+  private async send(): Promise<void> {
+    const attempts = [...this.deps.leases()];
+    if (attempts.length === 0) return;
+    const entries: HeartbeatEntry[] = attempts.map((a) => {
+      const entry: HeartbeatEntry = { jobId: a.id, token: a.token };
+      if (a.progressDirty) entry.progress = a.progress;
+      return entry;
+    });
+    const sentProgress = attempts.map((a) => a.progress);
+    const sentAt = this.deps.clock.now();
+    const states = await this.deps.store.heartbeat(entries, this.deps.leaseMs, sentAt);
+    attempts.forEach((attempt, i) => {
+      // Progress recorded while the call was in flight is still to be sent.
+      if (attempt.progress === sentProgress[i]) attempt.progressDirty = false;
+      const state = states[i];
+      if (state === 'ok') attempt.leaseExpiresAt = sentAt + this.deps.leaseMs;
+      else if (state === 'canceled' || state === 'lost') this.deps.onLeaseState(attempt, state);
+    });
+  }
+}

@@ -1,0 +1,94 @@
+import type { Job, LeaseState, Settlement } from '@cadenza/core';
+import type { Attempt } from './attempt.js';
+import type { Emitter } from './emitter.js';
+import type { WorkerEvents } from './events.js';
+import type { ResolvedWorkerOptions } from './options.js';
+import { type AttemptOutcome, settlementFor } from './outcome.js';
+import type { SettlementBuffer } from './settlements.js';
+import { within } from './waits.js';
+
+type Deps = Pick<ResolvedWorkerOptions, 'clock' | 'log' | 'hooks' | 'random'>;
+
+/**
+ * Turns decided attempts into writes, hooks and events: the settlement goes into the
+ * shared buffer (one store call for many jobs); once the store has answered, the hooks
+ * run (`after`, `failure`, then `retry` or `dead`) and the matching event is emitted.
+ * Hooks see what happened and never change it.
+ */
+export class Outcomes {
+  private readonly inFlight = new Set<Promise<void>>();
+
+  constructor(
+    private readonly deps: Deps,
+    private readonly settlements: SettlementBuffer,
+    private readonly events: Emitter<WorkerEvents>,
+    private readonly onDone: (attempt: Attempt) => void,
+  ) {}
+
+  conclude(attempt: Attempt, outcome: AttemptOutcome): void {
+    const work = this.write(attempt, outcome).catch((error: unknown) => {
+      this.deps.log.error({ err: error, jobId: attempt.id }, 'could not conclude an attempt');
+    });
+    this.inFlight.add(work);
+    void work.finally(() => this.inFlight.delete(work));
+  }
+
+  /** A new start after a stop: settlements wait for their short timer again. */
+  reopen(): void {
+    this.settlements.reopen();
+  }
+
+  /** Shutdown: write each outcome as soon as it is known. */
+  closing(): void {
+    this.settlements.setEager();
+  }
+
+  /** Writes what is left, then waits up to `hookBudgetMs` for hooks still running. */
+  async close(hookBudgetMs: number): Promise<void> {
+    await this.settlements.close();
+    if (this.inFlight.size > 0) await within(this.deps.clock, hookBudgetMs, Promise.all([...this.inFlight]));
+  }
+
+  private async write(attempt: Attempt, outcome: AttemptOutcome): Promise<void> {
+    const { job } = attempt;
+    if (outcome.kind === 'dropped') {
+      this.deps.log.info({ jobId: job.id, reason: outcome.reason }, 'job stopped without a result');
+      this.events.emit('dropped', { job, reason: outcome.reason });
+      this.onDone(attempt);
+      return;
+    }
+    const settlement = settlementFor(job, outcome, this.deps.clock.now(), this.deps.random);
+    const state = await this.settlements.add(settlement);
+    await this.runHooks(job, settlement, state);
+    if (state !== 'ok') {
+      this.deps.log.warn({ jobId: job.id, state }, 'outcome not written: the lease was gone');
+      this.events.emit('dropped', { job, reason: state });
+    } else if (settlement.outcome === 'succeeded') {
+      this.events.emit('succeeded', { job, result: settlement.result });
+    } else if (settlement.outcome === 'failed') {
+      this.events.emit('failed', { job, error: settlement.error, retryAt: settlement.retryAt });
+      if (settlement.retryAt !== undefined) {
+        this.events.emit('retry', { job, error: settlement.error, retryAt: settlement.retryAt });
+      }
+    } else {
+      this.events.emit('released', { job });
+    }
+    this.onDone(attempt);
+  }
+
+  /** `after` and `failure` for every finished attempt; `retry`/`dead` once the store took it. */
+  private async runHooks(job: Job, settlement: Settlement, state: LeaseState): Promise<void> {
+    const hooks = this.deps.hooks;
+    if (hooks === undefined || settlement.outcome === 'released') return;
+    if (settlement.outcome === 'succeeded') {
+      await hooks.emit('after', { job, outcome: 'succeeded', result: settlement.result });
+      return;
+    }
+    const { error, retryAt } = settlement;
+    await hooks.emit('after', { job, outcome: 'failed', error });
+    await hooks.emit('failure', { job, error });
+    if (state !== 'ok') return;
+    if (retryAt !== undefined) await hooks.emit('retry', { job, error, retryAt });
+    else await hooks.emit('dead', { job, error });
+  }
+}

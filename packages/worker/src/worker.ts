@@ -1,0 +1,263 @@
+/**
+ * A worker: claims jobs, runs their handlers, keeps their leases, writes their outcomes.
+ *
+ *            start()               stop()                     in-flight decided, or timeout
+ *   stopped ────────► running ─────────────► draining ─────────────────────────────────► stopped
+ *      ▲                 │  no new claims; claimed-but-unstarted     (then: the rest aborted and
+ *      └── start() ──────┘  jobs released at once                    released, everything flushed)
+ *
+ * The claim loop, while running:
+ *
+ *   no free slot ──► sleep until a slot frees (or pollMs) ──┐
+ *   free slots   ──► claim min(free, claimBatch) in one call │
+ *                      │ got the full batch: loop at once     │
+ *                      │ got fewer: sleep until a store       │
+ *                      │ 'ready' signal (or pollMs)           │
+ *                      └──────────────────────────────────────┘
+ */
+import type { ClaimedJob } from '@cadenza/core';
+import { Attempt, runAttempt } from './attempt.js';
+import { Emitter } from './emitter.js';
+import type { WorkerEvents } from './events.js';
+import { Heartbeats } from './heartbeats.js';
+import { type ResolvedWorkerOptions, resolveWorkerOptions, type WorkerOptions } from './options.js';
+import { Outcomes } from './outcomes.js';
+import { SettlementBuffer } from './settlements.js';
+import { Slots } from './slots.js';
+import { untilSettledOrAborted, within } from './waits.js';
+import { Wakeup } from './wakeup.js';
+
+type State = 'stopped' | 'running' | 'draining';
+
+export class Worker {
+  private readonly o: ResolvedWorkerOptions;
+  private readonly events: Emitter<WorkerEvents>;
+  private readonly heartbeats: Heartbeats;
+  private readonly outcomes: Outcomes;
+  private readonly wakeup = new Wakeup();
+  /** Every attempt that holds a lease, from claim until its settlement is answered. */
+  private readonly attempts = new Map<string, Attempt>();
+  /** Slots in use (attempts pending or running), overall and per handler. */
+  private readonly slots: Slots;
+  private state: State = 'stopped';
+  private loop: Promise<void> | undefined;
+  private stopping: Promise<void> | undefined;
+  private unsubscribe: (() => void) | undefined;
+  private waitingForSlot = false;
+  private drained = false;
+  private idleAnnounced = false;
+
+  constructor(options: WorkerOptions) {
+    this.o = resolveWorkerOptions(options);
+    const log = this.o.log.child({ worker: this.o.id });
+    this.o.log = log;
+    this.slots = new Slots(this.o.concurrency, (name) => this.o.registry.get(name)?.concurrency);
+    this.events = new Emitter((err, event) => log.error({ err, event }, 'worker event listener threw'));
+    const onError = (during: 'heartbeat' | 'settle') => (error: unknown) => {
+      log.error({ err: error }, `${during} failed`);
+      this.events.emit('error', { error, during });
+    };
+    this.heartbeats = new Heartbeats({
+      store: this.o.store,
+      clock: this.o.clock,
+      log,
+      leaseMs: this.o.leaseMs,
+      everyMs: this.o.heartbeatEveryMs,
+      leases: () => this.attempts.values(),
+      onLeaseState: (attempt, state) => this.leaseEnded(attempt, state),
+      onError: onError('heartbeat'),
+    });
+    const settlements = new SettlementBuffer({
+      store: this.o.store,
+      clock: this.o.clock,
+      log,
+      delayMs: this.o.settleDelayMs,
+      maxBatch: Math.max(this.o.concurrency, 16),
+      retryMs: this.o.pollMs,
+      onError: onError('settle'),
+    });
+    this.outcomes = new Outcomes(this.o, settlements, this.events, (attempt) => {
+      this.attempts.delete(attempt.id);
+      this.maybeIdle();
+    });
+  }
+
+  get id(): string {
+    return this.o.id;
+  }
+
+  /** Jobs this worker holds now (running, waiting for a slot, or being written). */
+  get activeJobs(): string[] {
+    return [...this.attempts.keys()];
+  }
+
+  on<K extends keyof WorkerEvents & string>(event: K, listener: (e: WorkerEvents[K]) => void): () => void {
+    return this.events.on(event, listener);
+  }
+
+  once<K extends keyof WorkerEvents & string>(
+    event: K,
+    predicate?: (e: WorkerEvents[K]) => boolean,
+  ): Promise<WorkerEvents[K]> {
+    return this.events.once(event, predicate);
+  }
+
+  /** Looks for work now (a caller in the same process knows a job just became ready). */
+  wake(): void {
+    this.wakeup.wake();
+  }
+
+  /** Heartbeats every lease now, so that a cancel reaches its handler without waiting. */
+  heartbeatNow(): Promise<void> {
+    return this.heartbeats.now();
+  }
+
+  async start(): Promise<void> {
+    if (this.state === 'draining') await this.stopping;
+    if (this.state === 'running') return;
+    this.state = 'running';
+    this.stopping = undefined;
+    this.drained = false;
+    this.idleAnnounced = false;
+    this.outcomes.reopen();
+    this.unsubscribe = this.o.store.subscribe((signal) => {
+      if (signal === 'ready') this.wakeup.wake();
+    });
+    this.heartbeats.start();
+    this.loop = this.run().catch((error: unknown) => this.o.log.fatal({ err: error }, 'worker loop crashed'));
+  }
+
+  /** Stops claiming at once; waits for running handlers up to the timeout, then releases the rest. */
+  stop(options: { timeoutMs?: number } = {}): Promise<void> {
+    if (this.state === 'stopped') return Promise.resolve();
+    this.stopping ??= this.shutdown(options.timeoutMs ?? this.o.shutdownTimeoutMs);
+    return this.stopping;
+  }
+
+  private async shutdown(timeoutMs: number): Promise<void> {
+    const { clock } = this.o;
+    const deadline = clock.now() + timeoutMs;
+    this.state = 'draining';
+    this.wakeup.wake();
+    await this.loop;
+    for (const attempt of [...this.attempts.values()]) {
+      if (attempt.state === 'pending') this.unqueue(attempt, { kind: 'released' });
+    }
+    const running = [...this.attempts.values()].filter((a) => a.state === 'running');
+    if (running.length > 0) await within(clock, timeoutMs, Promise.all(running.map((a) => a.decided)));
+    for (const attempt of this.attempts.values()) {
+      if (attempt.state === 'running') attempt.abort('shutdown', 'the worker is shutting down');
+    }
+    // From here every outcome is written as soon as it is known, then the buffer closes.
+    this.outcomes.closing();
+    await Promise.all([...this.attempts.values()].map((a) => a.decided));
+    await this.outcomes.close(Math.max(0, deadline - clock.now()));
+    this.heartbeats.stop();
+    this.unsubscribe?.();
+    this.unsubscribe = undefined;
+    this.state = 'stopped';
+    this.events.emit('stopped', { at: clock.now() });
+  }
+
+  private async run(): Promise<void> {
+    const { store, clock, pollMs } = this.o;
+    while (this.state === 'running') {
+      const free = this.slots.free;
+      if (free <= 0) {
+        this.waitingForSlot = true;
+        await this.wakeup.wait(clock, pollMs);
+        this.waitingForSlot = false;
+        continue;
+      }
+      this.wakeup.clear();
+      const limit = Math.min(free, this.o.claimBatch);
+      let claimed: ClaimedJob[];
+      try {
+        claimed = await store.claim({
+          workerId: this.o.id,
+          limit,
+          leaseMs: this.o.leaseMs,
+          now: clock.now(),
+          ...(this.o.tenants === undefined ? {} : { tenants: this.o.tenants }),
+        });
+      } catch (error) {
+        this.o.log.error({ err: error }, 'claim failed; will try again');
+        this.events.emit('error', { error, during: 'claim' });
+        await this.wakeup.wait(clock, pollMs);
+        continue;
+      }
+      if (claimed.length > 0) this.idleAnnounced = false;
+      for (const job of claimed) this.admit(job);
+      if (claimed.length < limit) {
+        // The queue is empty as far as this claim could see.
+        this.drained = true;
+        this.maybeIdle();
+        await this.wakeup.wait(clock, pollMs);
+      } else {
+        this.drained = false;
+      }
+    }
+  }
+
+  private admit(job: ClaimedJob): void {
+    const attempt = new Attempt(job);
+    this.attempts.set(job.id, attempt);
+    this.heartbeats.poke();
+    const startNow = this.slots.take(attempt);
+    if (this.state !== 'running') {
+      // A claim that answered after stop() began: give the job straight back.
+      if (this.decide(attempt)) this.outcomes.conclude(attempt, { kind: 'released' });
+    } else if (startNow) {
+      this.begin(attempt);
+    }
+  }
+
+  private begin(attempt: Attempt): void {
+    attempt.state = 'running';
+    void this.execute(attempt).catch((error: unknown) => this.o.log.error({ err: error }, 'attempt crashed'));
+  }
+
+  private async execute(attempt: Attempt): Promise<void> {
+    const { hooks, clock, log, registry } = this.o;
+    this.events.emit('started', { job: attempt.job });
+    if (hooks !== undefined) {
+      await untilSettledOrAborted(hooks.emit('before', { job: attempt.job }), attempt.controller.signal);
+    }
+    const outcome = await runAttempt(attempt, registry.get(attempt.job.name), {
+      clock,
+      log,
+      heartbeat: () => this.heartbeats.now(),
+    });
+    if (this.decide(attempt)) this.outcomes.conclude(attempt, outcome);
+  }
+
+  /** The outcome is known: free the slot, start the next queued job of the same name. */
+  private decide(attempt: Attempt): boolean {
+    if (!attempt.finish()) return false;
+    const next = this.slots.give(attempt, this.state === 'running');
+    if (next !== undefined) this.begin(next);
+    if (this.waitingForSlot) this.wakeup.wake();
+    return true;
+  }
+
+  /** Ends an attempt that never started. */
+  private unqueue(
+    attempt: Attempt,
+    outcome: { kind: 'released' } | { kind: 'dropped'; reason: 'canceled' | 'lost' },
+  ): void {
+    if (this.decide(attempt)) this.outcomes.conclude(attempt, outcome);
+  }
+
+  private leaseEnded(attempt: Attempt, state: 'canceled' | 'lost'): void {
+    if (attempt.state === 'pending') this.unqueue(attempt, { kind: 'dropped', reason: state });
+    else if (attempt.state === 'running') {
+      attempt.abort(state, state === 'canceled' ? 'the job was canceled' : 'the lease on this job was lost');
+    }
+  }
+
+  private maybeIdle(): void {
+    if (this.state !== 'running' || !this.drained || this.attempts.size > 0 || this.idleAnnounced) return;
+    this.idleAnnounced = true;
+    this.events.emit('idle', { at: this.o.clock.now() });
+  }
+}
