@@ -1,71 +1,8 @@
-import {
-  CadenzaError,
-  createMemoryStore,
-  FakeClock,
-  flushPromises,
-  type NewJob,
-  newJobId,
-  prepareSchedule,
-  type Store,
-} from '@cadenza/core';
+import { CadenzaError, createMemoryStore, FakeClock, flushPromises, prepareSchedule, type Store } from '@cadenza/core';
+import { drive, newJob, spyStore } from '@cadenza/core/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Coordinator } from './coordinator.js';
 import type { CoordinatorOptions } from './options.js';
-
-/** Moves the fake clock timer by timer until `promise` settles. */
-async function drive<T>(clock: FakeClock, promise: Promise<T>, maxMs = 3_600_000): Promise<T> {
-  let done = false;
-  const tracked = promise.finally(() => {
-    done = true;
-  });
-  tracked.catch(() => {});
-  const limit = clock.now() + maxMs;
-  await flushPromises();
-  while (!done) {
-    const next = clock.nextTimerAt();
-    if (next === undefined || next > limit) throw new Error(`not settled within ${maxMs} ms of fake time`);
-    await clock.advanceTo(Math.max(next, clock.now()));
-  }
-  return tracked;
-}
-
-function job(tenant: string, now: number, fields: Partial<NewJob> = {}): NewJob {
-  return {
-    id: newJobId(tenant, now),
-    name: 'noop',
-    tenant,
-    payload: null,
-    priority: 5,
-    tags: [],
-    maxAttempts: 1,
-    backoff: undefined,
-    timeoutMs: undefined,
-    idempotencyKey: undefined,
-    dependsOn: [],
-    runAt: undefined,
-    scheduleId: undefined,
-    scheduledFor: undefined,
-    ...fields,
-  };
-}
-
-/** A store whose calls are counted, and whose methods a test may replace through `overrides`. */
-function spyStore(inner: Store): { store: Store; calls: Record<string, number>; overrides: Partial<Store> } {
-  const calls: Record<string, number> = {};
-  const overrides: Partial<Store> = {};
-  const store = new Proxy(inner, {
-    get(target, key) {
-      const own = typeof key === 'string' ? (overrides as Record<string, unknown>)[key] : undefined;
-      const value: unknown = own ?? Reflect.get(target, key);
-      if (typeof value !== 'function' || typeof key !== 'string') return value;
-      return (...args: unknown[]) => {
-        calls[key] = (calls[key] ?? 0) + 1;
-        return (value as (...a: unknown[]) => unknown).apply(target, args);
-      };
-    },
-  });
-  return { store, calls, overrides };
-}
 
 const running: Coordinator[] = [];
 let clock: FakeClock;
@@ -184,7 +121,7 @@ describe('Coordinator tick', () => {
       120_000,
     );
     expect(fired.sort()).toEqual(['a', 'b', 'c', 'd', 'e']);
-    expect(calls.recordFires).toBe(3); // 2 + 2 + 1
+    expect(calls.recordFires).toHaveLength(3); // 2 + 2 + 1
     const jobs = await store.listJobs({ limit: 100 });
     expect(jobs.jobs).toHaveLength(5);
     for (const j of jobs.jobs) expect(j.scheduledFor).toBe(Date.parse('2026-01-01T00:01:00Z'));
@@ -196,7 +133,7 @@ describe('Coordinator tick', () => {
     const c = coordinator(store, { tickMaxMs: 3_600_000 });
     await c.start();
     const runAt = clock.now() + 5_000;
-    const [result] = await store.enqueue([job('default', clock.now(), { runAt })], clock.now());
+    const [result] = await store.enqueue([newJob({ tenant: 'default', runAt }, clock.now())], clock.now());
     expect(result?.status).toBe('delayed');
     c.wake(); // what a store signal would do
     const tick = await drive(
@@ -214,11 +151,11 @@ describe('Coordinator tick', () => {
     const c = coordinator(store, { retentionEveryMs: 60_000, tickMaxMs: 10_000, leaseTtlMs: 60_000 });
     await c.start();
     await flushPromises();
-    expect(calls.applyRetention).toBe(1);
+    expect(calls.applyRetention).toHaveLength(1);
     await clock.advance(60_000);
-    expect(calls.applyRetention).toBe(2);
+    expect(calls.applyRetention).toHaveLength(2);
     await clock.advance(59_000);
-    expect(calls.applyRetention).toBe(2);
+    expect(calls.applyRetention).toHaveLength(2);
     expect(c.lastTickAt).toBeDefined();
   });
 });

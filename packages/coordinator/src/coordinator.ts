@@ -15,13 +15,11 @@
  * A tick runs only while the term is acting (before `expiresAt - margin`); every write in
  * it is fenced, and a `StaleEpochError` ends the term at once.
  */
-import { type Clock, type Leadership, type Logger, StaleEpochError, type Store } from '@cadenza/core';
-import { Emitter } from './emitter.js';
+import { type Clock, Emitter, type Leadership, type Logger, StaleEpochError, type Store, Wakeup } from '@cadenza/core';
 import type { FiredEvent } from './fire-schedules.js';
 import { LeaseKeeper, type StepDownReason, type Term } from './leadership.js';
 import { type CoordinatorOptions, type ResolvedCoordinatorOptions, resolveCoordinatorOptions } from './options.js';
 import { addCounts, emptyCounts, runBatch, type TickCounts } from './tick.js';
-import { Wakeup } from './wakeup.js';
 
 export interface TickEvent extends TickCounts {
   at: number;

@@ -1,6 +1,7 @@
 // The public surface of @cadenza/core: each export named, nothing re-exported wholesale.
 export { type Clock, realClock, sleepOn, type TimerHandle } from './clock/clock.js';
 export { FakeClock, flushPromises } from './clock/fake-clock.js';
+export { Wakeup } from './clock/wakeup.js';
 export {
   CadenzaError,
   type CadenzaErrorOptions,
@@ -102,3 +103,4 @@ export {
   normalizeTrigger,
   planFires,
 } from './time/index.js';
+export { Emitter, type Listener } from './util/emitter.js';

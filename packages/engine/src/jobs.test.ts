@@ -1,6 +1,7 @@
 import { Hooks, type Job } from '@cadenza/core';
+import { drive } from '@cadenza/core/testing';
 import { describe, expect, it } from 'vitest';
-import { drive, events, stopAndCheck, testEngine } from './test-support.js';
+import { events, stopAndCheck, testEngine } from './engine.test-helpers.js';
 
 describe('jobs through the engine', () => {
   it('retries with exponential backoff at the right instants', async () => {

@@ -1,8 +1,9 @@
 import { createMemoryStore, Hooks, type Job, type JobContext, realClock } from '@cadenza/core';
+import { drive } from '@cadenza/core/testing';
 import { JobAbortError } from '@cadenza/worker';
 import { describe, expect, it } from 'vitest';
 import { createEngine } from './engine.js';
-import { drive, events, stopAndCheck, testEngine } from './test-support.js';
+import { events, stopAndCheck, testEngine } from './engine.test-helpers.js';
 
 /** A handler that runs until its signal aborts, recording the reason. */
 function untilAborted(reasons: unknown[]) {

@@ -1,6 +1,7 @@
 import type { Job } from '@cadenza/core';
+import { drive } from '@cadenza/core/testing';
 import { describe, expect, it } from 'vitest';
-import { drive, events, stopAndCheck, testEngine } from './test-support.js';
+import { events, stopAndCheck, testEngine } from './engine.test-helpers.js';
 
 interface Run {
   scheduledFor: string | undefined;
@@ -20,13 +21,16 @@ function recorder(clock: { now(): number }) {
 
 const iso = (s: string): string => new Date(s).toISOString();
 
+/** Fake time that these tests may drive through (the default of `drive` is an hour). */
+const DAY = 24 * 3_600_000;
+
 describe('schedules across daylight saving (America/New_York)', () => {
   it('30 2 * * * fires at 03:30 EDT on the spring-forward day, then 02:30 EDT', async () => {
     const rec = recorder({ now: () => t.clock.now() });
     const t = testEngine({ daily: rec.handler }, { start: '2026-03-06T12:00:00Z' });
     await t.engine.upsertSchedule('daily', { name: 'daily', cron: '30 2 * * *', tz: 'America/New_York' });
     await t.engine.start();
-    await drive(t.clock, events(t.engine, 'succeeded', 3));
+    await drive(t.clock, events(t.engine, 'succeeded', 3), 4 * DAY);
     expect(rec.runs).toEqual([
       { scheduledFor: iso('2026-03-07T02:30:00-05:00'), at: iso('2026-03-07T02:30:00-05:00') },
       { scheduledFor: iso('2026-03-08T03:30:00-04:00'), at: iso('2026-03-08T03:30:00-04:00') },
@@ -40,7 +44,7 @@ describe('schedules across daylight saving (America/New_York)', () => {
     const t = testEngine({ daily: rec.handler }, { start: '2026-10-30T12:00:00Z' });
     await t.engine.upsertSchedule('daily', { name: 'daily', cron: '30 1 * * *', tz: 'America/New_York' });
     await t.engine.start();
-    await drive(t.clock, events(t.engine, 'succeeded', 3));
+    await drive(t.clock, events(t.engine, 'succeeded', 3), 4 * DAY);
     expect(rec.runs.map((r) => r.scheduledFor)).toEqual([
       iso('2026-10-31T01:30:00-04:00'),
       iso('2026-11-01T01:30:00-04:00'),
@@ -55,7 +59,7 @@ describe('schedules across daylight saving (America/New_York)', () => {
     const t = testEngine({ hourly: rec.handler }, { start: '2026-11-01T03:30:00Z' });
     await t.engine.upsertSchedule('hourly', { name: 'hourly', cron: '0 * * * *', tz: 'America/New_York' });
     await t.engine.start();
-    await drive(t.clock, events(t.engine, 'succeeded', 4));
+    await drive(t.clock, events(t.engine, 'succeeded', 4), DAY);
     expect(rec.runs.map((r) => r.scheduledFor)).toEqual([
       iso('2026-11-01T00:00:00-04:00'),
       iso('2026-11-01T01:00:00-04:00'),

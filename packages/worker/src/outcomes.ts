@@ -1,6 +1,5 @@
-import type { Job, LeaseState, Settlement } from '@cadenza/core';
+import type { Emitter, Job, LeaseState, Settlement } from '@cadenza/core';
 import type { Attempt } from './attempt.js';
-import type { Emitter } from './emitter.js';
 import type { WorkerEvents } from './events.js';
 import type { ResolvedWorkerOptions } from './options.js';
 import { type AttemptOutcome, settlementFor } from './outcome.js';

@@ -1,55 +1,17 @@
 import {
   createMemoryStore,
   FakeClock,
-  flushPromises,
   type HandlersMap,
   type HeartbeatEntry,
   type NewJob,
-  newJobId,
   type Settlement,
   type Store,
 } from '@cadenza/core';
+import { drive, newJob, spyStore } from '@cadenza/core/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { WorkerOptions } from './options.js';
 import { JobAbortError } from './outcome.js';
 import { Worker } from './worker.js';
-
-/** Moves the fake clock timer by timer until `promise` settles. */
-async function drive<T>(clock: FakeClock, promise: Promise<T>, maxMs = 3_600_000): Promise<T> {
-  let done = false;
-  const tracked = promise.finally(() => {
-    done = true;
-  });
-  tracked.catch(() => {});
-  const limit = clock.now() + maxMs;
-  await flushPromises();
-  while (!done) {
-    const next = clock.nextTimerAt();
-    if (next === undefined || next > limit) throw new Error(`not settled within ${maxMs} ms of fake time`);
-    await clock.advanceTo(Math.max(next, clock.now()));
-  }
-  return tracked;
-}
-
-/** A store whose calls are recorded, and whose methods a test may replace through `overrides`. */
-function spyStore(inner: Store): { store: Store; calls: Record<string, unknown[][]>; overrides: Partial<Store> } {
-  const calls: Record<string, unknown[][]> = {};
-  const overrides: Partial<Store> = {};
-  const store = new Proxy(inner, {
-    get(target, key) {
-      const own = typeof key === 'string' ? (overrides as Record<string, unknown>)[key] : undefined;
-      const value: unknown = own ?? Reflect.get(target, key);
-      if (typeof value !== 'function' || typeof key !== 'string') return value;
-      return (...args: unknown[]) => {
-        const list = calls[key] ?? [];
-        list.push(args);
-        calls[key] = list;
-        return (value as (...a: unknown[]) => unknown).apply(target, args);
-      };
-    },
-  });
-  return { store, calls, overrides };
-}
 
 let clock: FakeClock;
 const workers: Worker[] = [];
@@ -62,25 +24,7 @@ function worker(store: Store, handlers: HandlersMap, options: Partial<WorkerOpti
 
 async function enqueue(store: Store, ...jobs: Partial<NewJob>[]): Promise<string[]> {
   const now = clock.now();
-  const full = jobs.map(
-    (fields): NewJob => ({
-      id: newJobId(fields.tenant ?? 'default', now),
-      name: 'noop',
-      tenant: 'default',
-      payload: null,
-      priority: 5,
-      tags: [],
-      maxAttempts: 1,
-      backoff: undefined,
-      timeoutMs: undefined,
-      idempotencyKey: undefined,
-      dependsOn: [],
-      runAt: undefined,
-      scheduleId: undefined,
-      scheduledFor: undefined,
-      ...fields,
-    }),
-  );
+  const full = jobs.map((fields) => newJob({ tenant: 'default', payload: null, ...fields }, now));
   return (await store.enqueue(full, now)).map((r) => r.id);
 }
 

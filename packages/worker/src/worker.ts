@@ -15,9 +15,8 @@
  *                      │ 'ready' signal (or pollMs)           │
  *                      └──────────────────────────────────────┘
  */
-import type { ClaimedJob } from '@cadenza/core';
+import { type ClaimedJob, Emitter, Wakeup } from '@cadenza/core';
 import { Attempt, runAttempt } from './attempt.js';
-import { Emitter } from './emitter.js';
 import type { WorkerEvents } from './events.js';
 import { Heartbeats } from './heartbeats.js';
 import { type ResolvedWorkerOptions, resolveWorkerOptions, type WorkerOptions } from './options.js';
@@ -25,7 +24,6 @@ import { Outcomes } from './outcomes.js';
 import { SettlementBuffer } from './settlements.js';
 import { Slots } from './slots.js';
 import { untilSettledOrAborted, within } from './waits.js';
-import { Wakeup } from './wakeup.js';
 
 type State = 'stopped' | 'running' | 'draining';
 

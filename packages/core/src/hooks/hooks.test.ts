@@ -1,24 +1,13 @@
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import type { Job } from '../model/job.js';
+import { newJob } from '../testing/fixtures.js';
 import { Hooks } from './index.js';
 
+/** An active job of tenant `default`. */
 function job(name: string, id = `default:${name}`): Job {
   return {
-    id,
-    name,
-    tenant: 'default',
-    payload: null,
-    priority: 5,
-    tags: [],
-    maxAttempts: 1,
-    backoff: undefined,
-    timeoutMs: undefined,
-    idempotencyKey: undefined,
-    dependsOn: [],
-    runAt: undefined,
-    scheduleId: undefined,
-    scheduledFor: undefined,
+    ...newJob({ id, name, tenant: 'default', payload: null }, 0),
     status: 'active',
     attempt: 1,
     createdAt: 0,

@@ -1,30 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { CadenzaError, type ErrorCode } from '../errors.js';
 import { prepareJob } from './index.js';
 import { DEFAULT_MAX_PAYLOAD_BYTES } from './limits.js';
-
-const NOW = Date.UTC(2026, 0, 1);
-
-/** Asserts a CadenzaError naming `field` (message `field: got …, expected …`) and the expectation. */
-function expectRefusal(
-  fn: () => unknown,
-  field: string | undefined,
-  expected: string,
-  code: ErrorCode = 'invalid_argument',
-) {
-  let thrown: unknown;
-  try {
-    fn();
-  } catch (error) {
-    thrown = error;
-  }
-  expect(thrown).toBeInstanceOf(CadenzaError);
-  const error = thrown as CadenzaError;
-  expect({ code: error.code, field: error.field }).toEqual({ code, field });
-  if (field !== undefined) expect(error.message.startsWith(`${field}: `)).toBe(true);
-  expect(error.message).toContain(expected);
-  return error;
-}
+import { expectRefusal, NOW } from './schemas.test-helpers.js';
 
 const circular: Record<string, unknown> = {};
 circular.self = circular;

@@ -1,10 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Schedule, ScheduleDefinition } from '../model/schedule.js';
 import { jobFromSchedule, prepareSchedule } from './index.js';
-
-const NOW = Date.UTC(2026, 0, 1);
-
-const every = { name: 'tick', every: 60_000 };
+import { every, NOW } from './schemas.test-helpers.js';
 
 describe('prepareSchedule accepts good input', () => {
   it('fills the defaults', () => {

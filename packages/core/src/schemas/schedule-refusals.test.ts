@@ -1,29 +1,6 @@
-import { describe, expect, it } from 'vitest';
-import { CadenzaError, type ErrorCode } from '../errors.js';
+import { describe, it } from 'vitest';
 import { prepareSchedule } from './index.js';
-
-/** Asserts a CadenzaError naming `field` (message `field: got …, expected …`) and the expectation. */
-function expectRefusal(
-  fn: () => unknown,
-  field: string | undefined,
-  expected: string,
-  code: ErrorCode = 'invalid_argument',
-) {
-  let thrown: unknown;
-  try {
-    fn();
-  } catch (error) {
-    thrown = error;
-  }
-  expect(thrown).toBeInstanceOf(CadenzaError);
-  const error = thrown as CadenzaError;
-  expect({ code: error.code, field: error.field }).toEqual({ code, field });
-  if (field !== undefined) expect(error.message.startsWith(`${field}: `)).toBe(true);
-  expect(error.message).toContain(expected);
-  return error;
-}
-
-const every = { name: 'tick', every: 60_000 };
+import { every, expectRefusal } from './schemas.test-helpers.js';
 
 // [case, input, field, words of the expectation]
 const BAD_SCHEDULES: [string, unknown, string | undefined, string][] = [

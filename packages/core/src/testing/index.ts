@@ -7,6 +7,9 @@
  * and a store is done when the whole suite passes. Each test gets a fresh store from the
  * harness and closes it afterwards; time is passed in as fixed instants, so no clock is
  * involved and the suite runs in well under a few seconds on a local store.
+ *
+ * Beside it, helpers for the other packages' tests: `drive` (runs a FakeClock until a
+ * promise settles), `newJob` (a valid NewJob) and `spyStore` (a store whose calls are seen).
  */
 import { describe } from 'vitest';
 import { cancelTests } from './cancel.js';
@@ -23,7 +26,9 @@ import { retentionTests } from './retention.js';
 import { scheduleTests } from './schedules.js';
 import { settleAndRetryTests } from './settle-and-retry.js';
 
-export type { StoreHarness, StoreOptions } from './fixtures.js';
+export { drive } from './drive.js';
+export { newJob, type StoreHarness, type StoreOptions } from './fixtures.js';
+export { type SpyStore, spyStore } from './spy-store.js';
 
 /** States every behaviour of SPEC.md's job lifecycle and schedules against a store. */
 export function runStoreConformance(name: string, harness: StoreHarness): void {

@@ -1,30 +1,13 @@
 /**
- * Helpers for the engine's tests (not exported from the package): drive a FakeClock
- * until something happens, and build an engine on a memory store with timings that
- * keep long fake-time spans cheap (no poll or renewal every second for days).
+ * Helpers for the engine's tests: wait for worker events, and build an engine on a memory
+ * store with timings that keep long fake-time spans cheap (no poll or renewal every second
+ * for days). The name ends in `.test-helpers.ts`, which the build excludes (tsconfig.json),
+ * so this file never reaches dist; `drive` comes from `@cadenza/core/testing`.
  */
-import { createMemoryStore, FakeClock, flushPromises, type HandlersMap, type Hooks, type Store } from '@cadenza/core';
+import { createMemoryStore, FakeClock, type HandlersMap, type Hooks, type Store } from '@cadenza/core';
+import { drive } from '@cadenza/core/testing';
 import type { WorkerEvents } from '@cadenza/worker';
 import { createEngine, type Engine, type EngineOptions } from './engine.js';
-
-/** Moves the fake clock timer by timer until `promise` settles; fails past `maxMs` of fake time. */
-export async function drive<T>(clock: FakeClock, promise: Promise<T>, maxMs = 7 * 24 * 3_600_000): Promise<T> {
-  let done = false;
-  const tracked = promise.finally(() => {
-    done = true;
-  });
-  tracked.catch(() => {});
-  const limit = clock.now() + maxMs;
-  await flushPromises();
-  while (!done) {
-    const next = clock.nextTimerAt();
-    if (next === undefined || next > limit) {
-      throw new Error(`not settled within ${maxMs} ms of fake time (next timer: ${next ?? 'none'})`);
-    }
-    await clock.advanceTo(Math.max(next, clock.now()));
-  }
-  return tracked;
-}
 
 /** Resolves after `n` worker events of one kind. */
 export function events<K extends keyof WorkerEvents & string>(

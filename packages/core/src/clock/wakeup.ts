@@ -1,4 +1,4 @@
-import type { Clock, TimerHandle } from '@cadenza/core';
+import type { Clock, TimerHandle } from './clock.js';
 
 /** Node's timers overflow above 2^31 - 1 ms (and then fire at once); never ask for more. */
 const MAX_WAIT_MS = 2_147_483_647;
