@@ -9,6 +9,7 @@ import {
   type Job,
   type JobInput,
   type Logger,
+  type NewJob,
   prepareJob,
   prepareJobs,
   prepareSchedule,
@@ -83,16 +84,19 @@ export class Engine {
 
   /** Validates and adds one job. */
   async enqueue(input: JobInput): Promise<EnqueueResult> {
-    const [result] = await this.enqueueBatch([input]);
+    const now = this.clock.now();
+    const [result] = await this.add([prepareJob(input, now, this.limits)], now);
     if (result === undefined) throw new Error('store answered an enqueue of one job with no result');
     return result;
   }
 
-  /** Validates and adds jobs, all or nothing. */
+  /** Validates and adds jobs, all or nothing; a bad field is named with its index (`jobs.3.name`). */
   async enqueueBatch(inputs: readonly JobInput[]): Promise<EnqueueResult[]> {
     const now = this.clock.now();
-    const jobs =
-      inputs.length === 1 ? [prepareJob(inputs[0], now, this.limits)] : prepareJobs(inputs, now, this.limits);
+    return this.add(prepareJobs(inputs, now, this.limits), now);
+  }
+
+  private async add(jobs: NewJob[], now: number): Promise<EnqueueResult[]> {
     const results = await this.store.enqueue(jobs, now);
     this.nudge(results.map((r) => r.status));
     return results;
