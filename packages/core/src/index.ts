@@ -15,7 +15,8 @@ export {
 } from './errors.js';
 export { type Hook, type HookEvents, type HookKind, Hooks } from './hooks/index.js';
 export { type Logger, silentLogger } from './log/logger.js';
-export { createMemoryStore, type MemoryStoreOptions } from './memory/memory-store.js';
+export { createMemoryStore, type MemoryStore, type MemoryStoreOptions } from './memory/memory-store.js';
+export { MEMORY_STATE_FORMAT, type MemoryStateSnapshot } from './memory/state-snapshot.js';
 export type { HandlerEntry, HandlerFn, HandlerSpec, HandlersMap, JobContext } from './model/handler.js';
 export { newJobId, newLeaseToken, tenantOfJobId } from './model/ids.js';
 export {

@@ -90,6 +90,26 @@ export class JobTable {
     this.sorted = undefined;
   }
 
+  /**
+   * Replaces everything with a snapshot's contents (see state-snapshot.ts): the rows, and
+   * the unique-key and children indexes exactly as they were (a deleted parent's children
+   * are not listed again, so they are restored as given rather than rebuilt).
+   */
+  restore(jobs: Iterable<Job>, unique: Iterable<[string, string]>, children: Iterable<[string, string[]]>): void {
+    this.rows.clear();
+    this.unique.clear();
+    this.children.clear();
+    for (const job of jobs) this.rows.set(job.id, job);
+    for (const [key, id] of unique) this.unique.set(key, id);
+    for (const [parent, ids] of children) if (ids.length > 0) this.children.set(parent, new Set(ids));
+    this.sorted = undefined;
+  }
+
+  /** The children index as [parent, children in insertion order] (for snapshots). */
+  childEntries(): [string, string[]][] {
+    return [...this.children].map(([parent, ids]) => [parent, [...ids]]);
+  }
+
   /** All jobs, newest first (by `createdAt`, then id, both descending). */
   newestFirst(): readonly Job[] {
     this.sorted ??= [...this.rows.values()].sort(newestFirst);

@@ -48,6 +48,16 @@ export class LeaderLease {
     return held !== undefined && held.expiresAt > now ? { ...held } : undefined;
   }
 
+  /** The holder (even if expired) and the highest epoch given (for snapshots). */
+  state(): { holder: Leadership | undefined; lastEpoch: number } {
+    return { holder: this.holder === undefined ? undefined : { ...this.holder }, lastEpoch: this.lastEpoch };
+  }
+
+  restore(holder: Leadership | undefined, lastEpoch: number): void {
+    this.holder = holder === undefined ? undefined : { ...holder };
+    this.lastEpoch = Math.max(lastEpoch, holder?.epoch ?? 0);
+  }
+
   /** Throws `StaleEpochError` unless `fence` is the current holder's (see the class comment). */
   check(fence: Fence): void {
     const held = this.holder;

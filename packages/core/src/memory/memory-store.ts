@@ -31,11 +31,30 @@ import { promoteDelayed, recoverExpiredLeases } from './recovery.js';
 import { applyRetention, checkPolicy } from './retention.js';
 import { recordFires, setSchedulePaused, triggerSchedule, upsertSchedule } from './schedules.js';
 import { MemoryState } from './state.js';
+import { exportState, importState, type MemoryStateSnapshot } from './state-snapshot.js';
 import { claim, heartbeat, settle } from './workers.js';
 
 export interface MemoryStoreOptions {
   /** Relative weights for fair service between tenants; default 1 each. */
   tenantWeights?: Record<string, number>;
+  /**
+   * State to start from, as `exportState()` gave it (e.g. read back from a file). Checked
+   * first: a malformed snapshot throws `invalid_argument` naming the field, a newer
+   * `format` is refused.
+   */
+  initialState?: MemoryStateSnapshot;
+  /**
+   * Called (synchronously, after the change is complete) after every successful call that
+   * may have changed the state; never after a refused call or a query. A store built on
+   * this one (store-file) uses it to schedule a write. What it throws is ignored.
+   */
+  onChange?: () => void;
+}
+
+/** The memory store, plus a way to copy its state out (for stores that persist it). */
+export interface MemoryStore extends Store {
+  /** A plain, serialisable deep copy of the whole state (see state-snapshot.ts). */
+  exportState(): MemoryStateSnapshot;
 }
 
 /**
@@ -43,8 +62,10 @@ export interface MemoryStoreOptions {
  * and as the reference the conformance suite is checked against. State is lost with the
  * process.
  */
-export function createMemoryStore(options: MemoryStoreOptions = {}): Store {
-  return new MemoryStore(weightsOf(options.tenantWeights ?? {}));
+export function createMemoryStore(options: MemoryStoreOptions = {}): MemoryStore {
+  const store = new InMemoryStore(weightsOf(options.tenantWeights ?? {}), options.onChange);
+  if (options.initialState !== undefined) store.importState(options.initialState);
+  return store;
 }
 
 /**
@@ -70,12 +91,24 @@ function weightsOf(weights: Record<string, number>): (tenant: string) => number 
  * write, a due time that moved earlier is signalled as `due` (job-states.ts signals
  * `ready`), so that a sleeping coordinator wakes for it.
  */
-class MemoryStore implements Store {
+class InMemoryStore implements MemoryStore {
   private readonly state: MemoryState;
   private closed = false;
 
-  constructor(weightOf: (tenant: string) => number) {
+  constructor(
+    weightOf: (tenant: string) => number,
+    private readonly onChange: (() => void) | undefined,
+  ) {
     this.state = new MemoryState(weightOf);
+  }
+
+  exportState(): MemoryStateSnapshot {
+    return exportState(this.state);
+  }
+
+  /** Replaces the state with a checked copy of `snapshot` (only at creation). */
+  importState(snapshot: MemoryStateSnapshot): void {
+    importState(this.state, snapshot);
   }
 
   // ── producers ────────────────────────────────────────────────────────────
@@ -237,7 +270,16 @@ class MemoryStore implements Store {
     const result = structuredClone(change());
     const dueAfter = this.state.nextDueAt();
     if (dueAfter !== undefined && (dueBefore === undefined || dueAfter < dueBefore)) this.state.signals.emit('due');
+    this.changed();
     return result;
+  }
+
+  private changed(): void {
+    try {
+      this.onChange?.();
+    } catch {
+      // Ignored on purpose: an observer must not fail a write that is already done.
+    }
   }
 
   /** A leader's write: refused with StaleEpochError, before anything else, unless `fence` leads. */

@@ -39,6 +39,18 @@ export class ReadyQueues {
     this.bands[priority]?.remove(tenant, id);
   }
 
+  /** Each band's queues and turn, band 0 first (for snapshots). */
+  bandStates(): BandState[] {
+    return this.bands.map((band) => band.state());
+  }
+
+  /** Replaces every band's queues and turn with `states` (band 0 first); missing bands are emptied. */
+  restore(states: readonly BandState[]): void {
+    this.bands.forEach((band, p) => {
+      band.restore(states[p] ?? { tenants: [], cursor: 0, served: 0 });
+    });
+  }
+
   /** Takes up to `limit` job ids in claim order; only of `tenants` when given. */
   take(limit: number, tenants: ReadonlySet<string> | undefined): string[] {
     const ids: string[] = [];
@@ -55,6 +67,13 @@ export class ReadyQueues {
   }
 }
 
+/** One band as a snapshot holds it: tenants in ring order with their queues, and the turn. */
+export interface BandState {
+  tenants: [tenant: string, jobIds: string[]][];
+  cursor: number;
+  served: number;
+}
+
 class Band {
   /** Non-empty queues only: a tenant leaves the ring when its queue empties. */
   private readonly queues = new Map<string, Set<string>>();
@@ -66,6 +85,25 @@ class Band {
   size = 0;
 
   constructor(private readonly weightOf: (tenant: string) => number) {}
+
+  state(): BandState {
+    const tenants: [string, string[]][] = this.ring.map((tenant) => [tenant, [...(this.queues.get(tenant) ?? [])]]);
+    return { tenants, cursor: this.cursor, served: this.served };
+  }
+
+  restore(state: BandState): void {
+    this.queues.clear();
+    this.ring.length = 0;
+    this.size = 0;
+    for (const [tenant, ids] of state.tenants) {
+      if (ids.length === 0 || this.queues.has(tenant)) continue;
+      this.queues.set(tenant, new Set(ids));
+      this.ring.push(tenant);
+      this.size += new Set(ids).size;
+    }
+    this.cursor = this.ring.length === 0 ? 0 : Math.min(Math.max(0, state.cursor), this.ring.length - 1);
+    this.served = Math.max(0, state.served);
+  }
 
   push(tenant: string, id: string): void {
     let queue = this.queues.get(tenant);

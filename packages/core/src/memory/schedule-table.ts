@@ -34,6 +34,28 @@ export class ScheduleTable {
     return this.rows.delete(key);
   }
 
+  /** Every schedule, in the order they were first put (for snapshots). */
+  all(): Schedule[] {
+    return [...this.rows.values()];
+  }
+
+  /** The due index as [tenant, id, nextFireAt], earliest first (for snapshots). */
+  dueEntries(): [string, string, number][] {
+    const entries: [string, string, number][] = [];
+    for (const [key, at] of this.due.entries()) {
+      const schedule = this.rows.get(key);
+      if (schedule !== undefined) entries.push([schedule.tenant, schedule.id, at]);
+    }
+    return entries;
+  }
+
+  /** Replaces everything with a snapshot's schedules and due index (in its order). */
+  restore(schedules: Iterable<Schedule>, due: Iterable<readonly [string, string, number]>): void {
+    this.rows.clear();
+    for (const schedule of schedules) this.rows.set(keyOf(schedule.tenant, schedule.id), schedule);
+    this.due.restore([...due].map(([tenant, id, at]) => [keyOf(tenant, id), at] as const));
+  }
+
   earliestDue(): number | undefined {
     return this.due.peek();
   }

@@ -65,6 +65,17 @@ export class TimeIndex<K> {
     return due.slice(0, limit).map((e) => e.key);
   }
 
+  /** Every key with its instant, earliest first (ties in the order they were set). */
+  entries(): [K, number][] {
+    return [...this.current.values()].sort(compare).map((e) => [e.key, e.at]);
+  }
+
+  /** Replaces the contents; entries are set in the order given, which keeps that order for ties. */
+  restore(entries: Iterable<readonly [K, number]>): void {
+    this.clear();
+    for (const [key, at] of entries) this.set(key, at);
+  }
+
   clear(): void {
     this.current.clear();
     this.heap = [];

@@ -1,0 +1,4 @@
+// Handlers for benchmarks: a job that does nothing, so the figures measure cadenza itself.
+export default {
+  noop: () => undefined,
+};

@@ -1,0 +1,111 @@
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { envName } from './env.js';
+import { integer, UsageError } from './errors.js';
+import { buildProgram } from './main.js';
+import { readStartupFile } from './schedules-file.js';
+import { openStore, parseStoreUrl } from './store-url.js';
+import { table } from './table.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'cadenza-cli-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('store urls', () => {
+  it('parses every form SPEC.md names', () => {
+    expect(parseStoreUrl('memory')).toEqual({ kind: 'memory' });
+    expect(parseStoreUrl('sqlite:./.cadenza/cadenza.db')).toEqual({ kind: 'sqlite', path: './.cadenza/cadenza.db' });
+    expect(parseStoreUrl('json:/tmp/x.json')).toEqual({ kind: 'json', path: '/tmp/x.json' });
+    expect(parseStoreUrl('snapshot:state.bin')).toEqual({ kind: 'snapshot', path: 'state.bin' });
+    expect(parseStoreUrl('redis://h:6379')).toEqual({ kind: 'redis', url: 'redis://h:6379' });
+    expect(parseStoreUrl('rediss://h:6380')).toEqual({ kind: 'redis', url: 'rediss://h:6380' });
+  });
+
+  it('refuses anything else with a usage error naming the allowed forms', () => {
+    for (const bad of ['', 'mysql://x', 'sqlite:', 'file.db', 'json']) {
+      expect(() => parseStoreUrl(bad)).toThrow(UsageError);
+    }
+    expect(() => parseStoreUrl('postgres://x')).toThrow(/expected `memory`, `sqlite:PATH`/);
+  });
+
+  it('opens memory and says cluster mode is not here yet for redis', async () => {
+    const store = await openStore('memory');
+    await store.ping();
+    await store.close();
+    await expect(openStore('redis://127.0.0.1:6379')).rejects.toThrow(/cluster mode arrives with store-redis/);
+  });
+
+  it('refuses a missing file when asked to, without creating it', async () => {
+    const path = join(dir, 'absent', 'x.db');
+    await expect(openStore(`sqlite:${path}`, { mustExist: true })).rejects.toThrow(/does not exist/);
+    expect(existsSync(join(dir, 'absent'))).toBe(false);
+  });
+});
+
+describe('flags and the environment', () => {
+  it('names each variable CADENZA_ + the flag in upper snake case', () => {
+    expect(envName('--store <store>')).toBe('CADENZA_STORE');
+    expect(envName('--log-level <level>')).toBe('CADENZA_LOG_LEVEL');
+    expect(envName('-p, --port <n>')).toBe('CADENZA_PORT');
+  });
+
+  it('gives every flag of every command its environment variable', () => {
+    const program = buildProgram();
+    const commands = program.commands.flatMap((c) => [c, ...c.commands]);
+    expect(commands.map((c) => c.name())).toEqual(
+      expect.arrayContaining(['dev', 'enqueue', 'jobs', 'show', 'schedules', 'status']),
+    );
+    for (const command of commands) {
+      for (const option of command.options) {
+        if (option.long === '--help') continue;
+        expect(option.envVar, `${command.name()} ${option.long}`).toBe(envName(option.flags));
+      }
+    }
+  });
+
+  it('checks integer flags with a message naming the flag and the range', () => {
+    expect(integer('--port', '8080', 0, 65_535)).toBe(8080);
+    expect(() => integer('--port', '80x', 0, 65_535)).toThrow('--port: got "80x", expected an integer from 0 to 65535');
+    expect(() => integer('--lease-ms', '0', 1)).toThrow('expected an integer of 1 or more');
+  });
+});
+
+describe('the --schedules file', () => {
+  const write = (name: string, data: unknown) => {
+    const path = join(dir, name);
+    writeFileSync(path, typeof data === 'string' ? data : JSON.stringify(data));
+    return path;
+  };
+
+  it('reads schedules by id and the jobs to enqueue, skipping $ keys', () => {
+    const file = readStartupFile(
+      write('ok.json', {
+        $comment: 'ignored',
+        hourly: { name: 'tick', every: 3_600_000 },
+        jobs: [
+          { name: 'a', idempotencyKey: 'a-1' },
+          { name: 'b', idempotencyKey: 'b-1', dependsOn: ['a-1'] },
+        ],
+      }),
+    );
+    expect(file.schedules).toEqual([['hourly', { name: 'tick', every: 3_600_000 }]]);
+    expect(file.jobs.map((j) => j.name)).toEqual(['a', 'b']);
+  });
+
+  it('refuses a bad file with one message naming the file and the bad entry', () => {
+    expect(() => readStartupFile(join(dir, 'missing.json'))).toThrow(/--schedules .*missing.json: cannot be read/);
+    expect(() => readStartupFile(write('bad.json', '{'))).toThrow(/is not JSON/);
+    expect(() => readStartupFile(write('array.json', []))).toThrow(/expected an object/);
+    expect(() => readStartupFile(write('cron.json', { x: { name: 'tick', cron: 'nope' } }))).toThrow(
+      /schedule "x": .*cron/,
+    );
+    expect(() => readStartupFile(write('jobs.json', { jobs: [{ name: 'bad name' }] }))).toThrow(/jobs\[0\]: name/);
+  });
+});
+
+describe('tables', () => {
+  it('aligns columns two spaces apart', () => {
+    expect(table(['A', 'BB'], [['xxx', 'y']])).toBe('A    BB\nxxx  y');
+  });
+});

@@ -1,0 +1,227 @@
+import {
+  isCadenzaError,
+  JOB_STATUSES,
+  type JobInput,
+  type JobStatus,
+  prepareJob,
+  realClock,
+  type Store,
+} from '@cadenza/core';
+import { jobJson, scheduleJson } from '@cadenza/server';
+import type { Command } from 'commander';
+import { option } from '../env.js';
+import { integer, oneLine, UsageError } from '../errors.js';
+import { DEFAULT_STORE, openStore } from '../store-url.js';
+import { table } from '../table.js';
+
+// The admin verbs of SPEC.md, straight against a store: enqueue, jobs, jobs show, schedules, status.
+
+const storeOption = () =>
+  option('--store <store>', 'memory, sqlite:PATH, json:PATH or snapshot:PATH').default(DEFAULT_STORE);
+
+function out(text: string): void {
+  process.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
+}
+
+async function withStore<T>(text: string, run: (store: Store) => Promise<T>, reading = true): Promise<T> {
+  const store = await openStore(text, { mustExist: reading });
+  try {
+    return await run(store);
+  } catch (error) {
+    // A refused request (bad field, unknown id) is the user's to fix: one line, exit 2 (1 for not_found).
+    if (isCadenzaError(error)) throw new UsageError(oneLine(error), error.code === 'not_found' ? 1 : 2);
+    throw error;
+  } finally {
+    await store.close();
+  }
+}
+
+const iso = (ms: number | undefined): string => (ms === undefined ? '-' : new Date(ms).toISOString());
+
+export function registerAdmin(program: Command): void {
+  program
+    .command('enqueue')
+    .description('adds a job and prints its id')
+    .argument('<name>', 'job name (which handler runs it)')
+    .addOption(storeOption())
+    .addOption(option('--payload <json>', 'the job payload, as JSON'))
+    .addOption(option('--tenant <tenant>', 'tenant (default "default")'))
+    .addOption(option('--priority <n>', '0-9, higher runs first (default 5)'))
+    .addOption(option('--delay <ms>', 'run no sooner than this many ms from now'))
+    .addOption(option('--idempotency-key <key>', 'a repeat with the same key returns the first job'))
+    .addOption(option('--max-attempts <n>', 'attempts before the job fails (default 1)'))
+    .action(
+      async (
+        name: string,
+        flags: {
+          store: string;
+          payload?: string;
+          tenant?: string;
+          priority?: string;
+          delay?: string;
+          idempotencyKey?: string;
+          maxAttempts?: string;
+        },
+      ) => {
+        const input: JobInput = { name };
+        if (flags.payload !== undefined) {
+          try {
+            input.payload = JSON.parse(flags.payload);
+          } catch (error) {
+            throw new UsageError(`--payload: not JSON: ${oneLine(error)}`);
+          }
+        }
+        if (flags.tenant !== undefined) input.tenant = flags.tenant;
+        if (flags.priority !== undefined) input.priority = integer('--priority', flags.priority, 0, 9);
+        if (flags.delay !== undefined) input.delayMs = integer('--delay', flags.delay, 0);
+        if (flags.idempotencyKey !== undefined) input.idempotencyKey = flags.idempotencyKey;
+        if (flags.maxAttempts !== undefined) input.maxAttempts = integer('--max-attempts', flags.maxAttempts, 1);
+        const now = realClock.now();
+        let job: ReturnType<typeof prepareJob>;
+        try {
+          job = prepareJob(input, now);
+        } catch (error) {
+          throw new UsageError(oneLine(error));
+        }
+        const [result] = await withStore(flags.store, (store) => store.enqueue([job], now), false);
+        out(result?.id ?? job.id);
+      },
+    );
+
+  const jobs = program
+    .command('jobs')
+    .enablePositionalOptions()
+    .description('lists jobs, newest first (`jobs show ID` prints one as JSON)')
+    .addOption(storeOption())
+    .addOption(option('--status <status>', JOB_STATUSES.join(', ')))
+    .addOption(option('--tenant <tenant>', 'only this tenant'))
+    .addOption(option('--name <name>', 'only jobs of this name'))
+    .addOption(option('--limit <n>', 'at most this many').default('50'))
+    .action(async (flags: { store: string; status?: string; tenant?: string; name?: string; limit: string }) => {
+      if (flags.status !== undefined && !(JOB_STATUSES as readonly string[]).includes(flags.status)) {
+        throw new UsageError(
+          `--status: got ${JSON.stringify(flags.status)}, expected one of ${JOB_STATUSES.join(', ')}`,
+        );
+      }
+      const limit = integer('--limit', flags.limit, 1, 1000);
+      const page = await withStore(flags.store, (store) =>
+        store.listJobs({
+          limit,
+          ...(flags.status === undefined ? {} : { status: flags.status as JobStatus }),
+          ...(flags.tenant === undefined ? {} : { tenant: flags.tenant }),
+          ...(flags.name === undefined ? {} : { name: flags.name }),
+        }),
+      );
+      out(
+        table(
+          ['ID', 'NAME', 'TENANT', 'STATUS', 'PRI', 'ATTEMPT', 'CREATED', 'FINISHED'],
+          page.jobs.map((j) => [
+            j.id,
+            j.name,
+            j.tenant,
+            j.status,
+            String(j.priority),
+            `${j.attempt}/${j.maxAttempts}`,
+            iso(j.createdAt),
+            iso(j.finishedAt),
+          ]),
+        ),
+      );
+    });
+
+  jobs
+    .command('show')
+    .description('prints one job as JSON')
+    .argument('<id>', 'job id')
+    .addOption(storeOption())
+    .action(async (id: string, flags: { store: string }) => {
+      const job = await withStore(flags.store, (store) => store.getJob(id));
+      if (job === undefined) throw new UsageError(`job ${id}: not found`, 1);
+      out(JSON.stringify(jobJson(job), null, 2));
+    });
+
+  program
+    .command('schedules')
+    .description('lists schedules')
+    .addOption(storeOption())
+    .addOption(option('--tenant <tenant>', 'only this tenant'))
+    .action(async (flags: { store: string; tenant?: string }) => {
+      const schedules = await withStore(flags.store, async (store) => {
+        const all = [];
+        let cursor: string | undefined;
+        do {
+          const page = await store.listSchedules({
+            limit: 500,
+            ...(flags.tenant === undefined ? {} : { tenant: flags.tenant }),
+            ...(cursor === undefined ? {} : { cursor }),
+          });
+          all.push(...page.schedules);
+          cursor = page.nextCursor;
+        } while (cursor !== undefined);
+        return all;
+      });
+      out(
+        table(
+          ['ID', 'TENANT', 'NAME', 'TRIGGER', 'NEXT FIRE', 'LAST FIRE', 'RUNS', 'PAUSED'],
+          schedules.map((s) => {
+            const j = scheduleJson(s);
+            const trigger =
+              j.cron !== undefined
+                ? `cron ${j.cron} ${j.tz ?? ''}`.trim()
+                : j.every !== undefined
+                  ? `every ${j.every}ms`
+                  : j.at !== undefined
+                    ? `at ${j.at}`
+                    : 'manual';
+            return [
+              s.id,
+              s.tenant,
+              s.job.name,
+              trigger,
+              iso(s.nextFireAt),
+              iso(s.lastFireAt),
+              String(s.runCount),
+              String(s.paused),
+            ];
+          }),
+        ),
+      );
+    });
+
+  program
+    .command('status')
+    .description('the leader and the queue depths')
+    .addOption(storeOption())
+    .action(async (flags: { store: string }) => {
+      const now = realClock.now();
+      const [leader, depths] = await withStore(flags.store, (store) =>
+        Promise.all([store.getLeadership(now), store.depths()]),
+      );
+      out(
+        leader === undefined
+          ? 'leader: none'
+          : `leader: ${leader.nodeId} (epoch ${leader.epoch}, lease ${leader.expiresAt > now ? `expires in ${Math.ceil((leader.expiresAt - now) / 1000)}s` : 'expired'})`,
+      );
+      const rows = new Map<string, Map<JobStatus, number>>();
+      for (const d of depths) {
+        const key = `${d.tenant}\u0000${d.priority}`;
+        const row = rows.get(key) ?? new Map<JobStatus, number>();
+        row.set(d.status, (row.get(d.status) ?? 0) + d.count);
+        rows.set(key, row);
+      }
+      const sorted = [...rows.entries()].sort(([a], [b]) => {
+        const [ta = '', pa = '0'] = a.split('\u0000');
+        const [tb = '', pb = '0'] = b.split('\u0000');
+        return ta < tb ? -1 : ta > tb ? 1 : Number(pb) - Number(pa);
+      });
+      out(
+        table(
+          ['TENANT', 'PRI', ...JOB_STATUSES.map((s) => s.toUpperCase())],
+          sorted.map(([key, counts]) => {
+            const [tenant = '', priority = ''] = key.split('\u0000');
+            return [tenant, priority, ...JOB_STATUSES.map((s) => String(counts.get(s) ?? 0))];
+          }),
+        ),
+      );
+    });
+}

@@ -1,0 +1,47 @@
+import { readFileSync } from 'node:fs';
+import { Command, CommanderError } from 'commander';
+import { registerAdmin } from './commands/admin.js';
+import { registerDev } from './commands/dev.js';
+import { oneLine, UsageError } from './errors.js';
+
+export function buildProgram(): Command {
+  const program = new Command('cadenza')
+    .description('distributed job scheduler: `cadenza dev` runs one node; admin verbs inspect a store')
+    .showSuggestionAfterError()
+    .enablePositionalOptions()
+    .version(version(), '-v, --version')
+    .exitOverride();
+  registerDev(program);
+  registerAdmin(program);
+  for (const command of program.commands) {
+    command.exitOverride();
+    for (const sub of command.commands) sub.exitOverride();
+  }
+  return program;
+}
+
+/**
+ * Runs the `cadenza` command line. A fault the user can fix (a bad flag, a store that
+ * cannot be opened, a bad handlers file) is one line on stderr and exit status 2.
+ * Long-running commands (`dev`) keep the process alive after this resolves.
+ */
+export async function main(argv: readonly string[]): Promise<void> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync([...argv]);
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // Commander printed its one-line message (or the help) already. Asked-for help and the
+      // version exit 0; anything else (an unknown flag, a missing command) is a usage error.
+      process.exit(error.exitCode === 0 ? 0 : 2);
+    }
+    const code = error instanceof UsageError ? error.exitCode : 1;
+    process.stderr.write(`cadenza: ${oneLine(error)}\n`);
+    process.exit(code);
+  }
+}
+
+function version(): string {
+  const manifest = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+  return manifest.version;
+}

@@ -1,0 +1,45 @@
+import type { Logger } from '@cadenza/core';
+
+const SIGNAL_NUMBER = { SIGINT: 2, SIGTERM: 15 } as const;
+
+export interface Shutdown {
+  /** Adds a step; steps run in the reverse order of their adding (last opened, first closed). */
+  add(name: string, run: () => Promise<void>): void;
+}
+
+/**
+ * SIGTERM and SIGINT shut down gracefully: the steps added so far run one after another
+ * (for `dev`: stop HTTP, stop the engine — its worker lets running jobs finish, then
+ * releases the rest — and close the store, which flushes it), then the process exits 0.
+ * A step that fails is logged and the rest still run (exit 1). A second signal during
+ * shutdown exits at once (128 + the signal's number). Installed before anything is opened,
+ * so a signal that arrives during startup closes what is open by then.
+ */
+export function onShutdownSignals(log: Logger): Shutdown {
+  const steps: [name: string, run: () => Promise<void>][] = [];
+  let stopping = false;
+  const handle = (signal: keyof typeof SIGNAL_NUMBER): void => {
+    if (stopping) {
+      log.warn({ signal }, 'second signal: exiting at once');
+      process.exit(128 + SIGNAL_NUMBER[signal]);
+    }
+    stopping = true;
+    log.info({ signal }, 'shutting down');
+    void (async () => {
+      let code = 0;
+      for (const [name, run] of steps.reverse()) {
+        try {
+          await run();
+        } catch (error) {
+          code = 1;
+          log.error({ err: error, step: name }, `shutdown: ${name} failed`);
+        }
+      }
+      log.info({ code }, 'stopped');
+      process.exit(code);
+    })();
+  };
+  process.on('SIGTERM', () => handle('SIGTERM'));
+  process.on('SIGINT', () => handle('SIGINT'));
+  return { add: (name, run) => void steps.push([name, run]) };
+}

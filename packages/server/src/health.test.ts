@@ -1,0 +1,90 @@
+import { CadenzaError, createMemoryStore } from '@cadenza/core';
+import { spyStore } from '@cadenza/core/testing';
+import { describe, expect, it } from 'vitest';
+import { body, testServer } from './server.test-helpers.js';
+
+describe('GET /healthz and /readyz', () => {
+  it('healthz answers 200 while the process runs, even with the store down', async () => {
+    const { app, store } = testServer();
+    expect((await app.inject({ url: '/healthz' })).statusCode).toBe(200);
+    await store.close();
+    const res = await app.inject({ url: '/healthz' });
+    expect(res.statusCode).toBe(200);
+    expect(body(res)).toEqual({ status: 'ok' });
+  });
+
+  it('readyz answers 200 when the store answers', async () => {
+    const { app } = testServer();
+    const res = await app.inject({ url: '/readyz' });
+    expect(res.statusCode).toBe(200);
+    expect(body(res)).toEqual({ status: 'ready' });
+  });
+
+  it('readyz answers 503 with why when the store is closed', async () => {
+    const { app, store } = testServer();
+    await store.close();
+    const res = await app.inject({ url: '/readyz' });
+    expect(res.statusCode).toBe(503);
+    expect(body(res)).toEqual({
+      status: 'unavailable',
+      error: { code: 'unavailable', message: 'the memory store is closed' },
+    });
+  });
+
+  it('readyz answers 503 when ping rejects', async () => {
+    const spy = spyStore(createMemoryStore());
+    spy.overrides.ping = () => Promise.reject(new CadenzaError('unavailable', 'redis: connection refused'));
+    const { app } = testServer({ store: spy.store });
+    const res = await app.inject({ url: '/readyz' });
+    expect(res.statusCode).toBe(503);
+    expect(body(res).error.message).toBe('redis: connection refused');
+  });
+
+  it('readyz never shows the text of an error that is not ours', async () => {
+    const spy = spyStore(createMemoryStore());
+    spy.overrides.ping = () => Promise.reject(new Error('ECONNREFUSED 10.0.0.3:6379 secret-host'));
+    const { app } = testServer({ store: spy.store });
+    const res = await app.inject({ url: '/readyz' });
+    expect(res.statusCode).toBe(503);
+    expect(res.body).not.toContain('secret-host');
+  });
+});
+
+describe('GET /metrics', () => {
+  it('shows process metrics, jobs enqueued by tenant and job counts, in Prometheus text', async () => {
+    const { app } = testServer({ node: { id: 'n1', role: 'server' } });
+    await app.inject({ method: 'POST', url: '/v1/jobs', payload: { name: 'a', tenant: 'acme' } });
+    await app.inject({ method: 'POST', url: '/v1/jobs/batch', payload: { jobs: [{ name: 'a' }, { name: 'b' }] } });
+    // A repeated idempotency key creates nothing and counts nothing.
+    await app.inject({ method: 'POST', url: '/v1/jobs', payload: { name: 'a', tenant: 'acme', idempotencyKey: 'k' } });
+    await app.inject({ method: 'POST', url: '/v1/jobs', payload: { name: 'a', tenant: 'acme', idempotencyKey: 'k' } });
+    const res = await app.inject({ url: '/metrics' });
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['content-type']).toMatch(/^text\/plain/);
+    expect(res.body).toContain('cadenza_jobs_enqueued_total{tenant="acme",node="n1"} 2');
+    expect(res.body).toContain('cadenza_jobs_enqueued_total{tenant="default",node="n1"} 2');
+    expect(res.body).toContain('cadenza_jobs{tenant="acme",priority="5",status="waiting",node="n1"} 2');
+    expect(res.body).toContain('process_cpu_user_seconds_total');
+    expect(res.body).toMatch(
+      /cadenza_http_requests_total\{method="POST",route="\/v1\/jobs",status="201",node="n1"\} 2/,
+    );
+  });
+
+  it('gives each server its own registry', async () => {
+    const one = testServer();
+    const two = testServer();
+    await one.app.inject({ method: 'POST', url: '/v1/jobs', payload: { name: 'a' } });
+    expect((await one.app.inject({ url: '/metrics' })).body).toContain(
+      'cadenza_jobs_enqueued_total{tenant="default"} 1',
+    );
+    expect((await two.app.inject({ url: '/metrics' })).body).not.toContain('cadenza_jobs_enqueued_total{tenant=');
+  });
+
+  it('still answers with the store down', async () => {
+    const { app, store } = testServer();
+    await store.close();
+    const res = await app.inject({ url: '/metrics' });
+    expect(res.statusCode).toBe(200);
+    expect(res.body).toContain('process_cpu_user_seconds_total');
+  });
+});

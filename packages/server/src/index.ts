@@ -1,0 +1,11 @@
+// The public surface of @cadenza/server: each export named.
+export type { NodeInfo } from './context.js';
+export { type ErrorBody, INTERNAL_CODE } from './errors.js';
+export { type JobJson, jobJson, type QueueJson, type ScheduleJson, scheduleJson } from './serialize.js';
+export {
+  BODY_SLACK_BYTES,
+  createServer,
+  DEFAULT_MAX_BATCH_BODY_BYTES,
+  type ServerLimits,
+  type ServerOptions,
+} from './server.js';

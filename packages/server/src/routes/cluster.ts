@@ -1,0 +1,34 @@
+import type { FastifyInstance } from 'fastify';
+import type { RouteContext } from '../context.js';
+import { checkQuery } from '../query.js';
+import { iso, queuesJson } from '../serialize.js';
+
+/**
+ * `GET /v1/cluster`: what this node can see. The leader comes from the store, so every
+ * node agrees on it; coordinators and workers list this node only (when it runs one),
+ * since a registry of live processes is the cluster store's to keep. Queue counts come
+ * from `store.depths()`, by tenant and priority.
+ */
+export function registerClusterRoutes(app: FastifyInstance, { store, clock, node }: RouteContext): void {
+  app.get('/v1/cluster', async (request) => {
+    checkQuery(request.query, []);
+    const now = clock.now();
+    const [leadership, depths] = await Promise.all([store.getLeadership(now), store.depths()]);
+    const coordinators =
+      node?.coordinator === undefined
+        ? []
+        : [{ ...node.coordinator(), id: node.id, leader: leadership?.nodeId === node.id, lastSeenAt: iso(now) }];
+    const workers =
+      node?.worker === undefined ? [] : [{ id: node.id, active: node.worker().active, lastSeenAt: iso(now) }];
+    return {
+      node: node === undefined ? null : { id: node.id, role: node.role },
+      leader:
+        leadership === undefined
+          ? null
+          : { id: leadership.nodeId, epoch: leadership.epoch, expiresAt: iso(leadership.expiresAt) },
+      coordinators,
+      workers,
+      queues: queuesJson(depths),
+    };
+  });
+}

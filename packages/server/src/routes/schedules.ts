@@ -1,0 +1,93 @@
+import { CadenzaError, invalidArgument, prepareSchedule } from '@cadenza/core';
+import type { FastifyInstance } from 'fastify';
+import type { RouteContext } from '../context.js';
+import { cursorParam, idParam, limitParam, scheduleTenant } from '../query.js';
+import { jobJson, scheduleJson } from '../serialize.js';
+
+interface IdParams {
+  id: string;
+}
+
+function notFound(tenant: string, id: string): CadenzaError {
+  return new CadenzaError(
+    'not_found',
+    `schedule ${JSON.stringify(id)} of tenant ${JSON.stringify(tenant)} does not exist`,
+  );
+}
+
+/**
+ * The tenant of `PUT /v1/schedules/:id` comes from `?tenant=` or the body's `tenant`;
+ * given in both places it must agree.
+ */
+function bodyWithTenant(body: unknown, tenant: string | undefined): unknown {
+  if (tenant === undefined || typeof body !== 'object' || body === null || Array.isArray(body)) return body;
+  const given = (body as { tenant?: unknown }).tenant;
+  if (given === undefined || given === null) return { ...body, tenant };
+  if (given !== tenant) throw invalidArgument('tenant', given, `the tenant of ?tenant= (${JSON.stringify(tenant)})`);
+  return body;
+}
+
+/**
+ * `/v1/schedules`: create or replace (PUT), read, list, delete, and fire, pause or resume.
+ * Schedule ids are unique within a tenant, so every route takes `?tenant=` (default
+ * `default`).
+ */
+export function registerScheduleRoutes(app: FastifyInstance, ctx: RouteContext): void {
+  const { store, clock } = ctx;
+
+  app.put<{ Params: IdParams }>('/v1/schedules/:id', async (request, reply) => {
+    const { query } = scheduleTenant(request.query);
+    const definition = prepareSchedule(request.params.id, bodyWithTenant(request.body, query.tenant), ctx.limits);
+    const { schedule, created } = await store.upsertSchedule(definition, clock.now());
+    ctx.changed();
+    return reply.code(created ? 201 : 200).send(scheduleJson(schedule));
+  });
+
+  app.get('/v1/schedules', async (request) => {
+    const { tenant, query } = scheduleTenant(request.query, ['limit', 'cursor']);
+    const cursor = cursorParam(query.cursor);
+    const page = await store.listSchedules({
+      tenant,
+      limit: limitParam(query.limit),
+      ...(cursor === undefined ? {} : { cursor }),
+    });
+    return { schedules: page.schedules.map(scheduleJson), nextCursor: page.nextCursor ?? null };
+  });
+
+  app.get<{ Params: IdParams }>('/v1/schedules/:id', async (request) => {
+    const { tenant } = scheduleTenant(request.query);
+    const id = idParam(request.params.id);
+    const schedule = await store.getSchedule(tenant, id);
+    if (schedule === undefined) throw notFound(tenant, id);
+    return scheduleJson(schedule);
+  });
+
+  app.delete<{ Params: IdParams }>('/v1/schedules/:id', async (request) => {
+    const { tenant } = scheduleTenant(request.query);
+    const id = idParam(request.params.id);
+    if (!(await store.deleteSchedule(tenant, id))) throw notFound(tenant, id);
+    ctx.changed();
+    return { id, tenant, deleted: true };
+  });
+
+  app.post<{ Params: IdParams }>('/v1/schedules/:id/trigger', async (request, reply) => {
+    const { tenant } = scheduleTenant(request.query);
+    const job = await store.triggerSchedule(tenant, idParam(request.params.id), clock.now());
+    ctx.enqueued([job], [{ id: job.id, status: job.status, created: true }]);
+    return reply.code(201).send(jobJson(job));
+  });
+
+  for (const action of ['pause', 'resume'] as const) {
+    app.post<{ Params: IdParams }>(`/v1/schedules/:id/${action}`, async (request) => {
+      const { tenant } = scheduleTenant(request.query);
+      const schedule = await store.setSchedulePaused(
+        tenant,
+        idParam(request.params.id),
+        action === 'pause',
+        clock.now(),
+      );
+      ctx.changed();
+      return scheduleJson(schedule);
+    });
+  }
+}

@@ -1,0 +1,69 @@
+import type { Job, JobError, JobStatus } from '@cadenza/core';
+import type { Ctx } from './context.js';
+import { makeFinal, makeRunnable } from './job-states.js';
+import { loadJob, statusOf } from './rows.js';
+
+/** What a job's parents say about it. */
+export type Verdict =
+  | { kind: 'ready' }
+  | { kind: 'blocked' }
+  | { kind: 'failed'; parentId: string; parentStatus: JobStatus };
+
+/**
+ * SPEC: a job waits until every parent has succeeded; one parent that ended failed or
+ * canceled fails it. A parent no longer kept (deleted by retention) counts as done.
+ */
+export function verdictOf(parentIds: readonly string[], status: (id: string) => JobStatus | undefined): Verdict {
+  let blocked = false;
+  for (const parentId of parentIds) {
+    const parentStatus = status(parentId);
+    if (parentStatus === 'failed' || parentStatus === 'canceled') return { kind: 'failed', parentId, parentStatus };
+    if (parentStatus !== undefined && parentStatus !== 'succeeded') blocked = true;
+  }
+  return blocked ? { kind: 'blocked' } : { kind: 'ready' };
+}
+
+export function dependencyError(parentId: string, parentStatus: JobStatus): JobError {
+  return { code: 'dependency_failed', message: `parent job ${parentId} ended ${parentStatus}` };
+}
+
+/**
+ * Settles the blocked children of parents that ended, in the order the parents ended
+ * (`pending_parents.seq`). A child whose parents all succeeded becomes runnable; a child
+ * of a failed or canceled parent fails with `dependency_failed`, which makes it a pending
+ * parent in turn, so a failure cascades down a chain in one call while the limit allows.
+ * `limit` is checked between parents, as in the memory store.
+ */
+export function releaseDependents(ctx: Ctx, now: number, limit: number): number {
+  let changed = 0;
+  const status = (id: string) => statusOf(ctx, id);
+  while (changed < limit) {
+    const pending = ctx.sql('SELECT job_id FROM pending_parents ORDER BY seq LIMIT 1').get() as
+      | { job_id: string }
+      | undefined;
+    if (pending === undefined) break;
+    ctx.sql('DELETE FROM pending_parents WHERE job_id = ?').run(pending.job_id);
+    const children = ctx
+      .sql(
+        `SELECT j.id FROM job_deps d JOIN jobs j ON j.id = d.child_id
+         WHERE d.parent_id = ? AND j.status = 'blocked' ORDER BY d.seq`,
+      )
+      .all(pending.job_id) as { id: string }[];
+    for (const { id } of children) {
+      const child = loadJob(ctx, id);
+      if (child === undefined || child.status !== 'blocked') continue;
+      const verdict = verdictOf(child.dependsOn, status);
+      if (verdict.kind === 'blocked') continue;
+      if (verdict.kind === 'failed') failForParent(ctx, child, verdict.parentId, verdict.parentStatus, now);
+      else makeRunnable(ctx, child, now);
+      changed++;
+    }
+  }
+  return changed;
+}
+
+function failForParent(ctx: Ctx, job: Job, parentId: string, parentStatus: JobStatus, now: number): void {
+  job.error = dependencyError(parentId, parentStatus);
+  job.lease = undefined;
+  makeFinal(ctx, job, 'failed', now);
+}

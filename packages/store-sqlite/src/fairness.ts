@@ -1,0 +1,132 @@
+import { MAX_PRIORITY, MIN_PRIORITY } from '@cadenza/core';
+import type { Ctx } from './context.js';
+
+/*
+ * The order `claim` hands out waiting jobs, kept in tables so that it carries across
+ * calls, store instances and processes (the memory store's ReadyQueues, in SQL):
+ *
+ *   band 9 ─ ring: (9, acme, pos 12) (9, beta, pos 15) …   turns: (9, cursor_pos, served)
+ *   band 8 ─ …
+ *
+ * A higher band is always emptied first. `ring` holds, per band, the tenants that have
+ * waiting jobs, in the order they (re)joined: `pos` is taken from the store's sequence
+ * when a tenant's queue goes from empty to non-empty, and the row goes when it empties.
+ * `turns` holds the cursor (the pos of the tenant whose turn it is; when that tenant left,
+ * the turn is the next pos after it) and how many jobs that tenant has had in its turn.
+ * A tenant of weight w is served w jobs in a row, then the turn moves on. Within a
+ * tenant, jobs go by `qseq`: first in, first out, a requeued job at the back.
+ */
+
+interface RingEntry {
+  tenant: string;
+  pos: number;
+}
+
+interface Turn {
+  cursor_pos: number;
+  served: number;
+}
+
+/** A tenant's queue in a band became non-empty (or may have): it joins the ring's end. */
+export function joinRing(ctx: Ctx, priority: number, tenant: string): void {
+  if (ctx.sql('SELECT 1 FROM ring WHERE priority = ? AND tenant = ?').get(priority, tenant) !== undefined) return;
+  ctx.sql('INSERT INTO ring (priority, tenant, pos) VALUES (?, ?, ?)').run(priority, tenant, ctx.nextSeq());
+}
+
+/** A tenant's job left `waiting`: when its queue is now empty, it leaves the ring. */
+export function leaveRingIfEmpty(ctx: Ctx, priority: number, tenant: string): void {
+  const any = ctx
+    .sql("SELECT 1 FROM jobs WHERE status = 'waiting' AND priority = ? AND tenant = ? LIMIT 1")
+    .get(priority, tenant);
+  if (any !== undefined) return;
+  const gone = ctx.sql('DELETE FROM ring WHERE priority = ? AND tenant = ? RETURNING pos').get(priority, tenant) as
+    | { pos: number }
+    | undefined;
+  if (gone === undefined) return;
+  const turn = turnOf(ctx, priority);
+  // The turn passes to the next tenant; past the end, back to the first.
+  const ahead = ctx.sql('SELECT 1 FROM ring WHERE priority = ? AND pos >= ? LIMIT 1').get(priority, turn.cursor_pos);
+  if (gone.pos === turn.cursor_pos || ahead === undefined) {
+    setTurn(ctx, priority, ahead === undefined ? firstPos(ctx, priority) : turn.cursor_pos, 0);
+  }
+}
+
+function turnOf(ctx: Ctx, priority: number): Turn {
+  return (
+    (ctx.sql('SELECT cursor_pos, served FROM turns WHERE priority = ?').get(priority) as Turn | undefined) ?? {
+      cursor_pos: 0,
+      served: 0,
+    }
+  );
+}
+
+function setTurn(ctx: Ctx, priority: number, cursorPos: number, served: number): void {
+  ctx.sql('UPDATE turns SET cursor_pos = ?, served = ? WHERE priority = ?').run(cursorPos, served, priority);
+}
+
+function firstPos(ctx: Ctx, priority: number): number {
+  const row = ctx.sql('SELECT MIN(pos) AS pos FROM ring WHERE priority = ?').get(priority) as { pos: number | null };
+  return row.pos ?? 0;
+}
+
+/** The pos after `pos` in the ring, wrapping to the first. */
+function nextPos(ctx: Ctx, priority: number, pos: number): number {
+  const row = ctx.sql('SELECT MIN(pos) AS pos FROM ring WHERE priority = ? AND pos > ?').get(priority, pos) as {
+    pos: number | null;
+  };
+  return row.pos ?? firstPos(ctx, priority);
+}
+
+/** The tenant whose turn it is in a band, passing over tenants outside `eligible`. */
+function turnHolder(ctx: Ctx, priority: number, from: number, eligible: string | undefined): RingEntry | undefined {
+  if (eligible === undefined) {
+    return (ctx
+      .sql('SELECT tenant, pos FROM ring WHERE priority = ? AND pos >= ? ORDER BY pos LIMIT 1')
+      .get(priority, from) ??
+      ctx.sql('SELECT tenant, pos FROM ring WHERE priority = ? ORDER BY pos LIMIT 1').get(priority)) as
+      | RingEntry
+      | undefined;
+  }
+  const only = 'tenant IN (SELECT value FROM json_each(?))';
+  return (ctx
+    .sql(`SELECT tenant, pos FROM ring WHERE priority = ? AND pos >= ? AND ${only} ORDER BY pos LIMIT 1`)
+    .get(priority, from, eligible) ??
+    ctx
+      .sql(`SELECT tenant, pos FROM ring WHERE priority = ? AND ${only} ORDER BY pos LIMIT 1`)
+      .get(priority, eligible)) as RingEntry | undefined;
+}
+
+/**
+ * Takes up to `limit` job ids in claim order, each handed to `take` (which moves the job
+ * out of `waiting`, so out of its queue) before the next is chosen. `eligible` is a JSON
+ * array of tenant names, or undefined for all tenants.
+ */
+export function takeInTurn(ctx: Ctx, limit: number, eligible: string | undefined, take: (id: string) => void): number {
+  let taken = 0;
+  const bands = ctx.sql('SELECT DISTINCT priority FROM ring ORDER BY priority DESC').all() as { priority: number }[];
+  for (const { priority } of bands) {
+    if (priority < MIN_PRIORITY || priority > MAX_PRIORITY) continue;
+    while (taken < limit) {
+      const turn = turnOf(ctx, priority);
+      const holder = turnHolder(ctx, priority, turn.cursor_pos, eligible);
+      if (holder === undefined) break;
+      const head = ctx
+        .sql("SELECT id FROM jobs WHERE status = 'waiting' AND priority = ? AND tenant = ? ORDER BY qseq LIMIT 1")
+        .get(priority, holder.tenant) as { id: string } | undefined;
+      if (head === undefined) {
+        // Cannot happen while every move in or out of waiting keeps the ring; heal it if it does.
+        leaveRingIfEmpty(ctx, priority, holder.tenant);
+        continue;
+      }
+      const served = (holder.pos === turn.cursor_pos ? turn.served : 0) + 1;
+      take(head.id);
+      taken++;
+      const stillQueued = ctx.sql('SELECT 1 FROM ring WHERE priority = ? AND tenant = ?').get(priority, holder.tenant);
+      if (stillQueued === undefined) setTurn(ctx, priority, nextPos(ctx, priority, holder.pos), 0);
+      else if (served >= ctx.weightOf(holder.tenant)) setTurn(ctx, priority, nextPos(ctx, priority, holder.pos), 0);
+      else setTurn(ctx, priority, holder.pos, served);
+    }
+    if (taken >= limit) break;
+  }
+  return taken;
+}

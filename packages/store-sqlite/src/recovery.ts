@@ -1,0 +1,113 @@
+import { invalidArgument, type RecoveryResult, type RetentionPolicy } from '@cadenza/core';
+import type { Ctx } from './context.js';
+import { makeFinal, makeWaiting } from './job-states.js';
+import { loadJob } from './rows.js';
+
+/** Delayed jobs whose `runAt` has come (`runAt <= now`) become waiting, earliest first. */
+export function promoteDelayed(ctx: Ctx, now: number, limit: number): number {
+  const due = ctx
+    .sql("SELECT id FROM jobs WHERE status = 'delayed' AND run_at <= ? ORDER BY run_at, qseq LIMIT ?")
+    .all(now, limit) as { id: string }[];
+  let promoted = 0;
+  for (const { id } of due) {
+    const job = loadJob(ctx, id);
+    if (job === undefined || job.status !== 'delayed') continue;
+    makeWaiting(ctx, job);
+    promoted++;
+  }
+  return promoted;
+}
+
+/**
+ * Active jobs whose lease expired (`expiresAt <= now`), earliest first: waiting again
+ * with the attempt spent, or failed with `lease_expired` when none are left.
+ */
+export function recoverExpiredLeases(ctx: Ctx, now: number, limit: number): RecoveryResult {
+  const result: RecoveryResult = { requeued: [], failed: [] };
+  const due = ctx
+    .sql(
+      "SELECT id FROM jobs WHERE status = 'active' AND lease_expires_at <= ? ORDER BY lease_expires_at, qseq LIMIT ?",
+    )
+    .all(now, limit) as { id: string }[];
+  for (const { id } of due) {
+    const job = loadJob(ctx, id);
+    if (job === undefined || job.status !== 'active') continue;
+    const workerId = job.lease?.workerId ?? 'unknown';
+    if (job.attempt >= job.maxAttempts) {
+      job.lease = undefined;
+      job.error = {
+        code: 'lease_expired',
+        message: `the lease of worker ${workerId} expired during attempt ${job.attempt} of ${job.maxAttempts}`,
+      };
+      makeFinal(ctx, job, 'failed', now);
+      result.failed.push(id);
+    } else {
+      makeWaiting(ctx, job);
+      result.requeued.push(id);
+    }
+  }
+  return result;
+}
+
+export function checkPolicy(policy: RetentionPolicy): void {
+  const ok = (n: unknown) => typeof n === 'number' && !Number.isNaN(n) && n >= 0;
+  if (typeof policy !== 'object' || policy === null) throw invalidArgument('policy', policy, 'a retention policy');
+  if (!ok(policy.maxAgeMs)) throw invalidArgument('maxAgeMs', policy.maxAgeMs, 'a number of ms, 0 or more');
+  if (!ok(policy.maxCount)) throw invalidArgument('maxCount', policy.maxCount, 'a count, 0 or more (or Infinity)');
+}
+
+/**
+ * Deletes finished jobs beyond the policy, tenant by tenant (most recently finished kept
+ * first); a job that an unfinished child depends on is kept whatever its age, though it
+ * takes one of the `maxCount` places. Deleting a row takes its parent links and pending
+ * entry with it (foreign keys), and frees its idempotency key and fire.
+ */
+export function applyRetention(ctx: Ctx, policy: RetentionPolicy, now: number): number {
+  const finished = ctx
+    .sql(
+      `SELECT id, tenant, COALESCE(finished_at, created_at) AS ended FROM jobs
+       WHERE status IN ('succeeded', 'failed', 'canceled')
+       ORDER BY tenant, ended DESC, created_at DESC, id DESC`,
+    )
+    .iterate() as IterableIterator<{ id: string; tenant: string; ended: number }>;
+  const doomed: string[] = [];
+  let tenant: string | undefined;
+  let rank = 0;
+  for (const row of finished) {
+    if (row.tenant !== tenant) {
+      tenant = row.tenant;
+      rank = 0;
+    }
+    const tooOld = now - row.ended > policy.maxAgeMs;
+    if (tooOld || rank >= policy.maxCount) doomed.push(row.id);
+    rank++;
+  }
+  let deleted = 0;
+  for (const id of doomed) {
+    const open = ctx
+      .sql(
+        `SELECT 1 FROM job_deps d JOIN jobs c ON c.id = d.child_id
+         WHERE d.parent_id = ? AND c.status NOT IN ('succeeded', 'failed', 'canceled') LIMIT 1`,
+      )
+      .get(id);
+    if (open !== undefined) continue;
+    ctx.sql('DELETE FROM jobs WHERE id = ?').run(id);
+    deleted++;
+  }
+  return deleted;
+}
+
+/** The earliest delayed runAt, lease expiry, unpaused fire, or end of a parent with children to settle. */
+export function nextDueAt(ctx: Ctx): number | undefined {
+  const row = ctx
+    .sql(
+      `SELECT MIN(
+         COALESCE((SELECT MIN(run_at) FROM jobs WHERE status = 'delayed'), 9e999),
+         COALESCE((SELECT MIN(lease_expires_at) FROM jobs WHERE status = 'active'), 9e999),
+         COALESCE((SELECT MIN(next_fire_at) FROM schedules WHERE paused = 0 AND next_fire_at IS NOT NULL), 9e999),
+         COALESCE((SELECT MIN(ended_at) FROM pending_parents), 9e999)
+       ) AS due`,
+    )
+    .get() as { due: number };
+  return Number.isFinite(row.due) ? row.due : undefined;
+}

@@ -1,0 +1,124 @@
+/**
+ * Version 1 of the database layout. Times are epoch milliseconds; JSON values (payload,
+ * result, progress, tags, error, triggers, templates) are stored as JSON text, NULL
+ * standing for `undefined`.
+ *
+ *   jobs ─┬─ job_deps (child → parent, in the order children were added)
+ *         └─ pending_parents (parents that ended with children, for releaseDependents)
+ *   ring + turns: the fair round robin of tenants per priority band (see fairness.ts)
+ *   schedules, leader (one row), counters (one growing sequence)
+ *
+ * `qseq` is a job's place in line: it takes a fresh value from the `seq` counter whenever
+ * the job enters waiting, delayed or active (or its lease is extended), so that waiting
+ * jobs are served first in, first out per tenant, and equal due times break ties in the
+ * order they were set.
+ */
+export const SCHEMA_V1 = `
+CREATE TABLE counters (
+  name  TEXT PRIMARY KEY,
+  value INTEGER NOT NULL
+) WITHOUT ROWID;
+INSERT INTO counters (name, value) VALUES ('seq', 0);
+
+CREATE TABLE jobs (
+  id               TEXT PRIMARY KEY,
+  tenant           TEXT NOT NULL,
+  name             TEXT NOT NULL,
+  status           TEXT NOT NULL CHECK (status IN
+                     ('waiting', 'delayed', 'blocked', 'active', 'succeeded', 'failed', 'canceled')),
+  priority         INTEGER NOT NULL CHECK (priority BETWEEN 0 AND 9),
+  payload          TEXT,
+  tags             TEXT NOT NULL,
+  max_attempts     INTEGER NOT NULL,
+  backoff          TEXT,
+  timeout_ms       INTEGER,
+  idempotency_key  TEXT,
+  depends_on       TEXT NOT NULL,
+  run_at           INTEGER,
+  schedule_id      TEXT,
+  scheduled_for    INTEGER,
+  attempt          INTEGER NOT NULL DEFAULT 0,
+  created_at       INTEGER NOT NULL,
+  started_at       INTEGER,
+  finished_at      INTEGER,
+  result           TEXT,
+  error            TEXT,
+  progress         TEXT,
+  lease_worker     TEXT,
+  lease_token      TEXT,
+  lease_expires_at INTEGER,
+  qseq             INTEGER NOT NULL
+);
+-- The claim path: the head of each (priority, tenant) queue.
+CREATE INDEX jobs_claim ON jobs (priority, tenant, qseq) WHERE status = 'waiting';
+CREATE INDEX jobs_delayed ON jobs (run_at, qseq) WHERE status = 'delayed';
+CREATE INDEX jobs_leases ON jobs (lease_expires_at, qseq) WHERE status = 'active';
+CREATE UNIQUE INDEX jobs_idempotency ON jobs (tenant, idempotency_key) WHERE idempotency_key IS NOT NULL;
+CREATE UNIQUE INDEX jobs_fires ON jobs (tenant, schedule_id, scheduled_for)
+  WHERE schedule_id IS NOT NULL AND scheduled_for IS NOT NULL;
+CREATE INDEX jobs_newest ON jobs (created_at, id);
+CREATE INDEX jobs_tenant_newest ON jobs (tenant, created_at, id);
+CREATE INDEX jobs_depths ON jobs (tenant, priority, status);
+CREATE INDEX jobs_finished ON jobs (tenant, finished_at)
+  WHERE status IN ('succeeded', 'failed', 'canceled');
+
+CREATE TABLE job_deps (
+  seq       INTEGER PRIMARY KEY,
+  child_id  TEXT NOT NULL REFERENCES jobs (id) ON DELETE CASCADE,
+  parent_id TEXT NOT NULL REFERENCES jobs (id) ON DELETE CASCADE
+);
+CREATE INDEX job_deps_parent ON job_deps (parent_id, seq);
+CREATE INDEX job_deps_child ON job_deps (child_id);
+
+CREATE TABLE pending_parents (
+  job_id   TEXT PRIMARY KEY REFERENCES jobs (id) ON DELETE CASCADE,
+  ended_at INTEGER NOT NULL,
+  seq      INTEGER NOT NULL
+);
+CREATE INDEX pending_parents_order ON pending_parents (seq);
+CREATE INDEX pending_parents_ended ON pending_parents (ended_at);
+
+CREATE TABLE ring (
+  priority INTEGER NOT NULL,
+  tenant   TEXT NOT NULL,
+  pos      INTEGER NOT NULL,
+  PRIMARY KEY (priority, tenant)
+) WITHOUT ROWID;
+CREATE UNIQUE INDEX ring_order ON ring (priority, pos);
+
+CREATE TABLE turns (
+  priority   INTEGER PRIMARY KEY,
+  cursor_pos INTEGER NOT NULL,
+  served     INTEGER NOT NULL
+);
+INSERT INTO turns (priority, cursor_pos, served)
+  VALUES (0, 0, 0), (1, 0, 0), (2, 0, 0), (3, 0, 0), (4, 0, 0), (5, 0, 0), (6, 0, 0), (7, 0, 0), (8, 0, 0), (9, 0, 0);
+
+CREATE TABLE schedules (
+  tenant           TEXT NOT NULL,
+  id               TEXT NOT NULL,
+  trigger          TEXT NOT NULL,
+  job              TEXT NOT NULL,
+  misfire          TEXT NOT NULL,
+  max_catch_up     INTEGER NOT NULL,
+  misfire_grace_ms INTEGER NOT NULL,
+  paused           INTEGER NOT NULL,
+  run_count        INTEGER NOT NULL,
+  last_fire_at     INTEGER,
+  next_fire_at     INTEGER,
+  created_at       INTEGER NOT NULL,
+  updated_at       INTEGER NOT NULL,
+  due_seq          INTEGER NOT NULL,
+  PRIMARY KEY (tenant, id)
+) WITHOUT ROWID;
+CREATE INDEX schedules_due ON schedules (next_fire_at, due_seq) WHERE paused = 0 AND next_fire_at IS NOT NULL;
+
+-- The leader lease: one row. node_id is NULL while nobody holds it; epoch only grows.
+CREATE TABLE leader (
+  id         INTEGER PRIMARY KEY CHECK (id = 1),
+  node_id    TEXT,
+  epoch      INTEGER NOT NULL,
+  expires_at INTEGER
+);
+INSERT INTO leader (id, node_id, epoch, expires_at) VALUES (1, NULL, 0, NULL);
+`;
