@@ -26,6 +26,8 @@ const root = join(import.meta.dirname, '..');
 const child = spawn(
   process.execPath,
   [
+    // e.g. CADENZA_BENCH_NODE_FLAGS="--cpu-prof --cpu-prof-dir=/tmp/prof" to profile the server
+    ...(process.env.CADENZA_BENCH_NODE_FLAGS?.split(' ').filter(Boolean) ?? []),
     join(root, 'packages/cli/dist/bin.js'),
     'dev',
     '--port',
