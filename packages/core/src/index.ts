@@ -96,6 +96,33 @@ export type {
   StoreSignal,
   UpsertScheduleResult,
 } from './store/store.js';
+// For store implementations: the store-independent pieces every store shares, so that
+// stores refuse the same arguments with the same errors and deliver signals alike.
+export { checkCount, checkDuration, checkInstant, checkText, notFound } from './store/support/arguments.js';
+export { checkCancelable, resetForRetry, retryVerdict } from './store/support/cancel-retry.js';
+export { decodeCursor, encodeCursor } from './store/support/cursor.js';
+export {
+  type DependencyVerdict,
+  dependencyError,
+  setNewJobStatus,
+  verdictOf,
+} from './store/support/dependencies.js';
+export { leaseExpiryError } from './store/support/lease-expiry.js';
+export { type CheckedClaim, checkClaimRequest, checkHeartbeats, leaseStateOf } from './store/support/leases.js';
+export { batchPrefix, checkNewJob } from './store/support/new-job.js';
+export { newJobRow, resolveParentIds } from './store/support/new-row.js';
+export { checkRetentionPolicy } from './store/support/retention.js';
+export { checkFires, checkScheduleDefinition } from './store/support/schedule-calls.js';
+export {
+  countFire,
+  countTrigger,
+  fireApplies,
+  scheduleFromDefinition,
+  setPaused,
+} from './store/support/schedule-changes.js';
+export { checkSettlements, type SettlementMove, settlementMove } from './store/support/settlements.js';
+export { StoreSignals } from './store/support/signals.js';
+export { tenantWeightsOf } from './store/support/weights.js';
 export {
   type FirePlan,
   nextFireAfter,

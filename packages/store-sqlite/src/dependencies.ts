@@ -1,31 +1,7 @@
-import type { Job, JobError, JobStatus } from '@cadenza/core';
+import { dependencyError, type Job, type JobStatus, verdictOf } from '@cadenza/core';
 import type { Ctx } from './context.js';
 import { makeFinal, makeRunnable } from './job-states.js';
 import { loadJob, statusOf } from './rows.js';
-
-/** What a job's parents say about it. */
-export type Verdict =
-  | { kind: 'ready' }
-  | { kind: 'blocked' }
-  | { kind: 'failed'; parentId: string; parentStatus: JobStatus };
-
-/**
- * SPEC: a job waits until every parent has succeeded; one parent that ended failed or
- * canceled fails it. A parent no longer kept (deleted by retention) counts as done.
- */
-export function verdictOf(parentIds: readonly string[], status: (id: string) => JobStatus | undefined): Verdict {
-  let blocked = false;
-  for (const parentId of parentIds) {
-    const parentStatus = status(parentId);
-    if (parentStatus === 'failed' || parentStatus === 'canceled') return { kind: 'failed', parentId, parentStatus };
-    if (parentStatus !== undefined && parentStatus !== 'succeeded') blocked = true;
-  }
-  return blocked ? { kind: 'blocked' } : { kind: 'ready' };
-}
-
-export function dependencyError(parentId: string, parentStatus: JobStatus): JobError {
-  return { code: 'dependency_failed', message: `parent job ${parentId} ended ${parentStatus}` };
-}
 
 /**
  * Settles the blocked children of parents that ended, in the order the parents ended

@@ -1,9 +1,19 @@
-import { CadenzaError, type EnqueueResult, invalidArgument, type Job, type NewJob } from '@cadenza/core';
-import { batchPrefix, checkNewJob } from './arguments.js';
+import {
+  batchPrefix,
+  CadenzaError,
+  checkNewJob,
+  type EnqueueResult,
+  invalidArgument,
+  type Job,
+  type NewJob,
+  newJobRow,
+  resolveParentIds,
+  setNewJobStatus,
+  verdictOf,
+} from '@cadenza/core';
 import type { Ctx } from './context.js';
-import { dependencyError, verdictOf } from './dependencies.js';
 import { fileNewJob } from './job-states.js';
-import { insertJob, type JobRow, jobOf, newRow, statusOf } from './rows.js';
+import { insertJob, type JobRow, jobOf, statusOf } from './rows.js';
 
 /** The kept job holding one of `job`'s unique keys (idempotency key, or schedule fire). */
 function keptHolder(ctx: Ctx, job: NewJob): Job | undefined {
@@ -53,18 +63,13 @@ export function enqueueBatch(ctx: Ctx, jobs: readonly NewJob[], now: number): En
       results.push({ id: kept.id, status: kept.status, created: false });
       return;
     }
-    const dependsOn = resolveParents(ctx, input, prefix, alias);
-    const row = newRow(input, dependsOn, now);
-    const verdict = verdictOf(dependsOn, (id) => statusOf(ctx, id));
-    if (verdict.kind === 'failed') {
-      row.status = 'failed';
-      row.finishedAt = now;
-      row.error = dependencyError(verdict.parentId, verdict.parentStatus);
-    } else if (verdict.kind === 'blocked') {
-      row.status = 'blocked';
-    } else {
-      row.status = row.runAt !== undefined && row.runAt > now ? 'delayed' : 'waiting';
-    }
+    const dependsOn = resolveParentIds(input, prefix, alias, (id) => tenantOf(ctx, id));
+    const row = newJobRow(input, dependsOn, now);
+    setNewJobStatus(
+      row,
+      verdictOf(dependsOn, (id) => statusOf(ctx, id)),
+      now,
+    );
     insertJob(ctx, row, ctx.nextSeq());
     fileNewJob(ctx, row);
     results.push({ id: row.id, status: row.status, created: true });
@@ -72,22 +77,7 @@ export function enqueueBatch(ctx: Ctx, jobs: readonly NewJob[], now: number): En
   return results;
 }
 
-function resolveParents(ctx: Ctx, job: NewJob, prefix: string, alias: ReadonlyMap<string, string>): string[] {
-  const field = `${prefix}dependsOn`;
-  const parents: string[] = [];
-  for (const given of job.dependsOn) {
-    if (given === job.id) throw invalidArgument(field, given, 'ids of other jobs (a job cannot depend on itself)');
-    const id = alias.get(given) ?? given;
-    const parent = ctx.sql('SELECT tenant FROM jobs WHERE id = ?').get(id) as { tenant: string } | undefined;
-    // Another tenant's job is reported as unknown: tenants do not learn of each other's ids.
-    if (parent === undefined || parent.tenant !== job.tenant) {
-      throw invalidArgument(
-        field,
-        given,
-        `the id of an existing job of tenant ${JSON.stringify(job.tenant)} or of an earlier job in the batch`,
-      );
-    }
-    if (!parents.includes(id)) parents.push(id);
-  }
-  return parents;
+function tenantOf(ctx: Ctx, id: string): string | undefined {
+  const row = ctx.sql('SELECT tenant FROM jobs WHERE id = ?').get(id) as { tenant: string } | undefined;
+  return row?.tenant;
 }

@@ -1,5 +1,13 @@
-import { invalidArgument, JOB_STATUSES, type JobPage, type JobQuery, type QueueDepth } from '@cadenza/core';
-import { checkCount, decodeCursor, encodeCursor } from './arguments.js';
+import {
+  checkCount,
+  decodeCursor,
+  encodeCursor,
+  invalidArgument,
+  JOB_STATUSES,
+  type JobPage,
+  type JobQuery,
+  type QueueDepth,
+} from '@cadenza/core';
 import type { Ctx } from './context.js';
 import { type JobRow, jobOf } from './rows.js';
 

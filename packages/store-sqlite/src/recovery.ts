@@ -1,4 +1,4 @@
-import { invalidArgument, type RecoveryResult, type RetentionPolicy } from '@cadenza/core';
+import { leaseExpiryError, type RecoveryResult, type RetentionPolicy } from '@cadenza/core';
 import type { Ctx } from './context.js';
 import { makeFinal, makeWaiting } from './job-states.js';
 import { loadJob } from './rows.js';
@@ -32,13 +32,10 @@ export function recoverExpiredLeases(ctx: Ctx, now: number, limit: number): Reco
   for (const { id } of due) {
     const job = loadJob(ctx, id);
     if (job === undefined || job.status !== 'active') continue;
-    const workerId = job.lease?.workerId ?? 'unknown';
-    if (job.attempt >= job.maxAttempts) {
+    const error = leaseExpiryError(job);
+    if (error !== undefined) {
       job.lease = undefined;
-      job.error = {
-        code: 'lease_expired',
-        message: `the lease of worker ${workerId} expired during attempt ${job.attempt} of ${job.maxAttempts}`,
-      };
+      job.error = error;
       makeFinal(ctx, job, 'failed', now);
       result.failed.push(id);
     } else {
@@ -47,13 +44,6 @@ export function recoverExpiredLeases(ctx: Ctx, now: number, limit: number): Reco
     }
   }
   return result;
-}
-
-export function checkPolicy(policy: RetentionPolicy): void {
-  const ok = (n: unknown) => typeof n === 'number' && !Number.isNaN(n) && n >= 0;
-  if (typeof policy !== 'object' || policy === null) throw invalidArgument('policy', policy, 'a retention policy');
-  if (!ok(policy.maxAgeMs)) throw invalidArgument('maxAgeMs', policy.maxAgeMs, 'a number of ms, 0 or more');
-  if (!ok(policy.maxCount)) throw invalidArgument('maxCount', policy.maxCount, 'a count, 0 or more (or Infinity)');
 }
 
 /**

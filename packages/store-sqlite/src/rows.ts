@@ -1,4 +1,4 @@
-import { CadenzaError, type Job, type JobError, type JobStatus, type NewJob } from '@cadenza/core';
+import { CadenzaError, type Job, type JobError, type JobStatus } from '@cadenza/core';
 import type { Ctx } from './context.js';
 
 /** JSON text for a value, NULL for `undefined`; a value JSON cannot hold is refused. */
@@ -150,21 +150,4 @@ export function saveJob(ctx: Ctx, job: Job, qseq?: number): void {
        WHERE id = @id`,
     )
     .run({ ...mutableColumns(job), id: job.id, qseq: qseq ?? null });
-}
-
-/** A fresh row for a job about to be inserted: status decided by the caller. */
-export function newRow(input: NewJob, dependsOn: string[], now: number): Job {
-  return {
-    ...input,
-    dependsOn,
-    status: 'waiting',
-    attempt: 0,
-    createdAt: now,
-    startedAt: undefined,
-    finishedAt: undefined,
-    result: undefined,
-    error: undefined,
-    progress: undefined,
-    lease: undefined,
-  };
 }

@@ -1,12 +1,13 @@
 import {
-  invalidArgument,
+  checkCount,
+  checkText,
+  decodeCursor,
+  encodeCursor,
   type MisfirePolicy,
   type Schedule,
-  type ScheduleDefinition,
   type SchedulePage,
   type ScheduleQuery,
 } from '@cadenza/core';
-import { checkCount, checkText, decodeCursor, encodeCursor } from './arguments.js';
 import type { Ctx } from './context.js';
 import { toJson } from './rows.js';
 
@@ -115,22 +116,4 @@ export function listSchedules(ctx: Ctx, query: ScheduleQuery): SchedulePage {
     schedules,
     nextCursor: rows.length > limit && last !== undefined ? encodeCursor([last.tenant, last.id]) : undefined,
   };
-}
-
-const TRIGGER_KINDS = ['cron', 'every', 'at', 'manual'];
-
-/** Shape checks for a definition (core's schemas validated its content). */
-export function checkDefinition(definition: ScheduleDefinition): void {
-  if (typeof definition !== 'object' || definition === null) {
-    throw invalidArgument('schedule', definition, 'a schedule definition');
-  }
-  checkText('id', definition.id);
-  checkText('tenant', definition.tenant);
-  const kind = (definition.trigger as { kind?: unknown } | undefined)?.kind;
-  if (typeof kind !== 'string' || !TRIGGER_KINDS.includes(kind)) {
-    throw invalidArgument('trigger', definition.trigger, 'a normalized trigger (see normalizeTrigger)');
-  }
-  if (typeof definition.job !== 'object' || definition.job === null) {
-    throw invalidArgument('job', definition.job, 'a job template');
-  }
 }

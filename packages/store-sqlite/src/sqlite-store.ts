@@ -1,6 +1,11 @@
 import {
   type ClaimedJob,
   type ClaimRequest,
+  checkCount,
+  checkDuration,
+  checkInstant,
+  checkRetentionPolicy,
+  checkText,
   type EnqueueResult,
   type Fence,
   type FireResult,
@@ -23,21 +28,20 @@ import {
   type Settlement,
   type Store,
   type StoreSignal,
+  tenantWeightsOf,
   type UpsertScheduleResult,
 } from '@cadenza/core';
-import { checkCount, checkDuration, checkInstant, checkText } from './arguments.js';
 import { cancel, retry } from './cancel-retry.js';
 import { releaseDependents } from './dependencies.js';
 import { enqueueBatch } from './enqueue.js';
 import { acquireLeadership, currentLeadership, releaseLeadership, renewLeadership } from './leadership.js';
 import { openDatabase } from './open.js';
 import { depths, listJobs } from './queries.js';
-import { applyRetention, checkPolicy, nextDueAt, promoteDelayed, recoverExpiredLeases } from './recovery.js';
+import { applyRetention, nextDueAt, promoteDelayed, recoverExpiredLeases } from './recovery.js';
 import { loadJob } from './rows.js';
 import { deleteSchedule, dueSchedules, listSchedules, loadSchedule } from './schedule-rows.js';
 import { recordFires, setSchedulePaused, triggerSchedule, upsertSchedule } from './schedules.js';
 import { Transactions } from './transactions.js';
-import { weightsOf } from './weights.js';
 import { claim, heartbeat, settle } from './workers.js';
 
 export interface SqliteStoreOptions {
@@ -59,7 +63,7 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
   if (typeof options?.path !== 'string' || options.path === '') {
     throw invalidArgument('path', options?.path, 'the path of a database file');
   }
-  const weightOf = weightsOf(options.tenantWeights ?? {});
+  const weightOf = tenantWeightsOf(options.tenantWeights ?? {});
   const db = openDatabase(options.path, options.busyTimeoutMs);
   return new SqliteStore(new Transactions(db, options.path, weightOf));
 }
@@ -143,7 +147,7 @@ class SqliteStore implements Store {
 
   async applyRetention(fence: Fence, policy: RetentionPolicy, now: number): Promise<number> {
     return this.tx.fenced(fence, (c) => {
-      checkPolicy(policy);
+      checkRetentionPolicy(policy);
       return applyRetention(c, policy, checkInstant('now', now));
     });
   }

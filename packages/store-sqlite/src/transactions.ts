@@ -1,9 +1,8 @@
-import { CadenzaError, type Fence } from '@cadenza/core';
+import { CadenzaError, type Fence, StoreSignals } from '@cadenza/core';
 import type Database from 'better-sqlite3';
 import { Ctx } from './context.js';
 import { checkFence } from './leadership.js';
 import { nextDueAt } from './recovery.js';
-import { Signals } from './signals.js';
 
 const BUSY_CODES = new Set(['SQLITE_BUSY', 'SQLITE_BUSY_SNAPSHOT', 'SQLITE_BUSY_TIMEOUT', 'SQLITE_LOCKED']);
 
@@ -14,7 +13,7 @@ const BUSY_CODES = new Set(['SQLITE_BUSY', 'SQLITE_BUSY_SNAPSHOT', 'SQLITE_BUSY_
  * at upgrade). A refused call throws inside its transaction, which rolls it back whole.
  */
 export class Transactions {
-  readonly signals = new Signals();
+  readonly signals = new StoreSignals();
   private readonly ctx: Ctx;
   private closed = false;
 
@@ -70,7 +69,7 @@ export class Transactions {
         })
         .immediate(),
     );
-    this.signals.emit(this.ctx.raised);
+    this.signals.emitAll(this.ctx.raised);
     this.ctx.raised.clear();
     return result;
   }

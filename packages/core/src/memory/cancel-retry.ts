@@ -1,7 +1,6 @@
-import { CadenzaError } from '../errors.js';
-import { isFinalStatus, type Job } from '../model/job.js';
-import { notFound } from './arguments.js';
-import { verdictOf } from './dependencies.js';
+import type { Job } from '../model/job.js';
+import { notFound } from '../store/support/arguments.js';
+import { checkCancelable, resetForRetry, retryVerdict } from '../store/support/cancel-retry.js';
 import { makeBlocked, makeFinal, makeRunnable } from './job-states.js';
 import type { MemoryState } from './state.js';
 
@@ -18,42 +17,22 @@ function existing(state: MemoryState, id: string): Job {
  */
 export function cancel(state: MemoryState, id: string, now: number): Job {
   const job = existing(state, id);
-  if (isFinalStatus(job.status)) {
-    throw new CadenzaError('conflict', `job ${JSON.stringify(id)} is ${job.status} already and cannot be canceled`);
-  }
+  checkCancelable(job);
   makeFinal(state, job, 'canceled', now);
   return job;
 }
 
 /**
- * Turns a failed job back into a fresh one: attempts, error, result and timings reset.
- * Its parents are looked at again (SPEC: a job stays blocked until every parent has
- * succeeded): when all succeeded (or are no longer kept) it runs now; while one is still
- * on its way it waits blocked; when one ended failed or canceled, retrying the child alone
- * would run it without its inputs, so it is refused (retry the parent first).
+ * Turns a failed job back into a fresh one; whether it runs now or waits blocked (or is
+ * refused) is core's retryVerdict, shared with the other stores.
  */
 export function retry(state: MemoryState, id: string, now: number): Job {
   const job = existing(state, id);
-  if (job.status !== 'failed') {
-    throw new CadenzaError('conflict', `job ${JSON.stringify(id)} is ${job.status}; only a failed job can be retried`);
-  }
-  const verdict = verdictOf(job.dependsOn, (parentId) => state.jobs.get(parentId)?.status);
-  if (verdict.kind === 'failed') {
-    throw new CadenzaError(
-      'conflict',
-      `job ${JSON.stringify(id)} depends on job ${verdict.parentId}, which ended ${verdict.parentStatus}; retry that job first`,
-    );
-  }
-  job.attempt = 0;
-  job.error = undefined;
-  job.result = undefined;
-  job.progress = undefined;
-  job.startedAt = undefined;
-  job.finishedAt = undefined;
-  job.lease = undefined;
+  const verdict = retryVerdict(job, (parentId) => state.jobs.get(parentId)?.status);
+  resetForRetry(job);
   // Leaving `failed`, it is no parent that ended any more.
   state.pendingParents.delete(job.id);
-  if (verdict.kind === 'blocked') makeBlocked(state, job);
+  if (verdict === 'blocked') makeBlocked(state, job);
   else {
     // A delay the job was created with has been served long ago (or is still ahead).
     makeRunnable(state, job, now);

@@ -1,32 +1,7 @@
-import type { Job, JobError, JobStatus } from '../model/job.js';
+import type { Job, JobStatus } from '../model/job.js';
+import { dependencyError, verdictOf } from '../store/support/dependencies.js';
 import { makeFinal, makeRunnable } from './job-states.js';
 import type { MemoryState } from './state.js';
-
-/** What a job's parents say about it. */
-export type Verdict =
-  | { kind: 'ready' }
-  | { kind: 'blocked' }
-  | { kind: 'failed'; parentId: string; parentStatus: JobStatus };
-
-/**
- * SPEC: a job waits until every parent has succeeded; one parent that ended failed or
- * canceled fails it, whatever the others do. A parent that is no longer kept (deleted by
- * retention, which spares parents of unfinished children, so only a retried child can
- * meet one) counts as done: there is nothing left to wait for.
- */
-export function verdictOf(parentIds: readonly string[], statusOf: (id: string) => JobStatus | undefined): Verdict {
-  let blocked = false;
-  for (const parentId of parentIds) {
-    const parentStatus = statusOf(parentId);
-    if (parentStatus === 'failed' || parentStatus === 'canceled') return { kind: 'failed', parentId, parentStatus };
-    if (parentStatus !== undefined && parentStatus !== 'succeeded') blocked = true;
-  }
-  return blocked ? { kind: 'blocked' } : { kind: 'ready' };
-}
-
-export function dependencyError(parentId: string, parentStatus: JobStatus): JobError {
-  return { code: 'dependency_failed', message: `parent job ${parentId} ended ${parentStatus}` };
-}
 
 /** Fails a job because of a parent; its own children follow through `pendingParents`. */
 export function failForParent(

@@ -1,7 +1,9 @@
 import { CadenzaError, invalidArgument } from '../errors.js';
-import { type Job, type JobStatus, MAX_PRIORITY, MIN_PRIORITY, type NewJob } from '../model/job.js';
+import type { Job, JobStatus, NewJob } from '../model/job.js';
 import type { EnqueueResult } from '../store/store.js';
-import { dependencyError, verdictOf } from './dependencies.js';
+import { setNewJobStatus, verdictOf } from '../store/support/dependencies.js';
+import { batchPrefix, checkNewJob } from '../store/support/new-job.js';
+import { newJobRow, resolveParentIds } from '../store/support/new-row.js';
 import { fileNewJob } from './job-states.js';
 import { uniqueKeysOf } from './job-table.js';
 import type { MemoryState } from './state.js';
@@ -10,36 +12,6 @@ import type { MemoryState } from './state.js';
 export interface InsertPlan {
   results: EnqueueResult[];
   rows: Job[];
-}
-
-/** Field path prefix for the job at `index` of a batch: none for a batch of one. */
-export function batchPrefix(length: number, index: number): string {
-  return length === 1 ? '' : `jobs.${index}.`;
-}
-
-/**
- * The shape checks a store needs before a job enters its indexes (the priority picks a
- * ready band, `dependsOn` feeds the children index). Everything else was validated by
- * core's schemas.
- */
-export function checkNewJob(job: NewJob, prefix: string): void {
-  if (typeof job !== 'object' || job === null) throw invalidArgument(prefix.slice(0, -1) || 'job', job, 'a job');
-  if (typeof job.id !== 'string' || job.id === '') throw invalidArgument(`${prefix}id`, job.id, 'a job id');
-  if (typeof job.tenant !== 'string' || job.tenant === '') {
-    throw invalidArgument(`${prefix}tenant`, job.tenant, 'a tenant name');
-  }
-  if (!Number.isInteger(job.priority) || job.priority < MIN_PRIORITY || job.priority > MAX_PRIORITY) {
-    throw invalidArgument(`${prefix}priority`, job.priority, `a whole number from ${MIN_PRIORITY} to ${MAX_PRIORITY}`);
-  }
-  if (!Array.isArray(job.dependsOn) || !job.dependsOn.every((id) => typeof id === 'string')) {
-    throw invalidArgument(`${prefix}dependsOn`, job.dependsOn, 'an array of job ids');
-  }
-  if (job.runAt !== undefined && !Number.isFinite(job.runAt)) {
-    throw invalidArgument(`${prefix}runAt`, job.runAt, 'epoch milliseconds or nothing');
-  }
-  if (job.scheduledFor !== undefined && !Number.isFinite(job.scheduledFor)) {
-    throw invalidArgument(`${prefix}scheduledFor`, job.scheduledFor, 'epoch milliseconds or nothing');
-  }
 }
 
 /**
@@ -63,6 +35,7 @@ export function planInserts(state: MemoryState, jobs: readonly NewJob[], now: nu
   const keysInBatch = new Map<string, Job>();
   const results: EnqueueResult[] = [];
   const statusOf = (id: string): JobStatus | undefined => planned.get(id)?.status ?? state.jobs.get(id)?.status;
+  const tenantOf = (id: string): string | undefined => (planned.get(id) ?? state.jobs.get(id))?.tenant;
 
   jobs.forEach((input, index) => {
     const prefix = batchPrefix(jobs.length, index);
@@ -79,65 +52,15 @@ export function planInserts(state: MemoryState, jobs: readonly NewJob[], now: nu
       results.push({ id: kept.id, status: kept.status, created: false });
       return;
     }
-    const dependsOn = resolveParents(state, input, prefix, planned, alias);
-    const row = newRow(input, dependsOn, now);
-    const verdict = verdictOf(dependsOn, statusOf);
-    if (verdict.kind === 'failed') {
-      row.status = 'failed';
-      row.finishedAt = now;
-      row.error = dependencyError(verdict.parentId, verdict.parentStatus);
-    } else if (verdict.kind === 'blocked') {
-      row.status = 'blocked';
-    } else {
-      row.status = row.runAt !== undefined && row.runAt > now ? 'delayed' : 'waiting';
-    }
+    const dependsOn = resolveParentIds(input, prefix, alias, tenantOf);
+    // A copy: the store keeps no reference to the caller's objects.
+    const row = newJobRow(structuredClone(input), dependsOn, now);
+    setNewJobStatus(row, verdictOf(dependsOn, statusOf), now);
     planned.set(row.id, row);
     for (const key of keys) keysInBatch.set(key, row);
     results.push({ id: row.id, status: row.status, created: true });
   });
   return { results, rows: [...planned.values()] };
-}
-
-function resolveParents(
-  state: MemoryState,
-  job: NewJob,
-  prefix: string,
-  planned: ReadonlyMap<string, Job>,
-  alias: ReadonlyMap<string, string>,
-): string[] {
-  const field = `${prefix}dependsOn`;
-  const parents: string[] = [];
-  for (const given of job.dependsOn) {
-    if (given === job.id) throw invalidArgument(field, given, 'ids of other jobs (a job cannot depend on itself)');
-    const id = alias.get(given) ?? given;
-    const parent = planned.get(id) ?? state.jobs.get(id);
-    // Another tenant's job is reported as unknown: tenants do not learn of each other's ids.
-    if (parent === undefined || parent.tenant !== job.tenant) {
-      throw invalidArgument(
-        field,
-        given,
-        `the id of an existing job of tenant ${JSON.stringify(job.tenant)} or of an earlier job in the batch`,
-      );
-    }
-    if (!parents.includes(id)) parents.push(id);
-  }
-  return parents;
-}
-
-function newRow(input: NewJob, dependsOn: string[], now: number): Job {
-  return {
-    ...structuredClone(input),
-    dependsOn,
-    status: 'waiting',
-    attempt: 0,
-    createdAt: now,
-    startedAt: undefined,
-    finishedAt: undefined,
-    result: undefined,
-    error: undefined,
-    progress: undefined,
-    lease: undefined,
-  };
 }
 
 /** Writes a plan: rows into the table (and its key and children indexes), then each into the index of its status. */

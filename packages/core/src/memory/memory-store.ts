@@ -1,4 +1,4 @@
-import { CadenzaError, invalidArgument } from '../errors.js';
+import { CadenzaError } from '../errors.js';
 import type { ClaimedJob, Job, NewJob } from '../model/job.js';
 import type { Schedule, ScheduleDefinition } from '../model/schedule.js';
 import type {
@@ -22,13 +22,15 @@ import type {
   StoreSignal,
   UpsertScheduleResult,
 } from '../store/store.js';
-import { checkCount, checkDuration, checkInstant, checkText } from './arguments.js';
+import { checkCount, checkDuration, checkInstant, checkText } from '../store/support/arguments.js';
+import { checkRetentionPolicy } from '../store/support/retention.js';
+import { tenantWeightsOf } from '../store/support/weights.js';
 import { cancel, retry } from './cancel-retry.js';
 import { releaseDependents } from './dependencies.js';
 import { applyInserts, planInserts } from './enqueue.js';
 import { depths, listJobs } from './queries.js';
 import { promoteDelayed, recoverExpiredLeases } from './recovery.js';
-import { applyRetention, checkPolicy } from './retention.js';
+import { applyRetention } from './retention.js';
 import { recordFires, setSchedulePaused, triggerSchedule, upsertSchedule } from './schedules.js';
 import { MemoryState } from './state.js';
 import { exportState, importState, type MemoryStateSnapshot } from './state-snapshot.js';
@@ -63,25 +65,9 @@ export interface MemoryStore extends Store {
  * process.
  */
 export function createMemoryStore(options: MemoryStoreOptions = {}): MemoryStore {
-  const store = new InMemoryStore(weightsOf(options.tenantWeights ?? {}), options.onChange);
+  const store = new InMemoryStore(tenantWeightsOf(options.tenantWeights ?? {}), options.onChange);
   if (options.initialState !== undefined) store.importState(options.initialState);
   return store;
-}
-
-/**
- * A weight is how many jobs a tenant gets in a row per turn of the round robin, so it is
- * rounded to a whole number (at least 1): weights 3 and 1 serve 3 of one tenant's jobs,
- * then 1 of the other's, in each band.
- */
-function weightsOf(weights: Record<string, number>): (tenant: string) => number {
-  const table = new Map<string, number>();
-  for (const [tenant, weight] of Object.entries(weights)) {
-    if (typeof weight !== 'number' || !Number.isFinite(weight) || weight <= 0) {
-      throw invalidArgument(`tenantWeights.${tenant}`, weight, 'a positive number');
-    }
-    table.set(tenant, Math.max(1, Math.round(weight)));
-  }
-  return (tenant) => table.get(tenant) ?? 1;
 }
 
 /**
@@ -196,7 +182,7 @@ class InMemoryStore implements MemoryStore {
 
   async applyRetention(fence: Fence, policy: RetentionPolicy, now: number): Promise<number> {
     return this.fenced(fence, () => {
-      checkPolicy(policy);
+      checkRetentionPolicy(policy);
       return applyRetention(this.state, policy, checkInstant('now', now));
     });
   }

@@ -1,8 +1,8 @@
 import { invalidArgument } from '../errors.js';
 import { JOB_STATUSES, type Job } from '../model/job.js';
 import type { JobPage, JobQuery, QueueDepth } from '../store/store.js';
-import { checkCount } from './arguments.js';
-import { decodeCursor, encodeCursor } from './cursor.js';
+import { checkCount } from '../store/support/arguments.js';
+import { decodeCursor, encodeCursor } from '../store/support/cursor.js';
 import { newestFirst } from './job-table.js';
 import type { MemoryState } from './state.js';
 

@@ -1,4 +1,5 @@
 import type { RecoveryResult } from '../store/store.js';
+import { leaseExpiryError } from '../store/support/lease-expiry.js';
 import { makeFinal, makeWaiting } from './job-states.js';
 import type { MemoryState } from './state.js';
 
@@ -25,13 +26,10 @@ export function recoverExpiredLeases(state: MemoryState, now: number, limit: num
   for (const id of state.leases.takeDue(now, limit)) {
     const job = state.jobs.get(id);
     if (job === undefined || job.status !== 'active') continue;
-    const workerId = job.lease?.workerId ?? 'unknown';
-    if (job.attempt >= job.maxAttempts) {
+    const error = leaseExpiryError(job);
+    if (error !== undefined) {
       job.lease = undefined;
-      job.error = {
-        code: 'lease_expired',
-        message: `the lease of worker ${workerId} expired during attempt ${job.attempt} of ${job.maxAttempts}`,
-      };
+      job.error = error;
       makeFinal(state, job, 'failed', now);
       result.failed.push(id);
     } else {

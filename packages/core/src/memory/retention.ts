@@ -1,14 +1,6 @@
-import { invalidArgument } from '../errors.js';
 import { isFinalStatus, type Job } from '../model/job.js';
 import type { RetentionPolicy } from '../store/store.js';
 import type { MemoryState } from './state.js';
-
-export function checkPolicy(policy: RetentionPolicy): void {
-  const ok = (n: unknown) => typeof n === 'number' && !Number.isNaN(n) && n >= 0;
-  if (typeof policy !== 'object' || policy === null) throw invalidArgument('policy', policy, 'a retention policy');
-  if (!ok(policy.maxAgeMs)) throw invalidArgument('maxAgeMs', policy.maxAgeMs, 'a number of ms, 0 or more');
-  if (!ok(policy.maxCount)) throw invalidArgument('maxCount', policy.maxCount, 'a count, 0 or more (or Infinity)');
-}
 
 /**
  * Deletes finished (final) jobs beyond the policy, tenant by tenant: those that finished

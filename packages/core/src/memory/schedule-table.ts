@@ -1,7 +1,7 @@
 import type { Schedule } from '../model/schedule.js';
 import type { SchedulePage, ScheduleQuery } from '../store/store.js';
-import { checkCount } from './arguments.js';
-import { decodeCursor, encodeCursor } from './cursor.js';
+import { checkCount } from '../store/support/arguments.js';
+import { decodeCursor, encodeCursor } from '../store/support/cursor.js';
 import { TimeIndex } from './time-index.js';
 
 function keyOf(tenant: string, id: string): string {

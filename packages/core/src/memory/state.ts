@@ -1,8 +1,8 @@
+import { StoreSignals } from '../store/support/signals.js';
 import { JobTable } from './job-table.js';
 import { LeaderLease } from './leadership.js';
 import { ReadyQueues } from './ready-queues.js';
 import { ScheduleTable } from './schedule-table.js';
-import { Signals } from './signals.js';
 import { TimeIndex } from './time-index.js';
 
 /**
@@ -25,7 +25,7 @@ export class MemoryState {
   readonly pendingParents = new Map<string, number>();
   readonly schedules = new ScheduleTable();
   readonly leader = new LeaderLease();
-  readonly signals = new Signals();
+  readonly signals = new StoreSignals();
 
   constructor(weightOf: (tenant: string) => number) {
     this.ready = new ReadyQueues(weightOf);

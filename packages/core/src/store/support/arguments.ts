@@ -1,9 +1,11 @@
-import { CadenzaError, invalidArgument } from '../errors.js';
+import { CadenzaError, invalidArgument } from '../../errors.js';
 
 /**
- * Checks of the plain arguments the store takes besides validated jobs and schedules.
- * Callers are our own engine, so these catch bugs (a NaN `now`, a negative limit) before
- * they corrupt an index, rather than users' input (which core's schemas check).
+ * For store implementations: checks of the plain arguments a store takes besides validated
+ * jobs and schedules. Callers are our own engine, so these catch bugs (a NaN `now`, a
+ * negative limit) before they corrupt an index or reach a row, rather than users' input
+ * (which core's schemas check). Shared so that every store refuses the same things with
+ * the same error, as the conformance suite expects.
  */
 export function checkInstant(field: string, value: unknown): number {
   if (typeof value !== 'number' || !Number.isFinite(value)) {
@@ -33,6 +35,7 @@ export function checkText(field: string, value: unknown): string {
   return value;
 }
 
+/** The error every store throws for a missing job or schedule. */
 export function notFound(what: string): CadenzaError {
   return new CadenzaError('not_found', `${what} was not found`);
 }

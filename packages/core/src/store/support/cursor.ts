@@ -1,8 +1,9 @@
-import { invalidArgument } from '../errors.js';
+import { invalidArgument } from '../../errors.js';
 
 /**
- * Cursors are opaque to callers: base64url JSON of the last returned item's sort key, so
- * that a page boundary holds however many items are added or deleted meanwhile.
+ * For store implementations: paging cursors. Cursors are opaque to callers: base64url JSON
+ * of the last returned item's sort key, so that a page boundary holds however many items
+ * are added or deleted meanwhile. Shared so that every store refuses a bad cursor alike.
  */
 export function encodeCursor(key: readonly (string | number)[]): string {
   return Buffer.from(JSON.stringify(key), 'utf8').toString('base64url');
