@@ -1,0 +1,25 @@
+import type { ChainableCommander, Redis } from 'ioredis';
+import { PACKAGE_VERSION } from '../version.js';
+import { commandName, registerScripts, type ScriptName } from './loader.js';
+
+type Target = Redis | ChainableCommander;
+type Method = (...args: (string | number)[]) => unknown;
+
+/**
+ * Calls scripts registered by `registerScripts` on a client or a pipeline. ioredis adds
+ * defined commands as methods at run time, which its types cannot know; this is the one
+ * place that looks them up, and it fails loudly when one is missing.
+ */
+export class Scripts {
+  constructor(redis: Redis) {
+    registerScripts(redis, PACKAGE_VERSION);
+  }
+
+  /** On a client: resolves with the reply. On a pipeline: queues the call (reply from exec). */
+  call(target: Target, name: ScriptName, keys: readonly string[], args: readonly (string | number)[]): unknown {
+    const command = commandName(name, PACKAGE_VERSION);
+    const method = (target as unknown as Record<string, Method | undefined>)[command];
+    if (typeof method !== 'function') throw new Error(`lua script ${command} is not registered on this client`);
+    return method.call(target, ...keys, ...args);
+  }
+}

@@ -1,0 +1,79 @@
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type RedisHarness, startRedis } from '../testing/redis-harness.test-helpers.js';
+import { PACKAGE_VERSION } from '../version.js';
+import { Scripts } from './call.js';
+import { commandName, readScript, SCRIPT_NAMES } from './loader.js';
+
+function luaDir(files: Record<string, string>): URL {
+  const dir = mkdtempSync(join(tmpdir(), 'cz-lua-'));
+  for (const [name, body] of Object.entries(files)) writeFileSync(join(dir, name), body);
+  return pathToFileURL(`${dir}/`);
+}
+
+describe('script loader', () => {
+  it('reads the key count from the header and expands includes', () => {
+    const dir = luaDir({ 'a.lua': '-- @keys 2\n-- @include shared\nreturn f()\n' });
+    mkdirSync(new URL('includes/', dir));
+    writeFileSync(new URL('includes/shared.lua', dir), 'local function f() return 1 end\n');
+    const script = readScript('a', dir);
+    expect(script.numberOfKeys).toBe(2);
+    expect(script.lua).toContain('local function f() return 1 end');
+    expect(script.lua).not.toContain('@include');
+  });
+
+  it('fails loudly on a missing include, naming it and the script', () => {
+    const dir = luaDir({ 'b.lua': '-- @keys 0\n-- @include nowhere\nreturn 1\n' });
+    expect(() => readScript('b', dir)).toThrow(/include nowhere \(from b\)/);
+  });
+
+  it('refuses a script without a key count header', () => {
+    const dir = luaDir({ 'c.lua': 'return 1\n' });
+    expect(() => readScript('c', dir)).toThrow(/no "-- @keys N" header/);
+  });
+
+  it('names commands with the package version', () => {
+    expect(commandName('claim', '1.2.3-beta.1')).toBe('cz_claim_v1_2_3_beta_1');
+  });
+
+  it('loads every script of the package', () => {
+    for (const name of SCRIPT_NAMES) expect(readScript(name).numberOfKeys).toBeGreaterThan(0);
+  });
+});
+
+describe('scripts on a real redis', () => {
+  let harness: RedisHarness;
+  beforeAll(async () => {
+    harness = await startRedis();
+  });
+  afterAll(async () => {
+    await harness.stop();
+  });
+
+  it('still works after SCRIPT FLUSH (EVALSHA falls back to loading the body)', async () => {
+    const redis = harness.client();
+    const scripts = new Scripts(redis);
+    const prefix = harness.prefix();
+    const keys = [`${prefix}:{t:x}:w`, `${prefix}:{t:x}:a`, `${prefix}:{t:x}:f`];
+    const streams = Array.from({ length: 10 }, (_, p) => `${prefix}:{t:x}:s:${p}`);
+    expect(await scripts.call(redis, 'get-job', [...keys, ...streams], ['x:1'])).toEqual([]);
+    await redis.script('FLUSH');
+    expect(await scripts.call(redis, 'get-job', [...keys, ...streams], ['x:1'])).toEqual([]);
+    expect(commandName('get-job', PACKAGE_VERSION)).toMatch(/^cz_get-job_v\d+_\d+_\d+/);
+  });
+
+  it('still works after a redis restart', async () => {
+    if (process.env.CADENZA_TEST_REDIS) return;
+    const redis = harness.client();
+    const scripts = new Scripts(redis);
+    const prefix = harness.prefix();
+    const keys = [`${prefix}:{t:x}:w`, `${prefix}:{t:x}:a`, `${prefix}:{t:x}:f`];
+    const streams = Array.from({ length: 10 }, (_, p) => `${prefix}:{t:x}:s:${p}`);
+    expect(await scripts.call(redis, 'get-job', [...keys, ...streams], ['x:1'])).toEqual([]);
+    await harness.restart();
+    expect(await scripts.call(redis, 'get-job', [...keys, ...streams], ['x:1'])).toEqual([]);
+  });
+});

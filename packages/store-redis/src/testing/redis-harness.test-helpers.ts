@@ -1,0 +1,104 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { once } from 'node:events';
+import { createServer } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Redis } from 'ioredis';
+
+/**
+ * A redis-server for one test file: started on a free port, with no persistence unless
+ * asked, stopped (and waited for) on teardown. With `CADENZA_TEST_REDIS=redis://…` the
+ * tests use that server instead and isolate themselves by a random key prefix.
+ */
+export interface RedisHarness {
+  url: string;
+  /** A fresh random prefix, so tests never see each other's keys. */
+  prefix(): string;
+  /** A new client; closed by `stop()`. */
+  client(): Redis;
+  /** Stops the server (SIGTERM, waits for exit) and starts it again on the same port. */
+  restart(options?: ServerOptions): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export interface ServerOptions {
+  /** With a folder, the server writes an append-only file there (for fault tests). */
+  appendOnlyDir?: string;
+}
+
+export async function startRedis(options: ServerOptions = {}): Promise<RedisHarness> {
+  const clients: Redis[] = [];
+  const external = process.env.CADENZA_TEST_REDIS;
+  let server: ChildProcess | undefined;
+  let port = 0;
+  if (external === undefined || external === '') {
+    port = await freePort();
+    server = await spawnServer(port, options);
+  }
+  const url = external || `redis://127.0.0.1:${port}`;
+  return {
+    url,
+    prefix: () => `czt${randomBytes(4).toString('hex')}`,
+    client() {
+      const redis = new Redis(url, { lazyConnect: false, maxRetriesPerRequest: 2 });
+      clients.push(redis);
+      return redis;
+    },
+    async restart(next: ServerOptions = options) {
+      if (server === undefined) throw new Error('cannot restart an external redis (CADENZA_TEST_REDIS)');
+      await stopServer(server);
+      server = await spawnServer(port, next);
+    },
+    async stop() {
+      for (const redis of clients.splice(0)) redis.disconnect();
+      if (server !== undefined) await stopServer(server);
+      server = undefined;
+    },
+  };
+}
+
+async function freePort(): Promise<number> {
+  const probe = createServer();
+  probe.listen(0, '127.0.0.1');
+  await once(probe, 'listening');
+  const address = probe.address();
+  probe.close();
+  await once(probe, 'close');
+  if (address === null || typeof address === 'string') throw new Error('could not find a free port');
+  return address.port;
+}
+
+async function spawnServer(port: number, options: ServerOptions): Promise<ChildProcess> {
+  const args = ['--port', String(port), '--bind', '127.0.0.1', '--save', ''];
+  if (options.appendOnlyDir === undefined) args.push('--appendonly', 'no');
+  else args.push('--appendonly', 'yes', '--dir', options.appendOnlyDir);
+  const child = spawn('redis-server', args, { stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  child.stderr?.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString();
+  });
+  const probe = new Redis(port, '127.0.0.1', { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+  probe.on('error', () => {});
+  try {
+    for (let tries = 0; tries < 200; tries++) {
+      if (child.exitCode !== null) throw new Error(`redis-server exited (${child.exitCode}): ${stderr}`);
+      try {
+        if (probe.status !== 'ready') await probe.connect();
+        if ((await probe.ping()) === 'PONG') return child;
+      } catch {
+        probe.disconnect();
+        await sleep(25);
+      }
+    }
+    throw new Error(`redis-server on port ${port} did not answer PING: ${stderr}`);
+  } finally {
+    probe.disconnect();
+  }
+}
+
+async function stopServer(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = once(child, 'exit');
+  child.kill('SIGTERM');
+  await exited;
+}
