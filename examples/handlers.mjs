@@ -43,7 +43,10 @@ export default {
   // What the schedules fire: a synchronous handler is fine too.
   tick: (job, ctx) => {
     ctx.log.info(
-      { scheduleId: job.scheduleId, scheduledFor: new Date(job.scheduledFor ?? Date.now()).toISOString() },
+      {
+        scheduleId: job.scheduleId,
+        scheduledFor: job.scheduledFor === undefined ? undefined : new Date(job.scheduledFor).toISOString(),
+      },
       'tick',
     );
     return { at: new Date().toISOString() };

@@ -111,9 +111,10 @@ export async function waitFor(
   check: () => Promise<boolean> | boolean,
   timeoutMs = 20_000,
 ): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
+  // Real processes run on real time: a monotonic deadline, not the wall clock.
+  const deadline = performance.now() + timeoutMs;
   let last: unknown;
-  while (Date.now() < deadline) {
+  while (performance.now() < deadline) {
     try {
       if (await check()) return;
     } catch (error) {

@@ -9,6 +9,8 @@ import { readStartupFile } from './schedules-file.js';
 import { openStore, parseStoreUrl } from './store-url.js';
 import { table } from './table.js';
 
+const NOW = Date.UTC(2026, 0, 1);
+
 const dir = mkdtempSync(join(tmpdir(), 'cadenza-cli-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -88,19 +90,20 @@ describe('the --schedules file', () => {
           { name: 'b', idempotencyKey: 'b-1', dependsOn: ['a-1'] },
         ],
       }),
+      NOW,
     );
     expect(file.schedules).toEqual([['hourly', { name: 'tick', every: 3_600_000 }]]);
     expect(file.jobs.map((j) => j.name)).toEqual(['a', 'b']);
   });
 
   it('refuses a bad file with one message naming the file and the bad entry', () => {
-    expect(() => readStartupFile(join(dir, 'missing.json'))).toThrow(/--schedules .*missing.json: cannot be read/);
-    expect(() => readStartupFile(write('bad.json', '{'))).toThrow(/is not JSON/);
-    expect(() => readStartupFile(write('array.json', []))).toThrow(/expected an object/);
-    expect(() => readStartupFile(write('cron.json', { x: { name: 'tick', cron: 'nope' } }))).toThrow(
+    expect(() => readStartupFile(join(dir, 'missing.json'), NOW)).toThrow(/--schedules .*missing.json: cannot be read/);
+    expect(() => readStartupFile(write('bad.json', '{'), NOW)).toThrow(/is not JSON/);
+    expect(() => readStartupFile(write('array.json', []), NOW)).toThrow(/expected an object/);
+    expect(() => readStartupFile(write('cron.json', { x: { name: 'tick', cron: 'nope' } }), NOW)).toThrow(
       /schedule "x": .*cron/,
     );
-    expect(() => readStartupFile(write('jobs.json', { jobs: [{ name: 'bad name' }] }))).toThrow(/jobs\[0\]: name/);
+    expect(() => readStartupFile(write('jobs.json', { jobs: [{ name: 'bad name' }] }), NOW)).toThrow(/jobs\[0\]: name/);
   });
 });
 

@@ -17,7 +17,8 @@ export interface StartupFile {
   jobs: JobInput[];
 }
 
-export function readStartupFile(path: string): StartupFile {
+/** Reads and checks the whole file; `now` only anchors the validation of its jobs. */
+export function readStartupFile(path: string, now: number): StartupFile {
   const fail = (what: string): UsageError => new UsageError(`--schedules ${path}: ${what}`);
   let text: string;
   try {
@@ -37,7 +38,6 @@ export function readStartupFile(path: string): StartupFile {
     );
   }
   const file: StartupFile = { schedules: [], jobs: [] };
-  const now = Date.now();
   for (const [key, value] of Object.entries(data)) {
     if (key.startsWith('$')) continue;
     if (key === 'jobs') {

@@ -1,5 +1,5 @@
 import { hostname } from 'node:os';
-import type { Logger, Store } from '@cadenza/core';
+import { type Logger, realClock, type Store } from '@cadenza/core';
 import { createEngine, type Engine } from '@cadenza/engine';
 import { createServer } from '@cadenza/server';
 import { type HandlerRegistry, loadHandlersModule } from '@cadenza/worker';
@@ -69,7 +69,8 @@ async function runDev(flags: DevFlags): Promise<void> {
   const log = createLogger(flags.logLevel, { node: id, role: 'dev' });
   const handlers = flags.handlers === undefined ? {} : await loadHandlers(flags.handlers);
   if (flags.handlers === undefined) log.warn('no --handlers: every job will fail with no_handler');
-  const startup: StartupFile | undefined = flags.schedules === undefined ? undefined : readStartupFile(flags.schedules);
+  const startup: StartupFile | undefined =
+    flags.schedules === undefined ? undefined : readStartupFile(flags.schedules, realClock.now());
 
   const shutdown = onShutdownSignals(log);
   const store = await openStore(flags.store, { log });
