@@ -2,7 +2,7 @@ import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { serialize } from 'node:v8';
 import { createMemoryStore, FakeClock, flushPromises, type NewJob, newJobId, type Store } from '@cadenza/core';
-import { newJob } from '@cadenza/core/testing';
+import { newJob, scheduleDefinition } from '@cadenza/core/testing';
 import { describe, expect, it } from 'vitest';
 import { createFileStore, type FileStoreFormat } from './index.js';
 import { tempFolder } from './temp-dir.test-helpers.js';
@@ -26,27 +26,7 @@ async function fill(store: Store): Promise<void> {
   const [claimed] = await store.claim({ workerId: 'w1', limit: 1, leaseMs: 30_000, now: T0 + 1 });
   if (claimed === undefined || b === undefined) throw new Error('nothing claimed');
   await store.settle([{ jobId: claimed.id, token: claimed.lease.token, outcome: 'succeeded', result: { ok: 1 } }], T0);
-  const { schedule } = await store.upsertSchedule(
-    {
-      id: 'digest',
-      tenant: 'acme',
-      trigger: { kind: 'every', every: MINUTE, startAt: undefined },
-      job: {
-        name: 'report',
-        payload: null,
-        priority: 5,
-        tags: [],
-        maxAttempts: 1,
-        backoff: undefined,
-        timeoutMs: undefined,
-      },
-      misfire: 'once',
-      maxCatchUp: 100,
-      misfireGraceMs: MINUTE,
-      paused: false,
-    },
-    T0,
-  );
+  const { schedule } = await store.upsertSchedule(scheduleDefinition(), T0);
   const at = schedule.nextFireAt ?? T0;
   await store.recordFires(
     fence,

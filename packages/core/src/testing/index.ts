@@ -27,7 +27,7 @@ import { scheduleTests } from './schedules.js';
 import { settleAndRetryTests } from './settle-and-retry.js';
 
 export { drive } from './drive.js';
-export { newJob, type StoreHarness, type StoreOptions } from './fixtures.js';
+export { newJob, type StoreHarness, type StoreOptions, scheduleDefinition } from './fixtures.js';
 export { type SpyStore, spyStore } from './spy-store.js';
 
 /** States every behaviour of SPEC.md's job lifecycle and schedules against a store. */

@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import type { NormalizedTrigger, Schedule } from '../model/schedule.js';
+import { scheduleDefinition } from '../testing/fixtures.js';
 import { planFires } from './index.js';
 import { MAX_ON_TIME_FIRES } from './misfire.js';
 
@@ -9,21 +10,7 @@ const iso = (instants: number[]) => instants.map((instant) => new Date(instant).
 
 function schedule(overrides: Partial<Schedule> & { trigger: NormalizedTrigger }): Schedule {
   return {
-    id: 'report',
-    tenant: 'default',
-    job: {
-      name: 'report',
-      payload: null,
-      priority: 5,
-      tags: [],
-      maxAttempts: 1,
-      backoff: undefined,
-      timeoutMs: undefined,
-    },
-    misfire: 'once',
-    maxCatchUp: 100,
-    misfireGraceMs: MINUTE,
-    paused: false,
+    ...scheduleDefinition(),
     runCount: 0,
     lastFireAt: undefined,
     nextFireAt: undefined,

@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import type { NormalizedTrigger, Schedule, ScheduleDefinition } from '../model/schedule.js';
+import { scheduleDefinition } from '../testing/fixtures.js';
 import { nextFireOnUpsert } from './index.js';
 
 const MINUTE = 60_000;
@@ -7,25 +8,7 @@ const t = (iso: string) => Date.parse(iso);
 const NOW = t('2026-06-01T12:00:30Z');
 
 function definition(trigger: NormalizedTrigger, overrides: Partial<ScheduleDefinition> = {}): ScheduleDefinition {
-  return {
-    id: 'nightly',
-    tenant: 'default',
-    trigger,
-    job: {
-      name: 'nightly',
-      payload: null,
-      priority: 5,
-      tags: [],
-      maxAttempts: 1,
-      backoff: undefined,
-      timeoutMs: undefined,
-    },
-    misfire: 'once',
-    maxCatchUp: 100,
-    misfireGraceMs: MINUTE,
-    paused: false,
-    ...overrides,
-  };
+  return scheduleDefinition({ trigger, ...overrides });
 }
 
 function stored(def: ScheduleDefinition, state: Partial<Schedule> = {}): Schedule {
