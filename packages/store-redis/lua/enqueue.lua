@@ -1,56 +1,114 @@
--- Adds ready jobs of ONE tenant (all keys share its hash tag), all or nothing.
--- @keys 14
--- KEYS[1]  w   hash  job id -> "<priority>/<entry id>" (waiting or active jobs in a stream)
--- KEYS[2]  k   hash  idempotency key -> job id
--- KEYS[3]  n   hash  priority -> waiting count (also feeds depths and the band index check)
--- KEYS[4]  f   hash  job id -> finished record (to refuse a reused id)
--- KEYS[5..14] streams of priority bands 0..9
--- ARGV[1]  now (epoch ms; the server clock is never read)
--- ARGV[2..] six per job: id, priority, idempotency key ('' none), name, payload, options
--- Returns a flat array, two per job: created (1/0), id (the existing id when 0).
--- Fails with "conflict <id>" when an id is already taken (nothing written: checked first).
--- @include streams
-local now = ARGV[1]
-local jobs = (#ARGV - 1) / 6
+-- Adds ONE tenant's part of a batch (core's planInserts, in Lua): every job is checked
+-- before anything is written, so a refusal writes nothing.
+-- @keys 21
+-- ARGV[1] now
+-- ARGV[2] mode: 'check' (check only: a batch spanning tenants checks every part before
+--         any part is written) or 'write'
+-- ARGV[3..] eight per job: local id, priority, runAt ('' for none), name, payload,
+--           options without dependsOn (src/codec.ts), idempotency key ('' for none),
+--           dependsOn as given (global ids, space-joined; '' for none)
+-- Answer: 'ok' then three per job: local id (the kept job's for a repeated key), status,
+--         created (1/0); in 'check' mode only 'ok'. A refusal answers '!', the kind
+--         ('id' taken, 'self' dependency, 'parent' unknown), the job's place in this call
+--         (1-based) and the id at fault, so that the caller words it as core does.
+-- @include keys
+-- @include record
+-- @include jobs
+-- @include new-job
+local now, mode = ARGV[1], ARGV[2]
+local FIELDS, FIRST = 8, 3
+local own = TENANT .. ':'
 
--- Check everything before writing anything, so that a refused batch writes nothing.
-for j = 0, jobs - 1 do
-  local id = ARGV[2 + j * 6]
-  if redis.call('HEXISTS', KEYS[1], id) == 1 or redis.call('HEXISTS', KEYS[4], id) == 1 then
-    return redis.error_reply('conflict ' .. id)
+local planned = {}  -- local id -> true for jobs this call creates
+local alias = {}    -- local id -> the kept job's local id (its key was held already)
+local held = {}     -- idempotency key -> local id, for keys taken earlier in this call
+local kept_of = {}  -- per job: the kept job's local id (a repeated key), or false
+local parents_of = {}  -- per job with parents: their local ids, resolved and deduplicated
+local NONE = {}
+
+local function refuse(kind, n, id)
+  return reply({ '!', kind, n, id })
+end
+
+-- Ids kept already, looked up in two HMGETs per chunk rather than two HEXISTS per job.
+local taken = {}
+local CHUNK = 2000
+for from = FIRST, #ARGV, FIELDS * CHUNK do
+  local ids = {}
+  for a = from, math.min(#ARGV, from + FIELDS * CHUNK - 1), FIELDS do ids[#ids + 1] = ARGV[a] end
+  local in_j = redis.call('HMGET', K.j, unpack(ids))
+  local in_w = redis.call('HMGET', K.w, unpack(ids))
+  for i = 1, #ids do
+    if in_j[i] or in_w[i] then taken[ids[i]] = true end
   end
 end
 
-local out = {}
-local ready_groups = {}
-local added = {}
-for j = 0, jobs - 1 do
-  local base = 2 + j * 6
-  local id, priority, key = ARGV[base], ARGV[base + 1], ARGV[base + 2]
-  local existing = false
-  if key ~= '' then existing = redis.call('HGET', KEYS[2], key) end
-  if existing then
-    out[#out + 1] = 0
-    out[#out + 1] = existing
-  else
-    local stream = stream_key(5, priority)
-    if not ready_groups[priority] then
-      -- The group starts at 0 so that entries added before it was made are read too.
-      if redis.call('EXISTS', stream) == 0 then
-        redis.call('XGROUP', 'CREATE', stream, 'g', '0', 'MKSTREAM')
-      end
-      ready_groups[priority] = true
+local n = 0
+for a = FIRST, #ARGV, FIELDS do
+  n = n + 1
+  local id, key, deps = ARGV[a], ARGV[a + 6], ARGV[a + 7]
+  if planned[id] or alias[id] or taken[id] then return refuse('id', n, own .. id) end
+  local kept = false
+  if key ~= '' then
+    kept = held[key]
+    if not kept then
+      kept = redis.call('HGET', K.k, key)
+      -- A key whose job retention deleted is free again.
+      if kept and not id_taken(kept) then kept = false end
     end
-    local entry = redis.call('XADD', stream, '*', 'i', id, 'n', ARGV[base + 3], 'p', ARGV[base + 4],
-      'o', ARGV[base + 5], 'a', 0, 't', now)
-    redis.call('HSET', KEYS[1], id, priority .. '/' .. entry)
-    if key ~= '' then redis.call('HSET', KEYS[2], key, id) end
-    added[priority] = (added[priority] or 0) + 1
-    out[#out + 1] = 1
-    out[#out + 1] = id
+  end
+  kept_of[n] = kept
+  if kept then
+    -- Creates nothing, so its own dependsOn is not looked at (as in core).
+    alias[id] = kept
+  else
+    if deps ~= '' then
+      local parents, seen = {}, {}
+      for given in string.gmatch(deps, '%S+') do
+        if given == own .. id then return refuse('self', n, given) end
+        local parent = string.sub(given, 1, #own) == own and string.sub(given, #own + 1) or nil
+        if parent then parent = alias[parent] or parent end
+        if not parent or not (planned[parent] or id_taken(parent)) then return refuse('parent', n, given) end
+        if not seen[parent] then
+          seen[parent] = true
+          parents[#parents + 1] = parent
+        end
+      end
+      parents_of[n] = parents
+    end
+    planned[id] = true
+    if key ~= '' then held[key] = id end
   end
 end
-for priority, count in pairs(added) do
-  redis.call('HINCRBY', KEYS[3], priority, count)
+
+if mode == 'check' then return reply({ 'ok' }) end
+
+-- The stored dependsOn is the resolved list (an alias names the kept job), in global ids.
+local function with_parents(options, parents)
+  if #parents == 0 then return options end
+  local ids = {}
+  for i = 1, #parents do ids[i] = cjson.encode(own .. parents[i]) end
+  local list = '"dependsOn":[' .. table.concat(ids, ',') .. ']'
+  if options == '' then return '{' .. list .. '}' end
+  return string.sub(options, 1, -2) .. ',' .. list .. '}'
 end
-return out
+
+local out = { 'ok' }
+n = 0
+for a = FIRST, #ARGV, FIELDS do
+  n = n + 1
+  local kept, id = kept_of[n], ARGV[a]
+  if kept then
+    out[#out + 1] = kept
+    out[#out + 1] = status_of(kept)
+    out[#out + 1] = 0
+  else
+    local key, parents = ARGV[a + 6], parents_of[n] or NONE
+    local r = rec_new(ARGV[a + 1], now, ARGV[a + 2], ARGV[a + 3], ARGV[a + 4], with_parents(ARGV[a + 5], parents))
+    out[#out + 1] = id
+    out[#out + 1] = place(id, r, parents, now, nil)
+    out[#out + 1] = 1
+    if key ~= '' then redis.call('HSET', K.k, key, id) end
+  end
+end
+return reply(out)

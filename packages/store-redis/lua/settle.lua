@@ -1,46 +1,53 @@
--- Ends attempts of ONE tenant's jobs. First step: outcome 'succeeded' only.
--- @keys 15
--- KEYS[1]  a   hash  active leases (see claim.lua)
--- KEYS[2]  l   zset  lease deadlines
--- KEYS[3]  w   hash  job id -> "<priority>/<entry id>"
--- KEYS[4]  f   hash  job id -> finished record (fields joined by NUL)
--- KEYS[5]  fz  zset  finished job ids by finishedAt (for retention)
--- KEYS[6..15] streams of priority bands 0..9
--- ARGV[1]  now
--- ARGV[2..] four per settlement: job id, token, outcome, result (JSON, '' for none)
--- Returns one lease state per settlement: 'ok', or 'lost' (not held with that token).
--- @include streams
--- @include entry
+-- Ends attempts of ONE tenant's jobs (core's settlementMove, in Lua).
+-- @keys 21
+-- ARGV[1] now
+-- ARGV[2..] five per settlement: local id, token, outcome ('succeeded' | 'failed' |
+--           'released'), data (result JSON for succeeded, error JSON for failed, else ''),
+--           retryAt ('' for none)
+-- Answer: one lease state per settlement: 'ok', 'lost' or 'canceled' (the job was
+-- canceled under the lease: it stays canceled).
+-- @include keys
+-- @include record
+-- @include jobs
 local now = ARGV[1]
 local out = {}
-for j = 2, #ARGV, 4 do
-  local id, token, outcome, result = ARGV[j], ARGV[j + 1], ARGV[j + 2], ARGV[j + 3]
-  local lease = redis.call('HGET', KEYS[1], id)
+for a = 2, #ARGV, 5 do
+  local id, token, outcome, data, retry_at = ARGV[a], ARGV[a + 1], ARGV[a + 2], ARGV[a + 3], ARGV[a + 4]
+  local raw = redis.call('HGET', K.j, id)
   local state = 'lost'
-  if lease then
-    local priority, entry_id, attempt, held, _, started = string.match(lease,
-      '^(%d)/([^/]+)/(%d+)/([^/]+)/([^/]+)/([^/]+)/')
-    if held == token and outcome == 'succeeded' then
-      local stream = stream_key(6, priority)
-      local f = read_entry(stream, entry_id)
-      if f then
-        -- Fields joined by NUL: JSON never holds a raw NUL, and this is several µs a job
-        -- cheaper than cjson. Order: status, priority, createdAt, attempt, startedAt,
-        -- finishedAt, name, payload, options, result (see get-job.ts).
-        redis.call('HSET', KEYS[4], id, table.concat({
-          'succeeded', priority, f.t, attempt, started, now, f.n, f.p, f.o, result }, '\0'))
-        redis.call('ZADD', KEYS[5], now, id)
-      end
-      -- XDEL frees the entry now; XTRIM MINID would be cheaper but lets one stuck job pin
-      -- every later entry in memory.
-      redis.call('XACK', stream, 'g', entry_id)
-      redis.call('XDEL', stream, entry_id)
-      redis.call('HDEL', KEYS[1], id)
-      redis.call('ZREM', KEYS[2], id)
-      redis.call('HDEL', KEYS[3], id)
+  if raw then
+    local r = rec_decode(raw)
+    if r[R_TOKEN] == token and r[R_STATUS] == 'canceled' then
+      state = 'canceled'
+    elseif r[R_TOKEN] == token and r[R_STATUS] == 'active' then
       state = 'ok'
+      if outcome == 'succeeded' then
+        r[R_RESULT] = data
+        r[R_ERROR] = ''
+        finish(id, r, 'active', 'succeeded', now)
+      elseif outcome == 'failed' and retry_at == '' then
+        finish(id, r, 'active', 'failed', now, data)
+      else
+        rec_clear_lease(r)
+        if outcome == 'failed' then
+          r[R_ERROR] = data
+          if tonumber(retry_at) > tonumber(now) then
+            r[R_STATUS] = 'delayed'
+            r[R_RUNAT] = retry_at
+          else
+            r[R_STATUS] = 'waiting'
+          end
+        else
+          -- Released by a graceful shutdown: the attempt never happened.
+          local attempt = math.max(0, tonumber(r[R_ATTEMPT]) - 1)
+          r[R_ATTEMPT] = tostring(attempt)
+          if attempt == 0 then r[R_STARTED] = '' end
+          r[R_STATUS] = 'waiting'
+        end
+        save(id, r, 'active')
+      end
     end
   end
   out[#out + 1] = state
 end
-return out
+return reply(out)

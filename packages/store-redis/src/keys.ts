@@ -1,62 +1,101 @@
 /**
- * Key names. Every key of a tenant carries the hash tag `{t:<tenant>}`, so that each
- * script touches one slot and the layout runs on Redis Cluster; cross-tenant indexes
- * have no tag and are touched by separate commands (they may lag; see README.md).
+ * Key names (the picture is in README.md). Every key of a tenant carries the hash tag
+ * `{t:<tenant>}`, so that each script touches one slot; cross-tenant indexes have no tag
+ * and are touched by separate commands.
+ *
+ * Every tenant script takes the tenant's keys in one fixed order (`tenantKeyList`), so
+ * that `lua/includes/keys.lua` can name them once for all scripts.
  */
 export const PRIORITY_BANDS = 10;
 
 export interface TenantKeys {
-  /** Stream of ready jobs, one per priority band 0..9 (index = priority). */
+  /** Stream of waiting jobs, one per priority band 0..9 (index = priority). */
   streams: readonly string[];
-  /** hash: job id → `<priority>/<entry id>` while the job's entry is in a stream. */
+  /** hash: local id → `<priority>/<entry id>` for each waiting job. */
   where: string;
-  /** hash: idempotency key → job id. */
-  idempotency: string;
-  /** hash: priority → waiting count; field `tok` counts lease tokens. */
+  /** hash: local id → record, for every job that is not waiting. */
+  jobs: string;
+  /** hash: `<status>/<priority>` → job count; `tok` → lease token counter; `epoch` → highest fence seen. */
   counts: string;
-  /** hash: job id → active lease. */
-  active: string;
-  /** zset: job id by lease deadline. */
+  /** hash: idempotency key → local id. */
+  idempotency: string;
+  /** zset: active local ids by lease deadline. */
   leases: string;
-  /** hash: job id → finished record (JSON). */
+  /** zset: delayed local ids by runAt. */
+  delayed: string;
+  /** hash: parent local id → the local ids (space-joined) of its children still blocked. */
+  children: string;
+  /** list: parents that ended and whose children wait to be released. */
+  ended: string;
+  /** zset: finished local ids by finishedAt (retention). */
   finished: string;
-  /** zset: finished job ids by finishedAt. */
-  finishedByTime: string;
+  /** hash: schedule id → schedule (JSON). */
+  schedules: string;
+  /** zset: schedule ids by nextFireAt (unpaused schedules with a next fire). */
+  schedulesDue: string;
+  /** All of the above in the order every tenant script takes them (see keys.lua). */
+  all: readonly string[];
 }
 
 export function tenantKeys(prefix: string, tenant: string): TenantKeys {
   const base = `${prefix}:{t:${tenant}}:`;
   const streams: string[] = [];
   for (let priority = 0; priority < PRIORITY_BANDS; priority++) streams.push(`${base}s:${priority}`);
-  return {
-    streams,
+  const named = {
     where: `${base}w`,
-    idempotency: `${base}k`,
+    jobs: `${base}j`,
     counts: `${base}n`,
-    active: `${base}a`,
+    idempotency: `${base}k`,
     leases: `${base}l`,
+    delayed: `${base}d`,
+    children: `${base}c`,
+    ended: `${base}x`,
     finished: `${base}f`,
-    finishedByTime: `${base}fz`,
+    schedules: `${base}h`,
+    schedulesDue: `${base}hz`,
   };
+  // Order matters: keys.lua reads KEYS by these positions.
+  const all = [
+    ...streams,
+    named.where,
+    named.jobs,
+    named.counts,
+    named.idempotency,
+    named.leases,
+    named.delayed,
+    named.children,
+    named.ended,
+    named.finished,
+    named.schedules,
+    named.schedulesDue,
+  ];
+  return { streams, ...named, all };
 }
 
-/** Cross-tenant index: set of tenants that may have waiting jobs in a band. */
+/** Cross-tenant: set of tenants that may have waiting jobs in a band. */
 export function readyTenantsKey(prefix: string, priority: number): string {
   return `${prefix}:ready:${priority}`;
 }
 
-/** The stream key of one band, checked, for the scripts that take one stream. */
-export function streamKey(keys: TenantKeys, priority: number): string {
-  const key = keys.streams[priority];
-  if (key === undefined) throw new RangeError(`priority ${priority} is not a band (0..${PRIORITY_BANDS - 1})`);
-  return key;
+/** Cross-tenant: every tenant that ever had a job or a schedule (add-only; walked by the coordinator). */
+export function tenantsKey(prefix: string): string {
+  return `${prefix}:tenants`;
+}
+
+/** The leader lease (hash: node, epoch, expiresAt); `epoch` outlives a release. */
+export function leaderKey(prefix: string): string {
+  return `${prefix}:leader`;
+}
+
+/** Pub/sub channel of store signals (`ready`, `due`). */
+export function signalChannel(prefix: string): string {
+  return `${prefix}:signal`;
 }
 
 /**
- * Inside a tenant's keys a job is named by its id without the `<tenant>:` head that every
- * id carries: the tenant is in the key already, and the shorter name (in the stream entry
- * and the `w` field) keeps a waiting job under the memory budget (16+ bytes saved per job
- * by jemalloc size classes).
+ * Inside a tenant's keys a job is named by its **local id**, the id without the
+ * `<tenant>:` head that every id carries: the tenant is in the key already, and the
+ * shorter name keeps a waiting job under the memory budget.
  */
 export function localId(tenant: string, id: string): string {
   return id.startsWith(`${tenant}:`) ? id.slice(tenant.length + 1) : id;

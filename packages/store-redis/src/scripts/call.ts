@@ -1,6 +1,6 @@
 import type { ChainableCommander, Redis } from 'ioredis';
 import { PACKAGE_VERSION } from '../version.js';
-import { commandName, registerScripts, type ScriptName } from './loader.js';
+import { commandName, registerScripts } from './loader.js';
 
 type Target = Redis | ChainableCommander;
 type Method = (...args: (string | number)[]) => unknown;
@@ -16,7 +16,7 @@ export class Scripts {
   }
 
   /** On a client: resolves with the reply. On a pipeline: queues the call (reply from exec). */
-  call(target: Target, name: ScriptName, keys: readonly string[], args: readonly (string | number)[]): unknown {
+  call(target: Target, name: string, keys: readonly string[], args: readonly (string | number)[]): unknown {
     const command = commandName(name, PACKAGE_VERSION);
     const method = (target as unknown as Record<string, Method | undefined>)[command];
     if (typeof method !== 'function') throw new Error(`lua script ${command} is not registered on this client`);

@@ -3,10 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type RedisHarness, startRedis } from '../testing/redis-harness.test-helpers.js';
+import { tenantKeys } from '../keys.js';
+import { type RedisHarness, startRedis } from '../testing/redis-server.js';
 import { PACKAGE_VERSION } from '../version.js';
 import { Scripts } from './call.js';
-import { commandName, readScript, SCRIPT_NAMES } from './loader.js';
+import { commandName, readScript, scriptNames } from './loader.js';
 
 function luaDir(files: Record<string, string>): URL {
   const dir = mkdtempSync(join(tmpdir(), 'cz-lua-'));
@@ -40,7 +41,7 @@ describe('script loader', () => {
   });
 
   it('loads every script of the package', () => {
-    for (const name of SCRIPT_NAMES) expect(readScript(name).numberOfKeys).toBeGreaterThan(0);
+    for (const name of scriptNames()) expect(readScript(name).numberOfKeys).toBeGreaterThan(0);
   });
 });
 
@@ -57,12 +58,11 @@ describe('scripts on a real redis', () => {
     const redis = harness.client();
     const scripts = new Scripts(redis);
     const prefix = harness.prefix();
-    const keys = [`${prefix}:{t:x}:w`, `${prefix}:{t:x}:a`, `${prefix}:{t:x}:f`];
-    const streams = Array.from({ length: 10 }, (_, p) => `${prefix}:{t:x}:s:${p}`);
-    expect(await scripts.call(redis, 'get-job', [...keys, ...streams], ['x:1'])).toEqual([]);
+    const keys = tenantKeys(prefix, 'x').all;
+    expect(await scripts.call(redis, 'get-jobs', keys, ['1'])).toEqual(['', 0, '']);
     await redis.script('FLUSH');
-    expect(await scripts.call(redis, 'get-job', [...keys, ...streams], ['x:1'])).toEqual([]);
-    expect(commandName('get-job', PACKAGE_VERSION)).toMatch(/^cz_get-job_v\d+_\d+_\d+/);
+    expect(await scripts.call(redis, 'get-jobs', keys, ['1'])).toEqual(['', 0, '']);
+    expect(commandName('get-jobs', PACKAGE_VERSION)).toMatch(/^cz_get-jobs_v\d+_\d+_\d+/);
   });
 
   it('still works after a redis restart', async () => {
@@ -70,10 +70,9 @@ describe('scripts on a real redis', () => {
     const redis = harness.client();
     const scripts = new Scripts(redis);
     const prefix = harness.prefix();
-    const keys = [`${prefix}:{t:x}:w`, `${prefix}:{t:x}:a`, `${prefix}:{t:x}:f`];
-    const streams = Array.from({ length: 10 }, (_, p) => `${prefix}:{t:x}:s:${p}`);
-    expect(await scripts.call(redis, 'get-job', [...keys, ...streams], ['x:1'])).toEqual([]);
+    const keys = tenantKeys(prefix, 'x').all;
+    expect(await scripts.call(redis, 'get-jobs', keys, ['1'])).toEqual(['', 0, '']);
     await harness.restart();
-    expect(await scripts.call(redis, 'get-job', [...keys, ...streams], ['x:1'])).toEqual([]);
+    expect(await scripts.call(redis, 'get-jobs', keys, ['1'])).toEqual(['', 0, '']);
   });
 });

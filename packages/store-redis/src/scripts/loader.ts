@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import type { Redis } from 'ioredis';
 
 /**
@@ -59,9 +59,13 @@ export function commandName(name: string, version: string): string {
   return `cz_${name}_v${version.replace(/[^0-9A-Za-z]/g, '_')}`;
 }
 
-/** The scripts this package uses, in the order they are registered. */
-export const SCRIPT_NAMES = ['enqueue', 'claim', 'settle', 'get-job'] as const;
-export type ScriptName = (typeof SCRIPT_NAMES)[number];
+/** Every script of the package: each `.lua` file in `lua/` (includes are in `lua/includes/`). */
+export function scriptNames(dir: URL = LUA_DIR): string[] {
+  return readdirSync(dir)
+    .filter((file) => file.endsWith('.lua'))
+    .map((file) => file.slice(0, -'.lua'.length))
+    .sort();
+}
 
 /** Calls a registered script: `keys` then `args`, returning the raw Redis reply. */
 export type ScriptCall = (keys: readonly string[], args: readonly (string | number)[]) => Promise<unknown>;
@@ -70,7 +74,7 @@ export type ScriptCall = (keys: readonly string[], args: readonly (string | numb
  * Registers every script on `redis` and returns a caller per script. Works on a pipeline
  * too (`pipelineCall`), so that scripts for many tenants share one round trip.
  */
-export function registerScripts(redis: Redis, version: string, names: readonly string[] = SCRIPT_NAMES): Set<string> {
+export function registerScripts(redis: Redis, version: string, names: readonly string[] = scriptNames()): Set<string> {
   const registered = new Set<string>();
   for (const name of names) {
     const source = readScript(name);

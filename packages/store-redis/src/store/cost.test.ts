@@ -1,9 +1,9 @@
 import { type ClaimedJob, type NewJob, newJobId } from '@cadenza/core';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { RedisJobQueue } from './queue.js';
-import { commandStats, countRoundTrips, newJob } from './testing/jobs.test-helpers.js';
-import { type RedisHarness, startRedis } from './testing/redis-harness.test-helpers.js';
+import { commandStats, countRoundTrips, newJob } from '../testing/jobs.test-helpers.js';
+import { type RedisHarness, startRedis } from '../testing/redis-server.js';
+import { createRedisStore, RedisStore } from './redis-store.js';
 
 const NOW = 1_700_000_000_000;
 /** Commands the client sends itself (the rest in commandstats ran inside scripts). */
@@ -19,7 +19,7 @@ const claimOf = (limit: number, now = NOW) => ({ workerId: 'w1', limit, leaseMs:
 
 let harness: RedisHarness;
 let redis: Redis;
-let queue: RedisJobQueue;
+let queue: RedisStore;
 
 beforeAll(async () => {
   harness = await startRedis();
@@ -29,10 +29,10 @@ afterAll(async () => {
   await harness.stop();
 });
 beforeEach(() => {
-  queue = new RedisJobQueue({ redis, prefix: harness.prefix() });
+  queue = createRedisStore({ redis, prefix: harness.prefix() });
 });
 
-describe('RedisJobQueue: enqueue, claim, settle', () => {
+describe('redis store: the ready path and what it costs', () => {
   it('serves bands strictly by priority, tenants in turn, each tenant first in first out', async () => {
     const tenants = ['acme', 'bolt', 'cove'];
     const priorities = [2, 5, 9];
@@ -136,7 +136,7 @@ describe('RedisJobQueue: enqueue, claim, settle', () => {
     expect(await queue.enqueue([again], NOW)).toEqual([{ id: first.id, status: 'waiting', created: false }]);
     await expect(
       queue.enqueue([newJob('bolt', 1), { ...first, idempotencyKey: undefined }], NOW),
-    ).rejects.toMatchObject({ code: 'conflict', message: `job id ${first.id} is taken already` });
+    ).rejects.toMatchObject({ code: 'conflict', message: expect.stringContaining(first.id) });
     await expect(queue.enqueue([{ ...newJob('bolt', 1), tenant: 'acme' }], NOW)).rejects.toMatchObject({
       code: 'invalid_argument',
     });
@@ -150,10 +150,10 @@ describe('RedisJobQueue: enqueue, claim, settle', () => {
   });
 });
 
-describe('RedisJobQueue: band index', () => {
+describe('redis store: band index', () => {
   it('drops a tenant whose band ran dry and takes it back on the next enqueue', async () => {
     const prefix = harness.prefix();
-    const q = new RedisJobQueue({ redis, prefix });
+    const q = new RedisStore({ redis, prefix });
     await q.enqueue([newJob('acme', 4), newJob('bolt', 4)], NOW);
     expect((await redis.smembers(`${prefix}:ready:4`)).sort()).toEqual(['acme', 'bolt']);
     expect(await q.claim(claimOf(1))).toHaveLength(1);
@@ -165,24 +165,21 @@ describe('RedisJobQueue: band index', () => {
     expect((await q.claim(claimOf(5))).map((job) => job.id)).toEqual([later.id]);
   });
 
-  it('does not serve a tenant missing from the band index until it is back (repair: next session)', async () => {
+  it('finds a tenant missing from the band index again when an idle claimer repairs it', async () => {
     const prefix = harness.prefix();
-    const q = new RedisJobQueue({ redis, prefix });
+    const q = new RedisStore({ redis, prefix });
     const job = newJob('acme', 3);
     await q.enqueue([job], NOW);
-    // As if the enqueue's SADD had been undone by a racing claimer's SREM.
+    // As if the enqueuing client had died between its script and the index update.
     await redis.srem(`${prefix}:ready:3`, 'acme');
-    await redis.sadd(`${prefix}:ready:3`, 'bolt');
+    // The idle claim finds nothing, and rebuilds the indexes from the counts.
     expect(await q.claim(claimOf(5))).toEqual([]);
-    // The bolt round found its band dry: bolt is dropped; acme was never seen, so it stays lost
-    // until a repair (README: the coordinator's pass over the counts) — documented, not hidden.
-    expect(await redis.smembers(`${prefix}:ready:3`)).toEqual([]);
-    await redis.sadd(`${prefix}:ready:3`, 'acme');
+    expect(await redis.smembers(`${prefix}:ready:3`)).toEqual(['acme']);
     expect((await q.claim(claimOf(5))).map((claimed) => claimed.id)).toEqual([job.id]);
   });
 });
 
-describe('RedisJobQueue: cost per job', () => {
+describe('redis store: cost per job', () => {
   it('spends well under one round trip and a few commands per job', async () => {
     // CADENZA_BENCH_JOBS=30000 for steadier CPU figures (used_cpu has coarse resolution).
     const JOBS = Number(process.env.CADENZA_BENCH_JOBS ?? 3000);

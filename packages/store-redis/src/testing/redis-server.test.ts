@@ -2,7 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type RedisHarness, startRedis } from './redis-harness.test-helpers.js';
+import { type RedisHarness, startRedis } from './redis-server.js';
 
 const external = Boolean(process.env.CADENZA_TEST_REDIS);
 

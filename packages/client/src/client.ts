@@ -1,0 +1,117 @@
+import {
+  type Clock,
+  DEFAULT_TENANT,
+  type EnqueueResult,
+  type InputLimits,
+  type Job,
+  type JobInput,
+  type JobPage,
+  type JobQuery,
+  prepareJob,
+  prepareJobs,
+  prepareSchedule,
+  realClock,
+  type ScheduleInput,
+  type Store,
+  type UpsertScheduleResult,
+} from '@cadenza/core';
+import { JobWaiter, type PollOptions, type WaitOptions } from './job-waiter.js';
+
+/** A page of `listJobs`; `limit` defaults to 50, as `GET /v1/jobs` does. */
+export type ListJobsQuery = Partial<JobQuery>;
+
+export const DEFAULT_LIST_LIMIT = 50;
+
+export interface CadenzaClientOptions {
+  /** Any store; the client owns it from now on and closes it in `close()`. */
+  store: Store;
+  /** Where `now` comes from (enqueue times, delays, timeouts). Default: the system clock. */
+  clock?: Clock;
+  /** Limits on enqueued input (payload size), as the server applies them. */
+  limits?: InputLimits;
+  /** The pace of `waitFor`'s shared poll. */
+  poll?: PollOptions;
+}
+
+/**
+ * What another Node service uses to enqueue and inspect jobs: no coordinator, no worker,
+ * no HTTP. Every input is checked by core's schemas before the store is asked anything,
+ * so a refused call (`CadenzaError` with `invalid_argument`, naming the field) writes
+ * nothing; every store call is atomic, so neither does one that fails on the way. Every
+ * method that checks input is async, so that a refusal always arrives as a rejection.
+ * `createClient` builds one on Redis; this constructor takes any store (tests, embedding).
+ */
+export class CadenzaClient {
+  private readonly store: Store;
+  private readonly clock: Clock;
+  private readonly limits: InputLimits | undefined;
+  private readonly waiter: JobWaiter;
+  private closing: Promise<void> | undefined;
+
+  constructor(options: CadenzaClientOptions) {
+    this.store = options.store;
+    this.clock = options.clock ?? realClock;
+    this.limits = options.limits;
+    this.waiter = new JobWaiter(this.store, this.clock, options.poll);
+  }
+
+  /** Adds one job; a repeated `idempotencyKey` answers the kept job's id with `created: false`. */
+  async enqueue(input: JobInput): Promise<EnqueueResult> {
+    const now = this.clock.now();
+    const [result] = await this.store.enqueue([prepareJob(input, now, this.limits)], now);
+    if (result === undefined) throw new Error('the store answered an enqueue of one job with no result');
+    return result;
+  }
+
+  /** Adds jobs, all or nothing; a bad field is named with its index (`jobs.3.name`). Results in input order. */
+  async enqueueBatch(inputs: readonly JobInput[]): Promise<EnqueueResult[]> {
+    const now = this.clock.now();
+    return this.store.enqueue(prepareJobs(inputs, now, this.limits), now);
+  }
+
+  getJob(id: string): Promise<Job | undefined> {
+    return this.store.getJob(id);
+  }
+
+  /** Newest first; pass `nextCursor` back as `cursor` for the next page. */
+  listJobs(query: ListJobsQuery = {}): Promise<JobPage> {
+    return this.store.listJobs({ ...query, limit: query.limit ?? DEFAULT_LIST_LIMIT });
+  }
+
+  /** Cancels a job that is not final (`conflict` if it is); an active job's worker is told at its next heartbeat. */
+  cancel(id: string): Promise<Job> {
+    return this.store.cancel(id, this.clock.now());
+  }
+
+  /** Turns a `failed` job back into `waiting` with its attempts reset (`conflict` for any other status). */
+  retry(id: string): Promise<Job> {
+    return this.store.retry(id, this.clock.now());
+  }
+
+  /** Creates or replaces the schedule `id` of the input's tenant; answers it with its `nextFireAt`. */
+  async upsertSchedule(id: string, input: ScheduleInput): Promise<UpsertScheduleResult> {
+    const definition = prepareSchedule(id, input, this.limits);
+    return this.store.upsertSchedule(definition, this.clock.now());
+  }
+
+  /** Fires a schedule now, whatever its trigger: one job with `scheduledFor` = now. */
+  triggerSchedule(id: string, options: { tenant?: string } = {}): Promise<Job> {
+    return this.store.triggerSchedule(options.tenant ?? DEFAULT_TENANT, id, this.clock.now());
+  }
+
+  /**
+   * Resolves with the job once it is final (succeeded, failed or canceled) — a failed job
+   * resolves too: look at its `status` and `error`. Rejects with `WaitTimeoutError` after
+   * `timeoutMs`, with the signal's reason on abort, with `not_found` for an unknown job
+   * and with `unavailable` when the client closes. Polls for now (see JobWaiter).
+   */
+  async waitFor(id: string, options: WaitOptions = {}): Promise<Job> {
+    return this.waiter.wait(id, options);
+  }
+
+  /** Ends pending waits (`unavailable`) and closes the store's connection. Safe to call twice. */
+  close(): Promise<void> {
+    this.closing ??= this.waiter.close().then(() => this.store.close());
+    return this.closing;
+  }
+}

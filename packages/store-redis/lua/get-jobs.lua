@@ -1,0 +1,14 @@
+-- Reads jobs of ONE tenant, wherever their status keeps them.
+-- @keys 21
+-- ARGV[1..] local ids
+-- Answer: per id its record (lua/includes/record.lua; a waiting job's is built from its
+-- stream entry), or '' when there is no such job.
+-- @include keys
+-- @include record
+-- @include jobs
+local out = {}
+for i = 1, #ARGV do
+  local r = load_job(ARGV[i])
+  out[i] = r and rec_encode(r) or ''
+end
+return reply(out)

@@ -1,0 +1,134 @@
+-- Shared: moving a job between states, keeping every index and count in step. Needs the
+-- keys and record includes first. A waiting job lives in its band's stream (the entry
+-- holds the whole job) and in K.w; every other job is a record in K.j. Counts in K.n
+-- ("<status>/<priority>") follow every move, so depths() never scans.
+
+-- Entry fields: i local id, n name, p payload, o options, a attempts spent, t createdAt,
+-- and x (only when set): startedAt, finishedAt, runAt, result, error, progress joined by
+-- NUL, so that a job that waits again (released, retried later, taken back) keeps them.
+local function entry_record(fields, priority)
+  local e = {}
+  for k = 1, #fields, 2 do e[fields[k]] = fields[k + 1] end
+  local r = { 'waiting', tostring(priority), e.t, e.a, '', '', '', e.n, e.p, e.o, '', '', '', '', '', '' }
+  if e.x then
+    local pos, slots = 1, { R_STARTED, R_FINISHED, R_RUNAT, R_RESULT, R_ERROR, R_PROGRESS }
+    for s = 1, #slots do
+      local stop = string.find(e.x, '\0', pos, true)
+      r[slots[s]] = string.sub(e.x, pos, (stop or 0) - 1)
+      pos = (stop or #e.x) + 1
+    end
+  end
+  return r, e.i
+end
+
+local function bump(status, priority, delta)
+  redis.call('HINCRBY', K.n, status .. '/' .. priority, delta)
+end
+
+-- Band streams get their consumer group on first use; remembered for this script run.
+local GROUPS = {}
+local function ensure_group(stream)
+  if GROUPS[stream] then return end
+  if redis.call('EXISTS', stream) == 0 then
+    redis.call('XGROUP', 'CREATE', stream, 'g', '0', 'MKSTREAM')
+  end
+  GROUPS[stream] = true
+end
+
+-- Appends a waiting job at the back of its tenant's band (FIFO: a job that waits again
+-- goes to the back, as SPEC says for released, retried, promoted and recovered jobs).
+local function to_stream(id, r)
+  local p = r[R_PRIORITY]
+  local stream = stream_of(p)
+  ensure_group(stream)
+  local extra = table.concat({ r[R_STARTED], r[R_FINISHED], r[R_RUNAT], r[R_RESULT], r[R_ERROR], r[R_PROGRESS] }, '\0')
+  local entry
+  if extra == '\0\0\0\0\0' then
+    entry = redis.call('XADD', stream, '*', 'i', id, 'n', r[R_NAME], 'p', r[R_PAYLOAD], 'o', r[R_OPTIONS],
+      'a', r[R_ATTEMPT], 't', r[R_CREATED])
+  else
+    entry = redis.call('XADD', stream, '*', 'i', id, 'n', r[R_NAME], 'p', r[R_PAYLOAD], 'o', r[R_OPTIONS],
+      'a', r[R_ATTEMPT], 't', r[R_CREATED], 'x', extra)
+  end
+  redis.call('HSET', K.w, id, p .. '/' .. entry)
+  READY[p] = true
+end
+
+-- The job `id` wherever it is: its record and its previous status; nil when unknown.
+-- A waiting job's record is built from its stream entry (which stays where it is).
+local function load_job(id)
+  local raw = redis.call('HGET', K.j, id)
+  if raw then
+    local r = rec_decode(raw)
+    return r, r[R_STATUS]
+  end
+  local where = redis.call('HGET', K.w, id)
+  if not where then return nil end
+  local p, entry_id = string.match(where, '^(%d)/(.+)$')
+  local found = redis.call('XRANGE', stream_of(p), entry_id, entry_id)[1]
+  if not found then return nil end
+  local r = entry_record(found[2], p)
+  return r, 'waiting'
+end
+
+-- Only the status of `id` (nil when unknown), without decoding the whole record.
+local function status_of(id)
+  local raw = redis.call('HGET', K.j, id)
+  if raw then return string.sub(raw, 1, string.find(raw, '\0', 1, true) - 1) end
+  if redis.call('HEXISTS', K.w, id) == 1 then return 'waiting' end
+  return nil
+end
+
+-- Takes a waiting job's entry out of its stream (cancel, and moves other than claim).
+local function take_from_stream(id)
+  local where = redis.call('HGET', K.w, id)
+  if not where then return end
+  local p, entry_id = string.match(where, '^(%d)/(.+)$')
+  redis.call('XDEL', stream_of(p), entry_id)
+  redis.call('HDEL', K.w, id)
+end
+
+-- Writes job `id` in its new state `r` (r[R_STATUS] set by the caller), coming from
+-- status `old` (nil for a new job). A job leaving 'waiting' must have been taken out of
+-- its stream by the caller (take_from_stream, or claim's own read). Final jobs enter the
+-- retention index, and a parent with blocked children is queued for their release.
+local function save(id, r, old)
+  local new, p = r[R_STATUS], r[R_PRIORITY]
+  if old == 'delayed' then
+    redis.call('ZREM', K.d, id)
+  elseif old == 'active' and new ~= 'active' then
+    redis.call('ZREM', K.l, id)
+  end
+  if old ~= new then
+    if old then bump(old, p, -1) end
+    bump(new, p, 1)
+  end
+  if new == 'waiting' then
+    if old and old ~= 'waiting' then redis.call('HDEL', K.j, id) end
+    to_stream(id, r)
+    return
+  end
+  redis.call('HSET', K.j, id, rec_encode(r))
+  if new == 'delayed' then
+    redis.call('ZADD', K.d, r[R_RUNAT], id)
+    DUE = true
+  elseif new == 'active' then
+    redis.call('ZADD', K.l, r[R_EXPIRES], id)
+  elseif FINAL[new] and old ~= new then
+    redis.call('ZADD', K.f, r[R_FINISHED], id)
+    if redis.call('HEXISTS', K.c, id) == 1 then
+      redis.call('RPUSH', K.x, id)
+      DUE = true
+    end
+  end
+end
+
+-- Ends a job: final status, finishedAt, lease dropped unless told to keep it (a job
+-- canceled while active keeps its lease so that its worker learns why it lost it).
+local function finish(id, r, old, status, now, err, keep_lease)
+  r[R_STATUS] = status
+  r[R_FINISHED] = tostring(now)
+  if err then r[R_ERROR] = err end
+  if not keep_lease then rec_clear_lease(r) end
+  save(id, r, old)
+end

@@ -1,0 +1,36 @@
+-- Shared: the tenant's keys. Every tenant script takes them first, in the order of
+-- `tenantKeys(...).all` in src/keys.ts (ten band streams, then the named keys), so a
+-- script's header says "@keys 21" and names only what comes after them in ARGV.
+local K = {
+  w = KEYS[11],   -- hash  local id -> "<priority>/<entry id>" (waiting jobs)
+  j = KEYS[12],   -- hash  local id -> record (every job that is not waiting)
+  n = KEYS[13],   -- hash  "<status>/<priority>" -> count; 'tok' token counter; 'epoch' highest fence seen
+  k = KEYS[14],   -- hash  idempotency key -> local id
+  l = KEYS[15],   -- zset  active local ids by lease deadline
+  d = KEYS[16],   -- zset  delayed local ids by runAt
+  c = KEYS[17],   -- hash  parent local id -> children still blocked (space-joined local ids)
+  x = KEYS[18],   -- list  parents that ended with children waiting for release
+  f = KEYS[19],   -- zset  finished local ids by finishedAt
+  h = KEYS[20],   -- hash  schedule id -> schedule (JSON)
+  hz = KEYS[21],  -- zset  schedule ids by nextFireAt
+}
+
+-- The stream of priority band p (0..9).
+local function stream_of(p)
+  return KEYS[1 + tonumber(p)]
+end
+
+-- What the script tells its caller besides its own answer (see src/store/tenant-scripts.ts):
+-- the bands that got waiting jobs (the caller adds the tenant to their ready indexes and
+-- publishes 'ready') and whether a due time may have moved earlier ('due').
+local READY = {}
+local DUE = false
+
+-- Every tenant script returns through this: { ready bands, due (0/1), answer... }.
+local function reply(answer)
+  local bands = {}
+  for p in pairs(READY) do bands[#bands + 1] = p end
+  local out = { table.concat(bands, ''), DUE and 1 or 0 }
+  for i = 1, #answer do out[#out + 1] = answer[i] end
+  return out
+end

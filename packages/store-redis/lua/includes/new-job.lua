@@ -1,0 +1,56 @@
+-- Shared: placing a new job (enqueue, schedule fires). Needs keys, record and jobs.
+
+-- The tenant, from the key names (ids in messages are given in full: "<tenant>:<local>").
+local TENANT = string.match(K.w, '{t:(.*)}:w$')
+
+local function id_taken(id)
+  return redis.call('HEXISTS', K.j, id) == 1 or redis.call('HEXISTS', K.w, id) == 1
+end
+
+-- SPEC: a job waits until every parent has succeeded; a parent that ended failed or
+-- canceled fails it. A parent no longer kept counts as done (see core's verdictOf).
+-- Returns 'ready' | 'blocked' | 'failed', and for 'failed' the parent and its status.
+local function verdict(parents)
+  local blocked = false
+  for i = 1, #parents do
+    local s = status_of(parents[i])
+    if s == 'failed' or s == 'canceled' then return 'failed', parents[i], s end
+    if s and s ~= 'succeeded' then blocked = true end
+  end
+  return blocked and 'blocked' or 'ready'
+end
+
+local function dependency_error(parent, status)
+  return cjson.encode({ code = 'dependency_failed', message = 'parent job ' .. TENANT .. ':' .. parent .. ' ended ' .. status })
+end
+
+-- Registers `id` as a blocked child of each parent that has not ended.
+local function block_on(id, parents)
+  for i = 1, #parents do
+    local s = status_of(parents[i])
+    if s and not FINAL[s] then
+      local kids = redis.call('HGET', K.c, parents[i])
+      redis.call('HSET', K.c, parents[i], kids and (kids .. ' ' .. id) or id)
+    end
+  end
+end
+
+-- Sets the first status of job `id` (record `r`, status unset) from its parents and
+-- runAt, and writes it: failed (dependency_failed), blocked, delayed or waiting.
+local function place(id, r, parents, now, old)
+  local v, parent, parent_status = verdict(parents)
+  if v == 'failed' then
+    r[R_STATUS] = 'failed'
+    r[R_FINISHED] = tostring(now)
+    r[R_ERROR] = dependency_error(parent, parent_status)
+  elseif v == 'blocked' then
+    r[R_STATUS] = 'blocked'
+    block_on(id, parents)
+  elseif r[R_RUNAT] ~= '' and tonumber(r[R_RUNAT]) > tonumber(now) then
+    r[R_STATUS] = 'delayed'
+  else
+    r[R_STATUS] = 'waiting'
+  end
+  save(id, r, old)
+  return r[R_STATUS]
+end

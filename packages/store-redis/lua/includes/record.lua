@@ -1,0 +1,47 @@
+-- Shared: a job's record, as kept in K.j for every job that is not waiting: sixteen fields
+-- joined by NUL (JSON never holds a raw NUL; cheaper than cjson). '' means unset. The
+-- same order is decoded by src/store/record.ts.
+local R_STATUS, R_PRIORITY, R_CREATED, R_ATTEMPT = 1, 2, 3, 4
+local R_STARTED, R_FINISHED, R_RUNAT = 5, 6, 7
+local R_NAME, R_PAYLOAD, R_OPTIONS = 8, 9, 10
+local R_RESULT, R_ERROR, R_PROGRESS = 11, 12, 13
+local R_WORKER, R_TOKEN, R_EXPIRES = 14, 15, 16
+local RECORD_FIELDS = 16
+
+local FINAL = { succeeded = true, failed = true, canceled = true }
+
+local function rec_decode(raw)
+  local r = {}
+  local pos = 1
+  for i = 1, RECORD_FIELDS - 1 do
+    local stop = string.find(raw, '\0', pos, true)
+    r[i] = string.sub(raw, pos, stop - 1)
+    pos = stop + 1
+  end
+  r[RECORD_FIELDS] = string.sub(raw, pos)
+  return r
+end
+
+local function rec_encode(r)
+  return table.concat(r, '\0', 1, RECORD_FIELDS)
+end
+
+-- A record for a job entering the store: fields as enqueue and recordFires pass them.
+local function rec_new(priority, now, run_at, name, payload, options)
+  return { '', tostring(priority), tostring(now), '0', '', '', run_at or '', name, payload, options,
+    '', '', '', '', '', '' }
+end
+
+-- Options (src/codec.ts: '' for all defaults, else JSON of the fields that differ).
+local function rec_options(r)
+  if r[R_OPTIONS] == '' then return {} end
+  return cjson.decode(r[R_OPTIONS])
+end
+
+local function rec_max_attempts(r)
+  return tonumber(rec_options(r).maxAttempts or 1)
+end
+
+local function rec_clear_lease(r)
+  r[R_WORKER], r[R_TOKEN], r[R_EXPIRES] = '', '', ''
+end

@@ -1,0 +1,50 @@
+-- Shared: a schedule's row in K.h and its fire index. Needs keys (and jobs for
+-- fire_holder). The row is seven fields joined by NUL, '' for unset, the same order as
+-- src/store/schedules/row.ts: what scripts change in place comes first, and the
+-- definition (JSON, never changed here) last, so no script decodes or re-encodes JSON
+-- (cjson would round numbers to 14 digits and turn [] into {}).
+local S_NEXT, S_PAUSED, S_RUNS, S_LAST, S_CREATED, S_UPDATED, S_BODY = 1, 2, 3, 4, 5, 6, 7
+local SCHEDULE_FIELDS = 7
+
+local function sched_decode(raw)
+  local s = {}
+  local pos = 1
+  for i = 1, SCHEDULE_FIELDS - 1 do
+    local stop = string.find(raw, '\0', pos, true)
+    s[i] = string.sub(raw, pos, stop - 1)
+    pos = stop + 1
+  end
+  s[SCHEDULE_FIELDS] = string.sub(raw, pos)
+  return s
+end
+
+local function sched_encode(s)
+  return table.concat(s, '\0', 1, SCHEDULE_FIELDS)
+end
+
+-- Writes schedule `id` (row fields `s`) and files it in K.hz when it may fire: unpaused
+-- with a next fire. A due time that moved earlier is a 'due' note, so a sleeping
+-- coordinator wakes for it.
+local function sched_save(id, s)
+  redis.call('HSET', K.h, id, sched_encode(s))
+  if s[S_PAUSED] == '0' and s[S_NEXT] ~= '' then
+    local old = redis.call('ZSCORE', K.hz, id)
+    if not old or tonumber(s[S_NEXT]) < tonumber(old) then DUE = true end
+    redis.call('ZADD', K.hz, s[S_NEXT], id)
+  else
+    redis.call('ZREM', K.hz, id)
+  end
+end
+
+-- A fire (schedule id, scheduledFor) makes at most one job while that job is kept: K.k
+-- maps the fire's key to it. The key starts with NUL, which no idempotency key sent by
+-- core's schemas does. A holder that is gone (retention) no longer counts.
+local function fire_key(schedule_id, at)
+  return '\0f\0' .. schedule_id .. '\0' .. at
+end
+
+local function fire_holder(key)
+  local id = redis.call('HGET', K.k, key)
+  if id and status_of(id) then return id end
+  return nil
+end

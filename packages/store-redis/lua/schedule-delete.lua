@@ -1,0 +1,8 @@
+-- Deletes ONE schedule of ONE tenant with its due entry.
+-- @keys 21
+-- ARGV[1] schedule id
+-- Answer: { 1 } deleted, { 0 } there was none.
+-- @include keys
+local id = ARGV[1]
+redis.call('ZREM', K.hz, id)
+return reply({ redis.call('HDEL', K.h, id) })

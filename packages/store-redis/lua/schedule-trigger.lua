@@ -1,0 +1,39 @@
+-- Fires ONE schedule now, whatever its trigger (triggerSchedule): one job with
+-- scheduledFor = now, unless the fire (schedule id, now) has a kept job already.
+-- @keys 21
+-- ARGV[1] now   ARGV[2] schedule id   ARGV[3] the row read (the job was built from it)
+-- ARGV[4..8] the job: local id, priority, name, payload, options (src/codec.ts)
+-- Answer: { 'retry' } the row changed meanwhile (read again), else { local id, record }
+-- of the job made now or of the one an earlier trigger of this instant made.
+-- @include keys
+-- @include record
+-- @include jobs
+-- @include new-job
+-- @include schedule
+local now, sid, expected = ARGV[1], ARGV[2], ARGV[3]
+local id, priority, name, payload, options = ARGV[4], ARGV[5], ARGV[6], ARGV[7], ARGV[8]
+local current = redis.call('HGET', K.h, sid)
+if not current then
+  return redis.error_reply('not_found schedule ' .. cjson.encode(sid) .. ' of tenant ' .. cjson.encode(TENANT) .. ' was not found')
+end
+if current ~= expected then return reply({ 'retry' }) end
+
+local key = fire_key(sid, now)
+local held = fire_holder(key)
+if held then
+  local r = load_job(held)
+  return reply({ held, rec_encode(r) })
+end
+if id_taken(id) then
+  return redis.error_reply('conflict id: a job with id ' .. TENANT .. ':' .. id .. ' exists already')
+end
+
+local r = rec_new(priority, now, '', name, payload, options)
+place(id, r, {}, now, nil)
+redis.call('HSET', K.k, key, id)
+-- core's countTrigger: lastFireAt never moves back.
+local s = sched_decode(current)
+s[S_RUNS] = tostring(tonumber(s[S_RUNS]) + 1)
+if s[S_LAST] == '' or tonumber(s[S_LAST]) < tonumber(now) then s[S_LAST] = now end
+sched_save(sid, s)
+return reply({ id, rec_encode(r) })

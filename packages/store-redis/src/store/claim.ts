@@ -1,0 +1,188 @@
+import { type ClaimedJob, type ClaimRequest, checkClaimRequest } from '@cadenza/core';
+import { execAll, type RedisContext } from '../context.js';
+import { PRIORITY_BANDS, readyTenantsKey, tenantsKey } from '../keys.js';
+import { decodeRecord } from './record.js';
+import { runTenantScripts } from './tenant-scripts.js';
+
+const REPAIR_EVERY_MS = 5_000;
+
+/** Whose turn it is in a band: the tenant being served and how many it has had this turn. */
+interface Turn {
+  tenant: string | undefined;
+  served: number;
+}
+
+/**
+ * Claims across tenants. A script touches one slot, so one claim call is:
+ *
+ *   1 round trip   SMEMBERS of the ten band indexes (which tenants may have work)
+ *   1+ round trips for the highest band with tenants: one `claim` script per tenant,
+ *                  pipelined, each asking for that tenant's share of what is left
+ *                  (repeated while a tenant filled its share and others came up short)
+ *   …              then the next band down, only if the limit is not reached
+ *
+ * Strict priority: a lower band is read only after the higher ones came up empty.
+ * Fair within a band: weighted round robin — a tenant of weight w is served w jobs in a
+ * row per turn — with the turn kept between calls, so many small claims are as fair as
+ * one large one. The turn is per process: with several workers each keeps its own, which
+ * is fair on average. FIFO within a tenant: the stream order.
+ */
+export class Claimer {
+  private readonly turns = new Map<number, Turn>();
+  /** When this claimer last rebuilt the band indexes from the counts (see repairIndexes). */
+  private repairedAt = 0;
+
+  constructor(
+    private readonly ctx: RedisContext,
+    private readonly weights: Readonly<Record<string, number>>,
+  ) {}
+
+  async claim(request: ClaimRequest): Promise<ClaimedJob[]> {
+    const checked = checkClaimRequest(request);
+    if (checked.limit === 0 || checked.tenants?.size === 0) return [];
+    const bands = await this.readyTenants(checked.tenants);
+    const claimed: ClaimedJob[] = [];
+    for (let priority = PRIORITY_BANDS - 1; priority >= 0 && claimed.length < checked.limit; priority--) {
+      let tenants = bands[priority] ?? [];
+      while (tenants.length > 0 && claimed.length < checked.limit) {
+        const shares = this.share(priority, tenants, checked.limit - claimed.length);
+        const round = await this.claimRound(checked, priority, shares);
+        claimed.push(...round.jobs);
+        // Only tenants that filled their share may have more; the others are empty now.
+        tenants = round.full;
+        if (round.jobs.length === 0) break;
+      }
+    }
+    if (claimed.length === 0) await this.repairIndexes(checked.now);
+    return claimed;
+  }
+
+  /**
+   * The band index can miss a tenant in one case: an enqueuing client that dies between
+   * its script and the index update that follows it. A claimer that finds no work at
+   * all (so it has time) rebuilds the indexes from every tenant's counts, at most every
+   * REPAIR_EVERY_MS: such a job waits a few seconds at worst, and is never lost.
+   */
+  private async repairIndexes(now: number): Promise<void> {
+    if (Math.abs(now - this.repairedAt) < REPAIR_EVERY_MS) return;
+    this.repairedAt = now;
+    const tenants = await this.ctx.redis.smembers(tenantsKey(this.ctx.prefix));
+    if (tenants.length === 0) return;
+    const read = this.ctx.redis.pipeline();
+    for (const tenant of tenants) read.hgetall(this.ctx.keysOf(tenant).counts);
+    const counts = (await execAll(read)) as Record<string, string>[];
+    const write = this.ctx.redis.pipeline();
+    let writes = 0;
+    tenants.forEach((tenant, k) => {
+      for (let priority = 0; priority < PRIORITY_BANDS; priority++) {
+        if (Number(counts[k]?.[`waiting/${priority}`] ?? 0) > 0) {
+          write.sadd(readyTenantsKey(this.ctx.prefix, priority), tenant);
+          writes++;
+        }
+      }
+    });
+    if (writes > 0) await execAll(write);
+  }
+
+  /** The tenants of each band's index, sorted (so the round-robin order is stable). */
+  private async readyTenants(only: ReadonlySet<string> | undefined): Promise<string[][]> {
+    const pipeline = this.ctx.redis.pipeline();
+    for (let priority = 0; priority < PRIORITY_BANDS; priority++) {
+      pipeline.smembers(readyTenantsKey(this.ctx.prefix, priority));
+    }
+    const replies = (await execAll(pipeline)) as string[][];
+    return replies.map((tenants) => tenants.filter((tenant) => only === undefined || only.has(tenant)).sort());
+  }
+
+  private weightOf(tenant: string): number {
+    const weight = this.weights[tenant];
+    return weight !== undefined && weight >= 1 ? Math.floor(weight) : 1;
+  }
+
+  /** Hands out `wanted` jobs one at a time in turn order; answers each tenant's share. */
+  private share(priority: number, tenants: readonly string[], wanted: number): [string, number][] {
+    const turn = this.turns.get(priority) ?? { tenant: undefined, served: 0 };
+    let k = turn.tenant === undefined ? 0 : tenants.indexOf(turn.tenant);
+    let served = turn.served;
+    if (k < 0) {
+      // The tenant whose turn it was has left the band: the next one by name goes on.
+      const next = tenants.findIndex((tenant) => tenant > (turn.tenant ?? ''));
+      k = Math.max(next, 0);
+      served = 0;
+    }
+    const shares = new Map<string, number>();
+    for (let n = 0; n < wanted; n++) {
+      const tenant = tenants[k] ?? '';
+      shares.set(tenant, (shares.get(tenant) ?? 0) + 1);
+      served++;
+      if (served >= this.weightOf(tenant)) {
+        k = (k + 1) % tenants.length;
+        served = 0;
+      }
+    }
+    this.turns.set(priority, { tenant: tenants[k], served });
+    return [...shares];
+  }
+
+  private async claimRound(
+    request: ReturnType<typeof checkClaimRequest>,
+    priority: number,
+    shares: readonly [string, number][],
+  ): Promise<{ jobs: ClaimedJob[]; full: string[] }> {
+    const { now, leaseMs, workerId } = request;
+    const answers = await runTenantScripts(
+      this.ctx,
+      shares.map(([tenant, count]) => ({
+        tenant,
+        script: 'claim',
+        args: [now, priority, count, workerId, now + leaseMs],
+      })),
+    );
+    const perTenant: ClaimedJob[][] = [];
+    const full: string[] = [];
+    const emptied: string[] = [];
+    shares.forEach(([tenant, count], k) => {
+      const answer = (answers[k] ?? [0]) as (string | number)[];
+      const left = Number(answer[0]);
+      const jobs: ClaimedJob[] = [];
+      for (let j = 1; j + 1 < answer.length; j += 2) {
+        jobs.push(decodeRecord(tenant, String(answer[j]), String(answer[j + 1])) as ClaimedJob);
+      }
+      perTenant.push(jobs);
+      if (jobs.length === count && left > 0) full.push(tenant);
+      if (left <= 0) emptied.push(tenant);
+    });
+    await this.dropEmptied(priority, emptied);
+    return { jobs: interleave(perTenant), full };
+  }
+
+  /**
+   * Removes tenants whose band ran dry from the index, then re-reads their counts and puts
+   * back any that got work meanwhile. Enqueue writes the count (in its script) before it
+   * adds to the index, so either this re-read sees the new count or the enqueue's add
+   * comes after this removal: a waiting job is never left out of the index.
+   */
+  private async dropEmptied(priority: number, tenants: readonly string[]): Promise<void> {
+    if (tenants.length === 0) return;
+    const index = readyTenantsKey(this.ctx.prefix, priority);
+    const pipeline = this.ctx.redis.pipeline();
+    pipeline.srem(index, ...tenants);
+    for (const tenant of tenants) pipeline.hget(this.ctx.keysOf(tenant).counts, `waiting/${priority}`);
+    const replies = await execAll(pipeline);
+    const back = tenants.filter((_, k) => Number(replies[k + 1] ?? 0) > 0);
+    if (back.length > 0) await this.ctx.redis.sadd(index, ...back);
+  }
+}
+
+/** Round robin over the tenants' lists: a1 b1 c1 a2 b2 … (each list stays in FIFO order). */
+function interleave(lists: readonly ClaimedJob[][]): ClaimedJob[] {
+  const out: ClaimedJob[] = [];
+  const longest = Math.max(0, ...lists.map((list) => list.length));
+  for (let j = 0; j < longest; j++) {
+    for (const list of lists) {
+      const job = list[j];
+      if (job !== undefined) out.push(job);
+    }
+  }
+  return out;
+}

@@ -1,0 +1,45 @@
+import { checkCount, checkInstant, type Fence } from '@cadenza/core';
+import type { RedisContext } from '../context.js';
+import { checkFence } from './fence.js';
+import { runPipeline, runTenantScripts } from './tenant-scripts.js';
+import { fencedTenants } from './upkeep-tenants.js';
+
+/**
+ * Settles the blocked children of parents that ended (lua/release-dependents.lua). Only
+ * tenants with ended parents (`x` not empty) are called, each for its share of `limit`,
+ * pipelined; tenants that used their whole share are called again while the limit lasts.
+ * As in the memory store, the limit is checked between parents, so the count may pass
+ * it a little; a count at or above it tells the caller to call again.
+ */
+export async function releaseDependents(ctx: RedisContext, fence: Fence, now: number, limit: number): Promise<number> {
+  checkInstant('now', now);
+  checkCount('limit', limit);
+  const tenants = await fencedTenants(ctx, fence);
+  if (tenants.length === 0 || limit === 0) return 0;
+  const pipeline = ctx.redis.pipeline();
+  for (const tenant of tenants) pipeline.llen(ctx.keysOf(tenant).ended);
+  const lengths = await runPipeline(pipeline);
+  let pending = tenants.filter((_, i) => Number(lengths[i]) > 0);
+
+  let changed = 0;
+  for (let wave = 0; pending.length > 0 && changed < limit; wave++) {
+    // Each wave is a fenced write of its own.
+    if (wave > 0) await checkFence(ctx, fence);
+    const share = Math.max(1, Math.ceil((limit - changed) / pending.length));
+    const calls = pending.map((tenant) => ({
+      tenant,
+      script: 'release-dependents',
+      args: [fence.epoch, now, share],
+    }));
+    const answers = await runTenantScripts(ctx, calls, { epoch: fence.epoch });
+    const next: string[] = [];
+    answers.forEach((answer, i) => {
+      const count = Number(answer[0]);
+      changed += count;
+      // A tenant that changed less than its share emptied its `x`.
+      if (count >= share) next.push(pending[i] ?? '');
+    });
+    pending = next;
+  }
+  return changed;
+}

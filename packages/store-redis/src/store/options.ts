@@ -1,0 +1,12 @@
+import type { Redis } from 'ioredis';
+
+export interface RedisStoreOptions {
+  /** `redis://…` or `rediss://…`; default `redis://127.0.0.1:6379`. Ignored when `redis` is given. */
+  url?: string;
+  /** A client of the caller's; the store registers its scripts on it and never closes it. */
+  redis?: Redis;
+  /** Prefix of every key, so that deployments can share a Redis. Default `cz`. */
+  prefix?: string;
+  /** Relative weights for fair service between tenants (default 1 each). */
+  tenantWeights?: Record<string, number>;
+}

@@ -1,0 +1,201 @@
+import {
+  CadenzaError,
+  type ClaimedJob,
+  type ClaimRequest,
+  type EnqueueResult,
+  type Fence,
+  type FireResult,
+  type HeartbeatEntry,
+  type Job,
+  type JobPage,
+  type JobQuery,
+  type Leadership,
+  type LeaseState,
+  type NewJob,
+  type QueueDepth,
+  type RecoveryResult,
+  type RetentionPolicy,
+  type Schedule,
+  type ScheduleDefinition,
+  type ScheduleFire,
+  type SchedulePage,
+  type ScheduleQuery,
+  type Settlement,
+  type Store,
+  type StoreSignal,
+  type UpsertScheduleResult,
+} from '@cadenza/core';
+import { Redis } from 'ioredis';
+import { createContext, type RedisContext } from '../context.js';
+import { Scripts } from '../scripts/call.js';
+import { cancelJob, retryJob } from './cancel-retry.js';
+import { Claimer } from './claim.js';
+import { depths } from './depths.js';
+import { enqueueJobs } from './enqueue.js';
+import { getJobs } from './get-jobs.js';
+import { heartbeat } from './heartbeat.js';
+import { acquireLeadership, getLeadership, releaseLeadership, renewLeadership } from './leadership.js';
+import { listJobs } from './list-jobs.js';
+import type { RedisStoreOptions } from './options.js';
+import * as schedules from './schedules.js';
+import { settle } from './settle.js';
+import { SignalListeners } from './signals.js';
+import { storeError } from './tenant-scripts.js';
+import * as upkeep from './upkeep.js';
+
+export type { RedisStoreOptions } from './options.js';
+
+/** core's `Store` on Redis: see README.md for the key layout and the scripts. */
+export function createRedisStore(options: RedisStoreOptions = {}): RedisStore {
+  return new RedisStore(options);
+}
+
+export class RedisStore implements Store {
+  private readonly ctx: RedisContext;
+  private readonly claimer: Claimer;
+  private readonly signals: SignalListeners;
+  private readonly ownsClient: boolean;
+  private closed = false;
+
+  constructor(options: RedisStoreOptions = {}) {
+    const prefix = options.prefix ?? 'cz';
+    if (!/^[A-Za-z0-9_.-]+$/.test(prefix)) {
+      throw new CadenzaError('invalid_argument', `prefix: got ${JSON.stringify(prefix)}, expected [A-Za-z0-9_.-]+`);
+    }
+    this.ownsClient = options.redis === undefined;
+    const redis = options.redis ?? connect(options.url ?? 'redis://127.0.0.1:6379');
+    this.ctx = createContext(redis, new Scripts(redis), prefix);
+    this.claimer = new Claimer(this.ctx, options.tenantWeights ?? {});
+    this.signals = new SignalListeners(this.ctx);
+  }
+
+  /** Runs a call unless the store is closed, with Redis faults mapped to CadenzaErrors. */
+  private async run<T>(call: () => Promise<T>): Promise<T> {
+    if (this.closed) throw new CadenzaError('unavailable', 'the redis store is closed');
+    const subscribing = this.signals.pending;
+    if (subscribing !== undefined) await subscribing;
+    try {
+      return await call();
+    } catch (error) {
+      throw storeError(error);
+    }
+  }
+
+  enqueue(jobs: readonly NewJob[], now: number): Promise<EnqueueResult[]> {
+    return this.run(() => enqueueJobs(this.ctx, jobs, now));
+  }
+  cancel(id: string, now: number): Promise<Job> {
+    return this.run(() => cancelJob(this.ctx, id, now));
+  }
+  retry(id: string, now: number): Promise<Job> {
+    return this.run(() => retryJob(this.ctx, id, now));
+  }
+  async getJob(id: string): Promise<Job | undefined> {
+    return (await this.run(() => getJobs(this.ctx, [id])))[0];
+  }
+  getJobs(ids: readonly string[]): Promise<(Job | undefined)[]> {
+    return this.run(() => getJobs(this.ctx, ids));
+  }
+  listJobs(query: JobQuery): Promise<JobPage> {
+    return this.run(() => listJobs(this.ctx, query));
+  }
+  depths(): Promise<QueueDepth[]> {
+    return this.run(() => depths(this.ctx));
+  }
+
+  claim(request: ClaimRequest): Promise<ClaimedJob[]> {
+    return this.run(() => this.claimer.claim(request));
+  }
+  heartbeat(entries: readonly HeartbeatEntry[], leaseMs: number, now: number): Promise<LeaseState[]> {
+    return this.run(() => heartbeat(this.ctx, entries, leaseMs, now));
+  }
+  settle(settlements: readonly Settlement[], now: number): Promise<LeaseState[]> {
+    return this.run(() => settle(this.ctx, settlements, now));
+  }
+
+  acquireLeadership(nodeId: string, ttlMs: number, now: number): Promise<Leadership | undefined> {
+    return this.run(() => acquireLeadership(this.ctx, nodeId, ttlMs, now));
+  }
+  renewLeadership(fence: Fence, ttlMs: number, now: number): Promise<Leadership | undefined> {
+    return this.run(() => renewLeadership(this.ctx, fence, ttlMs, now));
+  }
+  releaseLeadership(fence: Fence): Promise<void> {
+    return this.run(() => releaseLeadership(this.ctx, fence));
+  }
+  getLeadership(now: number): Promise<Leadership | undefined> {
+    return this.run(() => getLeadership(this.ctx, now));
+  }
+
+  promoteDelayed(fence: Fence, now: number, limit: number): Promise<number> {
+    return this.run(() => upkeep.promoteDelayed(this.ctx, fence, now, limit));
+  }
+  releaseDependents(fence: Fence, now: number, limit: number): Promise<number> {
+    return this.run(() => upkeep.releaseDependents(this.ctx, fence, now, limit));
+  }
+  recoverExpiredLeases(fence: Fence, now: number, limit: number): Promise<RecoveryResult> {
+    return this.run(() => upkeep.recoverExpiredLeases(this.ctx, fence, now, limit));
+  }
+  applyRetention(fence: Fence, policy: RetentionPolicy, now: number): Promise<number> {
+    return this.run(() => upkeep.applyRetention(this.ctx, fence, policy, now));
+  }
+  nextDueAt(): Promise<number | undefined> {
+    return this.run(() => upkeep.nextDueAt(this.ctx));
+  }
+
+  upsertSchedule(definition: ScheduleDefinition, now: number): Promise<UpsertScheduleResult> {
+    return this.run(() => schedules.upsertSchedule(this.ctx, definition, now));
+  }
+  getSchedule(tenant: string, id: string): Promise<Schedule | undefined> {
+    return this.run(() => schedules.getSchedule(this.ctx, tenant, id));
+  }
+  listSchedules(query: ScheduleQuery): Promise<SchedulePage> {
+    return this.run(() => schedules.listSchedules(this.ctx, query));
+  }
+  deleteSchedule(tenant: string, id: string): Promise<boolean> {
+    return this.run(() => schedules.deleteSchedule(this.ctx, tenant, id));
+  }
+  setSchedulePaused(tenant: string, id: string, paused: boolean, now: number): Promise<Schedule> {
+    return this.run(() => schedules.setSchedulePaused(this.ctx, tenant, id, paused, now));
+  }
+  triggerSchedule(tenant: string, id: string, now: number): Promise<Job> {
+    return this.run(() => schedules.triggerSchedule(this.ctx, tenant, id, now));
+  }
+  dueSchedules(now: number, limit: number): Promise<Schedule[]> {
+    return this.run(() => schedules.dueSchedules(this.ctx, now, limit));
+  }
+  recordFires(fence: Fence, fires: readonly ScheduleFire[], now: number): Promise<FireResult[]> {
+    return this.run(() => schedules.recordFires(this.ctx, fence, fires, now));
+  }
+
+  subscribe(listener: (signal: StoreSignal) => void): () => void {
+    return this.signals.subscribe(listener);
+  }
+
+  async ping(): Promise<void> {
+    await this.run(async () => {
+      await this.ctx.redis.ping();
+    });
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.signals.close();
+    if (this.ownsClient) await this.ctx.redis.quit().catch(() => this.ctx.redis.disconnect());
+  }
+}
+
+/**
+ * A client of our own. Commands fail fast when the connection is down (one retry, no
+ * queueing past it) so that the worker and coordinator loops see `unavailable` and back
+ * off themselves, while ioredis keeps reconnecting in the background.
+ */
+function connect(url: string): Redis {
+  const redis = new Redis(url, {
+    maxRetriesPerRequest: 1,
+    retryStrategy: (times) => Math.min(50 * 2 ** Math.min(times, 6), 2000),
+  });
+  // Errors surface on the calls that fail; the 'error' event alone would crash the process.
+  redis.on('error', () => undefined);
+  return redis;
+}

@@ -1,0 +1,84 @@
+import type { JobTemplate, NormalizedTrigger, Schedule } from '@cadenza/core';
+
+/**
+ * A schedule as kept in its tenant's `h` hash: seven fields joined by NUL ('' for unset),
+ * the order lua/includes/schedule.lua reads. The fields scripts change (next fire,
+ * paused, runs, last fire) are plain numbers up front; the definition is one JSON body at
+ * the end that no script decodes. Id and tenant are the hash field and the key.
+ */
+const FIELDS = 7;
+
+interface Body {
+  trigger: NormalizedTrigger;
+  job: JobTemplate;
+  misfire: Schedule['misfire'];
+  maxCatchUp: number;
+  misfireGraceMs: number;
+}
+
+export function encodeSchedule(s: Schedule): string {
+  const body: Body = {
+    trigger: s.trigger,
+    job: s.job,
+    misfire: s.misfire,
+    maxCatchUp: s.maxCatchUp,
+    misfireGraceMs: s.misfireGraceMs,
+  };
+  return [
+    instant(s.nextFireAt),
+    s.paused ? '1' : '0',
+    String(s.runCount),
+    instant(s.lastFireAt),
+    String(s.createdAt),
+    String(s.updatedAt),
+    JSON.stringify(body),
+  ].join('\0');
+}
+
+export function decodeSchedule(tenant: string, id: string, raw: string): Schedule {
+  const f = raw.split('\0');
+  if (f.length !== FIELDS) throw new Error(`schedule ${tenant}/${id}: row has ${f.length} fields, expected ${FIELDS}`);
+  const [next = '', paused, runs, last = '', created, updated, json = '{}'] = f;
+  const body = JSON.parse(json) as Body;
+  return {
+    id,
+    tenant,
+    trigger: triggerOf(body.trigger),
+    job: jobOf(body.job),
+    misfire: body.misfire,
+    maxCatchUp: body.maxCatchUp,
+    misfireGraceMs: body.misfireGraceMs,
+    paused: paused === '1',
+    runCount: Number(runs),
+    lastFireAt: last === '' ? undefined : Number(last),
+    nextFireAt: next === '' ? undefined : Number(next),
+    createdAt: Number(created),
+    updatedAt: Number(updated),
+  };
+}
+
+function instant(at: number | undefined): string {
+  return at === undefined ? '' : String(at);
+}
+
+// JSON drops fields set to undefined: put them back, so a schedule read equals the one written.
+function triggerOf(t: NormalizedTrigger): NormalizedTrigger {
+  switch (t.kind) {
+    case 'every':
+      return { kind: 'every', every: t.every, startAt: t.startAt };
+    default:
+      return t;
+  }
+}
+
+function jobOf(j: JobTemplate): JobTemplate {
+  return {
+    name: j.name,
+    payload: j.payload,
+    priority: j.priority,
+    tags: j.tags,
+    maxAttempts: j.maxAttempts,
+    backoff: j.backoff,
+    timeoutMs: j.timeoutMs,
+  };
+}

@@ -1,0 +1,39 @@
+import { CadenzaError, type Schedule } from '@cadenza/core';
+import type { RedisContext } from '../../context.js';
+import { runTenantScripts } from '../tenant-scripts.js';
+import { readRow } from './read.js';
+import { encodeSchedule } from './row.js';
+
+/** Rounds of read, compute, compare-and-set before giving up on a schedule written that often. */
+const ATTEMPTS = 20;
+
+/**
+ * Read–compute–write with a compare-and-set: `change` gets the row as read ('' for none)
+ * and returns the schedule to store (or undefined to store nothing); the schedule-put
+ * script writes it only if the row is still the one read, else we read again. Comparing
+ * the whole row rather than a version number means a row deleted and written back alike
+ * counts as unchanged, which is right: the change computed from it still holds.
+ */
+export async function writeSchedule<T>(
+  ctx: RedisContext,
+  tenant: string,
+  id: string,
+  change: (raw: string) => { schedule: Schedule | undefined; answer: T },
+  register = false,
+): Promise<T> {
+  for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
+    const raw = await readRow(ctx, tenant, id);
+    const { schedule, answer } = change(raw);
+    if (schedule === undefined) return answer;
+    const [reply] = await runTenantScripts(
+      ctx,
+      [{ tenant, script: 'schedule-put', args: [id, raw, encodeSchedule(schedule)] }],
+      { register },
+    );
+    if (Number(reply?.[0]) === 1) return answer;
+  }
+  throw new CadenzaError(
+    'conflict',
+    `schedule ${JSON.stringify(id)} of tenant ${JSON.stringify(tenant)} kept changing; try again`,
+  );
+}

@@ -1,0 +1,118 @@
+import { CadenzaError, type ErrorCode, StaleEpochError } from '@cadenza/core';
+import type { ChainableCommander } from 'ioredis';
+import { execAll, type RedisContext } from '../context.js';
+import { readyTenantsKey, signalChannel, tenantsKey } from '../keys.js';
+
+/** One script call on one tenant's keys (every tenant script takes `tenantKeys().all` first). */
+export interface TenantCall {
+  tenant: string;
+  script: string;
+  args: readonly (string | number)[];
+}
+
+export interface RunOptions {
+  /** Also record these calls' tenants in the cross-tenant tenant set (enqueue, upsertSchedule). */
+  register?: boolean;
+  /** Bands (`<tenant>\n<priority>`) that will likely get waiting jobs: indexed in the same round trip. */
+  readyHint?: ReadonlySet<string>;
+  /** The epoch of a fenced call, for the error when a script refuses it. */
+  epoch?: number;
+}
+
+/**
+ * Runs tenant scripts, pipelined in one round trip, and returns each one's answer.
+ *
+ * Every tenant script replies `{ ready bands, due, answer… }` (lua/includes/keys.lua):
+ * the bands that got waiting jobs, which must be added to the cross-tenant ready index
+ * (a script touches one slot, so it cannot do that itself), and whether a due time may
+ * have moved earlier. Those notes are applied here, after the scripts (see README.md,
+ * "band index": a claimer re-checks counts after removing a tenant, so an index entry
+ * added after the script is never missed), and published as store signals.
+ *
+ * Scripts refuse with `<code> <message>` error replies (`conflict`, `invalid_argument`,
+ * `not_found`, `stale_epoch`); those become CadenzaErrors, and a lost connection
+ * becomes `unavailable`.
+ */
+export async function runTenantScripts(
+  ctx: RedisContext,
+  calls: readonly TenantCall[],
+  options: RunOptions = {},
+): Promise<unknown[][]> {
+  if (calls.length === 0) return [];
+  const pipeline = ctx.redis.pipeline();
+  for (const call of calls) {
+    ctx.scripts.call(pipeline, call.script, ctx.keysOf(call.tenant).all, call.args);
+  }
+  if (options.register === true) pipeline.sadd(tenantsKey(ctx.prefix), ...new Set(calls.map((c) => c.tenant)));
+  const hinted = options.readyHint ?? new Set<string>();
+  addToReadyIndexes(ctx, pipeline, hinted);
+  const replies = (await runPipeline(pipeline, options.epoch)).slice(0, calls.length) as unknown[][];
+
+  const ready = new Set<string>();
+  let due = false;
+  const answers = replies.map((reply, i) => {
+    const bands = String(reply[0] ?? '');
+    for (const band of bands) ready.add(`${calls[i]?.tenant}\n${band}`);
+    if (Number(reply[1]) === 1) due = true;
+    return reply.slice(2);
+  });
+  const unhinted = new Set([...ready].filter((band) => !hinted.has(band)));
+  if (unhinted.size > 0 || ready.size > 0 || due) {
+    const follow = ctx.redis.pipeline();
+    addToReadyIndexes(ctx, follow, unhinted);
+    if (ready.size > 0) follow.publish(signalChannel(ctx.prefix), 'ready');
+    if (due) follow.publish(signalChannel(ctx.prefix), 'due');
+    await runPipeline(follow);
+  }
+  return answers;
+}
+
+function addToReadyIndexes(ctx: RedisContext, pipeline: ChainableCommander, bands: ReadonlySet<string>): void {
+  const byBand = new Map<string, string[]>();
+  for (const band of bands) {
+    const [tenant = '', priority = ''] = band.split('\n');
+    const tenants = byBand.get(priority) ?? [];
+    tenants.push(tenant);
+    byBand.set(priority, tenants);
+  }
+  for (const [priority, tenants] of byBand) pipeline.sadd(readyTenantsKey(ctx.prefix, Number(priority)), ...tenants);
+}
+
+/** Executes a pipeline, turning script refusals and connection faults into CadenzaErrors. */
+export async function runPipeline(pipeline: ChainableCommander, epoch?: number): Promise<unknown[]> {
+  try {
+    return await execAll(pipeline);
+  } catch (error) {
+    throw storeError(error, epoch);
+  }
+}
+
+const REFUSALS: Record<string, ErrorCode> = {
+  conflict: 'conflict',
+  invalid_argument: 'invalid_argument',
+  not_found: 'not_found',
+};
+
+/** Maps an error from Redis or ioredis to what the Store interface promises. */
+export function storeError(error: unknown, epoch?: number): Error {
+  if (error instanceof CadenzaError) return error;
+  const message = error instanceof Error ? error.message : String(error);
+  // Script errors arrive as "ERR user_script:12: <code> <message> script: …" or plain "<code> …".
+  const refusal = /(?:^|\s)(conflict|invalid_argument|not_found|stale_epoch)(?: ([^\n]*?))?(?: script: .*)?$/.exec(
+    message,
+  );
+  if (refusal !== null) {
+    const [, code = '', text = ''] = refusal;
+    if (code === 'stale_epoch') return new StaleEpochError(epoch ?? Number(text), undefined);
+    return new CadenzaError(REFUSALS[code] ?? 'conflict', text);
+  }
+  if (isConnectionFault(message))
+    return new CadenzaError('unavailable', `redis is unavailable: ${message}`, { cause: error });
+  return error instanceof Error ? error : new Error(message);
+}
+
+function isConnectionFault(message: string): boolean {
+  return /Connection is closed|ECONNREFUSED|ECONNRESET|EPIPE|ETIMEDOUT|max retries per request|Stream isn't writeable|LOADING|enableOfflineQueue|connect/i.test(
+    message,
+  );
+}

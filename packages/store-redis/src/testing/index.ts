@@ -1,0 +1,5 @@
+/**
+ * For tests of other packages: a redis-server of their own on a free port (or the one
+ * `CADENZA_TEST_REDIS` names), stopped and restarted at will for fault tests.
+ */
+export { type RedisHarness, type ServerOptions, startRedis } from './redis-server.js';
