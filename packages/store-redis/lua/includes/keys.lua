@@ -26,8 +26,13 @@ end
 local READY = {}
 local DUE = false
 
+-- Writes that other includes hold back to send once per script (see jobs.lua's
+-- flush_writes); reply() runs them, so every script sends them before it answers.
+local BEFORE_REPLY = {}
+
 -- Every tenant script returns through this: { ready bands, due (0/1), answer... }.
 local function reply(answer)
+  for i = 1, #BEFORE_REPLY do BEFORE_REPLY[i]() end
   local bands = {}
   for p in pairs(READY) do bands[#bands + 1] = p end
   local out = { table.concat(bands, ''), DUE and 1 or 0 }
