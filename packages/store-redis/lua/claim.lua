@@ -1,7 +1,14 @@
 -- Leases up to COUNT waiting jobs of ONE tenant in ONE priority band, oldest first.
--- @keys 21
+-- @keys 22
 -- ARGV[1] now   ARGV[2] priority   ARGV[3] count   ARGV[4] worker id   ARGV[5] expiresAt
+-- ARGV[6] claim id (unique per call)   ARGV[7] the claim id this claimer last got an
+--         answer for from this tenant ('' none): its memo can go
 -- Answer: { waiting jobs left in the band, then two per job: local id, record }
+--
+-- Memo: the ids and tokens a claim handed out stay in K.q under its claim id until the
+-- same claimer's next call. A claimer whose reply was lost (connection dropped) asks again
+-- with the same claim id and gets the same jobs back, so a reconnect alone never leaves
+-- jobs leased to nobody until their lease expires (which would spend their attempt).
 --
 -- The stream is read through its consumer group with NOACK: the lease is ours (record,
 -- K.l), not the group's pending list, so consumers never pile up in the group and
@@ -13,9 +20,29 @@
 -- @include record
 -- @include jobs
 local now, p, count, worker, expires = ARGV[1], ARGV[2], tonumber(ARGV[3]), ARGV[4], ARGV[5]
+local claim_id, forget = ARGV[6], ARGV[7]
 local stream = stream_of(p)
 local function left()
   return tonumber(redis.call('HGET', K.n, 'waiting/' .. p) or '0')
+end
+if forget ~= '' then redis.call('HDEL', K.q, forget) end
+
+local memo = redis.call('HGET', K.q, claim_id)
+if memo then
+  -- Asked again: the jobs of the lost answer that are still under that lease.
+  local again = { 0 }
+  for id, token in string.gmatch(memo, '([^ /]+)/([^ ]+)') do
+    local raw = redis.call('HGET', K.j, id)
+    if raw then
+      local r = rec_decode(raw)
+      if r[R_STATUS] == 'active' and r[R_TOKEN] == token then
+        again[#again + 1] = id
+        again[#again + 1] = raw
+      end
+    end
+  end
+  again[1] = left()
+  return reply(again)
 end
 if redis.call('EXISTS', stream) == 0 then return reply({ left() }) end
 local read = redis.call('XREADGROUP', 'GROUP', 'g', 'c', 'COUNT', count, 'NOACK', 'STREAMS', stream, '>')
@@ -27,7 +54,7 @@ if got == 0 then return reply({ left() }) end
 -- (from a lease taken back and handed out again) never matches.
 local last_token = redis.call('HINCRBY', K.n, 'tok', got)
 local out = { 0 }
-local records, leases, ids = {}, {}, {}
+local records, leases, ids, handed = {}, {}, {}, {}
 for e = 1, got do
   local r, id = entry_record(entries[e][2], p)
   r[R_STATUS] = 'active'
@@ -41,12 +68,14 @@ for e = 1, got do
   leases[#leases + 1] = expires
   leases[#leases + 1] = id
   ids[#ids + 1] = id
+  handed[#handed + 1] = id .. '/' .. r[R_TOKEN]
   out[#out + 1] = id
   out[#out + 1] = raw
 end
 redis.call('HSET', K.j, unpack(records))
 redis.call('ZADD', K.l, unpack(leases))
 redis.call('HDEL', K.w, unpack(ids))
+redis.call('HSET', K.q, claim_id, table.concat(handed, ' '))
 local last = entries[got][1]
 local ms, seq = string.match(last, '^(%d+)-(%d+)$')
 redis.call('XTRIM', stream, 'MINID', ms .. '-' .. (tonumber(seq) + 1))

@@ -1,7 +1,7 @@
 -- Every job of ONE tenant with the given status and name (listJobs reads whole tenants
 -- for now; see src/store/list-jobs.ts). A status narrows what is read: waiting jobs are
 -- in the band streams only, every other status in K.j only.
--- @keys 21
+-- @keys 22
 -- ARGV[1] status ('' for any)
 -- ARGV[2] name ('' for any)
 -- Answer: two per job: local id, record.

@@ -33,6 +33,8 @@ export interface TenantKeys {
   schedules: string;
   /** zset: schedule ids by nextFireAt (unpaused schedules with a next fire). */
   schedulesDue: string;
+  /** hash: claim id → `<local id>/<token> …` handed out, kept until the claimer's next call. */
+  claims: string;
   /** All of the above in the order every tenant script takes them (see keys.lua). */
   all: readonly string[];
 }
@@ -53,6 +55,7 @@ export function tenantKeys(prefix: string, tenant: string): TenantKeys {
     finished: `${base}f`,
     schedules: `${base}h`,
     schedulesDue: `${base}hz`,
+    claims: `${base}q`,
   };
   // Order matters: keys.lua reads KEYS by these positions.
   const all = [
@@ -68,6 +71,7 @@ export function tenantKeys(prefix: string, tenant: string): TenantKeys {
     named.finished,
     named.schedules,
     named.schedulesDue,
+    named.claims,
   ];
   return { streams, ...named, all };
 }

@@ -1,6 +1,6 @@
 -- Shared: the tenant's keys. Every tenant script takes them first, in the order of
 -- `tenantKeys(...).all` in src/keys.ts (ten band streams, then the named keys), so a
--- script's header says "@keys 21" and names only what comes after them in ARGV.
+-- script's header says "@keys 22" and names only what comes after them in ARGV.
 local K = {
   w = KEYS[11],   -- hash  local id -> "<priority>/<entry id>" (waiting jobs)
   j = KEYS[12],   -- hash  local id -> record (every job that is not waiting)
@@ -13,6 +13,7 @@ local K = {
   f = KEYS[19],   -- zset  finished local ids by finishedAt
   h = KEYS[20],   -- hash  schedule id -> schedule (JSON)
   hz = KEYS[21],  -- zset  schedule ids by nextFireAt
+  q = KEYS[22],   -- hash  claim id -> what that claim handed out (see claim.lua)
 }
 
 -- The stream of priority band p (0..9).

@@ -1,8 +1,9 @@
-import { type ClaimedJob, type ClaimRequest, checkClaimRequest } from '@cadenza/core';
+import { randomBytes } from 'node:crypto';
+import { CadenzaError, type ClaimedJob, type ClaimRequest, checkClaimRequest } from '@cadenza/core';
 import { execAll, type RedisContext } from '../context.js';
 import { PRIORITY_BANDS, readyTenantsKey, tenantsKey } from '../keys.js';
 import { decodeRecord } from './record.js';
-import { runTenantScripts } from './tenant-scripts.js';
+import { runTenantScripts, type TenantCall } from './tenant-scripts.js';
 
 const REPAIR_EVERY_MS = 5_000;
 
@@ -31,6 +32,12 @@ export class Claimer {
   private readonly turns = new Map<number, Turn>();
   /** When this claimer last rebuilt the band indexes from the counts (see repairIndexes). */
   private repairedAt = 0;
+  /** Claim ids: unique per call, so that a lost answer can be asked for again (claim.lua). */
+  private readonly claimIds = { prefix: randomBytes(6).toString('hex'), next: 0 };
+  /** Per tenant: the last claim id answered, whose memo the next call there drops. */
+  private readonly answered = new Map<string, string>();
+  /** Claim calls sent whose answer never came (connection lost): asked again first. */
+  private lost: TenantCall[] = [];
 
   constructor(
     private readonly ctx: RedisContext,
@@ -40,8 +47,8 @@ export class Claimer {
   async claim(request: ClaimRequest): Promise<ClaimedJob[]> {
     const checked = checkClaimRequest(request);
     if (checked.limit === 0 || checked.tenants?.size === 0) return [];
+    const claimed = await this.askAgain();
     const bands = await this.readyTenants(checked.tenants);
-    const claimed: ClaimedJob[] = [];
     for (let priority = PRIORITY_BANDS - 1; priority >= 0 && claimed.length < checked.limit; priority--) {
       let tenants = bands[priority] ?? [];
       while (tenants.length > 0 && claimed.length < checked.limit) {
@@ -124,30 +131,61 @@ export class Claimer {
     return [...shares];
   }
 
+  /**
+   * The jobs of claims whose answer was lost: the same calls again (same claim ids), which
+   * the script answers from its memo. Their jobs may exceed this call's limit by what the
+   * lost calls asked for; the worker asked for them once already.
+   */
+  private async askAgain(): Promise<ClaimedJob[]> {
+    if (this.lost.length === 0) return [];
+    const calls = this.lost;
+    const answers = await this.send(calls);
+    this.lost = [];
+    return interleave(calls.map((call, k) => decodeJobs(call.tenant, answers[k] ?? [0])));
+  }
+
+  /** Sends claim calls; when the connection fails, keeps them to be asked again. */
+  private async send(calls: TenantCall[]): Promise<unknown[][]> {
+    try {
+      const answers = await runTenantScripts(this.ctx, calls);
+      for (const call of calls) this.answered.set(call.tenant, String(call.args[5]));
+      return answers;
+    } catch (error) {
+      if (error instanceof CadenzaError && error.code === 'unavailable') {
+        this.lost = [...this.lost.filter((call) => !calls.includes(call)), ...calls];
+      }
+      throw error;
+    }
+  }
+
   private async claimRound(
     request: ReturnType<typeof checkClaimRequest>,
     priority: number,
     shares: readonly [string, number][],
   ): Promise<{ jobs: ClaimedJob[]; full: string[] }> {
     const { now, leaseMs, workerId } = request;
-    const answers = await runTenantScripts(
-      this.ctx,
+    const answers = await this.send(
       shares.map(([tenant, count]) => ({
         tenant,
         script: 'claim',
-        args: [now, priority, count, workerId, now + leaseMs],
+        args: [
+          now,
+          priority,
+          count,
+          workerId,
+          now + leaseMs,
+          `${this.claimIds.prefix}.${this.claimIds.next++}`,
+          this.answered.get(tenant) ?? '',
+        ],
       })),
     );
     const perTenant: ClaimedJob[][] = [];
     const full: string[] = [];
     const emptied: string[] = [];
     shares.forEach(([tenant, count], k) => {
-      const answer = (answers[k] ?? [0]) as (string | number)[];
+      const answer = answers[k] ?? [0];
       const left = Number(answer[0]);
-      const jobs: ClaimedJob[] = [];
-      for (let j = 1; j + 1 < answer.length; j += 2) {
-        jobs.push(decodeRecord(tenant, String(answer[j]), String(answer[j + 1])) as ClaimedJob);
-      }
+      const jobs = decodeJobs(tenant, answer);
       perTenant.push(jobs);
       if (jobs.length === count && left > 0) full.push(tenant);
       if (left <= 0) emptied.push(tenant);
@@ -172,6 +210,15 @@ export class Claimer {
     const back = tenants.filter((_, k) => Number(replies[k + 1] ?? 0) > 0);
     if (back.length > 0) await this.ctx.redis.sadd(index, ...back);
   }
+}
+
+/** A claim answer's jobs: `{ left, id, record, id, record, … }`. */
+function decodeJobs(tenant: string, answer: readonly unknown[]): ClaimedJob[] {
+  const jobs: ClaimedJob[] = [];
+  for (let j = 1; j + 1 < answer.length; j += 2) {
+    jobs.push(decodeRecord(tenant, String(answer[j]), String(answer[j + 1])) as ClaimedJob);
+  }
+  return jobs;
 }
 
 /** Round robin over the tenants' lists: a1 b1 c1 a2 b2 … (each list stays in FIFO order). */

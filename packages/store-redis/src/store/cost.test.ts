@@ -1,6 +1,8 @@
 import { type ClaimedJob, type NewJob, newJobId } from '@cadenza/core';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { localId, tenantKeys } from '../keys.js';
+import { Scripts } from '../scripts/call.js';
 import { commandStats, countRoundTrips, newJob } from '../testing/jobs.test-helpers.js';
 import { type RedisHarness, startRedis } from '../testing/redis-server.js';
 import { createRedisStore, RedisStore } from './redis-store.js';
@@ -147,6 +149,30 @@ describe('redis store: the ready path and what it costs', () => {
     await queue.enqueue([newJob('acme', 5), newJob('bolt', 9), newJob('bolt', 5)], NOW);
     const claimed = await queue.claim({ ...claimOf(10), tenants: ['acme'] });
     expect(claimed.map((job) => job.tenant)).toEqual(['acme']);
+  });
+});
+
+describe('redis store: a claim asked again', () => {
+  it('answers the same jobs to the same claim id, and drops the memo when told', async () => {
+    const prefix = harness.prefix();
+    const store = createRedisStore({ redis, prefix });
+    const jobs = [newJob('acme', 5), newJob('acme', 5), newJob('acme', 5)];
+    await store.enqueue(jobs, NOW);
+    const scripts = new Scripts(redis);
+    const keys = tenantKeys(prefix, 'acme').all;
+    const claim = (id: string, forget = '') =>
+      scripts.call(redis, 'claim', keys, [NOW, 5, 2, 'w1', NOW + 30_000, id, forget]) as Promise<unknown[]>;
+    const idsOf = (reply: unknown[]) => reply.slice(3).filter((_, k) => k % 2 === 0);
+    // As if the answer to c1 had been lost on the way: the worker asks again with c1.
+    const first = await claim('c1');
+    expect(idsOf(first)).toHaveLength(2);
+    await store.cancel(`acme:${String(idsOf(first)[1])}`, NOW + 1);
+    const again = await claim('c1');
+    expect(idsOf(again)).toEqual([idsOf(first)[0]]);
+    // A new claim id claims anew, and forgets c1's memo.
+    const next = await claim('c2', 'c1');
+    expect(idsOf(next)).toEqual([localId('acme', jobs[2]?.id ?? '')]);
+    expect(await redis.hkeys(`${prefix}:{t:acme}:q`)).toEqual(['c2']);
   });
 });
 
