@@ -60,27 +60,43 @@ function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   return { ...env, ...extra };
 }
 
+/** The long-running commands; each prints one start line once it serves. */
+export type Role = 'dev' | 'worker' | 'coordinator' | 'server';
+
 /**
  * Starts `cadenza dev --port 0 …args`, resolves once the start line names the URL and
  * `/readyz` answers 200; rejects (with stderr) if the process exits first.
  */
-export async function startDev(args: readonly string[], env: Record<string, string> = {}): Promise<Cadenza> {
-  const proc = spawn(process.execPath, [BIN, 'dev', '--port', '0', ...args], { cwd: ROOT, env: cleanEnv(env) });
+export function startDev(args: readonly string[], env: Record<string, string> = {}): Promise<Cadenza> {
+  return startCadenza('dev', args, env);
+}
+
+/**
+ * Starts `cadenza ROLE --port 0 …args` (any long-running command), resolves once its start
+ * line names the URL and `/readyz` answers 200; rejects (with stderr) if it exits first.
+ */
+export async function startCadenza(
+  role: Role,
+  args: readonly string[],
+  env: Record<string, string> = {},
+): Promise<Cadenza> {
+  const proc = spawn(process.execPath, [BIN, role, '--port', '0', ...args], { cwd: ROOT, env: cleanEnv(env) });
   const stdout: string[] = [];
   let stderr = '';
   proc.stderr.on('data', (d: Buffer) => {
     stderr += d.toString();
   });
   const exited = new Promise<Exit>((resolve) => proc.on('exit', (code, signal) => resolve({ code, signal })));
+  const startLine = new RegExp(`^cadenza ${role} listening on (http://\\S+) \\(store .+\\)$`);
   const url = await new Promise<string>((resolve, reject) => {
     const lines = createInterface({ input: proc.stdout });
     lines.on('line', (line) => {
       stdout.push(line);
-      const match = /^cadenza dev listening on (http:\/\/\S+) \(store .+\)$/.exec(line);
+      const match = startLine.exec(line);
       if (match?.[1] !== undefined) resolve(match[1]);
     });
     void exited.then((e) =>
-      reject(new Error(`cadenza dev exited (${e.code ?? e.signal}) before listening: ${stderr.trim()}`)),
+      reject(new Error(`cadenza ${role} exited (${e.code ?? e.signal}) before listening: ${stderr.trim()}`)),
     );
   });
   const http = async <T>(method: string, path: string, body?: unknown) => {

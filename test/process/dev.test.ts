@@ -163,7 +163,7 @@ describe('cadenza dev', () => {
     const cases = [
       ['dev', '--port', 'nope'],
       ['dev', '--store', 'mysql:x'],
-      ['dev', '--store', 'redis://127.0.0.1:6379'],
+      ['dev', '--store', 'redis://127.0.0.1:1'], // nothing listens there
       ['dev', '--store', 'memory', '--handlers', join(FIXTURE, 'missing.mjs')],
       ['dev', '--store', 'memory', '--handlers', STARTUP],
       ['dev', '--store', 'memory', '--schedules', HANDLERS],

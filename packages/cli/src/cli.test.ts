@@ -1,12 +1,15 @@
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { startRedis } from '@cadenza/store-redis/testing';
 import { afterAll, describe, expect, it } from 'vitest';
+import { checkTenants } from './engine-flags.js';
 import { envName } from './env.js';
 import { integer, UsageError } from './errors.js';
 import { buildProgram } from './main.js';
 import { readStartupFile } from './schedules-file.js';
-import { openStore, parseStoreUrl } from './store-url.js';
+import { chooseStore, requireRedis } from './store-flags.js';
+import { displayStore, openStore, parseStoreUrl } from './store-url.js';
 import { table } from './table.js';
 
 const NOW = Date.UTC(2026, 0, 1);
@@ -31,17 +34,66 @@ describe('store urls', () => {
     expect(() => parseStoreUrl('postgres://x')).toThrow(/expected `memory`, `sqlite:PATH`/);
   });
 
-  it('opens memory and says cluster mode is not here yet for redis', async () => {
+  it('opens memory', async () => {
     const store = await openStore('memory');
     await store.ping();
     await store.close();
-    await expect(openStore('redis://127.0.0.1:6379')).rejects.toThrow(/cluster mode arrives with store-redis/);
+  });
+
+  it('opens a redis:// store with its prefix, and names the flag when Redis does not answer', async () => {
+    const redis = await startRedis();
+    try {
+      const prefix = redis.prefix();
+      const store = await openStore(redis.url, { flag: '--redis', prefix });
+      await store.ping();
+      await store.close();
+    } finally {
+      await redis.stop();
+    }
+    // The server is gone now: nothing listens on its port.
+    await expect(openStore(redis.url, { flag: '--redis' })).rejects.toThrow(
+      new RegExp(`^--redis ${redis.url}: does not answer: `),
+    );
+  });
+
+  it('masks the password of a Redis URL wherever it is shown', () => {
+    expect(displayStore('redis://:s3cret@h:6379')).toBe('redis://:***@h:6379');
+    expect(displayStore('rediss://user:s3cret@h:6380/2')).toBe('rediss://user:***@h:6380/2');
+    expect(displayStore('redis://h:6379')).toBe('redis://h:6379');
+    expect(displayStore('sqlite:./x.db')).toBe('sqlite:./x.db');
   });
 
   it('refuses a missing file when asked to, without creating it', async () => {
     const path = join(dir, 'absent', 'x.db');
     await expect(openStore(`sqlite:${path}`, { mustExist: true })).rejects.toThrow(/does not exist/);
     expect(existsSync(join(dir, 'absent'))).toBe(false);
+  });
+});
+
+describe('--redis, --store and --prefix', () => {
+  it('requires --redis for the cluster commands, as a redis:// or rediss:// URL', () => {
+    expect(requireRedis({ redis: 'redis://h:6379', prefix: 'app1' })).toEqual({
+      text: 'redis://h:6379',
+      flag: '--redis',
+      prefix: 'app1',
+    });
+    expect(() => requireRedis({})).toThrow('--redis: missing; expected redis://HOST:PORT or rediss://HOST:PORT');
+    expect(() => requireRedis({ redis: 'http://h:6379' })).toThrow('--redis: got "http://h:6379", expected redis://');
+    expect(() => requireRedis({ redis: 'redis://' })).toThrow(UsageError);
+    expect(() => requireRedis({ redis: 'redis://h', prefix: 'a b' })).toThrow('--prefix: got "a b"');
+  });
+
+  it('lets the admin verbs take --store or --redis, not both', () => {
+    expect(chooseStore({})).toEqual({ text: 'sqlite:./.cadenza/cadenza.db', flag: '--store' });
+    expect(chooseStore({ store: 'memory' })).toEqual({ text: 'memory', flag: '--store' });
+    expect(chooseStore({ redis: 'redis://h' })).toEqual({ text: 'redis://h', flag: '--redis' });
+    expect(() => chooseStore({ store: 'memory', redis: 'redis://h' })).toThrow(/expected one of them, not both/);
+  });
+
+  it('checks --tenants one by one', () => {
+    expect(checkTenants(undefined)).toBeUndefined();
+    expect(checkTenants('acme, beta')).toEqual(['acme', 'beta']);
+    expect(() => checkTenants('acme,Beta')).toThrow('--tenants: got "Beta" in "acme,Beta", expected tenants like');
   });
 });
 
@@ -56,7 +108,17 @@ describe('flags and the environment', () => {
     const program = buildProgram();
     const commands = program.commands.flatMap((c) => [c, ...c.commands]);
     expect(commands.map((c) => c.name())).toEqual(
-      expect.arrayContaining(['dev', 'enqueue', 'jobs', 'show', 'schedules', 'status']),
+      expect.arrayContaining([
+        'dev',
+        'worker',
+        'coordinator',
+        'server',
+        'enqueue',
+        'jobs',
+        'show',
+        'schedules',
+        'status',
+      ]),
     );
     for (const command of commands) {
       for (const option of command.options) {

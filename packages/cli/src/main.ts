@@ -1,17 +1,25 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { registerAdmin } from './commands/admin.js';
+import { registerCoordinator } from './commands/coordinator.js';
 import { registerDev } from './commands/dev.js';
+import { registerServer } from './commands/server.js';
+import { registerWorker } from './commands/worker.js';
 import { oneLine, UsageError } from './errors.js';
 
 export function buildProgram(): Command {
   const program = new Command('cadenza')
-    .description('distributed job scheduler: `cadenza dev` runs one node; admin verbs inspect a store')
+    .description(
+      'distributed job scheduler: `cadenza dev` runs one node; `worker`, `coordinator` and `server` run a cluster on Redis; admin verbs inspect a store',
+    )
     .showSuggestionAfterError()
     .enablePositionalOptions()
     .version(version(), '-v, --version')
     .exitOverride();
   registerDev(program);
+  registerWorker(program);
+  registerCoordinator(program);
+  registerServer(program);
   registerAdmin(program);
   for (const command of program.commands) {
     command.exitOverride();
@@ -23,7 +31,7 @@ export function buildProgram(): Command {
 /**
  * Runs the `cadenza` command line. A fault the user can fix (a bad flag, a store that
  * cannot be opened, a bad handlers file) is one line on stderr and exit status 2.
- * Long-running commands (`dev`) keep the process alive after this resolves.
+ * Long-running commands (`dev`, `worker`, `coordinator`, `server`) keep the process alive after this resolves.
  */
 export async function main(argv: readonly string[]): Promise<void> {
   const program = buildProgram();

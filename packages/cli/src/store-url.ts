@@ -33,43 +33,73 @@ export interface OpenOptions {
   log?: Logger;
   /** Refuse a file that does not exist yet, rather than start an empty store (read-only verbs). */
   mustExist?: boolean;
+  /** Key prefix of a Redis store (default `cz`); other stores ignore it. */
+  prefix?: string;
+  /** The flag that named the store, for messages: `--store` (default) or `--redis`. */
+  flag?: string;
 }
 
 /**
- * Opens the store a `--store` value names and checks that it answers. The folder of a
- * file store is created when missing. Any fault is a `UsageError` (exit 2) naming the store.
+ * Opens the store a `--store` (or `--redis`) value names and checks that it answers. The
+ * folder of a file store is created when missing. Any fault is a `UsageError` (exit 2)
+ * naming the flag and the store.
  */
 export async function openStore(text: string, options: OpenOptions = {}): Promise<Store> {
-  const { log } = options;
+  const { prefix } = options;
+  const flag = options.flag ?? '--store';
   const url = parseStoreUrl(text);
-  if (url.kind === 'redis') {
-    throw new UsageError(`--store ${url.url}: cluster mode arrives with store-redis; use sqlite:PATH for now`);
-  }
   if (url.kind === 'memory') return createMemoryStore();
-  const path = resolve(url.path);
-  if (options.mustExist === true && !existsSync(path)) {
-    throw new UsageError(
-      `--store ${text}: ${path} does not exist (a store is created by \`cadenza dev\` or \`cadenza enqueue\`)`,
-    );
-  }
+  const shown = displayStore(text);
   let store: Store;
   try {
-    mkdirSync(dirname(path), { recursive: true });
-    if (url.kind === 'sqlite') {
-      const { createSqliteStore } = await import('@cadenza/store-sqlite');
-      store = await createSqliteStore({ path });
+    if (url.kind === 'redis') {
+      // Loaded only when asked for, as the file stores are: `cadenza dev` on SQLite never loads ioredis.
+      const { createRedisStore } = await import('@cadenza/store-redis');
+      store = createRedisStore({ url: url.url, ...(prefix === undefined ? {} : { prefix }) });
     } else {
-      const { createFileStore } = await import('@cadenza/store-file');
-      store = await createFileStore({ path, format: url.kind, ...(log === undefined ? {} : { logger: log }) });
+      store = await openFileStore(url, text, options);
     }
   } catch (error) {
-    throw new UsageError(`--store ${text}: cannot be opened: ${oneLine(error)}`);
+    if (error instanceof UsageError) throw error;
+    throw new UsageError(`${flag} ${shown}: cannot be opened: ${oneLine(error)}`);
   }
   try {
     await store.ping();
   } catch (error) {
     await store.close().catch(() => undefined);
-    throw new UsageError(`--store ${text}: does not answer: ${oneLine(error)}`);
+    throw new UsageError(`${flag} ${shown}: does not answer: ${oneLine(error)}`);
   }
   return store;
+}
+
+async function openFileStore(
+  url: Extract<StoreUrl, { path: string }>,
+  text: string,
+  { log, mustExist }: OpenOptions,
+): Promise<Store> {
+  const path = resolve(url.path);
+  if (mustExist === true && !existsSync(path)) {
+    throw new UsageError(
+      `--store ${text}: ${path} does not exist (a store is created by \`cadenza dev\` or \`cadenza enqueue\`)`,
+    );
+  }
+  mkdirSync(dirname(path), { recursive: true });
+  if (url.kind === 'sqlite') {
+    const { createSqliteStore } = await import('@cadenza/store-sqlite');
+    return createSqliteStore({ path });
+  }
+  const { createFileStore } = await import('@cadenza/store-file');
+  return createFileStore({ path, format: url.kind, ...(log === undefined ? {} : { logger: log }) });
+}
+
+/** A store as logs and start lines may show it: a Redis URL's password is masked. */
+export function displayStore(text: string): string {
+  if (!/^rediss?:\/\//.test(text.trim())) return text;
+  try {
+    const url = new URL(text.trim());
+    if (url.password !== '') url.password = '***';
+    return url.toString().replace(/\/$/, '');
+  } catch {
+    return text.replace(/\/\/[^@/]*@/, '//***@');
+  }
 }

@@ -14,11 +14,16 @@
  *
  * A tick runs only while the term is acting (before `expiresAt - margin`); every write in
  * it is fenced, and a `StaleEpochError` ends the term at once.
+ *
+ * While the store does not answer, a failed tick or attempt to lead is tried again with
+ * backoff (50 ms doubling to 2 s; a follower never waits longer than renewEveryMs), and the
+ * outage is logged once when it starts and once when it ends.
  */
 import { type Clock, Emitter, type Leadership, type Logger, StaleEpochError, type Store, Wakeup } from '@cadenza/core';
 import type { FiredEvent } from './fire-schedules.js';
 import { LeaseKeeper, type StepDownReason, type Term } from './leadership.js';
 import { type CoordinatorOptions, type ResolvedCoordinatorOptions, resolveCoordinatorOptions } from './options.js';
+import { Backoff, Outage } from './outage.js';
 import { addCounts, emptyCounts, runBatch, type TickCounts } from './tick.js';
 
 export interface TickEvent extends TickCounts {
@@ -46,6 +51,11 @@ export class Coordinator {
   private readonly events: Emitter<CoordinatorEvents>;
   private readonly keeper: LeaseKeeper;
   private readonly wakeup = new Wakeup();
+  private readonly outage: Outage;
+  private readonly tickBackoff = new Backoff();
+  private readonly leadBackoff = new Backoff();
+  /** How long a follower waits before it asks for the lease again. */
+  private followerWaitMs: number;
   private state: State = 'stopped';
   private loop: Promise<void> | undefined;
   private stopping: Promise<void> | undefined;
@@ -59,6 +69,8 @@ export class Coordinator {
     this.clock = this.options.clock;
     this.log = this.options.log.child({ coordinator: this.options.id });
     this.events = new Emitter((err, event) => this.log.error({ err, event }, 'coordinator event listener threw'));
+    this.outage = new Outage(this.clock, this.log);
+    this.followerWaitMs = this.options.renewEveryMs;
     this.keeper = new LeaseKeeper({ ...this.options, log: this.log }, (term, reason, error) =>
       this.steppedDown(term, reason, error),
     );
@@ -145,7 +157,7 @@ export class Coordinator {
       if (term === undefined) {
         // Followers wake only on their own timer (or stop): store signals are the leader's.
         this.wakeup.clear();
-        await this.wakeup.wait(this.clock, this.options.renewEveryMs);
+        await this.wakeup.wait(this.clock, this.followerWaitMs);
         if (this.state === 'running') await this.tryLead();
         continue;
       }
@@ -158,6 +170,8 @@ export class Coordinator {
     try {
       const before = this.keeper.current;
       const term = await this.keeper.acquire();
+      this.answered(this.leadBackoff);
+      this.followerWaitMs = this.options.renewEveryMs;
       if (term === undefined || term === before) return;
       if (this.state !== 'running') {
         // stop() came while we were asking; do not start a term nobody will end.
@@ -167,8 +181,9 @@ export class Coordinator {
       }
       this.announce(term);
     } catch (error) {
-      this.log.warn({ err: error }, 'could not ask for the leader lease; will try again');
+      this.outage.failed('acquire', error);
       this.events.emit('error', { error, during: 'acquire' });
+      this.followerWaitMs = Math.min(this.leadBackoff.next(), this.options.renewEveryMs);
     }
   }
 
@@ -181,7 +196,11 @@ export class Coordinator {
 
   private steppedDown(term: Term, reason: StepDownReason, error?: unknown): void {
     if (reason === 'stopped') this.log.info({ epoch: term.fence.epoch }, 'stopped leading');
-    else this.log.warn({ epoch: term.fence.epoch, reason, err: error }, 'stepped down as leader');
+    else if (reason === 'renew_failed' && error !== undefined) {
+      // The store did not answer the renewal: part of an outage, which is logged once.
+      this.outage.failed('renew', error);
+      this.log.info({ epoch: term.fence.epoch, reason }, 'stepped down as leader');
+    } else this.log.warn({ epoch: term.fence.epoch, reason, err: error }, 'stepped down as leader');
     // Wake the loop so a leader asleep between ticks notices and turns follower.
     this.wakeup.wake();
     this.events.emit('follower', { epoch: term.fence.epoch, reason, ...(error === undefined ? {} : { error }) });
@@ -210,14 +229,20 @@ export class Coordinator {
         if (this.keeper.current === term) this.keeper.end('stale_epoch', error);
         return 0;
       }
-      this.log.error({ err: error }, 'tick failed; will try again');
+      this.outage.failed('tick', error);
       this.events.emit('error', { error, during: 'tick' });
-      return this.options.tickMaxMs;
+      return this.tickBackoff.next();
     }
+    this.answered(this.tickBackoff);
     const worked = total.promoted + total.requeued + total.expired + total.dependents + total.schedulesFired > 0;
     this.lastTick = this.clock.now();
     this.events.emit('tick', { at: this.lastTick, ...total, retained });
     return this.sleepAfterTick(worked);
+  }
+
+  private answered(backoff: Backoff): void {
+    backoff.reset();
+    this.outage.answered();
   }
 
   private async sleepAfterTick(worked: boolean): Promise<number> {
@@ -225,7 +250,8 @@ export class Coordinator {
     try {
       nextDue = await this.store.nextDueAt();
     } catch (error) {
-      this.log.warn({ err: error }, 'could not read the next due time');
+      // Sleep tickMaxMs at most; the next tick's own calls retry with backoff.
+      this.outage.failed('nextDueAt', error);
     }
     const now = this.clock.now();
     let ms = Math.min(this.options.tickMaxMs, this.nextRetentionAt - now);

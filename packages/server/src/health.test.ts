@@ -88,3 +88,15 @@ describe('GET /metrics', () => {
     expect(res.body).toContain('process_cpu_user_seconds_total');
   });
 });
+
+describe("routes: 'health'", () => {
+  it('serves health and metrics only, for processes that do not serve the API', async () => {
+    const { app } = testServer({ routes: 'health', node: { id: 'w1', role: 'worker' } });
+    expect((await app.inject({ url: '/healthz' })).statusCode).toBe(200);
+    expect((await app.inject({ url: '/readyz' })).statusCode).toBe(200);
+    expect((await app.inject({ url: '/metrics' })).body).toContain('node="w1"');
+    const api = await app.inject({ method: 'POST', url: '/v1/jobs', payload: { name: 'a' } });
+    expect(api.statusCode).toBe(404);
+    expect((await app.inject({ url: '/v1/cluster' })).statusCode).toBe(404);
+  });
+});

@@ -36,6 +36,11 @@ export interface ServerOptions {
   log?: Logger;
   limits?: ServerLimits;
   node?: NodeInfo;
+  /**
+   * `all` (default): the whole HTTP API. `health`: only `/healthz`, `/readyz` and `/metrics`,
+   * for processes that do not serve the API (a cluster's workers and coordinators).
+   */
+  routes?: 'all' | 'health';
   /** Called after jobs were enqueued through the API (single-node mode wakes its engine). */
   onEnqueued?: (results: readonly EnqueueResult[]) => void;
   /** Called after any other write through the API. */
@@ -91,6 +96,7 @@ export function createServer(options: ServerOptions): FastifyInstance {
   });
 
   registerHealthRoutes(app, context);
+  if (options.routes === 'health') return app;
   registerJobRoutes(app, context, batchBodyLimit);
   registerScheduleRoutes(app, context);
   registerClusterRoutes(app, context);

@@ -56,19 +56,21 @@ local last_token = redis.call('HINCRBY', K.n, 'tok', got)
 local out = { 0 }
 local records, leases, ids, handed = {}, {}, {}, {}
 for e = 1, got do
-  local r, id = entry_record(entries[e][2], p)
-  r[R_STATUS] = 'active'
-  r[R_ATTEMPT] = tostring(tonumber(r[R_ATTEMPT]) + 1)
-  r[R_STARTED] = now
-  r[R_PROGRESS] = ''
-  r[R_WORKER], r[R_TOKEN], r[R_EXPIRES] = worker, tostring(last_token - got + e), expires
-  local raw = rec_encode(r)
+  -- The record is built from the entry with string cuts (see jobs.lua's entry layout):
+  -- its fields 6..12 are the entry's tail, copied as one piece.
+  local value = entries[e][2][2]
+  local at = field_starts(value, E_TAIL)
+  local id = string.sub(value, 1, at[2] - 2)
+  local token = tostring(last_token - got + e)
+  local raw = table.concat({ 'active', p, string.sub(value, at[2], at[3] - 2),
+    tonumber(string.sub(value, at[3], at[4] - 2)) + 1, now, string.sub(value, at[E_TAIL]), '', worker, token,
+    expires }, '\0')
   records[#records + 1] = id
   records[#records + 1] = raw
   leases[#leases + 1] = expires
   leases[#leases + 1] = id
   ids[#ids + 1] = id
-  handed[#handed + 1] = id .. '/' .. r[R_TOKEN]
+  handed[#handed + 1] = id .. '/' .. token
   out[#out + 1] = id
   out[#out + 1] = raw
 end

@@ -11,23 +11,47 @@
 -- @include jobs
 local now = ARGV[1]
 local out = {}
+-- Final outcomes (the common case) are cut and joined as strings and written in one HSET;
+-- a parent with blocked children is looked for only when the tenant has any.
+local finals = {}
+local has_children = redis.call('HLEN', K.c) > 0
+
 for a = 2, #ARGV, 5 do
   local id, token, outcome, data, retry_at = ARGV[a], ARGV[a + 1], ARGV[a + 2], ARGV[a + 3], ARGV[a + 4]
   local raw = redis.call('HGET', K.j, id)
   local state = 'lost'
   if raw then
-    local r = rec_decode(raw)
-    if r[R_TOKEN] == token and r[R_STATUS] == 'canceled' then
+    local at = field_starts(raw, RECORD_FIELDS)
+    local status = string.sub(raw, 1, at[2] - 2)
+    local held = string.sub(raw, at[R_TOKEN], at[R_EXPIRES] - 2) == token
+    if held and status == 'canceled' then
       state = 'canceled'
-    elseif r[R_TOKEN] == token and r[R_STATUS] == 'active' then
+    elseif held and status == 'active' then
       state = 'ok'
-      if outcome == 'succeeded' then
-        r[R_RESULT] = data
-        r[R_ERROR] = ''
-        finish(id, r, 'active', 'succeeded', now)
-      elseif outcome == 'failed' and retry_at == '' then
-        finish(id, r, 'active', 'failed', now, data)
+      local p = string.sub(raw, at[R_PRIORITY], at[R_CREATED] - 2)
+      if outcome == 'succeeded' or (outcome == 'failed' and retry_at == '') then
+        -- Final: status, finishedAt, result or error set; lease cleared; the rest as it was.
+        local final, result, err
+        if outcome == 'succeeded' then
+          final, result, err = 'succeeded', data, ''
+        else
+          final, result, err = 'failed', string.sub(raw, at[R_RESULT], at[R_ERROR] - 2), data
+        end
+        finals[#finals + 1] = id
+        finals[#finals + 1] = table.concat({ final .. string.sub(raw, at[R_PRIORITY] - 1, at[R_FINISHED] - 2), now,
+          string.sub(raw, at[R_RUNAT], at[R_RESULT] - 2), result, err,
+          string.sub(raw, at[R_PROGRESS], at[R_WORKER] - 2), '', '', '' }, '\0')
+        PENDING_UNLEASED[#PENDING_UNLEASED + 1] = id
+        PENDING_FINISHED[#PENDING_FINISHED + 1] = now
+        PENDING_FINISHED[#PENDING_FINISHED + 1] = id
+        bump('active', p, -1)
+        bump(final, p, 1)
+        if has_children and redis.call('HEXISTS', K.c, id) == 1 then
+          redis.call('RPUSH', K.x, id)
+          DUE = true
+        end
       else
+        local r = rec_decode(raw)
         rec_clear_lease(r)
         if outcome == 'failed' then
           r[R_ERROR] = data
@@ -50,4 +74,5 @@ for a = 2, #ARGV, 5 do
   end
   out[#out + 1] = state
 end
+if #finals > 0 then redis.call('HSET', K.j, unpack(finals)) end
 return reply(out)

@@ -1,5 +1,6 @@
 import type { Clock, HeartbeatEntry, LeaseState, Logger, Store, TimerHandle } from '@cadenza/core';
 import type { Attempt } from './attempt.js';
+import { Backoff } from './outage.js';
 
 export interface HeartbeatDeps {
   store: Store;
@@ -11,18 +12,26 @@ export interface HeartbeatDeps {
   leases(): Iterable<Attempt>;
   /** Told of each lease the store no longer lets us hold. */
   onLeaseState(attempt: Attempt, state: Exclude<LeaseState, 'ok'>): void;
+  /** Told of every heartbeat call the store failed, and of every one it answered. */
   onError(error: unknown): void;
+  onAnswer(): void;
 }
 
 /**
  * Keeps this worker's leases alive with one `store.heartbeat` call for all of them per
  * interval, so a networked store spends one round trip however many jobs run. Calls that
  * come while one is being prepared share it (`ctx.heartbeat()` from many handlers at once).
+ *
+ * A failed call is tried again with backoff (50 ms doubling, never later than the regular
+ * interval), so a short outage costs no lease. A handler is stopped only once its lease has
+ * really run out — `sentAt + leaseMs` of the last heartbeat the store accepted, which is
+ * the expiry the store itself computed — and then at that instant, not at the next tick.
  */
 export class Heartbeats {
   private timer: TimerHandle | undefined;
   private enabled = false;
   private queued: Promise<void> | undefined;
+  private readonly backoff = new Backoff();
 
   constructor(private readonly deps: HeartbeatDeps) {}
 
@@ -40,7 +49,7 @@ export class Heartbeats {
 
   /** A lease was taken: make sure the timer runs. */
   poke(): void {
-    if (this.enabled && this.timer === undefined && this.hasLeases()) this.arm();
+    if (this.enabled && this.timer === undefined && this.hasLeases()) this.arm(this.deps.everyMs);
   }
 
   /** Heartbeats every lease soon (after the current microtasks); rejects if the store fails. */
@@ -56,16 +65,33 @@ export class Heartbeats {
     return !this.deps.leases()[Symbol.iterator]().next().done;
   }
 
-  private arm(): void {
+  private arm(afterMs: number): void {
     this.timer = this.deps.clock.setTimeout(() => {
+      let nextMs = this.deps.everyMs;
       this.now()
-        .catch((error: unknown) => this.deps.onError(error))
+        .then(
+          () => this.backoff.reset(),
+          () => {
+            nextMs = Math.min(this.backoff.next(), this.deps.everyMs);
+          },
+        )
         .finally(() => {
           this.timer = undefined;
           this.expireLapsed();
-          this.poke();
+          if (this.enabled && this.hasLeases()) this.arm(Math.min(nextMs, this.untilFirstExpiry()));
         });
-    }, this.deps.everyMs);
+    }, afterMs);
+  }
+
+  /** Time until the first lease of an attempt still to be stopped runs out (at least 1 ms). */
+  private untilFirstExpiry(): number {
+    let first = Number.POSITIVE_INFINITY;
+    for (const attempt of this.deps.leases()) {
+      if (attempt.state !== 'finished' && !attempt.controller.signal.aborted) {
+        first = Math.min(first, attempt.leaseExpiresAt);
+      }
+    }
+    return Math.max(1, first - this.deps.clock.now());
   }
 
   /**
@@ -89,7 +115,14 @@ export class Heartbeats {
     });
     const sentProgress = attempts.map((a) => a.progress);
     const sentAt = this.deps.clock.now();
-    const states = await this.deps.store.heartbeat(entries, this.deps.leaseMs, sentAt);
+    let states: LeaseState[];
+    try {
+      states = await this.deps.store.heartbeat(entries, this.deps.leaseMs, sentAt);
+    } catch (error) {
+      this.deps.onError(error);
+      throw error;
+    }
+    this.deps.onAnswer();
     attempts.forEach((attempt, i) => {
       // Progress recorded while the call was in flight is still to be sent.
       if (attempt.progress === sentProgress[i]) attempt.progressDirty = false;

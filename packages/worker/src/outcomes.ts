@@ -42,10 +42,14 @@ export class Outcomes {
     this.settlements.setEager();
   }
 
-  /** Writes what is left, then waits up to `hookBudgetMs` for hooks still running. */
-  async close(hookBudgetMs: number): Promise<void> {
-    await this.settlements.close();
-    if (this.inFlight.size > 0) await within(this.deps.clock, hookBudgetMs, Promise.all([...this.inFlight]));
+  /**
+   * Writes what is left (retrying until `settleUntil`, epoch ms), then waits for hooks still
+   * running until `hooksUntil`.
+   */
+  async close(settleUntil: number, hooksUntil: number): Promise<void> {
+    await this.settlements.close(settleUntil);
+    const budgetMs = Math.max(0, hooksUntil - this.deps.clock.now());
+    if (this.inFlight.size > 0) await within(this.deps.clock, budgetMs, Promise.all([...this.inFlight]));
   }
 
   private async write(attempt: Attempt, outcome: AttemptOutcome): Promise<void> {

@@ -1,4 +1,5 @@
 import type { Clock, LeaseState, Logger, Settlement, Store, TimerHandle } from '@cadenza/core';
+import { Backoff } from './outage.js';
 
 interface Pending {
   settlement: Settlement;
@@ -13,23 +14,28 @@ export interface SettlementDeps {
   delayMs: number;
   /** Flush at once when this many are waiting. */
   maxBatch: number;
-  /** How long to wait before trying again after the store failed. */
-  retryMs: number;
+  /** Told of every settle call the store failed, and of every one it answered. */
   onError(error: unknown): void;
+  onAnswer(): void;
 }
 
 /**
  * Buffers settlements and writes them in one `store.settle` call per flush: on a short
  * timer (a few ms, so bursts share a round trip), at once when the buffer is full, or at
  * once on every add while the worker shuts down. A failed call keeps its settlements and
- * tries again; `close()` gives up on them (their leases expire and the coordinator
- * takes the jobs back, so delivery stays at least once).
+ * tries again with backoff (50 ms doubling to 2 s) until the store answers — `ok`, or `lost`
+ * when the lease was taken back meanwhile — so an outcome is never dropped while its lease
+ * may still stand. Only `close(until)` gives up, at `until` (the worker passes the moment its
+ * last lease runs out): by then the coordinator may take the jobs back and run them again,
+ * so delivery stays at least once.
  */
 export class SettlementBuffer {
   private buffer: Pending[] = [];
   private timer: TimerHandle | undefined;
   private flushing: Promise<void> | undefined;
   private eager = false;
+  private closing = false;
+  private readonly backoff = new Backoff();
 
   constructor(private readonly deps: SettlementDeps) {}
 
@@ -41,6 +47,8 @@ export class SettlementBuffer {
   add(settlement: Settlement): Promise<LeaseState> {
     return new Promise<LeaseState>((resolve) => {
       this.buffer.push({ settlement, resolve });
+      // While the store fails, a retry is already due; it takes this settlement along.
+      if (this.backoff.failing) return;
       if (this.eager || this.buffer.length >= this.deps.maxBatch) this.flushSoon();
       else this.timer ??= this.deps.clock.setTimeout(() => this.flushSoon(), this.deps.delayMs);
     });
@@ -49,12 +57,13 @@ export class SettlementBuffer {
   /** Back to flushing on the short timer (a worker started again after a stop). */
   reopen(): void {
     this.eager = false;
+    this.backoff.reset();
   }
 
   /** From now on, flush on every add rather than on the timer (shutdown). */
   setEager(): void {
     this.eager = true;
-    if (this.buffer.length > 0) this.flushSoon();
+    if (this.buffer.length > 0 && !this.backoff.failing) this.flushSoon();
   }
 
   /** Writes everything buffered now; resolves when the store answered (or failed). */
@@ -69,11 +78,22 @@ export class SettlementBuffer {
     }
   }
 
-  /** Flushes once more; whatever still cannot be written is answered `lost`. */
-  async close(): Promise<void> {
+  /**
+   * Flushes, trying again with backoff until everything is answered or `until` (epoch ms)
+   * has passed; whatever is still unwritten then is answered `lost`.
+   */
+  async close(until: number): Promise<void> {
+    // From here this loop does the retrying, not a timer.
+    this.closing = true;
     this.timer?.cancel();
     this.timer = undefined;
     await this.flush();
+    const { clock } = this.deps;
+    while (this.buffer.length > 0 && clock.now() < until) {
+      await clock.sleep(Math.min(this.backoff.next(), until - clock.now()));
+      await this.flush();
+    }
+    this.closing = false;
     const left = this.buffer;
     this.buffer = [];
     if (left.length > 0) {
@@ -101,11 +121,16 @@ export class SettlementBuffer {
         this.deps.clock.now(),
       );
     } catch (error) {
+      // Kept, in order, ahead of anything added since: tried again until the store answers.
       this.buffer = [...batch, ...this.buffer];
       this.deps.onError(error);
-      if (!this.eager) this.timer ??= this.deps.clock.setTimeout(() => this.flushSoon(), this.deps.retryMs);
+      this.timer?.cancel();
+      this.timer = undefined;
+      if (!this.closing) this.timer = this.deps.clock.setTimeout(() => this.flushSoon(), this.backoff.next());
       return;
     }
+    this.backoff.reset();
+    this.deps.onAnswer();
     batch.forEach((p, i) => {
       p.resolve(states[i] ?? 'lost');
     });

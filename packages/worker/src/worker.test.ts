@@ -172,19 +172,26 @@ describe('Worker', () => {
     const { store, overrides } = spyStore(createMemoryStore());
     const reasons: unknown[] = [];
     const w = worker(store, { wait: untilAborted(reasons) }, { leaseMs: 900, heartbeatEveryMs: 300 });
-    const errors: unknown[] = [];
-    w.on('error', (e) => errors.push(e.during));
+    const errors: [string, number][] = [];
     await enqueue(store, { name: 'wait' });
     const started = w.once('started');
     await w.start();
     await drive(clock, started);
     const t0 = clock.now();
+    w.on('error', (e) => errors.push([e.during, clock.now() - t0]));
     overrides.heartbeat = () => Promise.reject(new Error('store unreachable'));
     const dropped = await drive(clock, w.once('dropped'));
     expect(dropped.reason).toBe('lost');
     expect(clock.now() - t0).toBe(900);
     expect((reasons[0] as JobAbortError).kind).toBe('lost');
-    expect(errors).toEqual(['heartbeat', 'heartbeat', 'heartbeat']);
+    // Tried again with backoff (50, 100, 200 ms…), the last try at the instant the lease ran out.
+    expect(errors).toEqual([
+      ['heartbeat', 300],
+      ['heartbeat', 350],
+      ['heartbeat', 450],
+      ['heartbeat', 650],
+      ['heartbeat', 900],
+    ]);
   });
 
   it('aborts the signal of an active job canceled in the store at its next heartbeat', async () => {

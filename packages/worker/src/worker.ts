@@ -13,13 +13,18 @@
  *                      │ got the full batch: loop at once     │
  *                      │ got fewer: sleep until a store       │
  *                      │ 'ready' signal (or pollMs)           │
+ *                      │ the store failed: sleep 50 ms → 2 s  │
  *                      └──────────────────────────────────────┘
+ *
+ * While the store does not answer, every loop (claim, heartbeat, settle) keeps trying with
+ * backoff; the outage is logged once when it starts and once when it ends.
  */
 import { type ClaimedJob, Emitter, Wakeup } from '@cadenza/core';
 import { Attempt, runAttempt } from './attempt.js';
 import type { WorkerEvents } from './events.js';
 import { Heartbeats } from './heartbeats.js';
 import { type ResolvedWorkerOptions, resolveWorkerOptions, type WorkerOptions } from './options.js';
+import { Backoff, Outage } from './outage.js';
 import { Outcomes } from './outcomes.js';
 import { SettlementBuffer } from './settlements.js';
 import { Slots } from './slots.js';
@@ -33,6 +38,8 @@ export class Worker {
   private readonly heartbeats: Heartbeats;
   private readonly outcomes: Outcomes;
   private readonly wakeup = new Wakeup();
+  private readonly outage: Outage;
+  private readonly claimBackoff = new Backoff();
   /** Every attempt that holds a lease, from claim until its settlement is answered. */
   private readonly attempts = new Map<string, Attempt>();
   /** Slots in use (attempts pending or running), overall and per handler. */
@@ -51,10 +58,9 @@ export class Worker {
     this.o.log = log;
     this.slots = new Slots(this.o.concurrency, (name) => this.o.registry.get(name)?.concurrency);
     this.events = new Emitter((err, event) => log.error({ err, event }, 'worker event listener threw'));
-    const onError = (during: 'heartbeat' | 'settle') => (error: unknown) => {
-      log.error({ err: error }, `${during} failed`);
-      this.events.emit('error', { error, during });
-    };
+    this.outage = new Outage(this.o.clock, log);
+    const onError = (during: 'heartbeat' | 'settle') => (error: unknown) => this.storeFailed(during, error);
+    const onAnswer = () => this.outage.answered();
     this.heartbeats = new Heartbeats({
       store: this.o.store,
       clock: this.o.clock,
@@ -64,6 +70,7 @@ export class Worker {
       leases: () => this.attempts.values(),
       onLeaseState: (attempt, state) => this.leaseEnded(attempt, state),
       onError: onError('heartbeat'),
+      onAnswer,
     });
     const settlements = new SettlementBuffer({
       store: this.o.store,
@@ -71,8 +78,8 @@ export class Worker {
       log,
       delayMs: this.o.settleDelayMs,
       maxBatch: Math.max(this.o.concurrency, 16),
-      retryMs: this.o.pollMs,
       onError: onError('settle'),
+      onAnswer,
     });
     this.outcomes = new Outcomes(this.o, settlements, this.events, (attempt) => {
       this.attempts.delete(attempt.id);
@@ -149,7 +156,12 @@ export class Worker {
     // From here every outcome is written as soon as it is known, then the buffer closes.
     this.outcomes.closing();
     await Promise.all([...this.attempts.values()].map((a) => a.decided));
-    await this.outcomes.close(Math.max(0, deadline - clock.now()));
+    // Outcomes the store has not taken yet are tried until the shutdown deadline, or for as
+    // long as one of their leases may still stand, whichever is later: giving up sooner
+    // would run a finished job again for nothing.
+    let until = deadline;
+    for (const attempt of this.attempts.values()) until = Math.max(until, attempt.leaseExpiresAt);
+    await this.outcomes.close(until, deadline);
     this.heartbeats.stop();
     this.unsubscribe?.();
     this.unsubscribe = undefined;
@@ -179,11 +191,12 @@ export class Worker {
           ...(this.o.tenants === undefined ? {} : { tenants: this.o.tenants }),
         });
       } catch (error) {
-        this.o.log.error({ err: error }, 'claim failed; will try again');
-        this.events.emit('error', { error, during: 'claim' });
-        await this.wakeup.wait(clock, pollMs);
+        this.storeFailed('claim', error);
+        await this.wakeup.wait(clock, this.claimBackoff.next());
         continue;
       }
+      this.claimBackoff.reset();
+      this.outage.answered();
       if (claimed.length > 0) this.idleAnnounced = false;
       for (const job of claimed) this.admit(job);
       if (claimed.length < limit) {
@@ -195,6 +208,11 @@ export class Worker {
         this.drained = false;
       }
     }
+  }
+
+  private storeFailed(during: 'claim' | 'heartbeat' | 'settle', error: unknown): void {
+    this.outage.failed(during, error);
+    this.events.emit('error', { error, during });
   }
 
   private admit(job: ClaimedJob): void {

@@ -11,20 +11,20 @@ import { jobJson, scheduleJson } from '@cadenza/server';
 import type { Command } from 'commander';
 import { option } from '../env.js';
 import { integer, oneLine, UsageError } from '../errors.js';
-import { DEFAULT_STORE, openStore } from '../store-url.js';
+import { addStoreOptions, chooseStore, type StoreFlags } from '../store-flags.js';
+import { openStore } from '../store-url.js';
 import { table } from '../table.js';
 
-// The admin verbs of SPEC.md, straight against a store: enqueue, jobs, jobs show, schedules, status.
-
-const storeOption = () =>
-  option('--store <store>', 'memory, sqlite:PATH, json:PATH or snapshot:PATH').default(DEFAULT_STORE);
+// The admin verbs of SPEC.md, straight against a store (`--store S` or `--redis URL`):
+// enqueue, jobs, jobs show, schedules, status.
 
 function out(text: string): void {
   process.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
 }
 
-async function withStore<T>(text: string, run: (store: Store) => Promise<T>, reading = true): Promise<T> {
-  const store = await openStore(text, { mustExist: reading });
+async function withStore<T>(flags: StoreFlags, run: (store: Store) => Promise<T>, reading = true): Promise<T> {
+  const { text, ...options } = chooseStore(flags);
+  const store = await openStore(text, { ...options, mustExist: reading });
   try {
     return await run(store);
   } catch (error) {
@@ -39,11 +39,20 @@ async function withStore<T>(text: string, run: (store: Store) => Promise<T>, rea
 const iso = (ms: number | undefined): string => (ms === undefined ? '-' : new Date(ms).toISOString());
 
 export function registerAdmin(program: Command): void {
+  registerVerbs(program);
+  // Every verb (and `jobs show`) takes `--store S` or `--redis URL`, and `--prefix`.
+  for (const command of program.commands.filter((c) => ADMIN_VERBS.has(c.name()))) {
+    for (const verb of [command, ...command.commands]) addStoreOptions(verb);
+  }
+}
+
+const ADMIN_VERBS = new Set(['enqueue', 'jobs', 'schedules', 'status']);
+
+function registerVerbs(program: Command): void {
   program
     .command('enqueue')
     .description('adds a job and prints its id')
     .argument('<name>', 'job name (which handler runs it)')
-    .addOption(storeOption())
     .addOption(option('--payload <json>', 'the job payload, as JSON'))
     .addOption(option('--tenant <tenant>', 'tenant (default "default")'))
     .addOption(option('--priority <n>', '0-9, higher runs first (default 5)'))
@@ -53,8 +62,7 @@ export function registerAdmin(program: Command): void {
     .action(
       async (
         name: string,
-        flags: {
-          store: string;
+        flags: StoreFlags & {
           payload?: string;
           tenant?: string;
           priority?: string;
@@ -83,7 +91,7 @@ export function registerAdmin(program: Command): void {
         } catch (error) {
           throw new UsageError(oneLine(error));
         }
-        const [result] = await withStore(flags.store, (store) => store.enqueue([job], now), false);
+        const [result] = await withStore(flags, (store) => store.enqueue([job], now), false);
         out(result?.id ?? job.id);
       },
     );
@@ -92,19 +100,18 @@ export function registerAdmin(program: Command): void {
     .command('jobs')
     .enablePositionalOptions()
     .description('lists jobs, newest first (`jobs show ID` prints one as JSON)')
-    .addOption(storeOption())
     .addOption(option('--status <status>', JOB_STATUSES.join(', ')))
     .addOption(option('--tenant <tenant>', 'only this tenant'))
     .addOption(option('--name <name>', 'only jobs of this name'))
     .addOption(option('--limit <n>', 'at most this many').default('50'))
-    .action(async (flags: { store: string; status?: string; tenant?: string; name?: string; limit: string }) => {
+    .action(async (flags: StoreFlags & { status?: string; tenant?: string; name?: string; limit: string }) => {
       if (flags.status !== undefined && !(JOB_STATUSES as readonly string[]).includes(flags.status)) {
         throw new UsageError(
           `--status: got ${JSON.stringify(flags.status)}, expected one of ${JOB_STATUSES.join(', ')}`,
         );
       }
       const limit = integer('--limit', flags.limit, 1, 1000);
-      const page = await withStore(flags.store, (store) =>
+      const page = await withStore(flags, (store) =>
         store.listJobs({
           limit,
           ...(flags.status === undefined ? {} : { status: flags.status as JobStatus }),
@@ -133,9 +140,8 @@ export function registerAdmin(program: Command): void {
     .command('show')
     .description('prints one job as JSON')
     .argument('<id>', 'job id')
-    .addOption(storeOption())
-    .action(async (id: string, flags: { store: string }) => {
-      const job = await withStore(flags.store, (store) => store.getJob(id));
+    .action(async (id: string, flags: StoreFlags) => {
+      const job = await withStore(flags, (store) => store.getJob(id));
       if (job === undefined) throw new UsageError(`job ${id}: not found`, 1);
       out(JSON.stringify(jobJson(job), null, 2));
     });
@@ -143,10 +149,9 @@ export function registerAdmin(program: Command): void {
   program
     .command('schedules')
     .description('lists schedules')
-    .addOption(storeOption())
     .addOption(option('--tenant <tenant>', 'only this tenant'))
-    .action(async (flags: { store: string; tenant?: string }) => {
-      const schedules = await withStore(flags.store, async (store) => {
+    .action(async (flags: StoreFlags & { tenant?: string }) => {
+      const schedules = await withStore(flags, async (store) => {
         const all = [];
         let cursor: string | undefined;
         do {
@@ -191,10 +196,9 @@ export function registerAdmin(program: Command): void {
   program
     .command('status')
     .description('the leader and the queue depths')
-    .addOption(storeOption())
-    .action(async (flags: { store: string }) => {
+    .action(async (flags: StoreFlags) => {
       const now = realClock.now();
-      const [leader, depths] = await withStore(flags.store, (store) =>
+      const [leader, depths] = await withStore(flags, (store) =>
         Promise.all([store.getLeadership(now), store.depths()]),
       );
       out(

@@ -3,22 +3,33 @@
 -- holds the whole job) and in K.w; every other job is a record in K.j. Counts in K.n
 -- ("<status>/<priority>") follow every move, so depths() never scans.
 
--- Entry fields: i local id, n name, p payload, o options, a attempts spent, t createdAt,
--- and x (only when set): startedAt, finishedAt, runAt, result, error, progress joined by
--- NUL, so that a job that waits again (released, retried later, taken back) keeps them.
-local function entry_record(fields, priority)
-  local e = {}
-  for k = 1, #fields, 2 do e[fields[k]] = fields[k + 1] end
-  local r = { 'waiting', tostring(priority), e.t, e.a, '', '', '', e.n, e.p, e.o, '', '', '', '', '', '' }
-  if e.x then
-    local pos, slots = 1, { R_STARTED, R_FINISHED, R_RUNAT, R_RESULT, R_ERROR, R_PROGRESS }
-    for s = 1, #slots do
-      local stop = string.find(e.x, '\0', pos, true)
-      r[slots[s]] = string.sub(e.x, pos, (stop or 0) - 1)
-      pos = (stop or #e.x) + 1
-    end
+-- A stream entry has one field, 'j': twelve fields joined by NUL —
+--   local id, createdAt, attempt, startedAt, progress,
+--   finishedAt, runAt, name, payload, options, result, error
+-- The last seven are, in that order, fields 6..12 of a record: claim copies them across as
+-- one substring (claim.lua), which is why progress (reset by a claim) sits before them.
+-- One field rather than one per value: fewer strings for Lua to build on every read.
+local E_TAIL = 6
+
+-- The positions of `count` NUL-separated fields of `raw`: starts[i] is where field i begins
+-- (starts[count + 1] is one past the end + 1), without copying any field.
+local function field_starts(raw, count)
+  local starts, pos = { 1 }, 1
+  for i = 2, count do
+    pos = string.find(raw, '\0', pos, true) + 1
+    starts[i] = pos
   end
-  return r, e.i
+  starts[count + 1] = #raw + 2
+  return starts
+end
+
+local function entry_record(fields, priority)
+  local value = fields[2]
+  local at = field_starts(value, 12)
+  local function f(i) return string.sub(value, at[i], at[i + 1] - 2) end
+  local r = { 'waiting', tostring(priority), f(2), f(3), f(4), f(6), f(7), f(8), f(9), f(10), f(11), f(12), f(5),
+    '', '', '' }
+  return r, f(1)
 end
 
 -- Count changes, finished-index additions and lease-index removals are held back and
@@ -60,15 +71,9 @@ local function to_stream(id, r)
   local p = r[R_PRIORITY]
   local stream = stream_of(p)
   ensure_group(stream)
-  local extra = table.concat({ r[R_STARTED], r[R_FINISHED], r[R_RUNAT], r[R_RESULT], r[R_ERROR], r[R_PROGRESS] }, '\0')
-  local entry
-  if extra == '\0\0\0\0\0' then
-    entry = redis.call('XADD', stream, '*', 'i', id, 'n', r[R_NAME], 'p', r[R_PAYLOAD], 'o', r[R_OPTIONS],
-      'a', r[R_ATTEMPT], 't', r[R_CREATED])
-  else
-    entry = redis.call('XADD', stream, '*', 'i', id, 'n', r[R_NAME], 'p', r[R_PAYLOAD], 'o', r[R_OPTIONS],
-      'a', r[R_ATTEMPT], 't', r[R_CREATED], 'x', extra)
-  end
+  local value = table.concat({ id, r[R_CREATED], r[R_ATTEMPT], r[R_STARTED], r[R_PROGRESS], r[R_FINISHED],
+    r[R_RUNAT], r[R_NAME], r[R_PAYLOAD], r[R_OPTIONS], r[R_RESULT], r[R_ERROR] }, '\0')
+  local entry = redis.call('XADD', stream, '*', 'j', value)
   redis.call('HSET', K.w, id, p .. '/' .. entry)
   READY[p] = true
 end

@@ -1,0 +1,36 @@
+import { Coordinator } from '@cadenza/coordinator';
+import type { Command } from 'commander';
+import { addLeaderOption, checkLeaderTtl } from '../engine-flags.js';
+import { coordinatorInfo } from '../node-info.js';
+import { addProcessOptions, checkProcessFlags, type ProcessFlags } from '../process-flags.js';
+import { runProcess } from '../run-process.js';
+import { addRedisOptions, requireRedis, type StoreFlags } from '../store-flags.js';
+
+interface CoordinatorFlags extends ProcessFlags, StoreFlags {
+  leaderTtlMs: string;
+}
+
+/**
+ * `cadenza coordinator`: fires schedules, releases delayed and dependent jobs, takes back
+ * lost ones. Many may run; one leads at a time, the others wait to take over.
+ */
+export function registerCoordinator(program: Command): void {
+  const command = program.command('coordinator').description("fires schedules and recovers jobs for a cluster's Redis");
+  addRedisOptions(command);
+  addLeaderOption(command);
+  addProcessOptions(command, undefined).action(async (flags: CoordinatorFlags) => {
+    await runCoordinator(flags);
+  });
+}
+
+async function runCoordinator(flags: CoordinatorFlags): Promise<void> {
+  const choice = requireRedis(flags);
+  const settings = checkProcessFlags(flags);
+  const leaseTtlMs = checkLeaderTtl(flags);
+
+  await runProcess('coordinator', settings, choice, async ({ store, log, id }) => {
+    const coordinator = new Coordinator({ store, id, log, leaseTtlMs });
+    await coordinator.start();
+    return { node: coordinatorInfo(coordinator), routes: 'health', stop: () => coordinator.stop() };
+  });
+}

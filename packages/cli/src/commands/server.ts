@@ -1,0 +1,16 @@
+import type { Command } from 'commander';
+import { addProcessOptions, checkProcessFlags, type ProcessFlags } from '../process-flags.js';
+import { runProcess } from '../run-process.js';
+import { addRedisOptions, requireRedis, type StoreFlags } from '../store-flags.js';
+
+/** `cadenza server`: the HTTP API of a cluster; it keeps no state, so any number may run. */
+export function registerServer(program: Command): void {
+  const command = program.command('server').description("the HTTP API for a cluster's Redis");
+  addRedisOptions(command);
+  addProcessOptions(command, '8080').action(async (flags: ProcessFlags & StoreFlags) => {
+    const choice = requireRedis(flags);
+    const settings = checkProcessFlags(flags);
+    // Workers and coordinators in other processes hear of new work from the store itself.
+    await runProcess('server', settings, choice, async () => ({ node: {}, routes: 'all', stop: async () => {} }));
+  });
+}

@@ -1,0 +1,40 @@
+import { Worker } from '@cadenza/worker';
+import type { Command } from 'commander';
+import { addWorkerOptions, checkTenants, checkWorkerFlags, loadHandlers, type WorkerFlags } from '../engine-flags.js';
+import { option } from '../env.js';
+import { UsageError } from '../errors.js';
+import { workerInfo } from '../node-info.js';
+import { addProcessOptions, checkProcessFlags, type ProcessFlags } from '../process-flags.js';
+import { runProcess } from '../run-process.js';
+import { addRedisOptions, requireRedis, type StoreFlags } from '../store-flags.js';
+
+interface WorkerCommandFlags extends ProcessFlags, WorkerFlags, StoreFlags {
+  tenants?: string;
+}
+
+/** `cadenza worker`: runs handlers for jobs it claims from the cluster's Redis; any number may run. */
+export function registerWorker(program: Command): void {
+  const command = program.command('worker').description("runs handlers for jobs of a cluster's Redis");
+  addRedisOptions(command);
+  addWorkerOptions(command).addOption(option('--tenants <list>', 'only claim jobs of these tenants, e.g. a,b'));
+  addProcessOptions(command, undefined).action(async (flags: WorkerCommandFlags) => {
+    await runWorker(flags);
+  });
+}
+
+async function runWorker(flags: WorkerCommandFlags): Promise<void> {
+  const choice = requireRedis(flags);
+  const settings = checkProcessFlags(flags);
+  const options = checkWorkerFlags(flags);
+  const tenants = checkTenants(flags.tenants);
+  if (flags.handlers === undefined) {
+    throw new UsageError('--handlers: missing; expected a module whose default export maps job names to handlers');
+  }
+  const handlers = await loadHandlers(flags.handlers);
+
+  await runProcess('worker', settings, choice, async ({ store, log, id }) => {
+    const worker = new Worker({ ...options, store, handlers, id, log, ...(tenants === undefined ? {} : { tenants }) });
+    await worker.start();
+    return { node: workerInfo(worker), routes: 'health', stop: (stop) => worker.stop(stop) };
+  });
+}

@@ -1,0 +1,72 @@
+import { TENANT_PATTERN } from '@cadenza/core';
+import { type HandlerRegistry, loadHandlersModule } from '@cadenza/worker';
+import type { Command } from 'commander';
+import { option } from './env.js';
+import { integer, oneLine, UsageError } from './errors.js';
+
+// The flags of the worker and the coordinator, shared by `dev` (which runs both) and by
+// `worker` and `coordinator` (which run one each).
+
+export interface WorkerFlags {
+  handlers?: string;
+  concurrency: string;
+  leaseMs: string;
+  shutdownTimeoutMs: string;
+}
+
+export interface WorkerSettings {
+  concurrency: number;
+  leaseMs: number;
+  shutdownTimeoutMs: number;
+}
+
+export function addWorkerOptions(command: Command): Command {
+  return command
+    .addOption(option('--handlers <file>', 'module whose default export maps job names to handlers'))
+    .addOption(option('--concurrency <n>', 'jobs run at once').default('10'))
+    .addOption(
+      option('--lease-ms <ms>', "a job's lease: a job whose worker died runs again this long after").default('30000'),
+    )
+    .addOption(
+      option('--shutdown-timeout-ms <ms>', 'on SIGTERM, how long running jobs may finish before release').default(
+        '10000',
+      ),
+    );
+}
+
+export function checkWorkerFlags(flags: WorkerFlags): WorkerSettings {
+  return {
+    concurrency: integer('--concurrency', flags.concurrency, 1),
+    leaseMs: integer('--lease-ms', flags.leaseMs, 2),
+    shutdownTimeoutMs: integer('--shutdown-timeout-ms', flags.shutdownTimeoutMs, 0),
+  };
+}
+
+/** `--tenants a,b`: only these tenants' jobs (dedicated capacity); all when absent. */
+export function checkTenants(text: string | undefined): string[] | undefined {
+  if (text === undefined) return undefined;
+  const tenants = text.split(',').map((t) => t.trim());
+  const bad = tenants.find((t) => !TENANT_PATTERN.test(t));
+  if (bad !== undefined) {
+    throw new UsageError(
+      `--tenants: got ${JSON.stringify(bad)} in ${JSON.stringify(text)}, expected tenants like ${TENANT_PATTERN.source} separated by commas`,
+    );
+  }
+  return tenants;
+}
+
+export async function loadHandlers(path: string): Promise<HandlerRegistry> {
+  try {
+    return await loadHandlersModule(path);
+  } catch (error) {
+    throw new UsageError(`--handlers ${oneLine(error).replace(/^handlers file /, '')}`);
+  }
+}
+
+export function addLeaderOption(command: Command): Command {
+  return command.addOption(option('--leader-ttl-ms <ms>', "the coordinator's leader lease").default('10000'));
+}
+
+export function checkLeaderTtl(flags: { leaderTtlMs: string }): number {
+  return integer('--leader-ttl-ms', flags.leaderTtlMs, 10);
+}

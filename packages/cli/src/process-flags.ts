@@ -1,0 +1,51 @@
+import { hostname } from 'node:os';
+import type { Command } from 'commander';
+import { option } from './env.js';
+import { integer, UsageError } from './errors.js';
+import { LOG_LEVELS } from './logger.js';
+
+/** The flags of every long-running command (dev, worker, coordinator, server). */
+export interface ProcessFlags {
+  port?: string;
+  host: string;
+  id?: string;
+  logLevel: string;
+}
+
+export interface ProcessSettings {
+  /** Where health, metrics (and, for dev and server, the API) are served; none when undefined. */
+  port: number | undefined;
+  host: string;
+  id: string;
+  logLevel: string;
+}
+
+/**
+ * Adds `--port`, `--host`, `--id` and `--log-level`. `port` is the default port, or
+ * undefined when the process serves HTTP only if asked (a worker, a coordinator).
+ */
+export function addProcessOptions(command: Command, port: string | undefined): Command {
+  const portOption = option(
+    '--port <n>',
+    port === undefined
+      ? 'serve /healthz, /readyz and /metrics on this port; 0 picks a free one'
+      : 'HTTP port; 0 picks a free one',
+  );
+  return command
+    .addOption(port === undefined ? portOption : portOption.default(port))
+    .addOption(option('--host <host>', 'address to listen on').default('127.0.0.1'))
+    .addOption(option('--id <name>', 'names this process in leases, logs, metrics and /v1/cluster (default: host:pid)'))
+    .addOption(option('--log-level <level>', LOG_LEVELS.join(', ')).default('info'));
+}
+
+export function checkProcessFlags(flags: ProcessFlags): ProcessSettings {
+  const port = flags.port === undefined ? undefined : integer('--port', flags.port, 0, 65_535);
+  if (!(LOG_LEVELS as readonly string[]).includes(flags.logLevel)) {
+    throw new UsageError(
+      `--log-level: got ${JSON.stringify(flags.logLevel)}, expected one of ${LOG_LEVELS.join(', ')}`,
+    );
+  }
+  const id = flags.id ?? `${hostname()}:${process.pid}`;
+  if (id.trim() === '') throw new UsageError('--id: expected a non-empty name');
+  return { port, host: flags.host, id, logLevel: flags.logLevel };
+}

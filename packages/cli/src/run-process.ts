@@ -1,0 +1,93 @@
+import type { Logger, Store } from '@cadenza/core';
+import { createServer, type NodeInfo, type ServerOptions } from '@cadenza/server';
+import { oneLine, UsageError } from './errors.js';
+import { createLogger } from './logger.js';
+import type { ProcessSettings } from './process-flags.js';
+import { onShutdownSignals } from './shutdown.js';
+import type { StoreChoice } from './store-flags.js';
+import { displayStore, openStore } from './store-url.js';
+
+/** What a long-running command started on its store. */
+export interface Started {
+  /** What `/v1/cluster` and `/metrics` tell of this process, beside its id and role. */
+  node: Omit<NodeInfo, 'id' | 'role'>;
+  /** `all`: the HTTP API of SPEC.md; `health`: only `/healthz`, `/readyz` and `/metrics`. */
+  routes: 'all' | 'health';
+  /** Told of writes through the API (single-node mode wakes its engine). */
+  hooks?: Pick<ServerOptions, 'onEnqueued' | 'onChanged'>;
+  /** Stops what was started: gracefully, or with `timeoutMs: 0` when the start failed half-way. */
+  stop(options?: { timeoutMs?: number }): Promise<void>;
+}
+
+export interface ProcessContext {
+  store: Store;
+  log: Logger;
+  id: string;
+}
+
+/**
+ * The life of every long-running command (`dev`, `worker`, `coordinator`, `server`):
+ * JSON log lines on stdout; SIGTERM/SIGINT handlers installed before anything opens; the
+ * store opened and checked; `start` run on it; HTTP served on `--port` (when there is
+ * one); then one plain start line: `cadenza ROLE listening on URL (store S)`, or
+ * `cadenza ROLE started (store S)` without a port. On a signal the steps are undone in
+ * reverse: HTTP, then what `start` started, then the store. A failure on the way stops
+ * what started, closes the store and is a `UsageError` (exit 2).
+ */
+export async function runProcess(
+  role: string,
+  settings: ProcessSettings,
+  choice: StoreChoice,
+  start: (context: ProcessContext) => Promise<Started>,
+): Promise<void> {
+  const { id } = settings;
+  const log = createLogger(settings.logLevel, { node: id, role });
+  const shutdown = onShutdownSignals(log);
+  const store = await openStore(choice.text, {
+    log,
+    flag: choice.flag,
+    ...(choice.prefix === undefined ? {} : { prefix: choice.prefix }),
+  });
+  shutdown.add('store', () => store.close());
+  let started: Started | undefined;
+  try {
+    started = await start({ store, log, id });
+    const running = started;
+    shutdown.add(role, () => running.stop());
+    let where = 'started';
+    if (settings.port !== undefined) {
+      const app = createServer({
+        store,
+        log,
+        node: { ...running.node, id, role },
+        routes: running.routes,
+        ...running.hooks,
+      });
+      shutdown.add('http', () => app.close());
+      where = `listening on ${await listen(app, settings.host, settings.port)}`;
+    }
+    process.stdout.write(`cadenza ${role} ${where} (store ${displayStore(choice.text)})\n`);
+  } catch (error) {
+    await started?.stop({ timeoutMs: 0 }).catch(() => undefined);
+    await store.close().catch(() => undefined);
+    throw error instanceof UsageError ? error : new UsageError(oneLine(error));
+  }
+}
+
+/** Listens and returns the URL to reach it (the actual port when `port` was 0). */
+async function listen(app: ReturnType<typeof createServer>, host: string, port: number): Promise<string> {
+  try {
+    await app.listen({ host, port });
+  } catch (error) {
+    await app.close().catch(() => undefined);
+    throw new UsageError(`--port ${port}: cannot listen on ${host}:${port}: ${oneLine(error)}`);
+  }
+  const address = app.server.address();
+  const actual = typeof address === 'object' && address !== null ? address.port : port;
+  return `http://${displayHost(host)}:${actual}`;
+}
+
+function displayHost(host: string): string {
+  if (host === '0.0.0.0' || host === '::') return '127.0.0.1';
+  return host.includes(':') ? `[${host}]` : host;
+}
