@@ -19,11 +19,20 @@
  * backoff (50 ms doubling to 2 s; a follower never waits longer than renewEveryMs), and the
  * outage is logged once when it starts and once when it ends.
  */
-import { type Clock, Emitter, type Leadership, type Logger, StaleEpochError, type Store, Wakeup } from '@cadenza/core';
+import {
+  Backoff,
+  type Clock,
+  Emitter,
+  type Leadership,
+  type Logger,
+  Outage,
+  StaleEpochError,
+  type Store,
+  Wakeup,
+} from '@cadenza/core';
 import type { FiredEvent } from './fire-schedules.js';
 import { LeaseKeeper, type StepDownReason, type Term } from './leadership.js';
 import { type CoordinatorOptions, type ResolvedCoordinatorOptions, resolveCoordinatorOptions } from './options.js';
-import { Backoff, Outage } from './outage.js';
 import { addCounts, emptyCounts, runBatch, type TickCounts } from './tick.js';
 
 export interface TickEvent extends TickCounts {

@@ -51,7 +51,17 @@ export {
   type ScheduleInput,
   type Trigger,
 } from './model/schedule.js';
-export { backoffDelay, type RetryFn, type RetryOptions, type RetryPolicy, retry, retryable } from './retry/index.js';
+export {
+  Backoff,
+  backoffDelay,
+  Outage,
+  type RetryFn,
+  type RetryOptions,
+  type RetryPolicy,
+  retry,
+  retryable,
+  STORE_RETRY,
+} from './retry/index.js';
 export {
   backoffSchema,
   DEFAULT_MAX_PAYLOAD_BYTES,

@@ -1,6 +1,13 @@
-import type { Clock, HeartbeatEntry, LeaseState, Logger, Store, TimerHandle } from '@cadenza/core';
+import {
+  Backoff,
+  type Clock,
+  type HeartbeatEntry,
+  type LeaseState,
+  type Logger,
+  type Store,
+  type TimerHandle,
+} from '@cadenza/core';
 import type { Attempt } from './attempt.js';
-import { Backoff } from './outage.js';
 
 export interface HeartbeatDeps {
   store: Store;

@@ -1,5 +1,12 @@
-import type { Clock, LeaseState, Logger, Settlement, Store, TimerHandle } from '@cadenza/core';
-import { Backoff } from './outage.js';
+import {
+  Backoff,
+  type Clock,
+  type LeaseState,
+  type Logger,
+  type Settlement,
+  type Store,
+  type TimerHandle,
+} from '@cadenza/core';
 
 interface Pending {
   settlement: Settlement;

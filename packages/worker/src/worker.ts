@@ -19,12 +19,11 @@
  * While the store does not answer, every loop (claim, heartbeat, settle) keeps trying with
  * backoff; the outage is logged once when it starts and once when it ends.
  */
-import { type ClaimedJob, Emitter, Wakeup } from '@cadenza/core';
+import { Backoff, type ClaimedJob, Emitter, Outage, Wakeup } from '@cadenza/core';
 import { Attempt, runAttempt } from './attempt.js';
 import type { WorkerEvents } from './events.js';
 import { Heartbeats } from './heartbeats.js';
 import { type ResolvedWorkerOptions, resolveWorkerOptions, type WorkerOptions } from './options.js';
-import { Backoff, Outage } from './outage.js';
 import { Outcomes } from './outcomes.js';
 import { SettlementBuffer } from './settlements.js';
 import { Slots } from './slots.js';

@@ -1,10 +1,17 @@
-import { type BackoffPolicy, backoffDelay, type Clock, type Logger } from '@cadenza/core';
+import type { Clock } from '../clock/clock.js';
+import type { Logger } from '../log/logger.js';
+import type { BackoffPolicy } from '../model/job.js';
+import { backoffDelay } from './backoff.js';
 
 /**
  * After a failed store call, the next try waits 50 ms, doubling to 2 s: a blip costs a few
  * tens of milliseconds, a long outage one call every 2 s per loop rather than a busy spin.
  */
 export const STORE_RETRY: BackoffPolicy = { type: 'exponential', delayMs: 50, maxDelayMs: 2000 };
+
+/**
+ * For the worker's and the coordinator's loops, which must outlive a store outage.
+ */
 
 /** One loop's wait before its next try of a store call: grows while the call keeps failing. */
 export class Backoff {
@@ -26,7 +33,8 @@ export class Backoff {
 }
 
 /**
- * Whether the store answers, as this worker's loops (claim, heartbeat, settle) see it. An
+ * Whether the store answers, as one process's loops see it (a worker's claim, heartbeat and
+ * settle; a coordinator's acquire, renew and tick). An
  * outage is logged twice: a warning at its first failed call and an info line when a call
  * answers again. A line per failed call, at one try every 50 ms to 2 s per loop, would bury
  * everything else in the log while telling nothing new.
