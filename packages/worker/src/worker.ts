@@ -6,15 +6,11 @@
  *      ▲                 │  no new claims; claimed-but-unstarted     (then: the rest aborted and
  *      └── start() ──────┘  jobs released at once                    released, everything flushed)
  *
- * The claim loop, while running:
- *
- *   no free slot ──► sleep until a slot frees (or pollMs) ──┐
- *   free slots   ──► claim min(free, claimBatch) in one call │
- *                      │ got the full batch: loop at once     │
- *                      │ got fewer: sleep until a store       │
- *                      │ 'ready' signal (or pollMs)           │
- *                      │ the store failed: sleep 50 ms → 2 s  │
- *                      └──────────────────────────────────────┘
+ * Claiming, while running: whenever slots are free (not already asked for by a claim
+ * on its way), claim min(free, claimBatch) in one call — and a second call while the
+ * first is on its way, for at least half a batch, so that Node and the store work at
+ * the same time. A full batch: go on. Fewer: no more claims until a store 'ready'
+ * signal (or pollMs). The store failed: try again after 50 ms, doubling to 2 s.
  *
  * While the store does not answer, every loop (claim, heartbeat, settle) keeps trying with
  * backoff; the outage is logged once when it starts and once when it ends.
@@ -30,6 +26,14 @@ import { Slots } from './slots.js';
 import { untilSettledOrAborted, within } from './waits.js';
 
 type State = 'stopped' | 'running' | 'draining';
+
+/** Claims a worker keeps on their way: the next batch is fetched while this one runs. */
+const MAX_CLAIMS_IN_FLIGHT = 2;
+
+/** A claim call that failed, kept as a value (see claimSome). */
+class ClaimFailure {
+  constructor(readonly error: unknown) {}
+}
 
 export class Worker {
   private readonly o: ResolvedWorkerOptions;
@@ -47,7 +51,14 @@ export class Worker {
   private loop: Promise<void> | undefined;
   private stopping: Promise<void> | undefined;
   private unsubscribe: (() => void) | undefined;
-  private waitingForSlot = false;
+  /** Claim calls on their way, and how many slots they may fill between them. */
+  private readonly claims = new Set<Promise<void>>();
+  private asked = 0;
+  /** No new claims until the loop's next pass: the queue looked empty, or a claim failed. */
+  private paused = false;
+  private retryInMs: number | undefined;
+  /** Counts 'ready' signals, so a claim that came back short knows whether one came meanwhile. */
+  private readySignals = 0;
   private drained = false;
   private idleAnnounced = false;
 
@@ -108,6 +119,7 @@ export class Worker {
 
   /** Looks for work now (a caller in the same process knows a job just became ready). */
   wake(): void {
+    this.readySignals++;
     this.wakeup.wake();
   }
 
@@ -125,7 +137,7 @@ export class Worker {
     this.idleAnnounced = false;
     this.outcomes.reopen();
     this.unsubscribe = this.o.store.subscribe((signal) => {
-      if (signal === 'ready') this.wakeup.wake();
+      if (signal === 'ready') this.wake();
     });
     this.heartbeats.start();
     this.loop = this.run().catch((error: unknown) => this.o.log.fatal({ err: error }, 'worker loop crashed'));
@@ -168,44 +180,83 @@ export class Worker {
     this.events.emit('stopped', { at: clock.now() });
   }
 
+  /**
+   * The claim loop. Claims are started by `topUp` — here, when a slot frees, when a claim
+   * answers — so that the next batch is on its way while this one runs (up to
+   * MAX_CLAIMS_IN_FLIGHT calls, a second one only for at least half a batch, so batches
+   * stay large). The loop itself only sleeps: until a store 'ready' signal or `pollMs`
+   * when the queue looked empty, or for the backoff after a failed claim.
+   */
   private async run(): Promise<void> {
-    const { store, clock, pollMs } = this.o;
+    const { clock, pollMs } = this.o;
     while (this.state === 'running') {
-      const free = this.slots.free;
-      if (free <= 0) {
-        this.waitingForSlot = true;
-        await this.wakeup.wait(clock, pollMs);
-        this.waitingForSlot = false;
-        continue;
+      const retryIn = this.retryInMs;
+      if (retryIn !== undefined) {
+        this.retryInMs = undefined;
+        await this.wakeup.wait(clock, retryIn);
+        if (this.state !== 'running') break;
       }
-      this.wakeup.clear();
-      const limit = Math.min(free, this.o.claimBatch);
-      let claimed: ClaimedJob[];
-      try {
-        claimed = await store.claim({
-          workerId: this.o.id,
-          limit,
-          leaseMs: this.o.leaseMs,
-          now: clock.now(),
-          ...(this.o.tenants === undefined ? {} : { tenants: this.o.tenants }),
-        });
-      } catch (error) {
-        this.storeFailed('claim', error);
-        await this.wakeup.wait(clock, this.claimBackoff.next());
-        continue;
-      }
-      this.claimBackoff.reset();
-      this.outage.answered();
-      if (claimed.length > 0) this.idleAnnounced = false;
-      for (const job of claimed) this.admit(job);
-      if (claimed.length < limit) {
-        // The queue is empty as far as this claim could see.
-        this.drained = true;
-        this.maybeIdle();
-        await this.wakeup.wait(clock, pollMs);
-      } else {
-        this.drained = false;
-      }
+      this.paused = false;
+      this.topUp();
+      await this.wakeup.wait(clock, pollMs);
+    }
+    // Claims still on their way: their jobs are released as they arrive (see admit).
+    await Promise.all(this.claims);
+  }
+
+  private topUp(): void {
+    const { claimBatch, concurrency } = this.o;
+    while (this.state === 'running' && !this.paused && this.claims.size < MAX_CLAIMS_IN_FLIGHT) {
+      const available = this.slots.free - this.asked;
+      const worth = this.claims.size === 0 ? 1 : Math.ceil(Math.min(claimBatch, concurrency) / 2);
+      if (available < worth) return;
+      const limit = Math.min(available, claimBatch);
+      this.asked += limit;
+      const claim: Promise<void> = this.claimAndAdmit(limit, this.readySignals).then(() => {
+        this.claims.delete(claim);
+        this.topUp();
+      });
+      this.claims.add(claim);
+    }
+  }
+
+  private async claimAndAdmit(limit: number, signalsBefore: number): Promise<void> {
+    const answer = await this.claimSome(limit);
+    this.asked -= limit;
+    if (answer instanceof ClaimFailure) {
+      this.storeFailed('claim', answer.error);
+      this.paused = true;
+      this.retryInMs = this.claimBackoff.next();
+      this.wakeup.wake();
+      return;
+    }
+    this.claimBackoff.reset();
+    this.outage.answered();
+    if (answer.length > 0) this.idleAnnounced = false;
+    for (const job of answer) this.admit(job);
+    if (answer.length < limit) {
+      // The queue is empty as far as this claim could see: no more claims until a 'ready'
+      // signal or the next poll — unless a signal came while this claim was on its way.
+      if (this.readySignals === signalsBefore) this.paused = true;
+      this.drained = true;
+      this.maybeIdle();
+    } else {
+      this.drained = false;
+    }
+  }
+
+  /** One claim call; a failure is answered rather than thrown (claims run unawaited). */
+  private async claimSome(limit: number): Promise<ClaimedJob[] | ClaimFailure> {
+    try {
+      return await this.o.store.claim({
+        workerId: this.o.id,
+        limit,
+        leaseMs: this.o.leaseMs,
+        now: this.o.clock.now(),
+        ...(this.o.tenants === undefined ? {} : { tenants: this.o.tenants }),
+      });
+    } catch (error) {
+      return new ClaimFailure(error);
     }
   }
 
@@ -251,7 +302,7 @@ export class Worker {
     if (!attempt.finish()) return false;
     const next = this.slots.give(attempt, this.state === 'running');
     if (next !== undefined) this.begin(next);
-    if (this.waitingForSlot) this.wakeup.wake();
+    this.topUp();
     return true;
   }
 
