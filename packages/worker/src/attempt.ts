@@ -109,9 +109,14 @@ export function runAttempt(
 
 function makeContext(attempt: Attempt, deps: RunDeps): JobContext {
   const { job } = attempt;
+  // The job's logger is made on first use: a pino child costs more than a no-op job.
+  let log: Logger | undefined;
   return {
     signal: attempt.controller.signal,
-    log: deps.log.child({ jobId: job.id, name: job.name, tenant: job.tenant, attempt: job.attempt }),
+    get log(): Logger {
+      log ??= deps.log.child({ jobId: job.id, name: job.name, tenant: job.tenant, attempt: job.attempt });
+      return log;
+    },
     heartbeat: () => deps.heartbeat(),
     progress: (value: unknown) => {
       attempt.progress = value;
