@@ -8,15 +8,21 @@ export interface RedisContext {
   scripts: Scripts;
   prefix: string;
   keysOf(tenant: string): TenantKeys;
+  /** Tenants this process has added to the tenant set already (a SADD per call saved). */
+  registered: Set<string>;
 }
 
 export function createContext(redis: Redis, scripts: Scripts, prefix: string): RedisContext {
   // Key names are built for every job of every call; a small cache keeps that off the profile.
   const cache = new Map<string, TenantKeys>();
+  // After a reconnect the Redis may be another (restarted without its data): register again.
+  const registered = new Set<string>();
+  redis.on('ready', () => registered.clear());
   return {
     redis,
     scripts,
     prefix,
+    registered,
     keysOf(tenant) {
       let keys = cache.get(tenant);
       if (keys === undefined) {

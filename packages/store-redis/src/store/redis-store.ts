@@ -32,11 +32,19 @@ import { cancelJob, retryJob } from './cancel-retry.js';
 import { Claimer } from './claim.js';
 import { depths } from './depths.js';
 import { enqueueJobs } from './enqueue.js';
+import { EnqueueCoalescer } from './enqueue-coalescer.js';
 import { getJobs } from './get-jobs.js';
 import { heartbeat } from './heartbeat.js';
-import { acquireLeadership, getLeadership, releaseLeadership, renewLeadership } from './leadership.js';
+import {
+  acquireLeadership,
+  getLeadership,
+  recordLeaderTick,
+  releaseLeadership,
+  renewLeadership,
+} from './leadership.js';
 import { listJobs } from './list-jobs.js';
 import type { RedisStoreOptions } from './options.js';
+import { LockQuorum } from './redlock.js';
 import * as schedules from './schedules.js';
 import { settle } from './settle.js';
 import { SignalListeners } from './signals.js';
@@ -53,8 +61,11 @@ export function createRedisStore(options: RedisStoreOptions = {}): RedisStore {
 export class RedisStore implements Store {
   private readonly ctx: RedisContext;
   private readonly claimer: Claimer;
+  private readonly enqueuer: EnqueueCoalescer;
   private readonly signals: SignalListeners;
   private readonly ownsClient: boolean;
+  /** The Redlock instances of `lockUrls`; none: the lease script on the data Redis decides alone. */
+  private readonly locks: LockQuorum | undefined;
   private closed = false;
 
   constructor(options: RedisStoreOptions = {}) {
@@ -66,7 +77,10 @@ export class RedisStore implements Store {
     const redis = options.redis ?? connect(options.url ?? 'redis://127.0.0.1:6379');
     this.ctx = createContext(redis, new Scripts(redis), prefix);
     this.claimer = new Claimer(this.ctx, options.tenantWeights ?? {});
+    this.enqueuer = new EnqueueCoalescer((jobs, now) => enqueueJobs(this.ctx, jobs, now));
     this.signals = new SignalListeners(this.ctx);
+    const lockUrls = options.lockUrls ?? [];
+    this.locks = lockUrls.length === 0 ? undefined : new LockQuorum({ urls: lockUrls, key: `${prefix}:leader-lock` });
   }
 
   /** Runs a call unless the store is closed, with Redis faults mapped to CadenzaErrors. */
@@ -82,7 +96,7 @@ export class RedisStore implements Store {
   }
 
   enqueue(jobs: readonly NewJob[], now: number): Promise<EnqueueResult[]> {
-    return this.run(() => enqueueJobs(this.ctx, jobs, now));
+    return this.run(() => this.enqueuer.enqueue(jobs, now));
   }
   cancel(id: string, now: number): Promise<Job> {
     return this.run(() => cancelJob(this.ctx, id, now));
@@ -114,16 +128,19 @@ export class RedisStore implements Store {
   }
 
   acquireLeadership(nodeId: string, ttlMs: number, now: number): Promise<Leadership | undefined> {
-    return this.run(() => acquireLeadership(this.ctx, nodeId, ttlMs, now));
+    return this.run(() => acquireLeadership(this.ctx, nodeId, ttlMs, now, this.locks));
   }
   renewLeadership(fence: Fence, ttlMs: number, now: number): Promise<Leadership | undefined> {
-    return this.run(() => renewLeadership(this.ctx, fence, ttlMs, now));
+    return this.run(() => renewLeadership(this.ctx, fence, ttlMs, now, this.locks));
   }
   releaseLeadership(fence: Fence): Promise<void> {
-    return this.run(() => releaseLeadership(this.ctx, fence));
+    return this.run(() => releaseLeadership(this.ctx, fence, this.locks));
   }
   getLeadership(now: number): Promise<Leadership | undefined> {
     return this.run(() => getLeadership(this.ctx, now));
+  }
+  recordLeaderTick(fence: Fence, now: number): Promise<void> {
+    return this.run(() => recordLeaderTick(this.ctx, fence, now));
   }
 
   promoteDelayed(fence: Fence, now: number, limit: number): Promise<number> {
@@ -181,6 +198,7 @@ export class RedisStore implements Store {
     if (this.closed) return;
     this.closed = true;
     await this.signals.close();
+    await this.locks?.close();
     if (this.ownsClient) await this.ctx.redis.quit().catch(() => this.ctx.redis.disconnect());
   }
 }

@@ -43,10 +43,16 @@ export async function runTenantScripts(
   for (const call of calls) {
     ctx.scripts.call(pipeline, call.script, ctx.keysOf(call.tenant).all, call.args);
   }
-  if (options.register === true) pipeline.sadd(tenantsKey(ctx.prefix), ...new Set(calls.map((c) => c.tenant)));
+  if (options.register === true) {
+    const unknown = [...new Set(calls.map((c) => c.tenant))].filter((tenant) => !ctx.registered.has(tenant));
+    if (unknown.length > 0) pipeline.sadd(tenantsKey(ctx.prefix), ...unknown);
+  }
   const hinted = options.readyHint ?? new Set<string>();
   addToReadyIndexes(ctx, pipeline, hinted);
+  // Hinted bands will have waiting jobs: tell the workers in this same round trip.
+  if (hinted.size > 0) pipeline.publish(signalChannel(ctx.prefix), 'ready');
   const replies = (await runPipeline(pipeline, options.epoch)).slice(0, calls.length) as unknown[][];
+  if (options.register === true) for (const call of calls) ctx.registered.add(call.tenant);
 
   const ready = new Set<string>();
   let due = false;
@@ -57,10 +63,10 @@ export async function runTenantScripts(
     return reply.slice(2);
   });
   const unhinted = new Set([...ready].filter((band) => !hinted.has(band)));
-  if (unhinted.size > 0 || ready.size > 0 || due) {
+  if (unhinted.size > 0 || due) {
     const follow = ctx.redis.pipeline();
     addToReadyIndexes(ctx, follow, unhinted);
-    if (ready.size > 0) follow.publish(signalChannel(ctx.prefix), 'ready');
+    if (unhinted.size > 0) follow.publish(signalChannel(ctx.prefix), 'ready');
     if (due) follow.publish(signalChannel(ctx.prefix), 'due');
     await runPipeline(follow);
   }
