@@ -3,7 +3,7 @@ import { CadenzaError, type ClaimedJob, type ClaimRequest, checkClaimRequest } f
 import { execAll, type RedisContext } from '../context.js';
 import { PRIORITY_BANDS, readyTenantsKey, tenantsKey } from '../keys.js';
 import { decodeRecord } from './record.js';
-import { runTenantScripts, type TenantCall } from './tenant-scripts.js';
+import { type Reads, runAfterReads, type TenantCall } from './tenant-scripts.js';
 
 const REPAIR_EVERY_MS = 5_000;
 
@@ -38,6 +38,8 @@ export class Claimer {
   private readonly answered = new Map<string, string>();
   /** Claim calls sent whose answer never came (connection lost): asked again first. */
   private lost: TenantCall[] = [];
+  /** The band (and its tenants with more work) that filled the last call: see claim(). */
+  private busyBand: { priority: number; tenants: string[] } | undefined;
 
   constructor(
     private readonly ctx: RedisContext,
@@ -48,13 +50,30 @@ export class Claimer {
     const checked = checkClaimRequest(request);
     if (checked.limit === 0 || checked.tenants?.size === 0) return [];
     const claimed = await this.askAgain();
-    const bands = await this.readyTenants(checked.tenants);
+    let bands: string[][];
+    const busy = this.busyBand;
+    this.busyBand = undefined;
+    if (busy !== undefined && claimed.length < checked.limit) {
+      // Under load, the band that filled the last call is claimed from in the same round
+      // trip that reads the indexes, rather than after it: one round trip per call, not
+      // two. Strict priority still holds between calls; within this one, a higher band that
+      // got jobs since the last call is served next (as if its jobs came a moment later).
+      const tenants = busy.tenants.filter((tenant) => checked.tenants?.has(tenant) ?? true);
+      const shares = this.share(busy.priority, tenants, checked.limit - claimed.length);
+      const round = await this.claimRound(checked, busy.priority, shares, indexReads(this.ctx.prefix));
+      claimed.push(...round.jobs);
+      bands = filterBands(round.reads as string[][], checked.tenants);
+      this.noteBusy(busy.priority, tenants, round, claimed.length, checked.limit);
+    } else {
+      bands = await this.readyTenants(checked.tenants);
+    }
     for (let priority = PRIORITY_BANDS - 1; priority >= 0 && claimed.length < checked.limit; priority--) {
       let tenants = bands[priority] ?? [];
       while (tenants.length > 0 && claimed.length < checked.limit) {
         const shares = this.share(priority, tenants, checked.limit - claimed.length);
         const round = await this.claimRound(checked, priority, shares);
         claimed.push(...round.jobs);
+        this.noteBusy(priority, tenants, round, claimed.length, checked.limit);
         // Only tenants that filled their share may have more; the others are empty now.
         tenants = round.full;
         if (round.jobs.length === 0) break;
@@ -62,6 +81,18 @@ export class Claimer {
     }
     if (claimed.length === 0) await this.repairIndexes(checked.now);
     return claimed;
+  }
+
+  /** Remembers a band whose round filled the call, with its tenants that may have more work. */
+  private noteBusy(
+    priority: number,
+    tenants: readonly string[],
+    round: { full: string[]; emptied: string[] },
+    claimed: number,
+    limit: number,
+  ): void {
+    if (claimed < limit || round.full.length === 0) return;
+    this.busyBand = { priority, tenants: tenants.filter((tenant) => !round.emptied.includes(tenant)) };
   }
 
   /**
@@ -94,11 +125,8 @@ export class Claimer {
   /** The tenants of each band's index, sorted (so the round-robin order is stable). */
   private async readyTenants(only: ReadonlySet<string> | undefined): Promise<string[][]> {
     const pipeline = this.ctx.redis.pipeline();
-    for (let priority = 0; priority < PRIORITY_BANDS; priority++) {
-      pipeline.smembers(readyTenantsKey(this.ctx.prefix, priority));
-    }
-    const replies = (await execAll(pipeline)) as string[][];
-    return replies.map((tenants) => tenants.filter((tenant) => only === undefined || only.has(tenant)).sort());
+    indexReads(this.ctx.prefix).add(pipeline);
+    return filterBands((await execAll(pipeline)) as string[][], only);
   }
 
   private weightOf(tenant: string): number {
@@ -139,17 +167,17 @@ export class Claimer {
   private async askAgain(): Promise<ClaimedJob[]> {
     if (this.lost.length === 0) return [];
     const calls = this.lost;
-    const answers = await this.send(calls);
+    const { answers } = await this.send(calls);
     this.lost = [];
     return interleave(calls.map((call, k) => decodeJobs(call.tenant, answers[k] ?? [0])));
   }
 
   /** Sends claim calls; when the connection fails, keeps them to be asked again. */
-  private async send(calls: TenantCall[]): Promise<unknown[][]> {
+  private async send(calls: TenantCall[], reads?: Reads): Promise<{ reads: unknown[]; answers: unknown[][] }> {
     try {
-      const answers = await runTenantScripts(this.ctx, calls);
+      const sent = await runAfterReads(this.ctx, reads ?? { add: () => undefined, count: 0 }, calls);
       for (const call of calls) this.answered.set(call.tenant, String(call.args[5]));
-      return answers;
+      return sent;
     } catch (error) {
       if (error instanceof CadenzaError && error.code === 'unavailable') {
         this.lost = [...this.lost.filter((call) => !calls.includes(call)), ...calls];
@@ -162,9 +190,10 @@ export class Claimer {
     request: ReturnType<typeof checkClaimRequest>,
     priority: number,
     shares: readonly [string, number][],
-  ): Promise<{ jobs: ClaimedJob[]; full: string[] }> {
+    reads?: Reads,
+  ): Promise<{ jobs: ClaimedJob[]; full: string[]; emptied: string[]; reads: unknown[] }> {
     const { now, leaseMs, workerId } = request;
-    const answers = await this.send(
+    const sent = await this.send(
       shares.map(([tenant, count]) => ({
         tenant,
         script: 'claim',
@@ -178,7 +207,9 @@ export class Claimer {
           this.answered.get(tenant) ?? '',
         ],
       })),
+      reads,
     );
+    const answers = sent.answers;
     const perTenant: ClaimedJob[][] = [];
     const full: string[] = [];
     const emptied: string[] = [];
@@ -191,7 +222,7 @@ export class Claimer {
       if (left <= 0) emptied.push(tenant);
     });
     await this.dropEmptied(priority, emptied);
-    return { jobs: interleave(perTenant), full };
+    return { jobs: interleave(perTenant), full, emptied, reads: sent.reads };
   }
 
   /**
@@ -210,6 +241,22 @@ export class Claimer {
     const back = tenants.filter((_, k) => Number(replies[k + 1] ?? 0) > 0);
     if (back.length > 0) await this.ctx.redis.sadd(index, ...back);
   }
+}
+
+/** Reads of the ten band indexes (which tenants may have work in each band). */
+function indexReads(prefix: string): Reads {
+  return {
+    count: PRIORITY_BANDS,
+    add(pipeline) {
+      for (let priority = 0; priority < PRIORITY_BANDS; priority++)
+        pipeline.smembers(readyTenantsKey(prefix, priority));
+    },
+  };
+}
+
+/** Each band's tenants, only those asked for, sorted (so the round-robin order is stable). */
+function filterBands(replies: readonly string[][], only: ReadonlySet<string> | undefined): string[][] {
+  return replies.map((tenants) => tenants.filter((tenant) => only === undefined || only.has(tenant)).sort());
 }
 
 /** A claim answer's jobs: `{ left, id, record, id, record, … }`. */

@@ -39,7 +39,26 @@ export async function runTenantScripts(
   options: RunOptions = {},
 ): Promise<unknown[][]> {
   if (calls.length === 0) return [];
+  return (await runAfterReads(ctx, NO_READS, calls, options)).answers;
+}
+
+/** Plain reads sent ahead of the scripts in the same round trip (see runAfterReads). */
+export interface Reads {
+  add(pipeline: ChainableCommander): void;
+  count: number;
+}
+
+const NO_READS: Reads = { add: () => undefined, count: 0 };
+
+/** runTenantScripts, with `reads` sent first in the same round trip; answers both. */
+export async function runAfterReads(
+  ctx: RedisContext,
+  reads: Reads,
+  calls: readonly TenantCall[],
+  options: RunOptions = {},
+): Promise<{ reads: unknown[]; answers: unknown[][] }> {
   const pipeline = ctx.redis.pipeline();
+  reads.add(pipeline);
   for (const call of calls) {
     ctx.scripts.call(pipeline, call.script, ctx.keysOf(call.tenant).all, call.args);
   }
@@ -51,7 +70,8 @@ export async function runTenantScripts(
   addToReadyIndexes(ctx, pipeline, hinted);
   // Hinted bands will have waiting jobs: tell the workers in this same round trip.
   if (hinted.size > 0) pipeline.publish(signalChannel(ctx.prefix), 'ready');
-  const replies = (await runPipeline(pipeline, options.epoch)).slice(0, calls.length) as unknown[][];
+  const all = await runPipeline(pipeline, options.epoch);
+  const replies = all.slice(reads.count, reads.count + calls.length) as unknown[][];
   if (options.register === true) for (const call of calls) ctx.registered.add(call.tenant);
 
   const ready = new Set<string>();
@@ -70,7 +90,7 @@ export async function runTenantScripts(
     if (due) follow.publish(signalChannel(ctx.prefix), 'due');
     await runPipeline(follow);
   }
-  return answers;
+  return { reads: all.slice(0, reads.count), answers };
 }
 
 function addToReadyIndexes(ctx: RedisContext, pipeline: ChainableCommander, bands: ReadonlySet<string>): void {
