@@ -69,10 +69,12 @@ const finished = new Promise((resolve) => {
   finish = resolve;
 });
 // Claim and settle sizes tell whether the worker batches as it should.
-const sizes = { claims: 0, claimed: 0, settles: 0, settled: 0 };
+const sizes = { claims: 0, claimed: 0, settles: 0, settled: 0, claimMs: 0, settleMs: 0 };
 const counted = Object.create(store);
 counted.claim = async (request) => {
+  const t = performance.now();
   const jobs = await store.claim(request);
+  sizes.claimMs += performance.now() - t;
   sizes.claims++;
   sizes.claimed += jobs.length;
   return jobs;
@@ -80,7 +82,10 @@ counted.claim = async (request) => {
 counted.settle = async (settlements, now) => {
   sizes.settles++;
   sizes.settled += settlements.length;
-  return store.settle(settlements, now);
+  const t = performance.now();
+  const states = await store.settle(settlements, now);
+  sizes.settleMs += performance.now() - t;
+  return states;
 };
 const worker = new Worker({
   store: counted,
@@ -112,6 +117,9 @@ console.log(
         ...round(runCost),
         jobsPerClaim: +(sizes.claimed / sizes.claims).toFixed(1),
         jobsPerSettle: +(sizes.settled / sizes.settles).toFixed(1),
+        msPerClaim: +(sizes.claimMs / sizes.claims).toFixed(2),
+        msPerSettle: +(sizes.settleMs / sizes.settles).toFixed(2),
+        claimsPerSecond: Math.round(sizes.claims / runSeconds),
       },
     },
     null,

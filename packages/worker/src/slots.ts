@@ -1,67 +1,78 @@
 import type { Attempt } from './attempt.js';
 
 /**
- * A worker's capacity: at most `total` jobs in hand (its `concurrency`), and at most a
- * handler's own `concurrency` of one name running at once. `Store.claim` cannot be asked
- * for "only these names", so a claimed job whose handler is at its limit waits here in
- * its name's queue (FIFO), holding its lease and a slot, until a job of that name ends.
+ * A worker's capacity: at most `total` jobs running (its `concurrency`), at most a
+ * handler's own `concurrency` of one name running at once, and at most `total + prefetch`
+ * jobs in hand. `Store.claim` cannot be asked for "only these names", so a claimed job
+ * whose handler is at its limit waits here (FIFO, in claim order), holding its lease and a
+ * place in hand, until it may start; so does a prefetched job, until a slot frees.
  */
 export class Slots {
-  private used = 0;
+  private inHand = 0;
+  private running = 0;
+  /** Jobs in hand beyond `total`, claimed ahead so that the next one is ready (see Worker). */
+  prefetch = 0;
   private readonly started = new Set<Attempt>();
   private readonly runningByName = new Map<string, number>();
-  private readonly queued = new Map<string, Attempt[]>();
+  private waiting: Attempt[] = [];
 
   constructor(
     private readonly total: number,
     private readonly limitOf: (name: string) => number | undefined,
   ) {}
 
+  /** How many more jobs this worker may take in hand. */
   get free(): number {
-    return this.total - this.used;
+    return this.total + this.prefetch - this.inHand;
   }
 
-  /** Takes a slot for a claimed attempt: true when it may start now, false when it must wait its turn. */
+  /** Takes a place for a claimed attempt: true when it may start now, false when it waits its turn. */
   take(attempt: Attempt): boolean {
-    this.used++;
-    const { name } = attempt.job;
-    const limit = this.limitOf(name);
-    if (limit !== undefined && (this.runningByName.get(name) ?? 0) >= limit) {
-      const queue = this.queued.get(name);
-      if (queue === undefined) this.queued.set(name, [attempt]);
-      else queue.push(attempt);
-      return false;
+    this.inHand++;
+    // Those waiting cannot start (their handler is at its limit, or every slot is busy),
+    // so one that can start now takes no place from them.
+    if (this.mayStart(attempt)) {
+      this.start(attempt);
+      return true;
     }
-    this.start(attempt);
-    return true;
+    this.waiting.push(attempt);
+    return false;
   }
 
   /**
-   * Gives an attempt's slot back. When it was running and `promote` is set, the next
-   * waiting attempt of the same name is counted as running and returned, for the caller
-   * to start.
+   * Gives an attempt's place back. When it was running and `promote` is set, the waiting
+   * attempts that may start now are counted as running and returned, for the caller to
+   * start (first come first served, skipping those whose handler is at its limit).
    */
-  give(attempt: Attempt, promote: boolean): Attempt | undefined {
-    this.used--;
-    const { name } = attempt.job;
+  give(attempt: Attempt, promote: boolean): Attempt[] {
+    this.inHand--;
     if (!this.started.delete(attempt)) {
-      const queue = this.queued.get(name);
-      if (queue !== undefined)
-        this.queued.set(
-          name,
-          queue.filter((a) => a !== attempt),
-        );
-      return undefined;
+      this.waiting = this.waiting.filter((a) => a !== attempt);
+      return [];
     }
+    this.running--;
+    const { name } = attempt.job;
     this.runningByName.set(name, (this.runningByName.get(name) ?? 1) - 1);
-    if (!promote) return undefined;
-    const next = this.queued.get(name)?.shift();
-    if (next !== undefined) this.start(next);
+    if (!promote || this.waiting.length === 0) return [];
+    const next: Attempt[] = [];
+    this.waiting = this.waiting.filter((candidate) => {
+      if (!this.mayStart(candidate)) return true;
+      this.start(candidate);
+      next.push(candidate);
+      return false;
+    });
     return next;
+  }
+
+  private mayStart(attempt: Attempt): boolean {
+    if (this.running >= this.total) return false;
+    const limit = this.limitOf(attempt.job.name);
+    return limit === undefined || (this.runningByName.get(attempt.job.name) ?? 0) < limit;
   }
 
   private start(attempt: Attempt): void {
     this.started.add(attempt);
+    this.running++;
     const { name } = attempt.job;
     this.runningByName.set(name, (this.runningByName.get(name) ?? 0) + 1);
   }
