@@ -3,7 +3,8 @@
 -- TTL: a leader whose lease ran out may still write until another node takes over, so
 -- the key must outlive its expiry (see src/store/fence.ts).
 -- @keys 1
--- KEYS[1]  P:leader  hash: node ('' once released), epoch (only grows), expiresAt
+-- KEYS[1]  P:leader  hash: node ('' once released), epoch (only grows), expiresAt,
+--                     tickedAt (the term's last tick; cleared by a new epoch)
 -- ARGV[1]  node id   ARGV[2] now   ARGV[3] expiresAt (now + ttl, computed by the caller)
 -- Answer: { node, epoch, expiresAt }, or {} while another node's lease lasts.
 local node, now, expires = ARGV[1], tonumber(ARGV[2]), ARGV[3]
@@ -16,4 +17,5 @@ if holder ~= '' and until_at > now then
 end
 epoch = redis.call('HINCRBY', KEYS[1], 'epoch', 1)
 redis.call('HSET', KEYS[1], 'node', node, 'expiresAt', expires)
+redis.call('HDEL', KEYS[1], 'tickedAt')
 return { node, tostring(epoch), expires }

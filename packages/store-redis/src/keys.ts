@@ -76,9 +76,17 @@ export function tenantKeys(prefix: string, tenant: string): TenantKeys {
   return { streams, ...named, all };
 }
 
-/** Cross-tenant: set of tenants that may have waiting jobs in a band. */
-export function readyTenantsKey(prefix: string, priority: number): string {
-  return `${prefix}:ready:${priority}`;
+/**
+ * Cross-tenant: which tenants may have waiting jobs in which band — one sorted set of
+ * `<priority>/<tenant>` members scored by priority, so a claimer reads every band in one
+ * command.
+ */
+export function readyKey(prefix: string): string {
+  return `${prefix}:ready`;
+}
+
+export function readyMember(priority: number | string, tenant: string): string {
+  return `${priority}/${tenant}`;
 }
 
 /** Cross-tenant: every tenant that ever had a job or a schedule (add-only; walked by the coordinator). */

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { CadenzaError, type ClaimedJob, type ClaimRequest, checkClaimRequest } from '@cadenza/core';
 import { execAll, type RedisContext } from '../context.js';
-import { PRIORITY_BANDS, readyTenantsKey, tenantsKey } from '../keys.js';
+import { PRIORITY_BANDS, readyKey, readyMember, tenantsKey } from '../keys.js';
 import { decodeRecord } from './record.js';
 import { type Reads, runAfterReads, type TenantCall } from './tenant-scripts.js';
 
@@ -16,7 +16,7 @@ interface Turn {
 /**
  * Claims across tenants. A script touches one slot, so one claim call is:
  *
- *   1 round trip   SMEMBERS of the ten band indexes (which tenants may have work)
+ *   1 round trip   ZRANGE of the band index (which tenants may have work in which band)
  *   1+ round trips for the highest band with tenants: one `claim` script per tenant,
  *                  pipelined, each asking for that tenant's share of what is left
  *                  (repeated while a tenant filled its share and others came up short)
@@ -62,7 +62,7 @@ export class Claimer {
       const shares = this.share(busy.priority, tenants, checked.limit - claimed.length);
       const round = await this.claimRound(checked, busy.priority, shares, indexReads(this.ctx.prefix));
       claimed.push(...round.jobs);
-      bands = filterBands(round.reads as string[][], checked.tenants);
+      bands = filterBands(round.reads, checked.tenants);
       this.noteBusy(busy.priority, tenants, round, claimed.length, checked.limit);
     } else {
       bands = await this.readyTenants(checked.tenants);
@@ -109,24 +109,20 @@ export class Claimer {
     const read = this.ctx.redis.pipeline();
     for (const tenant of tenants) read.hgetall(this.ctx.keysOf(tenant).counts);
     const counts = (await execAll(read)) as Record<string, string>[];
-    const write = this.ctx.redis.pipeline();
-    let writes = 0;
+    const pairs: (string | number)[] = [];
     tenants.forEach((tenant, k) => {
       for (let priority = 0; priority < PRIORITY_BANDS; priority++) {
-        if (Number(counts[k]?.[`waiting/${priority}`] ?? 0) > 0) {
-          write.sadd(readyTenantsKey(this.ctx.prefix, priority), tenant);
-          writes++;
-        }
+        if (Number(counts[k]?.[`waiting/${priority}`] ?? 0) > 0) pairs.push(priority, readyMember(priority, tenant));
       }
     });
-    if (writes > 0) await execAll(write);
+    if (pairs.length > 0) await this.ctx.redis.zadd(readyKey(this.ctx.prefix), ...pairs);
   }
 
   /** The tenants of each band's index, sorted (so the round-robin order is stable). */
   private async readyTenants(only: ReadonlySet<string> | undefined): Promise<string[][]> {
     const pipeline = this.ctx.redis.pipeline();
     indexReads(this.ctx.prefix).add(pipeline);
-    return filterBands((await execAll(pipeline)) as string[][], only);
+    return filterBands(await execAll(pipeline), only);
   }
 
   private weightOf(tenant: string): number {
@@ -233,30 +229,37 @@ export class Claimer {
    */
   private async dropEmptied(priority: number, tenants: readonly string[]): Promise<void> {
     if (tenants.length === 0) return;
-    const index = readyTenantsKey(this.ctx.prefix, priority);
+    const index = readyKey(this.ctx.prefix);
     const pipeline = this.ctx.redis.pipeline();
-    pipeline.srem(index, ...tenants);
+    pipeline.zrem(index, ...tenants.map((tenant) => readyMember(priority, tenant)));
     for (const tenant of tenants) pipeline.hget(this.ctx.keysOf(tenant).counts, `waiting/${priority}`);
     const replies = await execAll(pipeline);
     const back = tenants.filter((_, k) => Number(replies[k + 1] ?? 0) > 0);
-    if (back.length > 0) await this.ctx.redis.sadd(index, ...back);
+    if (back.length > 0)
+      await this.ctx.redis.zadd(index, ...back.flatMap((tenant) => [priority, readyMember(priority, tenant)]));
   }
 }
 
-/** Reads of the ten band indexes (which tenants may have work in each band). */
+/** The read of the band index: which tenants may have work in each band. */
 function indexReads(prefix: string): Reads {
   return {
-    count: PRIORITY_BANDS,
+    count: 1,
     add(pipeline) {
-      for (let priority = 0; priority < PRIORITY_BANDS; priority++)
-        pipeline.smembers(readyTenantsKey(prefix, priority));
+      pipeline.zrange(readyKey(prefix), 0, -1);
     },
   };
 }
 
-/** Each band's tenants, only those asked for, sorted (so the round-robin order is stable). */
-function filterBands(replies: readonly string[][], only: ReadonlySet<string> | undefined): string[][] {
-  return replies.map((tenants) => tenants.filter((tenant) => only === undefined || only.has(tenant)).sort());
+/** Each band's tenants (index = priority), only those asked for, sorted (a stable round-robin order). */
+function filterBands(replies: readonly unknown[], only: ReadonlySet<string> | undefined): string[][] {
+  const bands: string[][] = Array.from({ length: PRIORITY_BANDS }, () => []);
+  for (const member of (replies[0] ?? []) as string[]) {
+    const slash = member.indexOf('/');
+    const tenant = member.slice(slash + 1);
+    if (only === undefined || only.has(tenant)) bands[Number(member.slice(0, slash))]?.push(tenant);
+  }
+  for (const tenants of bands) tenants.sort();
+  return bands;
 }
 
 /** A claim answer's jobs: `{ left, id, record, id, record, … }`. */

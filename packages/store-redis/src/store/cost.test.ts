@@ -9,7 +9,7 @@ import { createRedisStore, RedisStore } from './redis-store.js';
 
 const NOW = 1_700_000_000_000;
 /** Commands the client sends itself (the rest in commandstats ran inside scripts). */
-const CLIENT_COMMANDS = new Set(['evalsha', 'eval', 'smembers', 'sadd', 'srem']);
+const CLIENT_COMMANDS = new Set(['evalsha', 'eval', 'zrange', 'zrem', 'sadd', 'publish']);
 
 async function serverCpu(redis: Redis): Promise<number> {
   const info = await redis.info('cpu');
@@ -181,11 +181,11 @@ describe('redis store: band index', () => {
     const prefix = harness.prefix();
     const q = new RedisStore({ redis, prefix });
     await q.enqueue([newJob('acme', 4), newJob('bolt', 4)], NOW);
-    expect((await redis.smembers(`${prefix}:ready:4`)).sort()).toEqual(['acme', 'bolt']);
+    expect(await redis.zrange(`${prefix}:ready`, 0, -1)).toEqual(['4/acme', '4/bolt']);
     expect(await q.claim(claimOf(1))).toHaveLength(1);
     expect(await q.claim(claimOf(1))).toHaveLength(1);
     expect(await q.claim(claimOf(5))).toEqual([]);
-    expect(await redis.smembers(`${prefix}:ready:4`)).toEqual([]);
+    expect(await redis.zrange(`${prefix}:ready`, 0, -1)).toEqual([]);
     const later = newJob('acme', 4);
     await q.enqueue([later], NOW);
     expect((await q.claim(claimOf(5))).map((job) => job.id)).toEqual([later.id]);
@@ -197,10 +197,10 @@ describe('redis store: band index', () => {
     const job = newJob('acme', 3);
     await q.enqueue([job], NOW);
     // As if the enqueuing client had died between its script and the index update.
-    await redis.srem(`${prefix}:ready:3`, 'acme');
+    await redis.zrem(`${prefix}:ready`, '3/acme');
     // The idle claim finds nothing, and rebuilds the indexes from the counts.
     expect(await q.claim(claimOf(5))).toEqual([]);
-    expect(await redis.smembers(`${prefix}:ready:3`)).toEqual(['acme']);
+    expect(await redis.zrange(`${prefix}:ready`, 0, -1)).toEqual(['3/acme']);
     expect((await q.claim(claimOf(5))).map((claimed) => claimed.id)).toEqual([job.id]);
   });
 });

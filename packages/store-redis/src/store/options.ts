@@ -9,4 +9,10 @@ export interface RedisStoreOptions {
   prefix?: string;
   /** Relative weights for fair service between tenants (default 1 each). */
   tenantWeights?: Record<string, number>;
+  /**
+   * Independent Redis instances for the coordinator lock (Redlock): a coordinator leads
+   * only while a majority of them hold its lock. Empty (default): the lease on the data
+   * Redis alone decides. Either way the fencing epoch comes from the data Redis.
+   */
+  lockUrls?: readonly string[];
 }

@@ -1,7 +1,7 @@
 import { CadenzaError, type ErrorCode, StaleEpochError } from '@cadenza/core';
 import type { ChainableCommander } from 'ioredis';
 import { execAll, type RedisContext } from '../context.js';
-import { readyTenantsKey, signalChannel, tenantsKey } from '../keys.js';
+import { readyKey, readyMember, signalChannel, tenantsKey } from '../keys.js';
 
 /** One script call on one tenant's keys (every tenant script takes `tenantKeys().all` first). */
 export interface TenantCall {
@@ -94,14 +94,13 @@ export async function runAfterReads(
 }
 
 function addToReadyIndexes(ctx: RedisContext, pipeline: ChainableCommander, bands: ReadonlySet<string>): void {
-  const byBand = new Map<string, string[]>();
+  if (bands.size === 0) return;
+  const pairs: (string | number)[] = [];
   for (const band of bands) {
     const [tenant = '', priority = ''] = band.split('\n');
-    const tenants = byBand.get(priority) ?? [];
-    tenants.push(tenant);
-    byBand.set(priority, tenants);
+    pairs.push(Number(priority), readyMember(priority, tenant));
   }
-  for (const [priority, tenants] of byBand) pipeline.sadd(readyTenantsKey(ctx.prefix, Number(priority)), ...tenants);
+  pipeline.zadd(readyKey(ctx.prefix), ...pairs);
 }
 
 /** Executes a pipeline, turning script refusals and connection faults into CadenzaErrors. */
