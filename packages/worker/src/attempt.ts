@@ -12,7 +12,11 @@ import type { ResolvedHandler } from './registry.js';
  */
 export class Attempt {
   readonly job: ClaimedJob;
-  readonly controller = new AbortController();
+  /** Why the attempt was aborted (first reason wins); undefined while it was not. */
+  abortReason: JobAbortError | undefined;
+  /** Told at once of an abort (runAttempt's way to stop waiting for the handler). */
+  onAbort: ((reason: JobAbortError) => void) | undefined;
+  private controller: AbortController | undefined;
   state: 'pending' | 'running' | 'finished' = 'pending';
   startedAt: number | undefined;
   /** Resolves once the outcome is known (the handler no longer holds a slot). */
@@ -48,9 +52,24 @@ export class Attempt {
     return this.job.lease.token;
   }
 
-  /** Aborts the handler's signal (first reason wins). */
+  /**
+   * The handler's `ctx.signal`, made on first use: most handlers never look at it, and an
+   * AbortController per job is a measurable share of a quick job's cost.
+   */
+  get signal(): AbortSignal {
+    if (this.controller === undefined) {
+      this.controller = new AbortController();
+      if (this.abortReason !== undefined) this.controller.abort(this.abortReason);
+    }
+    return this.controller.signal;
+  }
+
+  /** Aborts the attempt and the handler's signal (first reason wins). */
   abort(kind: AbortKind, message: string): void {
-    if (!this.controller.signal.aborted) this.controller.abort(new JobAbortError(kind, message));
+    if (this.abortReason !== undefined) return;
+    this.abortReason = new JobAbortError(kind, message);
+    this.controller?.abort(this.abortReason);
+    this.onAbort?.(this.abortReason);
   }
 }
 
@@ -72,9 +91,8 @@ export function runAttempt(
   deps: RunDeps,
 ): Promise<AttemptOutcome> {
   const { job } = attempt;
-  const signal = attempt.controller.signal;
   attempt.startedAt = deps.clock.now();
-  if (signal.aborted) return Promise.resolve(outcomeOfAbort(signal.reason));
+  if (attempt.abortReason !== undefined) return Promise.resolve(outcomeOfAbort(attempt.abortReason));
   if (spec === undefined) {
     return Promise.resolve({
       kind: 'failed',
@@ -89,11 +107,10 @@ export function runAttempt(
       if (settled) return;
       settled = true;
       timer?.cancel();
-      signal.removeEventListener('abort', onAbort);
+      attempt.onAbort = undefined;
       resolve(outcome);
     };
-    const onAbort = (): void => finish(outcomeOfAbort(signal.reason));
-    signal.addEventListener('abort', onAbort, { once: true });
+    attempt.onAbort = (reason) => finish(outcomeOfAbort(reason));
     if (timeoutMs !== undefined) {
       timer = deps.clock.setTimeout(() => attempt.abort('timeout', `timed out after ${timeoutMs} ms`), timeoutMs);
     }
@@ -112,7 +129,9 @@ function makeContext(attempt: Attempt, deps: RunDeps): JobContext {
   // The job's logger is made on first use: a pino child costs more than a no-op job.
   let log: Logger | undefined;
   return {
-    signal: attempt.controller.signal,
+    get signal(): AbortSignal {
+      return attempt.signal;
+    },
     get log(): Logger {
       log ??= deps.log.child({ jobId: job.id, name: job.name, tenant: job.tenant, attempt: job.attempt });
       return log;

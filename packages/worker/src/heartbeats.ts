@@ -94,7 +94,7 @@ export class Heartbeats {
   private untilFirstExpiry(): number {
     let first = Number.POSITIVE_INFINITY;
     for (const attempt of this.deps.leases()) {
-      if (attempt.state !== 'finished' && !attempt.controller.signal.aborted) {
+      if (attempt.state !== 'finished' && attempt.abortReason === undefined) {
         first = Math.min(first, attempt.leaseExpiresAt);
       }
     }

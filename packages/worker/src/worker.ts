@@ -292,7 +292,7 @@ export class Worker {
     const { hooks, clock, log, registry } = this.o;
     this.events.emit('started', { job: attempt.job });
     if (hooks !== undefined) {
-      await untilSettledOrAborted(hooks.emit('before', { job: attempt.job }), attempt.controller.signal);
+      await untilSettledOrAborted(hooks.emit('before', { job: attempt.job }), attempt.signal);
     }
     const outcome = await runAttempt(attempt, registry.get(attempt.job.name), {
       clock,
