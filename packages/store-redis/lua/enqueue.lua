@@ -95,10 +95,35 @@ end
 
 local out = { 'ok' }
 n = 0
+-- A batch with no idempotency keys and no parents (the bulk case) reads nothing back while
+-- it writes: its jobs that are ready now go straight into their streams, and their K.w
+-- entries are written in one HSET at the end.
+local plain = true
+for a = FIRST, #ARGV, FIELDS do
+  if ARGV[a + 6] ~= '' or ARGV[a + 7] ~= '' then
+    plain = false
+    break
+  end
+end
+local where = {}
 for a = FIRST, #ARGV, FIELDS do
   n = n + 1
   local kept, id = kept_of[n], ARGV[a]
-  if kept then
+  local run_at = ARGV[a + 2]
+  if plain and (run_at == '' or tonumber(run_at) <= tonumber(now)) then
+    local p = ARGV[a + 1]
+    local stream = stream_of(p)
+    ensure_group(stream)
+    local entry = redis.call('XADD', stream, '*', 'j', table.concat({ id, now, '0', '', '', '', run_at,
+      ARGV[a + 3], ARGV[a + 4], ARGV[a + 5], '', '' }, '\0'))
+    where[#where + 1] = id
+    where[#where + 1] = p .. '/' .. entry
+    bump('waiting', p, 1)
+    READY[p] = true
+    out[#out + 1] = id
+    out[#out + 1] = 'waiting'
+    out[#out + 1] = 1
+  elseif kept then
     out[#out + 1] = kept
     out[#out + 1] = status_of(kept)
     out[#out + 1] = 0
@@ -111,4 +136,5 @@ for a = FIRST, #ARGV, FIELDS do
     if key ~= '' then redis.call('HSET', K.k, key, id) end
   end
 end
+if #where > 0 then redis.call('HSET', K.w, unpack(where)) end
 return reply(out)
