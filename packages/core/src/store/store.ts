@@ -60,6 +60,13 @@ export interface Store {
   /** Gives the lease up at once so that another coordinator can lead. */
   releaseLeadership(fence: Fence): Promise<void>;
   getLeadership(now: number): Promise<Leadership | undefined>;
+  /**
+   * Optional: notes that the leader `fence` finished a tick at `now`, so that every node
+   * can report how long ago the leader last worked (`Leadership.lastTickAt`). Refused with
+   * `StaleEpochError` when the fence no longer leads. A store shared by one process only
+   * need not keep it: that process knows its own coordinator.
+   */
+  recordLeaderTick?(fence: Fence, now: number): Promise<void>;
 
   /** Moves delayed jobs whose `runAt` has come to `waiting`; returns how many. */
   promoteDelayed(fence: Fence, now: number, limit: number): Promise<number>;
@@ -127,6 +134,8 @@ export interface Fence {
 
 export interface Leadership extends Fence {
   expiresAt: number;
+  /** When the leader last finished a tick, where the store keeps it (`recordLeaderTick`). */
+  lastTickAt?: number;
 }
 
 export interface EnqueueResult {
