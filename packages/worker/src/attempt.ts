@@ -19,9 +19,8 @@ export class Attempt {
   private controller: AbortController | undefined;
   state: 'pending' | 'running' | 'finished' = 'pending';
   startedAt: number | undefined;
-  /** Resolves once the outcome is known (the handler no longer holds a slot). */
-  readonly decided: Promise<void>;
-  private markDecided: () => void = () => {};
+  private decidedPromise: Promise<void> | undefined;
+  private markDecided: (() => void) | undefined;
   /** Latest `ctx.progress` value and whether it is still to be sent. */
   progress: unknown;
   progressDirty = false;
@@ -31,17 +30,30 @@ export class Attempt {
   constructor(job: ClaimedJob) {
     this.job = job;
     this.leaseExpiresAt = job.lease.expiresAt;
-    this.decided = new Promise<void>((resolve) => {
-      this.markDecided = resolve;
-    });
   }
 
   /** Marks the outcome known; returns false when it already was. */
   finish(): boolean {
     if (this.state === 'finished') return false;
     this.state = 'finished';
-    this.markDecided();
+    this.markDecided?.();
     return true;
+  }
+
+  /**
+   * Resolves once the outcome is known (the handler no longer holds a slot). Made on first
+   * use: only a stopping worker waits on it, and a promise per job is not free.
+   */
+  get decided(): Promise<void> {
+    if (this.decidedPromise === undefined) {
+      this.decidedPromise =
+        this.state === 'finished'
+          ? Promise.resolve()
+          : new Promise<void>((resolve) => {
+              this.markDecided = resolve;
+            });
+    }
+    return this.decidedPromise;
   }
 
   get id(): string {
