@@ -64,7 +64,12 @@ export async function loadHandlers(path: string): Promise<HandlerRegistry> {
 }
 
 export function addLeaderOption(command: Command): Command {
-  return command.addOption(option('--leader-ttl-ms <ms>', "the coordinator's leader lease").default('10000'));
+  // 8 s: a crashed leader is taken over within the lease plus one follower poll (< 10 s).
+  return command.addOption(
+    option('--leader-ttl-ms <ms>', "the coordinator's leader lease: how soon a dead leader is taken over").default(
+      '8000',
+    ),
+  );
 }
 
 export function checkLeaderTtl(flags: { leaderTtlMs: string }): number {

@@ -47,6 +47,7 @@ export async function runProcess(
     log,
     flag: choice.flag,
     ...(choice.prefix === undefined ? {} : { prefix: choice.prefix }),
+    ...(choice.lockUrls === undefined ? {} : { lockUrls: choice.lockUrls }),
   });
   shutdown.add('store', () => store.close());
   let started: Started | undefined;

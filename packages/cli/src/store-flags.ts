@@ -8,6 +8,8 @@ export interface StoreChoice {
   text: string;
   flag: '--store' | '--redis';
   prefix?: string;
+  /** `--lock-redis`: the independent instances of the coordinator's Redlock (coordinator only). */
+  lockUrls?: string[];
 }
 
 const REDIS_FORMS = 'redis://HOST:PORT or rediss://HOST:PORT (CADENZA_REDIS)';
@@ -20,6 +22,36 @@ const prefixOption = () =>
 /** `--redis URL` and `--prefix P`: the cluster commands (worker, coordinator, server). */
 export function addRedisOptions(command: Command): Command {
   return command.addOption(option('--redis <url>', `the cluster's Redis: ${REDIS_FORMS}`)).addOption(prefixOption());
+}
+
+/**
+ * `--lock-redis URL[,URL…]` (repeatable; CADENZA_LOCK_REDIS takes a comma-separated list):
+ * independent Redis instances on which the coordinator takes its leader lock (Redlock),
+ * leading only while a majority of them hold it. Without it, the lease on `--redis` decides.
+ */
+export function addLockRedisOption(command: Command): Command {
+  return command.addOption(
+    option(
+      '--lock-redis <urls>',
+      'independent Redis instances for the leader lock (Redlock majority), comma-separated',
+    ).argParser((value: string, previous: string[] | undefined) => [
+      ...(previous ?? []),
+      ...value.split(',').map((url) => url.trim()),
+    ]),
+  );
+}
+
+/** The `--lock-redis` URLs, each checked like `--redis`. */
+export function checkLockRedis(urls: readonly string[] | undefined): { lockUrls?: string[] } {
+  if (urls === undefined || urls.length === 0) return {};
+  for (const url of urls) {
+    if (!/^rediss?:\/\/[^/]/.test(url)) {
+      throw new UsageError(
+        `--lock-redis: got ${JSON.stringify(url)}, expected redis://HOST:PORT or rediss://HOST:PORT, several separated by commas (CADENZA_LOCK_REDIS)`,
+      );
+    }
+  }
+  return { lockUrls: [...urls] };
 }
 
 /** `--store S` or `--redis URL`, and `--prefix P`: the admin verbs. */

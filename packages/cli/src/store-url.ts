@@ -37,6 +37,8 @@ export interface OpenOptions {
   prefix?: string;
   /** The flag that named the store, for messages: `--store` (default) or `--redis`. */
   flag?: string;
+  /** Redlock instances for the leader lock of a Redis store (`--lock-redis`). */
+  lockUrls?: readonly string[];
 }
 
 /**
@@ -55,7 +57,11 @@ export async function openStore(text: string, options: OpenOptions = {}): Promis
     if (url.kind === 'redis') {
       // Loaded only when asked for, as the file stores are: `cadenza dev` on SQLite never loads ioredis.
       const { createRedisStore } = await import('@cadenza/store-redis');
-      store = createRedisStore({ url: url.url, ...(prefix === undefined ? {} : { prefix }) });
+      store = createRedisStore({
+        url: url.url,
+        ...(prefix === undefined ? {} : { prefix }),
+        ...(options.lockUrls === undefined ? {} : { lockUrls: options.lockUrls }),
+      });
     } else {
       store = await openFileStore(url, text, options);
     }

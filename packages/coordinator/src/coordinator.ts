@@ -4,7 +4,7 @@
  *              start()                    acquire ok
  *   stopped ───────────► follower ────────────────────────► leader ◄──┐
  *      ▲                   ▲   │ acquire refused or failed      │      │ tick done: sleep until
- *      │                   │   └─► sleep renewEveryMs ──┐        │      │ nextDueAt / tickMaxMs /
+ *      │                   │   └─► sleep followerPollMs ┐        │      │ nextDueAt / tickMaxMs /
  *      │                   └────────────────────────────┘        │      │ retention / a store signal
  *      │                   ▲                                     ▼      │
  *      │                   │ renew failed · stale epoch ·      tick ────┘
@@ -16,7 +16,7 @@
  * it is fenced, and a `StaleEpochError` ends the term at once.
  *
  * While the store does not answer, a failed tick or attempt to lead is tried again with
- * backoff (50 ms doubling to 2 s; a follower never waits longer than renewEveryMs), and the
+ * backoff (50 ms doubling to 2 s; a follower never waits longer than followerPollMs), and the
  * outage is logged once when it starts and once when it ends.
  */
 import {
@@ -79,7 +79,7 @@ export class Coordinator {
     this.log = this.options.log.child({ coordinator: this.options.id });
     this.events = new Emitter((err, event) => this.log.error({ err, event }, 'coordinator event listener threw'));
     this.outage = new Outage(this.clock, this.log);
-    this.followerWaitMs = this.options.renewEveryMs;
+    this.followerWaitMs = this.options.followerPollMs;
     this.keeper = new LeaseKeeper({ ...this.options, log: this.log }, (term, reason, error) =>
       this.steppedDown(term, reason, error),
     );
@@ -180,7 +180,7 @@ export class Coordinator {
       const before = this.keeper.current;
       const term = await this.keeper.acquire();
       this.answered(this.leadBackoff);
-      this.followerWaitMs = this.options.renewEveryMs;
+      this.followerWaitMs = this.options.followerPollMs;
       if (term === undefined || term === before) return;
       if (this.state !== 'running') {
         // stop() came while we were asking; do not start a term nobody will end.
@@ -192,7 +192,7 @@ export class Coordinator {
     } catch (error) {
       this.outage.failed('acquire', error);
       this.events.emit('error', { error, during: 'acquire' });
-      this.followerWaitMs = Math.min(this.leadBackoff.next(), this.options.renewEveryMs);
+      this.followerWaitMs = Math.min(this.leadBackoff.next(), this.options.followerPollMs);
     }
   }
 
@@ -209,6 +209,12 @@ export class Coordinator {
       // The store did not answer the renewal: part of an outage, which is logged once.
       this.outage.failed('renew', error);
       this.log.info({ epoch: term.fence.epoch, reason }, 'stepped down as leader');
+    } else if (reason === 'lease_deadline') {
+      // The issue's promise to operators: a leader that cannot renew in time says so.
+      this.log.warn(
+        { epoch: term.fence.epoch, reason },
+        'could not renew the leader lease in time; stopped leading before it could expire',
+      );
     } else this.log.warn({ epoch: term.fence.epoch, reason, err: error }, 'stepped down as leader');
     // Wake the loop so a leader asleep between ticks notices and turns follower.
     this.wakeup.wake();
@@ -233,9 +239,14 @@ export class Coordinator {
         retained = await this.store.applyRetention(term.fence, this.options.retention, now);
         this.nextRetentionAt = now + this.options.retentionEveryMs;
       }
+      // Where the store keeps it, every node can tell how long ago the leader worked.
+      if (this.keeper.isActing(term)) await this.store.recordLeaderTick?.(term.fence, this.clock.now());
     } catch (error) {
       if (error instanceof StaleEpochError) {
         if (this.keeper.current === term) this.keeper.end('stale_epoch', error);
+        // A write sent while the term lasted and answered after it ended (a partition or a
+        // pause healed): the fence refused it, which is the point; say so once.
+        else this.log.warn({ epoch: term.fence.epoch }, 'a write of an ended term was refused by the fence');
         return 0;
       }
       this.outage.failed('tick', error);

@@ -15,10 +15,18 @@ export interface CoordinatorOptions {
   id: string;
   clock?: Clock;
   log?: Logger;
-  /** How long a leader lease lasts without renewal. Default 10 s. */
+  /**
+   * How long a leader lease lasts without renewal. Default 8 s, so that a crashed
+   * leader's lease lapses and a follower (asking every `followerPollMs`) leads within 9 s.
+   */
   leaseTtlMs?: number;
-  /** How often the leader renews its lease (and a follower tries to take it). Default ttl / 3. */
+  /** How often the leader renews its lease. Default ttl / 3. */
   renewEveryMs?: number;
+  /**
+   * How often a follower asks for the lease. Default the smaller of `renewEveryMs` and
+   * 500 ms, so that a lease given up by a clean shutdown is taken within half a second.
+   */
+  followerPollMs?: number;
   /** The longest the leader sleeps between ticks when nothing falls due sooner. Default 1 s. */
   tickMaxMs?: number;
   /** Items per store call (delayed jobs, leases, dependents, schedules). Default 500. */
@@ -29,6 +37,9 @@ export interface CoordinatorOptions {
   retentionEveryMs?: number;
 }
 
+/** The leader lease's default length: a crash is taken over within it (plus one follower poll). */
+export const DEFAULT_LEASE_TTL_MS = 8000;
+
 export const DEFAULT_RETENTION: Readonly<RetentionPolicy> = { maxAgeMs: 7 * 24 * 60 * 60 * 1000, maxCount: 10_000 };
 
 export interface ResolvedCoordinatorOptions {
@@ -38,6 +49,7 @@ export interface ResolvedCoordinatorOptions {
   log: Logger;
   leaseTtlMs: number;
   renewEveryMs: number;
+  followerPollMs: number;
   /**
    * The leader stops acting this long before its lease would expire, so that a renewal
    * stuck in the network can never leave two coordinators acting at once. A fifth of the
@@ -62,7 +74,7 @@ export function resolveCoordinatorOptions(options: CoordinatorOptions): Resolved
   if (typeof options.id !== 'string' || options.id.length === 0) {
     throw invalidArgument('id', options.id, 'a non-empty string naming this coordinator');
   }
-  const leaseTtlMs = positiveInt('leaseTtlMs', options.leaseTtlMs, 10_000);
+  const leaseTtlMs = positiveInt('leaseTtlMs', options.leaseTtlMs, DEFAULT_LEASE_TTL_MS);
   const renewEveryMs = positiveInt('renewEveryMs', options.renewEveryMs, Math.max(1, Math.floor(leaseTtlMs / 3)));
   const leaseMarginMs = Math.max(1, Math.floor(leaseTtlMs / 5));
   if (renewEveryMs >= leaseTtlMs - leaseMarginMs) {
@@ -81,6 +93,7 @@ export function resolveCoordinatorOptions(options: CoordinatorOptions): Resolved
     log: options.log ?? silentLogger(),
     leaseTtlMs,
     renewEveryMs,
+    followerPollMs: positiveInt('followerPollMs', options.followerPollMs, Math.min(renewEveryMs, 500)),
     leaseMarginMs,
     tickMaxMs: positiveInt('tickMaxMs', options.tickMaxMs, 1000),
     batchSize: positiveInt('batchSize', options.batchSize, 500),

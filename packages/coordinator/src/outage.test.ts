@@ -46,7 +46,7 @@ describe('Coordinator through a store outage', () => {
     const inner = createMemoryStore();
     const { store, state } = flaky(inner);
     const { log, spy, messages } = spyLog();
-    const c = new Coordinator({ store, clock, id: 'c1', log, leaseTtlMs: 3000, tickMaxMs: 1000 });
+    const c = new Coordinator({ store, clock, id: 'c1', log, leaseTtlMs: 3000, tickMaxMs: 1000, followerPollMs: 1000 });
     running = c;
     const firstTick = c.once('tick');
     await c.start();
@@ -63,7 +63,7 @@ describe('Coordinator through a store outage', () => {
       c.once('error', (e) => e.during === 'acquire' && acquires.length >= 9),
     );
     expect((await steppedDown).reason).toBe('renew_failed');
-    // 50 ms doubling, never longer than renewEveryMs (1000 ms).
+    // 50 ms doubling, never longer than followerPollMs (1000 ms).
     expect(gaps(acquires)).toEqual([50, 100, 200, 400, 800, 1000, 1000, 1000]);
     expect(spy.warn).toHaveBeenCalledTimes(1);
     expect(spy.error).not.toHaveBeenCalled();

@@ -14,7 +14,7 @@ describe('GET /v1/cluster', () => {
     expect(res.statusCode).toBe(200);
     expect(body(res)).toEqual({
       node: { id: 'node-1', role: 'dev' },
-      leader: { id: 'node-1', epoch: 1, expiresAt: '2026-01-01T00:00:10.000Z' },
+      leader: { id: 'node-1', epoch: 1, expiresAt: '2026-01-01T00:00:10.000Z', lastTickAt: null, lastTickAgoMs: null },
       coordinators: [{ id: 'node-1', leader: true, ticks: 4, lastSeenAt: '2026-01-01T00:00:00.000Z' }],
       workers: [{ id: 'node-1', active: 2, lastSeenAt: '2026-01-01T00:00:00.000Z' }],
       queues: [
@@ -22,6 +22,18 @@ describe('GET /v1/cluster', () => {
         { tenant: 'default', priority: 5, counts: { delayed: 1 } },
       ],
     });
+  });
+
+  it('reports how long ago the leader last ticked, from its own coordinator when the store keeps no record', async () => {
+    const { app, store, clock } = testServer({
+      node: { id: 'node-1', role: 'dev', coordinator: () => ({ lastTickAt: '2026-01-01T00:00:00.000Z' }) },
+    });
+    await store.acquireLeadership('node-1', 10_000, clock.now());
+    await clock.advance(1500);
+    const leader = { id: 'node-1', epoch: 1, lastTickAt: '2026-01-01T00:00:00.000Z', lastTickAgoMs: 1500 };
+    expect(body(await app.inject({ url: '/v1/cluster' }))).toMatchObject({ leader });
+    // A coordinator's /readyz tells the same, and whether this process leads.
+    expect(body(await app.inject({ url: '/readyz' }))).toMatchObject({ status: 'ready', leading: true, leader });
   });
 
   it('reports no leader and no processes for a bare API node', async () => {

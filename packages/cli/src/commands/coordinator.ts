@@ -4,19 +4,22 @@ import { addLeaderOption, checkLeaderTtl } from '../engine-flags.js';
 import { coordinatorInfo } from '../node-info.js';
 import { addProcessOptions, checkProcessFlags, type ProcessFlags } from '../process-flags.js';
 import { runProcess } from '../run-process.js';
-import { addRedisOptions, requireRedis, type StoreFlags } from '../store-flags.js';
+import { addLockRedisOption, addRedisOptions, checkLockRedis, requireRedis, type StoreFlags } from '../store-flags.js';
 
 interface CoordinatorFlags extends ProcessFlags, StoreFlags {
   leaderTtlMs: string;
+  lockRedis?: string[];
 }
 
 /**
  * `cadenza coordinator`: fires schedules, releases delayed and dependent jobs, takes back
- * lost ones. Many may run; one leads at a time, the others wait to take over.
+ * lost ones. Many may run; one leads at a time, the others wait to take over. With
+ * `--lock-redis`, leading also needs the Redlock on a majority of those instances.
  */
 export function registerCoordinator(program: Command): void {
   const command = program.command('coordinator').description("fires schedules and recovers jobs for a cluster's Redis");
   addRedisOptions(command);
+  addLockRedisOption(command);
   addLeaderOption(command);
   addProcessOptions(command, undefined).action(async (flags: CoordinatorFlags) => {
     await runCoordinator(flags);
@@ -24,7 +27,7 @@ export function registerCoordinator(program: Command): void {
 }
 
 async function runCoordinator(flags: CoordinatorFlags): Promise<void> {
-  const choice = requireRedis(flags);
+  const choice = { ...requireRedis(flags), ...checkLockRedis(flags.lockRedis) };
   const settings = checkProcessFlags(flags);
   const leaseTtlMs = checkLeaderTtl(flags);
 

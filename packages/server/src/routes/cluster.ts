@@ -2,12 +2,14 @@ import type { FastifyInstance } from 'fastify';
 import type { RouteContext } from '../context.js';
 import { checkQuery } from '../query.js';
 import { iso, queuesJson } from '../serialize.js';
+import { leaderJson } from './leader.js';
 
 /**
  * `GET /v1/cluster`: what this node can see. The leader comes from the store, so every
  * node agrees on it; coordinators and workers list this node only (when it runs one),
  * since a registry of live processes is the cluster store's to keep. Queue counts come
- * from `store.depths()`, by tenant and priority.
+ * from `store.depths()`, by tenant and priority. The leader carries its epoch and how long
+ * ago it last ticked, so a stuck leader shows.
  */
 export function registerClusterRoutes(app: FastifyInstance, { store, clock, node }: RouteContext): void {
   app.get('/v1/cluster', async (request) => {
@@ -22,10 +24,7 @@ export function registerClusterRoutes(app: FastifyInstance, { store, clock, node
       node?.worker === undefined ? [] : [{ id: node.id, active: node.worker().active, lastSeenAt: iso(now) }];
     return {
       node: node === undefined ? null : { id: node.id, role: node.role },
-      leader:
-        leadership === undefined
-          ? null
-          : { id: leadership.nodeId, epoch: leadership.epoch, expiresAt: iso(leadership.expiresAt) },
+      leader: leaderJson(leadership, clock, node),
       coordinators,
       workers,
       queues: queuesJson(depths),

@@ -2,18 +2,23 @@ import { isCadenzaError } from '@cadenza/core';
 import type { FastifyInstance } from 'fastify';
 import type { RouteContext } from '../context.js';
 import { pingStore } from '../errors.js';
+import { leaderJson } from './leader.js';
 
 /**
  * `GET /healthz`: 200 while the process runs. `GET /readyz`: 200 when the store answers,
- * else 503 with why. `GET /metrics`: Prometheus text.
+ * else 503 with why; a process that runs a coordinator also reports the cluster's leader
+ * (id, epoch, how long ago it last ticked) and whether it is this process.
+ * `GET /metrics`: Prometheus text.
  */
-export function registerHealthRoutes(app: FastifyInstance, { store, metrics }: RouteContext): void {
+export function registerHealthRoutes(app: FastifyInstance, { store, metrics, clock, node }: RouteContext): void {
   app.get('/healthz', async () => ({ status: 'ok' }));
 
   app.get('/readyz', async (_request, reply) => {
     try {
       await pingStore(store);
-      return { status: 'ready' };
+      if (node?.coordinator === undefined) return { status: 'ready' };
+      const leader = leaderJson(await store.getLeadership(clock.now()), clock, node);
+      return { status: 'ready', leader, leading: leader?.id === node.id };
     } catch (error) {
       const why = isCadenzaError(error) ? error.message : 'the store cannot be reached';
       return reply.code(503).send({ status: 'unavailable', error: { code: 'unavailable', message: why } });
