@@ -31,7 +31,7 @@ type State = 'stopped' | 'running' | 'draining';
 const MAX_CLAIMS_IN_FLIGHT = 2;
 
 /** Jobs quicker than this on average are claimed ahead (see notePace). */
-const PREFETCH_BELOW_MS = 10;
+const PREFETCH_BELOW_MS = 2;
 
 /** A claim call that failed, kept as a value (see claimSome). */
 class ClaimFailure {
@@ -307,8 +307,9 @@ export class Worker {
    * Claims ahead while jobs are quick. A claim takes a round trip; when handlers finish in
    * less time than that, a worker that claims only for free slots spends most of its time
    * waiting for the next batch. Holding up to another batch in hand hides the wait; it is
-   * allowed only while jobs average under PREFETCH_BELOW_MS, so a slow job never sits
-   * behind another in this worker while a worker elsewhere is idle.
+   * allowed only while jobs average under PREFETCH_BELOW_MS (about a claim's round trip),
+   * so that a job never waits long behind another in this worker (another tenant's job
+   * among them, or while a worker elsewhere is idle).
    */
   private notePace(durationMs: number): void {
     this.averageMs = this.averageMs === undefined ? durationMs : this.averageMs * 0.9 + durationMs * 0.1;
