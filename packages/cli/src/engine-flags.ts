@@ -12,12 +12,17 @@ export interface WorkerFlags {
   concurrency: string;
   leaseMs: string;
   shutdownTimeoutMs: string;
+  cpuThreads?: string;
+  cpuMemoryMb: string;
 }
 
 export interface WorkerSettings {
   concurrency: number;
   leaseMs: number;
   shutdownTimeoutMs: number;
+  /** Absent: the worker's default (see WorkerOptions.cpuThreads). */
+  cpuThreads?: number;
+  cpuMemoryMb: number;
 }
 
 export function addWorkerOptions(command: Command): Command {
@@ -31,6 +36,17 @@ export function addWorkerOptions(command: Command): Command {
       option('--shutdown-timeout-ms <ms>', 'on SIGTERM, how long running jobs may finish before release').default(
         '10000',
       ),
+    )
+    .addOption(
+      option(
+        '--cpu-threads <n>',
+        'worker threads for cpu: true handlers (default: available cores - 1, or their summed concurrency)',
+      ),
+    )
+    .addOption(
+      option('--cpu-memory-mb <mb>', 'heap limit of each CPU thread; a job past it fails resource_exhausted').default(
+        '256',
+      ),
     );
 }
 
@@ -39,6 +55,9 @@ export function checkWorkerFlags(flags: WorkerFlags): WorkerSettings {
     concurrency: integer('--concurrency', flags.concurrency, 1),
     leaseMs: integer('--lease-ms', flags.leaseMs, 2),
     shutdownTimeoutMs: integer('--shutdown-timeout-ms', flags.shutdownTimeoutMs, 0),
+    ...(flags.cpuThreads === undefined ? {} : { cpuThreads: integer('--cpu-threads', flags.cpuThreads, 1) }),
+    // Below about 16 MB a thread cannot even load its handlers module.
+    cpuMemoryMb: integer('--cpu-memory-mb', flags.cpuMemoryMb, 16),
   };
 }
 

@@ -28,7 +28,18 @@ export async function loadHandlersModule(path: string): Promise<HandlerRegistry>
   if (exported === undefined) {
     throw refuse(path, "has no default export; expected export default { 'job.name': async (job, ctx) => result }");
   }
-  if (exported instanceof HandlerRegistry) return exported;
+  if (exported instanceof HandlerRegistry) {
+    // Built in the module: copied so that it knows its file (CPU threads load it again).
+    if (exported.modulePath !== undefined) return exported;
+    const located = new HandlerRegistry(absolute);
+    for (const name of exported.names()) {
+      const spec = exported.get(name);
+      if (spec === undefined) continue;
+      const { handler, cpu, timeoutMs, concurrency } = spec;
+      located.register(name, { handler, cpu, timeoutMs, concurrency });
+    }
+    return located;
+  }
   if (typeof exported !== 'object' || exported === null || Array.isArray(exported)) {
     throw refuse(
       path,
@@ -37,7 +48,7 @@ export async function loadHandlersModule(path: string): Promise<HandlerRegistry>
   }
   let registry: HandlerRegistry;
   try {
-    registry = HandlerRegistry.from(exported as HandlersMap);
+    registry = HandlerRegistry.from(exported as HandlersMap, absolute);
   } catch (error) {
     if (isCadenzaError(error)) throw refuse(path, error.message, error);
     throw error;

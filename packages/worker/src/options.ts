@@ -8,6 +8,8 @@ import {
   type Store,
   silentLogger,
 } from '@cadenza/core';
+import { withCpuPool } from './cpu/handlers.js';
+import type { CpuPool } from './cpu/pool.js';
 import { HandlerRegistry } from './registry.js';
 
 export interface WorkerOptions {
@@ -36,6 +38,15 @@ export interface WorkerOptions {
   settleDelayMs?: number;
   /** Only claim jobs of these tenants (dedicated capacity); all when absent. */
   tenants?: readonly string[];
+  /**
+   * Worker threads for `cpu: true` handlers. Default: the sum of their `concurrency` when
+   * each sets one, else `os.availableParallelism() - 1`; at least 1, at most `concurrency`.
+   */
+  cpuThreads?: number;
+  /** Heap limit of each CPU thread; a job past it fails with `resource_exhausted`. Default 256. */
+  cpuMemoryMb?: number;
+  /** How long a CPU handler may ignore its aborted signal before its thread is ended. Default 1 s. */
+  cpuGraceMs?: number;
 }
 
 export interface ResolvedWorkerOptions {
@@ -54,6 +65,8 @@ export interface ResolvedWorkerOptions {
   shutdownTimeoutMs: number;
   settleDelayMs: number;
   tenants: readonly string[] | undefined;
+  /** Runs the `cpu: true` handlers (already routed to it in `registry`); none without them. */
+  cpuPool: CpuPool | undefined;
 }
 
 function positiveInt(field: string, value: unknown, fallback: number, min = 1): number {
@@ -77,13 +90,22 @@ export function resolveWorkerOptions(options: WorkerOptions): ResolvedWorkerOpti
   if (heartbeatEveryMs >= leaseMs) {
     throw invalidArgument('heartbeatEveryMs', heartbeatEveryMs, `less than leaseMs (${leaseMs})`);
   }
+  const log = options.log ?? silentLogger();
+  const concurrency = positiveInt('concurrency', options.concurrency, 10);
+  const { registry, pool } = withCpuPool(HandlerRegistry.from(options.handlers), {
+    threads: options.cpuThreads === undefined ? undefined : positiveInt('cpuThreads', options.cpuThreads, 1),
+    memoryMb: positiveInt('cpuMemoryMb', options.cpuMemoryMb, 256),
+    graceMs: positiveInt('cpuGraceMs', options.cpuGraceMs, 1000, 0),
+    concurrency,
+    log: log.child({ worker: options.id }),
+  });
   return {
     store: options.store,
     id: options.id,
-    registry: HandlerRegistry.from(options.handlers),
+    registry,
     clock: options.clock ?? realClock,
-    log: options.log ?? silentLogger(),
-    concurrency: positiveInt('concurrency', options.concurrency, 10),
+    log,
+    concurrency,
     claimBatch: positiveInt('claimBatch', options.claimBatch, 100),
     leaseMs,
     heartbeatEveryMs,
@@ -93,5 +115,6 @@ export function resolveWorkerOptions(options: WorkerOptions): ResolvedWorkerOpti
     shutdownTimeoutMs: positiveInt('shutdownTimeoutMs', options.shutdownTimeoutMs, 10_000, 0),
     settleDelayMs: positiveInt('settleDelayMs', options.settleDelayMs, 2, 0),
     tenants: options.tenants,
+    cpuPool: pool,
   };
 }

@@ -15,10 +15,7 @@ const SPEC_KEYS = new Set(['handler', 'cpu', 'timeoutMs', 'concurrency']);
 export interface ResolvedHandler {
   name: string;
   handler: HandlerFn;
-  /**
-   * Accepted and kept, but for now the handler runs inline on the event loop like any
-   * other; worker threads arrive with the resource-limits work.
-   */
+  /** Runs in a worker thread of the CPU pool (see cpu/pool.ts), not on the event loop. */
   cpu: boolean;
   timeoutMs: number | undefined;
   concurrency: number | undefined;
@@ -70,8 +67,14 @@ export function resolveHandler(name: string, entry: unknown): ResolvedHandler {
 export class HandlerRegistry {
   private readonly handlers = new Map<string, ResolvedHandler>();
 
+  /**
+   * @param modulePath the handlers module this registry was loaded from (absolute), when
+   * it was: CPU threads load that file again, as functions cannot be sent to a thread.
+   */
+  constructor(readonly modulePath?: string) {}
+
   /** Validates every entry of `map`; the first bad one throws `invalid_argument`. */
-  static from(map: HandlersMap | HandlerRegistry): HandlerRegistry {
+  static from(map: HandlersMap | HandlerRegistry, modulePath?: string): HandlerRegistry {
     if (map instanceof HandlerRegistry) return map;
     if (typeof map !== 'object' || map === null || Array.isArray(map)) {
       throw bad(
@@ -80,7 +83,7 @@ export class HandlerRegistry {
         "an object mapping job names to handlers, like { 'email.send': async (job, ctx) => {} }",
       );
     }
-    const registry = new HandlerRegistry();
+    const registry = new HandlerRegistry(modulePath);
     for (const [name, entry] of Object.entries(map)) registry.register(name, entry);
     return registry;
   }

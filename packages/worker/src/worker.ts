@@ -178,6 +178,8 @@ export class Worker {
     let until = deadline;
     for (const attempt of this.attempts.values()) until = Math.max(until, attempt.leaseExpiresAt);
     await this.outcomes.close(until, deadline);
+    // Every attempt is decided: CPU threads still busy hold only handlers that ignored their abort.
+    await this.o.cpuPool?.close();
     this.heartbeats.stop();
     this.unsubscribe?.();
     this.unsubscribe = undefined;
