@@ -30,9 +30,9 @@ export interface ProcessContext {
  * JSON log lines on stdout; SIGTERM/SIGINT handlers installed before anything opens; the
  * store opened and checked; `start` run on it; HTTP served on `--port` (when there is
  * one); then one plain start line: `cadenza ROLE listening on URL (store S)`, or
- * `cadenza ROLE started (store S)` without a port. On a signal the steps are undone in
- * reverse: HTTP, then what `start` started, then the store. A failure on the way stops
- * what started, closes the store and is a `UsageError` (exit 2).
+ * `cadenza ROLE started (store S)` without a port. On a signal `/readyz` turns 503 at once,
+ * then what `start` started is stopped (a worker drains), then HTTP, then the store. A
+ * failure on the way stops what started, closes the store and is a `UsageError` (exit 2).
  */
 export async function runProcess(
   role: string,
@@ -50,6 +50,13 @@ export async function runProcess(
     ...(choice.lockUrls === undefined ? {} : { lockUrls: choice.lockUrls }),
   });
   shutdown.add('store', () => store.close());
+  // HTTP is closed after what `start` started has stopped, not before: while a worker
+  // drains, `/readyz` must go on answering (503, with why) so that a load balancer or
+  // Kubernetes sees a process that is leaving rather than one that vanished.
+  let app: ReturnType<typeof createServer> | undefined;
+  shutdown.add('http', async () => {
+    await app?.close();
+  });
   let started: Started | undefined;
   try {
     started = await start({ store, log, id });
@@ -57,14 +64,14 @@ export async function runProcess(
     shutdown.add(role, () => running.stop());
     let where = 'started';
     if (settings.port !== undefined) {
-      const app = createServer({
+      app = createServer({
         store,
         log,
         node: { ...running.node, id, role },
         routes: running.routes,
         ...running.hooks,
+        notReady: () => (shutdown.stopping ? stoppingReason(running) : undefined),
       });
-      shutdown.add('http', () => app.close());
       where = `listening on ${await listen(app, settings.host, settings.port)}`;
     }
     process.stdout.write(`cadenza ${role} ${where} (store ${displayStore(choice.text)})\n`);
@@ -73,6 +80,13 @@ export async function runProcess(
     await store.close().catch(() => undefined);
     throw error instanceof UsageError ? error : new UsageError(oneLine(error));
   }
+}
+
+/** What `/readyz` says from the first signal on: a worker also tells how many jobs it waits for. */
+function stoppingReason(running: Started): string {
+  const active = running.node.worker?.().active;
+  if (active === undefined || active === 0) return 'shutting down';
+  return `shutting down: waiting for ${active} running job${active === 1 ? '' : 's'}`;
 }
 
 /** Listens and returns the URL to reach it (the actual port when `port` was 0). */

@@ -5,15 +5,21 @@ const SIGNAL_NUMBER = { SIGINT: 2, SIGTERM: 15 } as const;
 export interface Shutdown {
   /** Adds a step; steps run in the reverse order of their adding (last opened, first closed). */
   add(name: string, run: () => Promise<void>): void;
+  /** True from the first signal on (set before any step runs, so `/readyz` turns 503 at once). */
+  readonly stopping: boolean;
 }
 
 /**
- * SIGTERM and SIGINT shut down gracefully: the steps added so far run one after another
- * (for `dev`: stop HTTP, stop the engine — its worker lets running jobs finish, then
- * releases the rest — and close the store, which flushes it), then the process exits 0.
+ * SIGTERM and SIGINT shut down gracefully: `stopping` turns true at once, then the steps
+ * added so far run one after another (for `dev`: stop the engine — its worker claims nothing
+ * more, lets running jobs finish, then releases the rest — while HTTP still answers `/readyz`
+ * with 503; then stop HTTP, and close the store, which flushes it), then the process exits 0.
  * A step that fails is logged and the rest still run (exit 1). A second signal during
- * shutdown exits at once (128 + the signal's number). Installed before anything is opened,
- * so a signal that arrives during startup closes what is open by then.
+ * shutdown exits at once with 128 + the signal's number (143 for SIGTERM, 130 for SIGINT),
+ * the status a shell reports for a process the signal killed: the shutdown was not clean,
+ * and the jobs still held come back only when their leases expire, as after a crash.
+ * Installed before anything is opened, so a signal that arrives during startup closes what
+ * is open by then.
  */
 export function onShutdownSignals(log: Logger): Shutdown {
   const steps: [name: string, run: () => Promise<void>][] = [];
@@ -41,5 +47,10 @@ export function onShutdownSignals(log: Logger): Shutdown {
   };
   process.on('SIGTERM', () => handle('SIGTERM'));
   process.on('SIGINT', () => handle('SIGINT'));
-  return { add: (name, run) => void steps.push([name, run]) };
+  return {
+    add: (name, run) => void steps.push([name, run]),
+    get stopping() {
+      return stopping;
+    },
+  };
 }

@@ -21,6 +21,8 @@ export interface RouteContext {
   limits: InputLimits;
   node: NodeInfo | undefined;
   metrics: ServerMetrics;
+  /** Why this process is not ready whatever its store says (it is shutting down); else undefined. */
+  notReady(): string | undefined;
   /** After jobs were enqueued (counts them, then tells the caller's hook). */
   enqueued(jobs: readonly NewJob[], results: readonly EnqueueResult[]): void;
   /** After any other write (cancel, retry, schedules). */

@@ -40,6 +40,20 @@ describe('GET /healthz and /readyz', () => {
     expect(body(res).error.message).toBe('redis: connection refused');
   });
 
+  it('readyz answers 503 with the reason while the process is not ready (shutting down), healthz still 200', async () => {
+    let reason: string | undefined;
+    const { app } = testServer({ notReady: () => reason });
+    expect((await app.inject({ url: '/readyz' })).statusCode).toBe(200);
+    reason = 'shutting down: 2 jobs still running';
+    const res = await app.inject({ url: '/readyz' });
+    expect(res.statusCode).toBe(503);
+    expect(body(res)).toEqual({
+      status: 'stopping',
+      error: { code: 'unavailable', message: 'shutting down: 2 jobs still running' },
+    });
+    expect((await app.inject({ url: '/healthz' })).statusCode).toBe(200);
+  });
+
   it('readyz never shows the text of an error that is not ours', async () => {
     const spy = spyStore(createMemoryStore());
     spy.overrides.ping = () => Promise.reject(new Error('ECONNREFUSED 10.0.0.3:6379 secret-host'));

@@ -45,6 +45,12 @@ export interface ServerOptions {
   onEnqueued?: (results: readonly EnqueueResult[]) => void;
   /** Called after any other write through the API. */
   onChanged?: () => void;
+  /**
+   * Asked by every `/readyz`: a reason (such as a shutdown under way) makes it answer 503
+   * with that reason before the store is even tried, so that a load balancer or Kubernetes
+   * stops sending work to a process that is draining. Undefined: ready when the store answers.
+   */
+  notReady?: () => string | undefined;
 }
 
 /**
@@ -78,6 +84,7 @@ export function createServer(options: ServerOptions): FastifyInstance {
     limits: limits.maxPayloadBytes === undefined ? {} : { maxPayloadBytes: limits.maxPayloadBytes },
     node: options.node,
     metrics,
+    notReady: options.notReady ?? (() => undefined),
     enqueued(jobs, results) {
       metrics.enqueued(jobs, results);
       const { onEnqueued } = options;
