@@ -14,6 +14,7 @@ export interface WorkerFlags {
   shutdownTimeoutMs: string;
   cpuThreads?: string;
   cpuMemoryMb: string;
+  maxMemoryMb?: string;
 }
 
 export interface WorkerSettings {
@@ -23,6 +24,8 @@ export interface WorkerSettings {
   /** Absent: the worker's default (see WorkerOptions.cpuThreads). */
   cpuThreads?: number;
   cpuMemoryMb: number;
+  /** Absent: no ceiling. */
+  maxMemoryMb?: number;
 }
 
 export function addWorkerOptions(command: Command): Command {
@@ -47,7 +50,8 @@ export function addWorkerOptions(command: Command): Command {
       option('--cpu-memory-mb <mb>', 'heap limit of each CPU thread; a job past it fails resource_exhausted').default(
         '256',
       ),
-    );
+    )
+    .addOption(option('--max-memory-mb <mb>', 'claim nothing new while the process uses more memory than this'));
 }
 
 export function checkWorkerFlags(flags: WorkerFlags): WorkerSettings {
@@ -58,6 +62,7 @@ export function checkWorkerFlags(flags: WorkerFlags): WorkerSettings {
     ...(flags.cpuThreads === undefined ? {} : { cpuThreads: integer('--cpu-threads', flags.cpuThreads, 1) }),
     // Below about 16 MB a thread cannot even load its handlers module.
     cpuMemoryMb: integer('--cpu-memory-mb', flags.cpuMemoryMb, 16),
+    ...(flags.maxMemoryMb === undefined ? {} : { maxMemoryMb: integer('--max-memory-mb', flags.maxMemoryMb, 1) }),
   };
 }
 

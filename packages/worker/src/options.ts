@@ -47,6 +47,10 @@ export interface WorkerOptions {
   cpuMemoryMb?: number;
   /** How long a CPU handler may ignore its aborted signal before its thread is ended. Default 1 s. */
   cpuGraceMs?: number;
+  /** Above this resident memory (MB) the worker claims nothing new; none by default. */
+  maxMemoryMb?: number;
+  /** The process's memory in bytes, for the ceiling. Default `process.memoryUsage.rss()`. */
+  memoryUsage?: () => number;
 }
 
 export interface ResolvedWorkerOptions {
@@ -67,6 +71,8 @@ export interface ResolvedWorkerOptions {
   tenants: readonly string[] | undefined;
   /** Runs the `cpu: true` handlers (already routed to it in `registry`); none without them. */
   cpuPool: CpuPool | undefined;
+  maxMemoryMb: number | undefined;
+  memoryUsage: () => number;
 }
 
 function positiveInt(field: string, value: unknown, fallback: number, min = 1): number {
@@ -116,5 +122,7 @@ export function resolveWorkerOptions(options: WorkerOptions): ResolvedWorkerOpti
     settleDelayMs: positiveInt('settleDelayMs', options.settleDelayMs, 2, 0),
     tenants: options.tenants,
     cpuPool: pool,
+    maxMemoryMb: options.maxMemoryMb === undefined ? undefined : positiveInt('maxMemoryMb', options.maxMemoryMb, 1),
+    memoryUsage: options.memoryUsage ?? (() => process.memoryUsage.rss()),
   };
 }

@@ -19,6 +19,7 @@ import { Backoff, type ClaimedJob, Emitter, Outage, Wakeup } from '@cadenza/core
 import { Attempt, runAttempt } from './attempt.js';
 import type { WorkerEvents } from './events.js';
 import { Heartbeats } from './heartbeats.js';
+import { MemoryCeiling } from './memory-ceiling.js';
 import { type ResolvedWorkerOptions, resolveWorkerOptions, type WorkerOptions } from './options.js';
 import { Outcomes } from './outcomes.js';
 import { SettlementBuffer } from './settlements.js';
@@ -45,6 +46,7 @@ export class Worker {
   private readonly outcomes: Outcomes;
   private readonly wakeup = new Wakeup();
   private readonly outage: Outage;
+  private readonly ceiling: MemoryCeiling | undefined;
   private readonly claimBackoff = new Backoff();
   /** Every attempt that holds a lease, from claim until its settlement is answered. */
   private readonly attempts = new Map<string, Attempt>();
@@ -74,6 +76,9 @@ export class Worker {
     this.slots = new Slots(this.o.concurrency, (name) => this.o.registry.get(name)?.concurrency);
     this.events = new Emitter((err, event) => log.error({ err, event }, 'worker event listener threw'));
     this.outage = new Outage(this.o.clock, log);
+    if (this.o.maxMemoryMb !== undefined) {
+      this.ceiling = new MemoryCeiling(this.o.maxMemoryMb * 2 ** 20, this.o.memoryUsage, this.o.clock, log);
+    }
     const onError = (during: 'heartbeat' | 'settle') => (error: unknown) => this.storeFailed(during, error);
     const onAnswer = () => this.outage.answered();
     this.heartbeats = new Heartbeats({
@@ -213,6 +218,8 @@ export class Worker {
 
   private topUp(): void {
     const { claimBatch, concurrency } = this.o;
+    // Above the memory ceiling nothing new is claimed; the loop's next pass looks again.
+    if (this.ceiling?.allowsClaims() === false) return;
     while (this.state === 'running' && !this.paused && this.claims.size < MAX_CLAIMS_IN_FLIGHT) {
       const available = this.slots.free - this.asked;
       const worth = this.claims.size === 0 ? 1 : Math.ceil(Math.min(claimBatch, concurrency) / 2);
