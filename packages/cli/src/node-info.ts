@@ -2,10 +2,12 @@ import type { Coordinator } from '@cadenza/coordinator';
 import type { NodeInfo } from '@cadenza/server';
 import type { Worker } from '@cadenza/worker';
 
-// What `/v1/cluster` tells of this process's worker and coordinator (dev runs both).
+// What `/v1/cluster` (and this process's reports to the store) tell of this process's
+// worker and coordinator (dev runs both).
 
-export function workerInfo(worker: Worker): Pick<NodeInfo, 'worker'> {
-  return { worker: () => ({ active: worker.activeJobs.length }) };
+/** `concurrency` is the worker's `--concurrency`: the Worker keeps its options to itself. */
+export function workerInfo(worker: Worker, concurrency: number): Pick<NodeInfo, 'worker'> {
+  return { worker: () => ({ active: worker.activeJobs.length, concurrency }) };
 }
 
 export function coordinatorInfo(coordinator: Coordinator): Pick<NodeInfo, 'coordinator'> {

@@ -10,6 +10,7 @@ export interface ProcessFlags {
   host: string;
   id?: string;
   logLevel: string;
+  reportEveryMs: string;
 }
 
 export interface ProcessSettings {
@@ -18,6 +19,8 @@ export interface ProcessSettings {
   host: string;
   id: string;
   logLevel: string;
+  /** How often this process reports itself to the cluster store's registry of live processes. */
+  reportEveryMs: number;
 }
 
 /**
@@ -35,7 +38,13 @@ export function addProcessOptions(command: Command, port: string | undefined): C
     .addOption(port === undefined ? portOption : portOption.default(port))
     .addOption(option('--host <host>', 'address to listen on').default('127.0.0.1'))
     .addOption(option('--id <name>', 'names this process in leases, logs, metrics and /v1/cluster (default: host:pid)'))
-    .addOption(option('--log-level <level>', LOG_LEVELS.join(', ')).default('info'));
+    .addOption(option('--log-level <level>', LOG_LEVELS.join(', ')).default('info'))
+    .addOption(
+      option(
+        '--report-every-ms <ms>',
+        'how often this process tells a Redis store it is alive, for /v1/cluster and `cadenza status`; three missed reports and it drops out',
+      ).default('2000'),
+    );
 }
 
 export function checkProcessFlags(flags: ProcessFlags): ProcessSettings {
@@ -47,5 +56,6 @@ export function checkProcessFlags(flags: ProcessFlags): ProcessSettings {
   }
   const id = flags.id ?? `${hostname()}:${process.pid}`;
   if (id.trim() === '') throw new UsageError('--id: expected a non-empty name');
-  return { port, host: flags.host, id, logLevel: flags.logLevel };
+  const reportEveryMs = integer('--report-every-ms', flags.reportEveryMs, 10, 60_000);
+  return { port, host: flags.host, id, logLevel: flags.logLevel, reportEveryMs };
 }

@@ -1,7 +1,8 @@
-import type { Logger, Store } from '@cadenza/core';
+import { type Logger, type NodeRole, realClock, type Store } from '@cadenza/core';
 import { createServer, type NodeInfo, type ServerOptions } from '@cadenza/server';
 import { oneLine, UsageError } from './errors.js';
 import { createLogger } from './logger.js';
+import { type Reporter, startReporting } from './node-report.js';
 import type { ProcessSettings } from './process-flags.js';
 import { onShutdownSignals } from './shutdown.js';
 import type { StoreChoice } from './store-flags.js';
@@ -15,6 +16,8 @@ export interface Started {
   routes: 'all' | 'health';
   /** Told of writes through the API (single-node mode wakes its engine). */
   hooks?: Pick<ServerOptions, 'onEnqueued' | 'onChanged'>;
+  /** Whether this process's coordinator leads now (coordinator and dev), for its reports. */
+  leading?: () => boolean;
   /** Stops what was started: gracefully, or with `timeoutMs: 0` when the start failed half-way. */
   stop(options?: { timeoutMs?: number }): Promise<void>;
 }
@@ -35,12 +38,13 @@ export interface ProcessContext {
  * failure on the way stops what started, closes the store and is a `UsageError` (exit 2).
  */
 export async function runProcess(
-  role: string,
+  role: NodeRole,
   settings: ProcessSettings,
   choice: StoreChoice,
   start: (context: ProcessContext) => Promise<Started>,
 ): Promise<void> {
   const { id } = settings;
+  const startedAt = realClock.now();
   const log = createLogger(settings.logLevel, { node: id, role });
   const shutdown = onShutdownSignals(log);
   const store = await openStore(choice.text, {
@@ -57,17 +61,33 @@ export async function runProcess(
   shutdown.add('http', async () => {
     await app?.close();
   });
+  // Added before the role's step, so it runs after it: a draining worker stays listed in
+  // `/v1/cluster` until its jobs are done, and is removed at once when it has stopped.
+  let reporter: Reporter | undefined;
+  shutdown.add('report', async () => {
+    await reporter?.stop();
+  });
   let started: Started | undefined;
   try {
     started = await start({ store, log, id });
     const running = started;
     shutdown.add(role, () => running.stop());
+    reporter = await startReporting({
+      store,
+      clock: realClock,
+      startedAt,
+      log,
+      id,
+      role,
+      everyMs: settings.reportEveryMs,
+      state: () => ({ ...running.node.worker?.(), leading: running.leading?.() }),
+    });
     let where = 'started';
     if (settings.port !== undefined) {
       app = createServer({
         store,
         log,
-        node: { ...running.node, id, role },
+        node: { ...running.node, id, role, startedAt },
         routes: running.routes,
         ...running.hooks,
         notReady: () => (shutdown.stopping ? stoppingReason(running) : undefined),
@@ -76,6 +96,7 @@ export async function runProcess(
     }
     process.stdout.write(`cadenza ${role} ${where} (store ${displayStore(choice.text)})\n`);
   } catch (error) {
+    await reporter?.stop().catch(() => undefined);
     await started?.stop({ timeoutMs: 0 }).catch(() => undefined);
     await store.close().catch(() => undefined);
     throw error instanceof UsageError ? error : new UsageError(oneLine(error));

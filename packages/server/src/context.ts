@@ -7,8 +7,10 @@ export interface NodeInfo {
   id: string;
   /** `dev`, `server`, `coordinator`, `worker`… */
   role: string;
+  /** When this process started (epoch ms), where known. */
+  startedAt?: number;
   /** This process's worker, when it runs one. */
-  worker?: () => { active: number };
+  worker?: () => { active: number; concurrency?: number };
   /** This process's coordinator, when it runs one: whatever it reports of itself. */
   coordinator?: () => Record<string, unknown>;
 }

@@ -99,6 +99,11 @@ export function leaderKey(prefix: string): string {
   return `${prefix}:leader`;
 }
 
+/** hash: process id → its latest report (JSON), the registry of live processes (nodes.ts). */
+export function nodesKey(prefix: string): string {
+  return `${prefix}:nodes`;
+}
+
 /** Pub/sub channel of store signals (`ready`, `due`). */
 export function signalChannel(prefix: string): string {
   return `${prefix}:signal`;

@@ -14,6 +14,7 @@ import { integer, oneLine, UsageError } from '../errors.js';
 import { addStoreOptions, chooseStore, type StoreFlags } from '../store-flags.js';
 import { openStore } from '../store-url.js';
 import { table } from '../table.js';
+import { statusText } from './status-text.js';
 
 // The admin verbs of SPEC.md, straight against a store (`--store S` or `--redis URL`):
 // enqueue, jobs, jobs show, schedules, status.
@@ -195,37 +196,12 @@ function registerVerbs(program: Command): void {
 
   program
     .command('status')
-    .description('the leader and the queue depths')
+    .description('the cluster at a glance: the leader, live processes and queue depths by tenant')
     .action(async (flags: StoreFlags) => {
       const now = realClock.now();
-      const [leader, depths] = await withStore(flags, (store) =>
-        Promise.all([store.getLeadership(now), store.depths()]),
+      const [leader, nodes, depths] = await withStore(flags, (store) =>
+        Promise.all([store.getLeadership(now), store.listNodes?.(now), store.depths()]),
       );
-      out(
-        leader === undefined
-          ? 'leader: none'
-          : `leader: ${leader.nodeId} (epoch ${leader.epoch}, lease ${leader.expiresAt > now ? `expires in ${Math.ceil((leader.expiresAt - now) / 1000)}s` : 'expired'})`,
-      );
-      const rows = new Map<string, Map<JobStatus, number>>();
-      for (const d of depths) {
-        const key = `${d.tenant}\u0000${d.priority}`;
-        const row = rows.get(key) ?? new Map<JobStatus, number>();
-        row.set(d.status, (row.get(d.status) ?? 0) + d.count);
-        rows.set(key, row);
-      }
-      const sorted = [...rows.entries()].sort(([a], [b]) => {
-        const [ta = '', pa = '0'] = a.split('\u0000');
-        const [tb = '', pb = '0'] = b.split('\u0000');
-        return ta < tb ? -1 : ta > tb ? 1 : Number(pb) - Number(pa);
-      });
-      out(
-        table(
-          ['TENANT', 'PRI', ...JOB_STATUSES.map((s) => s.toUpperCase())],
-          sorted.map(([key, counts]) => {
-            const [tenant = '', priority = ''] = key.split('\u0000');
-            return [tenant, priority, ...JOB_STATUSES.map((s) => String(counts.get(s) ?? 0))];
-          }),
-        ),
-      );
+      out(statusText(now, leader, nodes, depths));
     });
 }

@@ -34,6 +34,11 @@ async function runCoordinator(flags: CoordinatorFlags): Promise<void> {
   await runProcess('coordinator', settings, choice, async ({ store, log, id }) => {
     const coordinator = new Coordinator({ store, id, log, leaseTtlMs });
     await coordinator.start();
-    return { node: coordinatorInfo(coordinator), routes: 'health', stop: () => coordinator.stop() };
+    return {
+      node: coordinatorInfo(coordinator),
+      routes: 'health',
+      leading: () => coordinator.isLeader,
+      stop: () => coordinator.stop(),
+    };
   });
 }

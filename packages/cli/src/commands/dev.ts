@@ -56,8 +56,9 @@ async function runDev(flags: DevFlags): Promise<void> {
     if (startup !== undefined) await applyStartupFile(engine, startup, log);
     await engine.start();
     return {
-      node: { ...workerInfo(engine.worker), ...coordinatorInfo(engine.coordinator) },
+      node: { ...workerInfo(engine.worker, worker.concurrency), ...coordinatorInfo(engine.coordinator) },
       routes: 'all',
+      leading: () => engine.coordinator.isLeader,
       hooks: wakeOnWrites(engine, log),
       stop: (options) => engine.stop(options),
     };

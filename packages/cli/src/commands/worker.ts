@@ -35,6 +35,6 @@ async function runWorker(flags: WorkerCommandFlags): Promise<void> {
   await runProcess('worker', settings, choice, async ({ store, log, id }) => {
     const worker = new Worker({ ...options, store, handlers, id, log, ...(tenants === undefined ? {} : { tenants }) });
     await worker.start();
-    return { node: workerInfo(worker), routes: 'health', stop: (stop) => worker.stop(stop) };
+    return { node: workerInfo(worker, options.concurrency), routes: 'health', stop: (stop) => worker.stop(stop) };
   });
 }

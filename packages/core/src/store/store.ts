@@ -68,6 +68,23 @@ export interface Store {
    */
   recordLeaderTick?(fence: Fence, now: number): Promise<void>;
 
+  // ── the registry of live processes (optional) ─────────────────────────────
+  /**
+   * Optional: notes that process `node.id` is alive at `now` (its `lastSeenAt`), replacing
+   * its previous report. Every process of a cluster calls it every `node.reportEveryMs`, so
+   * that `/v1/cluster` and `cadenza status` list them all. A store shared by one process
+   * only need not keep it (like `recordLeaderTick`): that process knows itself.
+   */
+  reportNode?(node: NodeReportInput, now: number): Promise<void>;
+  /**
+   * Optional, with `reportNode`: the processes heard from lately — each one whose last
+   * report is no older than three of its own report intervals — ordered by id. Reports
+   * much older than that are forgotten on the way.
+   */
+  listNodes?(now: number): Promise<NodeReport[]>;
+  /** Optional, with `reportNode`: forgets a process at once (it stopped gracefully). */
+  forgetNode?(id: string): Promise<void>;
+
   /** Moves delayed jobs whose `runAt` has come to `waiting`; returns how many. */
   promoteDelayed(fence: Fence, now: number, limit: number): Promise<number>;
   /**
@@ -125,6 +142,30 @@ export interface Store {
 }
 
 export type StoreSignal = 'ready' | 'due';
+
+/** What each long-running command is, as the registry of live processes tells it. */
+export type NodeRole = 'worker' | 'coordinator' | 'server' | 'dev';
+
+/** One process as it last reported itself (`reportNode`); times are epoch ms. */
+export interface NodeReport {
+  /** Its `--id`. */
+  id: string;
+  role: NodeRole;
+  startedAt: number;
+  /** When the store last heard from it: the `now` of its latest report. */
+  lastSeenAt: number;
+  /** How often it reports; three missed reports and it counts as gone. */
+  reportEveryMs: number;
+  /** Jobs its worker runs (workers and dev). */
+  active?: number;
+  /** Jobs its worker may run at once (workers and dev). */
+  concurrency?: number;
+  /** Whether its coordinator believed it led when it reported (coordinators and dev). */
+  leading?: boolean;
+}
+
+/** A report as a process sends it: the store stamps `lastSeenAt`. */
+export type NodeReportInput = Omit<NodeReport, 'lastSeenAt'>;
 
 /** A leader's credentials, checked by every write it makes. */
 export interface Fence {

@@ -12,6 +12,8 @@ import {
   type Leadership,
   type LeaseState,
   type NewJob,
+  type NodeReport,
+  type NodeReportInput,
   type QueueDepth,
   type RecoveryResult,
   type RetentionPolicy,
@@ -43,6 +45,7 @@ import {
   renewLeadership,
 } from './leadership.js';
 import { listJobs } from './list-jobs.js';
+import * as nodes from './nodes.js';
 import type { RedisStoreOptions } from './options.js';
 import { LockQuorum } from './redlock.js';
 import * as schedules from './schedules.js';
@@ -141,6 +144,16 @@ export class RedisStore implements Store {
   }
   recordLeaderTick(fence: Fence, now: number): Promise<void> {
     return this.run(() => recordLeaderTick(this.ctx, fence, now));
+  }
+
+  reportNode(node: NodeReportInput, now: number): Promise<void> {
+    return this.run(() => nodes.reportNode(this.ctx, node, now));
+  }
+  listNodes(now: number): Promise<NodeReport[]> {
+    return this.run(() => nodes.listNodes(this.ctx, now));
+  }
+  forgetNode(id: string): Promise<void> {
+    return this.run(() => nodes.forgetNode(this.ctx, id));
   }
 
   promoteDelayed(fence: Fence, now: number, limit: number): Promise<number> {
