@@ -3,12 +3,14 @@
  * fresh key prefix per test, coordinators and workers as real `cadenza` processes, jobs
  * enqueued straight into the Redis store, and the run log the fixture handlers write.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type JobInput, type NewJob, prepareJobs, type Store } from '@cadenza/core';
 import { createRedisStore } from '@cadenza/store-redis';
-import type { RedisHarness } from '@cadenza/store-redis/testing';
-import { type Cadenza, FIXTURE, startCadenza, waitFor } from './cadenza-process.js';
+import { type RedisHarness, startRedis } from '@cadenza/store-redis/testing';
+import { afterAll, beforeAll } from 'vitest';
+import { assertBuilt, type Cadenza, FIXTURE, startCadenza, waitFor } from './cadenza-process.js';
 
 export const CLUSTER_HANDLERS = join(FIXTURE, 'cluster-handlers.mjs');
 
@@ -101,6 +103,44 @@ export function cluster(redis: RedisHarness, runs: string, common: readonly stri
       }
       nodes.clear();
       await store.close();
+    },
+  };
+}
+
+/** A test file's one cluster: see clusterPerFile. */
+export interface FileCluster {
+  /** The file's redis-server (there once the file's tests run). */
+  readonly redis: RedisHarness;
+  /** Starts the cluster of this test (closed after the file, with the server). */
+  start(common: readonly string[]): Cluster;
+}
+
+/**
+ * For a test file that runs one cluster: a redis-server and a scratch folder for the run log,
+ * started before the file's tests and removed after them, with the cluster they started.
+ */
+export function clusterPerFile(name: string): FileCluster {
+  let redis: RedisHarness | undefined;
+  let dir = '';
+  let current: Cluster | undefined;
+  beforeAll(async () => {
+    assertBuilt();
+    redis = await startRedis();
+    dir = mkdtempSync(join(tmpdir(), `cadenza-${name}-`));
+  });
+  afterAll(async () => {
+    await current?.close();
+    await redis?.stop();
+    if (dir !== '') rmSync(dir, { recursive: true, force: true });
+  });
+  return {
+    get redis(): RedisHarness {
+      if (redis === undefined) throw new Error('the redis-server exists only while the file runs');
+      return redis;
+    },
+    start(common) {
+      current = cluster(this.redis, join(dir, 'runs.log'), common);
+      return current;
     },
   };
 }

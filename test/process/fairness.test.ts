@@ -3,33 +3,16 @@
 // processes of concurrency 10 serve both. Fair means small's jobs do not queue behind big's
 // backlog: each starts after at most a couple of claim rounds of big's jobs, not thousands.
 // The waits themselves (start − enqueue) are printed, not asserted: timings belong in bench/.
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { JobInput } from '@cadenza/core';
-import { type RedisHarness, startRedis } from '@cadenza/store-redis/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { assertBuilt } from './cadenza-process.js';
-import { type Cluster, cluster } from './cluster.js';
+import { describe, expect, it } from 'vitest';
+import { clusterPerFile } from './cluster.js';
 
 const BIG_JOBS = 20_000;
 const SMALL_JOBS = 10;
 
-let redis: RedisHarness;
-let dir: string;
-let c: Cluster | undefined;
-
-beforeAll(async () => {
-  assertBuilt();
-  redis = await startRedis();
-  dir = mkdtempSync(join(tmpdir(), 'cadenza-fairness-'));
-});
-afterAll(async () => {
-  await c?.close();
-  await redis?.stop();
-  rmSync(dir, { recursive: true, force: true });
-});
+const file = clusterPerFile('fairness');
 
 interface Timed {
   jobId: string;
@@ -52,7 +35,7 @@ const percentile = (sorted: readonly number[], p: number) =>
 
 describe('fair service between tenants', () => {
   it('starts a small tenant’s jobs within a couple of claim rounds while a big tenant has 20,000 waiting', async () => {
-    c = cluster(redis, join(dir, 'runs.log'), ['--log-level', 'warn']);
+    const c = file.start(['--log-level', 'warn']);
     await c.worker('w1', ['--concurrency', '10']);
     await c.worker('w2', ['--concurrency', '10']);
     const big: JobInput[] = Array.from({ length: BIG_JOBS }, (_, i) => ({

@@ -2,13 +2,9 @@
 // on one redis-server report themselves (`--report-every-ms`); `/v1/cluster` of the server
 // and `cadenza status --redis` list them; a SIGKILLed worker drops out once three reports
 // are missed, a SIGTERMed one at once. Build first; these tests run dist/bin.js.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { type RedisHarness, startRedis } from '@cadenza/store-redis/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { assertBuilt, type Cadenza, runCli, startCadenza, waitFor } from './cadenza-process.js';
-import { type Cluster, cluster } from './cluster.js';
+import { describe, expect, it } from 'vitest';
+import { type Cadenza, runCli, startCadenza, waitFor } from './cadenza-process.js';
+import { clusterPerFile } from './cluster.js';
 
 // Every process reports every 100 ms, so a killed one is stale after 300 ms.
 const COMMON = ['--log-level', 'warn', '--report-every-ms', '100'];
@@ -24,20 +20,7 @@ interface ClusterView {
   queues: { tenant: string; priority: number; counts: Record<string, number> }[];
 }
 
-let redis: RedisHarness;
-let dir: string;
-let c: Cluster | undefined;
-
-beforeAll(async () => {
-  assertBuilt();
-  redis = await startRedis();
-  dir = mkdtempSync(join(tmpdir(), 'cadenza-status-'));
-});
-afterAll(async () => {
-  await c?.close();
-  await redis?.stop();
-  rmSync(dir, { recursive: true, force: true });
-});
+const file = clusterPerFile('status');
 
 async function view(server: Cadenza): Promise<ClusterView> {
   const response = await server.http<ClusterView>('GET', '/v1/cluster');
@@ -47,7 +30,8 @@ async function view(server: Cadenza): Promise<ClusterView> {
 
 describe('cadenza status and /v1/cluster', () => {
   it('list every live coordinator, worker and server; a killed worker drops out when stale, a stopped one at once', async () => {
-    c = cluster(redis, join(dir, 'runs.log'), COMMON);
+    const c = file.start(COMMON);
+    const redis = file.redis;
     await c.coordinator('coord-1', ['--leader-ttl-ms', '2000']);
     const w1 = await c.worker('w1', ['--concurrency', '4', ...SLOW_REPORTS]);
     const w2 = await c.worker('w2');
