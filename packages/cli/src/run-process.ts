@@ -52,6 +52,8 @@ export async function runProcess(
     flag: choice.flag,
     ...(choice.prefix === undefined ? {} : { prefix: choice.prefix }),
     ...(choice.lockUrls === undefined ? {} : { lockUrls: choice.lockUrls }),
+    ...(choice.tenantWeights === undefined ? {} : { tenantWeights: choice.tenantWeights }),
+    ...(choice.tenantLimits === undefined ? {} : { tenantLimits: choice.tenantLimits }),
   });
   shutdown.add('store', () => store.close());
   // HTTP is closed after what `start` started has stopped, not before: while a worker

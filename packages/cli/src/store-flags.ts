@@ -1,3 +1,4 @@
+import type { TenantLimits } from '@cadenza/core';
 import type { Command } from 'commander';
 import { option } from './env.js';
 import { UsageError } from './errors.js';
@@ -10,6 +11,9 @@ export interface StoreChoice {
   prefix?: string;
   /** `--lock-redis`: the independent instances of the coordinator's Redlock (coordinator only). */
   lockUrls?: string[];
+  /** `--tenant-weights`, `--tenant-limits` (the processes that claim: worker, dev). */
+  tenantWeights?: Record<string, number>;
+  tenantLimits?: Record<string, TenantLimits>;
 }
 
 const REDIS_FORMS = 'redis://HOST:PORT or rediss://HOST:PORT (CADENZA_REDIS)';

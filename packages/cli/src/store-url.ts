@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { createMemoryStore, type Logger, type Store } from '@cadenza/core';
+import { createMemoryStore, type Logger, type Store, type TenantLimits } from '@cadenza/core';
 import { oneLine, UsageError } from './errors.js';
 
 export const DEFAULT_STORE = 'sqlite:./.cadenza/cadenza.db';
@@ -39,6 +39,20 @@ export interface OpenOptions {
   flag?: string;
   /** Redlock instances for the leader lock of a Redis store (`--lock-redis`). */
   lockUrls?: readonly string[];
+  /** How tenants share the store (`--tenant-weights`, `--tenant-limits`). */
+  tenantWeights?: Record<string, number>;
+  tenantLimits?: Record<string, TenantLimits>;
+}
+
+/** The tenant options every store factory takes, as given. */
+function tenantOptions(options: OpenOptions): {
+  tenantWeights?: Record<string, number>;
+  tenantLimits?: Record<string, TenantLimits>;
+} {
+  return {
+    ...(options.tenantWeights === undefined ? {} : { tenantWeights: options.tenantWeights }),
+    ...(options.tenantLimits === undefined ? {} : { tenantLimits: options.tenantLimits }),
+  };
 }
 
 /**
@@ -50,7 +64,7 @@ export async function openStore(text: string, options: OpenOptions = {}): Promis
   const { prefix } = options;
   const flag = options.flag ?? '--store';
   const url = parseStoreUrl(text);
-  if (url.kind === 'memory') return createMemoryStore();
+  if (url.kind === 'memory') return createMemoryStore(tenantOptions(options));
   const shown = displayStore(text);
   let store: Store;
   try {
@@ -61,6 +75,7 @@ export async function openStore(text: string, options: OpenOptions = {}): Promis
         url: url.url,
         ...(prefix === undefined ? {} : { prefix }),
         ...(options.lockUrls === undefined ? {} : { lockUrls: options.lockUrls }),
+        ...tenantOptions(options),
       });
     } else {
       store = await openFileStore(url, text, options);
@@ -81,8 +96,9 @@ export async function openStore(text: string, options: OpenOptions = {}): Promis
 async function openFileStore(
   url: Extract<StoreUrl, { path: string }>,
   text: string,
-  { log, mustExist }: OpenOptions,
+  options: OpenOptions,
 ): Promise<Store> {
+  const { log, mustExist } = options;
   const path = resolve(url.path);
   if (mustExist === true && !existsSync(path)) {
     throw new UsageError(
@@ -92,10 +108,15 @@ async function openFileStore(
   mkdirSync(dirname(path), { recursive: true });
   if (url.kind === 'sqlite') {
     const { createSqliteStore } = await import('@cadenza/store-sqlite');
-    return createSqliteStore({ path });
+    return createSqliteStore({ path, ...tenantOptions(options) });
   }
   const { createFileStore } = await import('@cadenza/store-file');
-  return createFileStore({ path, format: url.kind, ...(log === undefined ? {} : { logger: log }) });
+  return createFileStore({
+    path,
+    format: url.kind,
+    ...(log === undefined ? {} : { logger: log }),
+    ...tenantOptions(options),
+  });
 }
 
 /** A store as logs and start lines may show it: a Redis URL's password is masked. */

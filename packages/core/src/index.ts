@@ -122,6 +122,7 @@ export {
 } from './store/support/dependencies.js';
 export { leaseExpiryError } from './store/support/lease-expiry.js';
 export { type CheckedClaim, checkClaimRequest, checkHeartbeats, leaseStateOf } from './store/support/leases.js';
+export { type CheckedLimits, refill, type TenantLimits, tenantLimitsOf } from './store/support/limits.js';
 export { batchPrefix, checkNewJob } from './store/support/new-job.js';
 export { newJobRow, resolveParentIds } from './store/support/new-row.js';
 export { checkRetentionPolicy } from './store/support/retention.js';

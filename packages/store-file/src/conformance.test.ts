@@ -11,6 +11,7 @@ for (const format of ['json', 'snapshot'] satisfies FileStoreFormat[]) {
         path: folder.file(format),
         format,
         ...(options?.tenantWeights === undefined ? {} : { tenantWeights: options.tenantWeights }),
+        ...(options?.tenantLimits === undefined ? {} : { tenantLimits: options.tenantLimits }),
       }),
   });
 }

@@ -1,7 +1,15 @@
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { serialize } from 'node:v8';
-import { createMemoryStore, FakeClock, flushPromises, type NewJob, newJobId, type Store } from '@cadenza/core';
+import {
+  createMemoryStore,
+  FakeClock,
+  flushPromises,
+  MEMORY_STATE_FORMAT,
+  type NewJob,
+  newJobId,
+  type Store,
+} from '@cadenza/core';
 import { newJob, scheduleDefinition } from '@cadenza/core/testing';
 import { describe, expect, it } from 'vitest';
 import { createFileStore, type FileStoreFormat } from './index.js';
@@ -11,6 +19,8 @@ const T0 = Date.UTC(2026, 0, 1);
 const MINUTE = 60_000;
 const folder = tempFolder();
 const FORMATS = ['json', 'snapshot'] satisfies FileStoreFormat[];
+/** A format this version cannot read. */
+const NEWER = MEMORY_STATE_FORMAT + 1;
 
 function job(fields: Partial<NewJob> = {}): NewJob {
   return newJob({ id: newJobId(fields.tenant ?? 'acme', T0), ...fields });
@@ -285,12 +295,12 @@ describe('file store refuses a file it cannot trust, naming the path', () => {
     ['a truncated snapshot', 'snapshot', () => validV8().subarray(0, 30), /truncated or corrupt/],
     ['a v8 snapshot given to json:', 'json', validV8, /node:v8 snapshot, not JSON/],
     ['a JSON file given to snapshot:', 'snapshot', validJson, /holds JSON, not a node:v8 snapshot/],
-    ['a newer format (json)', 'json', () => JSON.stringify({ format: 2 }), /format 2 was written by a newer cadenza/],
+    ['a newer format (json)', 'json', () => JSON.stringify({ format: NEWER }), /format \d+ was written by a newer/],
     [
       'a newer format (snapshot)',
       'snapshot',
-      () => serialize({ ...createMemoryStore().exportState(), format: 2 }),
-      /format 2 was written by a newer cadenza/,
+      () => serialize({ ...createMemoryStore().exportState(), format: NEWER }),
+      /format \d+ was written by a newer cadenza/,
     ],
     ['some other JSON', 'json', () => '[1, 2, 3]', /not a cadenza state snapshot/],
     [

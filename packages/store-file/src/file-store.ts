@@ -32,6 +32,9 @@ import {
   type Store,
   type StoreSignal,
   silentLogger,
+  type TenantLimits,
+  tenantLimitsOf,
+  tenantWeightsOf,
   type UpsertScheduleResult,
 } from '@cadenza/core';
 import { removeStaleTemporaries, type WriteFileAtomically, writeFileAtomically } from './atomic-write.js';
@@ -51,6 +54,8 @@ export interface FileStoreOptions {
   debounceMs?: number;
   /** Relative weights for fair service between tenants; default 1 each. */
   tenantWeights?: Record<string, number>;
+  /** Per-tenant limits, enforced at claim time (core's TenantLimits); none by default. */
+  tenantLimits?: Record<string, TenantLimits>;
   /** Where write failures are logged (default: silent). */
   logger?: Logger;
   /** The timers of the debounce (default: real time). */
@@ -94,6 +99,10 @@ export async function createFileStore(options: FileStoreOptions): Promise<FileSt
       field: 'debounceMs',
     });
   }
+  // The caller's own options are checked before the file is touched, so that a bad weight
+  // or limit is refused as itself (invalid_argument), never blamed on the file.
+  tenantWeightsOf(options.tenantWeights ?? {});
+  tenantLimitsOf(options.tenantLimits ?? {});
   const path = resolve(options.path);
   const initialState = await readState(path, codec);
   const stale = await removeStaleTemporaries(path);
@@ -103,11 +112,12 @@ export async function createFileStore(options: FileStoreOptions): Promise<FileSt
   try {
     store = createMemoryStore({
       ...(options.tenantWeights === undefined ? {} : { tenantWeights: options.tenantWeights }),
+      ...(options.tenantLimits === undefined ? {} : { tenantLimits: options.tenantLimits }),
       ...(initialState === undefined ? {} : { initialState }),
       onChange: () => fileStore.changed(),
     });
   } catch (error) {
-    if (initialState === undefined) throw error; // tenantWeights: the caller's own error
+    if (initialState === undefined) throw error; // not the file's fault (options are checked above)
     throw cannotOpen(codec, path, `it does not hold a valid cadenza state: ${(error as Error).message}`, error);
   }
   const fileStore = new FileBackedStore(store, path, codec, debounceMs, options);

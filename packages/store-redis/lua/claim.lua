@@ -3,7 +3,10 @@
 -- ARGV[1] now   ARGV[2] priority   ARGV[3] count   ARGV[4] worker id   ARGV[5] expiresAt
 -- ARGV[6] claim id (unique per call)   ARGV[7] the claim id this claimer last got an
 --         answer for from this tenant ('' none): its memo can go
--- Answer: { waiting jobs left in the band, then two per job: local id, record }
+-- ARGV[8] maxActive   ARGV[9] rate (jobs/s)   ARGV[10] burst — the tenant's limits, '' none
+-- Answer: { waiting jobs left in the band, limited (1: a limit held the tenant to at most
+--           COUNT jobs, so asking it again in the same call is pointless; 0 otherwise),
+--           then two per job: local id, record }
 --
 -- Memo: the ids and tokens a claim handed out stay in K.q under its claim id until the
 -- same claimer's next call. A claimer whose reply was lost (connection dropped) asks again
@@ -19,8 +22,10 @@
 -- @include keys
 -- @include record
 -- @include jobs
+-- @include limits
 local now, p, count, worker, expires = ARGV[1], ARGV[2], tonumber(ARGV[3]), ARGV[4], ARGV[5]
 local claim_id, forget = ARGV[6], ARGV[7]
+local max_active, rate, burst = tonumber(ARGV[8]), tonumber(ARGV[9]), tonumber(ARGV[10])
 local stream = stream_of(p)
 local function left()
   return tonumber(redis.call('HGET', K.n, 'waiting/' .. p) or '0')
@@ -30,7 +35,7 @@ if forget ~= '' then redis.call('HDEL', K.q, forget) end
 local memo = redis.call('HGET', K.q, claim_id)
 if memo then
   -- Asked again: the jobs of the lost answer that are still under that lease.
-  local again = { 0 }
+  local again = { 0, 0 }
   for id, token in string.gmatch(memo, '([^ /]+)/([^ ]+)') do
     local raw = redis.call('HGET', K.j, id)
     if raw then
@@ -44,16 +49,26 @@ if memo then
   again[1] = left()
   return reply(again)
 end
-if redis.call('EXISTS', stream) == 0 then return reply({ left() }) end
+if redis.call('EXISTS', stream) == 0 then return reply({ left(), 0 }) end
+-- Over a limit the jobs stay waiting, and the count left is still the band's whole count:
+-- a limited tenant keeps its place in the ready index (it is not an empty one).
+local room, spend = limit_room(tonumber(now), max_active, rate, burst)
+local limited = 0
+if room ~= nil and room <= count then
+  limited = 1
+  count = room
+end
+if count <= 0 then return reply({ left(), limited }) end
 local read = redis.call('XREADGROUP', 'GROUP', 'g', 'c', 'COUNT', count, 'NOACK', 'STREAMS', stream, '>')
 local entries = read and read[1] and read[1][2] or {}
 local got = #entries
-if got == 0 then return reply({ left() }) end
+if got == 0 then return reply({ left(), limited }) end
+spend(got)
 
 -- Tokens come from one counter per tenant: unique across claims, so a stale settlement
 -- (from a lease taken back and handed out again) never matches.
 local last_token = redis.call('HINCRBY', K.n, 'tok', got)
-local out = { 0 }
+local out = { 0, limited }
 local records, leases, ids, handed = {}, {}, {}, {}
 for e = 1, got do
   -- The record is built from the entry with string cuts (see jobs.lua's entry layout):

@@ -1,9 +1,9 @@
-import type { StoreSignal } from '@cadenza/core';
+import type { CheckedLimits, StoreSignal } from '@cadenza/core';
 import type Database from 'better-sqlite3';
 
 /**
  * What an operation works with inside its transaction: the database, a cache of prepared
- * statements, the tenant weights, and the signals to emit once the transaction commits.
+ * statements, the tenant weights and limits, and the signals to emit once the transaction commits.
  */
 export class Ctx {
   private readonly statements = new Map<string, Database.Statement>();
@@ -13,6 +13,7 @@ export class Ctx {
   constructor(
     readonly db: Database.Database,
     readonly weightOf: (tenant: string) => number,
+    readonly limitsOf: (tenant: string) => CheckedLimits | undefined,
   ) {}
 
   /** A prepared statement for `text`, prepared once per store. */

@@ -77,39 +77,68 @@ function nextPos(ctx: Ctx, priority: number, pos: number): number {
   return row.pos ?? firstPos(ctx, priority);
 }
 
-/** The tenant whose turn it is in a band, passing over tenants outside `eligible`. */
-function turnHolder(ctx: Ctx, priority: number, from: number, eligible: string | undefined): RingEntry | undefined {
-  if (eligible === undefined) {
-    return (ctx
-      .sql('SELECT tenant, pos FROM ring WHERE priority = ? AND pos >= ? ORDER BY pos LIMIT 1')
-      .get(priority, from) ??
-      ctx.sql('SELECT tenant, pos FROM ring WHERE priority = ? ORDER BY pos LIMIT 1').get(priority)) as
-      | RingEntry
-      | undefined;
+/**
+ * Which tenants a claim may be served from: those in `eligible` (a JSON array of names,
+ * undefined for all), less those `held` at a limit. As SQL to add to a query on `ring`.
+ */
+function tenantFilter(eligible: string | undefined, held: ReadonlySet<string>): { sql: string; params: string[] } {
+  let sql = '';
+  const params: string[] = [];
+  if (eligible !== undefined) {
+    sql += ' AND tenant IN (SELECT value FROM json_each(?))';
+    params.push(eligible);
   }
-  const only = 'tenant IN (SELECT value FROM json_each(?))';
+  if (held.size > 0) {
+    sql += ' AND tenant NOT IN (SELECT value FROM json_each(?))';
+    params.push(JSON.stringify([...held]));
+  }
+  return { sql, params };
+}
+
+/** The tenant whose turn it is in a band, passing over tenants the filter leaves out. */
+function turnHolder(
+  ctx: Ctx,
+  priority: number,
+  from: number,
+  filter: { sql: string; params: string[] },
+): RingEntry | undefined {
   return (ctx
-    .sql(`SELECT tenant, pos FROM ring WHERE priority = ? AND pos >= ? AND ${only} ORDER BY pos LIMIT 1`)
-    .get(priority, from, eligible) ??
+    .sql(`SELECT tenant, pos FROM ring WHERE priority = ? AND pos >= ?${filter.sql} ORDER BY pos LIMIT 1`)
+    .get(priority, from, ...filter.params) ??
     ctx
-      .sql(`SELECT tenant, pos FROM ring WHERE priority = ? AND ${only} ORDER BY pos LIMIT 1`)
-      .get(priority, eligible)) as RingEntry | undefined;
+      .sql(`SELECT tenant, pos FROM ring WHERE priority = ?${filter.sql} ORDER BY pos LIMIT 1`)
+      .get(priority, ...filter.params)) as RingEntry | undefined;
 }
 
 /**
  * Takes up to `limit` job ids in claim order, each handed to `take` (which moves the job
  * out of `waiting`, so out of its queue) before the next is chosen. `eligible` is a JSON
- * array of tenant names, or undefined for all tenants.
+ * array of tenant names, or undefined for all tenants. A tenant `mayTake` refuses (at a
+ * limit) is passed over like one not eligible, for the rest of the claim: taking only
+ * brings a tenant closer to its limits.
  */
-export function takeInTurn(ctx: Ctx, limit: number, eligible: string | undefined, take: (id: string) => void): number {
+export function takeInTurn(
+  ctx: Ctx,
+  limit: number,
+  eligible: string | undefined,
+  mayTake: (tenant: string) => boolean,
+  take: (id: string) => void,
+): number {
   let taken = 0;
+  const held = new Set<string>();
+  let filter = tenantFilter(eligible, held);
   const bands = ctx.sql('SELECT DISTINCT priority FROM ring ORDER BY priority DESC').all() as { priority: number }[];
   for (const { priority } of bands) {
     if (priority < MIN_PRIORITY || priority > MAX_PRIORITY) continue;
     while (taken < limit) {
       const turn = turnOf(ctx, priority);
-      const holder = turnHolder(ctx, priority, turn.cursor_pos, eligible);
+      const holder = turnHolder(ctx, priority, turn.cursor_pos, filter);
       if (holder === undefined) break;
+      if (!mayTake(holder.tenant)) {
+        held.add(holder.tenant);
+        filter = tenantFilter(eligible, held);
+        continue;
+      }
       const head = ctx
         .sql("SELECT id FROM jobs WHERE status = 'waiting' AND priority = ? AND tenant = ? ORDER BY qseq LIMIT 1")
         .get(priority, holder.tenant) as { id: string } | undefined;

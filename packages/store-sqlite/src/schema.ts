@@ -122,3 +122,21 @@ CREATE TABLE leader (
 );
 INSERT INTO leader (id, node_id, epoch, expires_at) VALUES (1, NULL, 0, NULL);
 `;
+
+/**
+ * Version 2: per-tenant limits (core's TenantLimits), checked at claim time.
+ *
+ *   buckets: a tenant's rate-limit token bucket, `tokens` as they stood at `at` (the
+ *            `now` of the claim that last took one); no row is a full bucket. Shared by
+ *            every process on the file, while the limits themselves are each store's option.
+ *   jobs_active_tenant: counts a tenant's active jobs for `maxActive` without walking
+ *            its history (the partial index holds active jobs only).
+ */
+export const SCHEMA_V2 = `
+CREATE TABLE buckets (
+  tenant TEXT PRIMARY KEY,
+  tokens REAL NOT NULL,
+  at     REAL NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX jobs_active_tenant ON jobs (tenant) WHERE status = 'active';
+`;

@@ -16,6 +16,10 @@ afterAll(() => {
 runStoreConformance('sqlite', {
   create: async (options) => {
     files += 1;
-    return createSqliteStore({ path: join(dir, `store-${files}.db`), tenantWeights: options?.tenantWeights });
+    return createSqliteStore({
+      path: join(dir, `store-${files}.db`),
+      tenantWeights: options?.tenantWeights,
+      tenantLimits: options?.tenantLimits,
+    });
   },
 });

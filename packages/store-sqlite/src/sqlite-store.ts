@@ -28,6 +28,8 @@ import {
   type Settlement,
   type Store,
   type StoreSignal,
+  type TenantLimits,
+  tenantLimitsOf,
   tenantWeightsOf,
   type UpsertScheduleResult,
 } from '@cadenza/core';
@@ -49,6 +51,12 @@ export interface SqliteStoreOptions {
   path: string;
   /** Relative weights for fair service between tenants; default 1 each. */
   tenantWeights?: Record<string, number>;
+  /**
+   * Per-tenant limits (max active jobs, a start rate with its burst), enforced at claim
+   * time: over a limit a tenant's jobs wait and other tenants are served. Each process
+   * sharing the file should pass the same limits; the rate's bucket lives in the file.
+   */
+  tenantLimits?: Record<string, TenantLimits>;
   /** How long a call waits for another process's write lock before failing `unavailable`; default 5000. */
   busyTimeoutMs?: number;
 }
@@ -64,8 +72,10 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
     throw invalidArgument('path', options?.path, 'the path of a database file');
   }
   const weightOf = tenantWeightsOf(options.tenantWeights ?? {});
+  // Checked before the file is opened, so that bad limits leave nothing behind.
+  const limitsOf = tenantLimitsOf(options.tenantLimits ?? {});
   const db = openDatabase(options.path, options.busyTimeoutMs);
-  return new SqliteStore(new Transactions(db, options.path, weightOf));
+  return new SqliteStore(new Transactions(db, options.path, weightOf, limitsOf));
 }
 
 class SqliteStore implements Store {

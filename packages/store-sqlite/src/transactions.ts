@@ -1,4 +1,4 @@
-import { CadenzaError, type Fence, StoreSignals } from '@cadenza/core';
+import { CadenzaError, type CheckedLimits, type Fence, StoreSignals } from '@cadenza/core';
 import type Database from 'better-sqlite3';
 import { Ctx } from './context.js';
 import { checkFence } from './leadership.js';
@@ -21,8 +21,9 @@ export class Transactions {
     private readonly db: Database.Database,
     private readonly path: string,
     weightOf: (tenant: string) => number,
+    limitsOf: (tenant: string) => CheckedLimits | undefined,
   ) {
-    this.ctx = new Ctx(db, weightOf);
+    this.ctx = new Ctx(db, weightOf, limitsOf);
   }
 
   get isClosed(): boolean {

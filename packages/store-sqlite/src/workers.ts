@@ -16,19 +16,25 @@ import {
 import type { Ctx } from './context.js';
 import { takeInTurn } from './fairness.js';
 import { extendLease, makeActive, makeDelayed, makeFinal, makeWaiting } from './job-states.js';
+import { spendToken, withinLimits } from './limits.js';
 import { loadJob } from './rows.js';
 
-/** Takes waiting jobs in claim order (fairness.ts) and leases them to the worker. */
+/**
+ * Takes waiting jobs in claim order (fairness.ts), passing over tenants at a limit
+ * (limits.ts), and leases them to the worker.
+ */
 export function claim(ctx: Ctx, request: ClaimRequest): ClaimedJob[] {
   const { workerId, limit, leaseMs, now, tenants } = checkClaimRequest(request);
   if (limit === 0 || tenants?.size === 0) return [];
   const eligible = tenants === undefined ? undefined : JSON.stringify([...tenants]);
   const claimed: ClaimedJob[] = [];
-  takeInTurn(ctx, limit, eligible, (id) => {
+  const mayTake = (tenant: string) => withinLimits(ctx, tenant, now);
+  takeInTurn(ctx, limit, eligible, mayTake, (id) => {
     const job = loadJob(ctx, id);
     if (job === undefined) return;
     const lease = { workerId, token: newLeaseToken(), expiresAt: now + leaseMs };
     makeActive(ctx, job, lease, now);
+    spendToken(ctx, job.tenant, now);
     claimed.push({ ...job, lease });
   });
   return claimed;

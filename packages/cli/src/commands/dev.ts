@@ -16,8 +16,9 @@ import { runProcess } from '../run-process.js';
 import { applyStartupFile, readStartupFile, type StartupFile } from '../schedules-file.js';
 import { chooseStore } from '../store-flags.js';
 import { DEFAULT_STORE } from '../store-url.js';
+import { addTenantOptions, checkTenantFlags, type TenantFlags } from '../tenant-flags.js';
 
-interface DevFlags extends ProcessFlags, WorkerFlags {
+interface DevFlags extends ProcessFlags, WorkerFlags, TenantFlags {
   store: string;
   prefix?: string;
   schedules?: string;
@@ -34,7 +35,7 @@ export function registerDev(program: Command): void {
     .addOption(option('--prefix <prefix>', 'key prefix, for a redis:// store (default cz)'))
     .addOption(option('--schedules <file>', 'JSON file of schedules (and "jobs") upserted at start'));
   addProcessOptions(command, '8080');
-  addWorkerOptions(command);
+  addTenantOptions(addWorkerOptions(command));
   addLeaderOption(command).action(async (flags: DevFlags) => {
     await runDev(flags);
   });
@@ -45,7 +46,10 @@ async function runDev(flags: DevFlags): Promise<void> {
   const settings = checkProcessFlags(flags);
   const worker = checkWorkerFlags(flags);
   const leaderTtlMs = checkLeaderTtl(flags);
-  const choice = chooseStore({ store: flags.store, ...(flags.prefix === undefined ? {} : { prefix: flags.prefix }) });
+  const choice = {
+    ...chooseStore({ store: flags.store, ...(flags.prefix === undefined ? {} : { prefix: flags.prefix }) }),
+    ...checkTenantFlags(flags),
+  };
   const handlers = flags.handlers === undefined ? {} : await loadHandlers(flags.handlers);
   const startup: StartupFile | undefined =
     flags.schedules === undefined ? undefined : readStartupFile(flags.schedules, realClock.now());

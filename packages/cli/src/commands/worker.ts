@@ -7,8 +7,9 @@ import { workerInfo } from '../node-info.js';
 import { addProcessOptions, checkProcessFlags, type ProcessFlags } from '../process-flags.js';
 import { runProcess } from '../run-process.js';
 import { addRedisOptions, requireRedis, type StoreFlags } from '../store-flags.js';
+import { addTenantOptions, checkTenantFlags, type TenantFlags } from '../tenant-flags.js';
 
-interface WorkerCommandFlags extends ProcessFlags, WorkerFlags, StoreFlags {
+interface WorkerCommandFlags extends ProcessFlags, WorkerFlags, StoreFlags, TenantFlags {
   tenants?: string;
 }
 
@@ -16,14 +17,16 @@ interface WorkerCommandFlags extends ProcessFlags, WorkerFlags, StoreFlags {
 export function registerWorker(program: Command): void {
   const command = program.command('worker').description("runs handlers for jobs of a cluster's Redis");
   addRedisOptions(command);
-  addWorkerOptions(command).addOption(option('--tenants <list>', 'only claim jobs of these tenants, e.g. a,b'));
+  addTenantOptions(
+    addWorkerOptions(command).addOption(option('--tenants <list>', 'only claim jobs of these tenants, e.g. a,b')),
+  );
   addProcessOptions(command, undefined).action(async (flags: WorkerCommandFlags) => {
     await runWorker(flags);
   });
 }
 
 async function runWorker(flags: WorkerCommandFlags): Promise<void> {
-  const choice = requireRedis(flags);
+  const choice = { ...requireRedis(flags), ...checkTenantFlags(flags) };
   const settings = checkProcessFlags(flags);
   const options = checkWorkerFlags(flags);
   const tenants = checkTenants(flags.tenants);

@@ -8,7 +8,8 @@ import type { MemoryState } from './state.js';
  *   waiting ── the ready queues (ready-queues.ts)      signal 'ready' on entry
  *   delayed ── `delayed`, by runAt                     promoted by the coordinator
  *   blocked ── nowhere but its parents' children sets  released by releaseDependents
- *   active  ── `leases`, by lease expiry               taken back when it expires
+ *   active  ── `leases`, by lease expiry               taken back when it expires;
+ *              also counted per tenant (state.limits), for `maxActive`
  *   final   ── nowhere (retention scans for them); a final job with children is noted in
  *              `pendingParents` so that releaseDependents settles them.
  */
@@ -24,6 +25,7 @@ function detach(state: MemoryState, job: Job): void {
       break;
     case 'active':
       state.leases.delete(job.id);
+      state.limits.stopped(job.tenant);
       break;
     default:
       break;
@@ -79,6 +81,7 @@ export function makeActive(state: MemoryState, job: Job, lease: JobLease, now: n
   job.progress = undefined;
   job.lease = lease;
   state.leases.set(job.id, lease.expiresAt);
+  state.limits.started(job.tenant);
 }
 
 /** Extends an active job's lease. */

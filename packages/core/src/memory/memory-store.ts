@@ -23,6 +23,7 @@ import type {
   UpsertScheduleResult,
 } from '../store/store.js';
 import { checkCount, checkDuration, checkInstant, checkText } from '../store/support/arguments.js';
+import { type CheckedLimits, type TenantLimits, tenantLimitsOf } from '../store/support/limits.js';
 import { checkRetentionPolicy } from '../store/support/retention.js';
 import { tenantWeightsOf } from '../store/support/weights.js';
 import { cancel, retry } from './cancel-retry.js';
@@ -39,6 +40,12 @@ import { claim, heartbeat, settle } from './workers.js';
 export interface MemoryStoreOptions {
   /** Relative weights for fair service between tenants; default 1 each. */
   tenantWeights?: Record<string, number>;
+  /**
+   * Per-tenant limits, enforced at claim time (core's TenantLimits): over a limit a
+   * tenant's jobs wait and other tenants are served. Checked: a bad limit throws
+   * `invalid_argument` naming `tenantLimits.<tenant>.<field>`.
+   */
+  tenantLimits?: Record<string, TenantLimits>;
   /**
    * State to start from, as `exportState()` gave it (e.g. read back from a file). Checked
    * first: a malformed snapshot throws `invalid_argument` naming the field, a newer
@@ -65,7 +72,11 @@ export interface MemoryStore extends Store {
  * process.
  */
 export function createMemoryStore(options: MemoryStoreOptions = {}): MemoryStore {
-  const store = new InMemoryStore(tenantWeightsOf(options.tenantWeights ?? {}), options.onChange);
+  const store = new InMemoryStore(
+    tenantWeightsOf(options.tenantWeights ?? {}),
+    tenantLimitsOf(options.tenantLimits ?? {}),
+    options.onChange,
+  );
   if (options.initialState !== undefined) store.importState(options.initialState);
   return store;
 }
@@ -83,9 +94,10 @@ class InMemoryStore implements MemoryStore {
 
   constructor(
     weightOf: (tenant: string) => number,
+    limitsOf: (tenant: string) => CheckedLimits | undefined,
     private readonly onChange: (() => void) | undefined,
   ) {
-    this.state = new MemoryState(weightOf);
+    this.state = new MemoryState(weightOf, limitsOf);
   }
 
   exportState(): MemoryStateSnapshot {

@@ -51,19 +51,20 @@ export class ReadyQueues {
     });
   }
 
-  /** Takes up to `limit` job ids in claim order; only of `tenants` when given. */
-  take(limit: number, tenants: ReadonlySet<string> | undefined): string[] {
-    const ids: string[] = [];
-    for (let p = MAX_PRIORITY; p >= MIN_PRIORITY && ids.length < limit; p--) {
+  /**
+   * Takes job ids in claim order, one each time the caller asks for the next, passing over
+   * tenants that `eligible` refuses (a tenant filter, a tenant at its limit). `eligible` is
+   * asked again for every job, so that what the caller did with the last one (a tenant
+   * reaching its limit) counts. A band none of whose tenants is eligible is left behind:
+   * eligibility only shrinks while one claim runs (its jobs become active, its tokens are
+   * spent), so it would not become eligible again.
+   */
+  *take(eligible: (tenant: string) => boolean): Generator<string, void, undefined> {
+    for (let p = MAX_PRIORITY; p >= MIN_PRIORITY; p--) {
       const band = this.bands[p];
       if (band === undefined) continue;
-      while (ids.length < limit) {
-        const id = band.takeOne(tenants);
-        if (id === undefined) break;
-        ids.push(id);
-      }
+      for (let id = band.takeOne(eligible); id !== undefined; id = band.takeOne(eligible)) yield id;
     }
-    return ids;
   }
 }
 
@@ -126,15 +127,16 @@ class Band {
   }
 
   /**
-   * The next job in turn. With a tenant filter, tenants outside it are passed over and the
-   * turn moves to the first eligible one (a dedicated worker does not wait for others).
+   * The next job in turn. Tenants that are not `eligible` are passed over and the turn moves
+   * to the first eligible one (a dedicated worker does not wait for others, nor does anyone
+   * wait for a tenant at its limit).
    */
-  takeOne(eligible: ReadonlySet<string> | undefined): string | undefined {
+  takeOne(eligible: (tenant: string) => boolean): string | undefined {
     const n = this.ring.length;
     for (let k = 0; k < n; k++) {
       const at = (this.cursor + k) % n;
       const tenant = this.ring[at];
-      if (tenant === undefined || (eligible !== undefined && !eligible.has(tenant))) continue;
+      if (tenant === undefined || !eligible(tenant)) continue;
       const queue = this.queues.get(tenant);
       const id = queue?.values().next().value;
       if (queue === undefined || id === undefined) continue;

@@ -149,13 +149,60 @@ describe('memory store state snapshots', () => {
     await expect(enqueueOne(store)).resolves.toBeTypeOf('string');
   });
 
+  describe('tenant limits', () => {
+    const LIMITS = { acme: { rate: 1, burst: 2 }, beta: { maxActive: 1 } };
+
+    /** acme's bucket emptied at T0, beta at its maxActive. */
+    async function limitedStore(): Promise<MemoryStore> {
+      const store = createMemoryStore({ tenantLimits: LIMITS });
+      await enqueueMany(store, 5, { tenant: 'acme' });
+      await enqueueMany(store, 2, { tenant: 'beta' });
+      const tenants = (await claimJobs(store, 10)).map((job) => job.tenant).sort();
+      expect(tenants).toEqual(['acme', 'acme', 'beta']);
+      return store;
+    }
+
+    it('carries the rate buckets, so that a restored store hands out no fresh burst', async () => {
+      const snapshot = (await limitedStore()).exportState();
+      expect(snapshot.buckets).toEqual([['acme', 0, T0]]);
+      for (const initialState of [snapshot, JSON.parse(JSON.stringify(snapshot))]) {
+        const restored = createMemoryStore({ tenantLimits: LIMITS, initialState });
+        expect(restored.exportState()).toStrictEqual(snapshot);
+        // Half a second refills half a token; beta still has its one job active.
+        expect(await claimJobs(restored, 10, T0 + SECOND / 2)).toEqual([]);
+        expect((await claimJobs(restored, 10, T0 + SECOND)).map((job) => job.tenant)).toEqual(['acme']);
+      }
+    });
+
+    it('recounts the active jobs on import: an ended job still gives its place back', async () => {
+      const original = await limitedStore();
+      const restored = createMemoryStore({ tenantLimits: LIMITS, initialState: original.exportState() });
+      const [active] = (await restored.listJobs({ tenant: 'beta', status: 'active', limit: 10 })).jobs;
+      if (active?.lease === undefined) throw new Error('no active beta job');
+      await restored.settle([succeeded({ ...active, lease: active.lease })], T0 + 1);
+      expect((await claimJobs(restored, 10, T0 + 2)).map((job) => job.tenant)).toEqual(['beta']);
+    });
+
+    it('reads a format 1 snapshot (before buckets): every bucket starts full', async () => {
+      const { buckets: _, ...older } = { ...(await limitedStore()).exportState(), format: 1 };
+      const restored = createMemoryStore({
+        tenantLimits: LIMITS,
+        initialState: older as unknown as MemoryStateSnapshot,
+      });
+      expect(restored.exportState()).toMatchObject({ format: MEMORY_STATE_FORMAT, buckets: [] });
+      expect((await claimJobs(restored, 10)).map((job) => job.tenant)).toEqual(['acme', 'acme']);
+    });
+  });
+
   describe('refuses a bad snapshot, naming what is wrong', () => {
     const valid = (): MemoryStateSnapshot => createMemoryStore().exportState();
     const cases: [string, unknown, RegExp][] = [
       ['not an object', 'hello', /initialState: not a cadenza state snapshot/],
-      ['no format', { jobs: [] }, /initialState\.format: got nothing, expected 1/],
-      ['a newer format', { ...valid(), format: 2 }, /format 2 was written by a newer cadenza/],
+      ['no format', { jobs: [] }, new RegExp(`initialState\\.format: got nothing, expected ${MEMORY_STATE_FORMAT}`)],
+      ['a newer format', { ...valid(), format: MEMORY_STATE_FORMAT + 1 }, /was written by a newer cadenza/],
       ['a missing field', { ...valid(), jobs: undefined }, /initialState\.jobs/],
+      ['no buckets (format 2)', { ...valid(), buckets: undefined }, /initialState\.buckets/],
+      ['a negative bucket', { ...valid(), buckets: [['acme', -1, T0]] }, /initialState\.buckets\.0/],
       ['a bad job', { ...valid(), jobs: [{ id: 'x', status: 'lost' }] }, /initialState\.jobs\.0/],
       ['an unknown job in an index', { ...valid(), delayed: [['acme:ghost', T0]] }, /delayed\.0: names job acme:ghost/],
     ];

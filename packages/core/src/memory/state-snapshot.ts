@@ -5,6 +5,7 @@ import type { Schedule } from '../model/schedule.js';
 import type { Leadership } from '../store/store.js';
 import { fireIndexKey, idempotencyIndexKey } from './job-table.js';
 import type { MemoryState } from './state.js';
+import type { BucketEntry } from './tenant-limits.js';
 
 /**
  * A plain, serialisable copy of a memory store's state (what `store-file` writes): arrays
@@ -16,8 +17,13 @@ import type { MemoryState } from './state.js';
  * Indexes that the jobs alone cannot rebuild exactly are written out: the unique keys
  * (idempotency keys and fired (scheduleId, scheduledFor) pairs, each with the job holding
  * it) and the children of each parent (a deleted parent's children are not listed again).
+ * So are the rate limits' token buckets; the active counts of `maxActive` follow from the
+ * jobs and are not.
+ *
+ * Formats: 1 had no buckets (read as none: every bucket full, as for a store that never
+ * limited a rate); 2 added `buckets`.
  */
-export const MEMORY_STATE_FORMAT = 1;
+export const MEMORY_STATE_FORMAT = 2;
 
 export interface MemoryStateSnapshot {
   format: typeof MEMORY_STATE_FORMAT;
@@ -38,6 +44,8 @@ export interface MemoryStateSnapshot {
   /** Unpaused schedules by `nextFireAt`, earliest first. */
   scheduleDue: [tenant: string, scheduleId: string, nextFireAt: number][];
   leadership: { holder: Leadership | null; lastEpoch: number };
+  /** Rate limits' token buckets: tokens left at `at` (a claim's `now`), per tenant. */
+  buckets: BucketEntry[];
 }
 
 /** A deep copy of `state` as a snapshot. */
@@ -72,6 +80,7 @@ export function exportState(state: MemoryState): MemoryStateSnapshot {
     schedules: state.schedules.all(),
     scheduleDue: state.schedules.dueEntries(),
     leadership: { holder: leader.holder ?? null, lastEpoch: leader.lastEpoch },
+    buckets: state.limits.bucketEntries(),
   });
 }
 
@@ -99,6 +108,7 @@ export function importState(state: MemoryState, snapshot: unknown): void {
   for (const [id, at] of copy.pendingParents) state.pendingParents.set(id, at);
   state.schedules.restore(copy.schedules, copy.scheduleDue);
   state.leader.restore(copy.leadership.holder ?? undefined, copy.leadership.lastEpoch);
+  state.limits.restore(copy.jobs, copy.buckets);
 }
 
 /**
@@ -181,6 +191,7 @@ const snapshotSchema = z.strictObject({
     holder: z.strictObject({ nodeId: text, epoch: count, expiresAt: instant }).nullable(),
     lastEpoch: count,
   }),
+  buckets: z.array(z.tuple([text, z.number().finite().nonnegative(), instant])),
 });
 
 function refuse(field: string, message: string): CadenzaError {
@@ -199,10 +210,12 @@ function checkSnapshot(value: unknown): MemoryStateSnapshot {
       `format ${format} was written by a newer cadenza; this version reads format ${MEMORY_STATE_FORMAT}`,
     );
   }
-  if (format !== MEMORY_STATE_FORMAT) {
+  if (format !== MEMORY_STATE_FORMAT && format !== 1) {
     throw refuse('format', `got ${JSON.stringify(format) ?? 'nothing'}, expected ${MEMORY_STATE_FORMAT}`);
   }
-  const result = snapshotSchema.safeParse(value);
+  // Format 1 is format 2 without buckets.
+  const current = format === 1 ? { ...value, format: MEMORY_STATE_FORMAT, buckets: [] } : value;
+  const result = snapshotSchema.safeParse(current);
   if (!result.success) {
     const issue = result.error.issues[0];
     throw refuse(issue?.path.join('.') ?? '', issue?.message ?? 'not a valid state snapshot');

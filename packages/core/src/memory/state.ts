@@ -1,8 +1,10 @@
+import type { CheckedLimits } from '../store/support/limits.js';
 import { StoreSignals } from '../store/support/signals.js';
 import { JobTable } from './job-table.js';
 import { LeaderLease } from './leadership.js';
 import { ReadyQueues } from './ready-queues.js';
 import { ScheduleTable } from './schedule-table.js';
+import { TenantLimiter } from './tenant-limits.js';
 import { TimeIndex } from './time-index.js';
 
 /**
@@ -26,9 +28,12 @@ export class MemoryState {
   readonly schedules = new ScheduleTable();
   readonly leader = new LeaderLease();
   readonly signals = new StoreSignals();
+  /** Per-tenant limits: active counts (kept by job-states.ts) and rate buckets. */
+  readonly limits: TenantLimiter;
 
-  constructor(weightOf: (tenant: string) => number) {
+  constructor(weightOf: (tenant: string) => number, limitsOf: (tenant: string) => CheckedLimits | undefined) {
     this.ready = new ReadyQueues(weightOf);
+    this.limits = new TenantLimiter(limitsOf);
   }
 
   /**

@@ -7,17 +7,27 @@ import { checkSettlements, settlementMove } from '../store/support/settlements.j
 import { extendLease, makeActive, makeDelayed, makeFinal, makeWaiting } from './job-states.js';
 import type { MemoryState } from './state.js';
 
-/** Takes waiting jobs in claim order (ready-queues.ts) and leases them to the worker. */
+/**
+ * Takes waiting jobs in claim order (ready-queues.ts) and leases them to the worker. A
+ * tenant outside the request's filter, or at one of its limits (tenant-limits.ts), is
+ * passed over: its jobs wait, and the claim serves other tenants instead.
+ */
 export function claim(state: MemoryState, request: ClaimRequest): ClaimedJob[] {
   const { workerId, limit, leaseMs, now, tenants } = checkClaimRequest(request);
   if (limit === 0 || tenants?.size === 0) return [];
+  const eligible = (tenant: string): boolean =>
+    (tenants === undefined || tenants.has(tenant)) && state.limits.mayClaim(tenant, now);
   const claimed: ClaimedJob[] = [];
-  for (const id of state.ready.take(limit, tenants)) {
+  for (const id of state.ready.take(eligible)) {
     const job = state.jobs.get(id);
-    if (job === undefined) continue;
-    const lease = { workerId, token: newLeaseToken(), expiresAt: now + leaseMs };
-    makeActive(state, job, lease, now);
-    claimed.push({ ...job, lease });
+    if (job !== undefined) {
+      const lease = { workerId, token: newLeaseToken(), expiresAt: now + leaseMs };
+      makeActive(state, job, lease, now);
+      state.limits.claimed(job.tenant, now);
+      claimed.push({ ...job, lease });
+    }
+    // Stop before asking for another: asking takes it off its queue.
+    if (claimed.length >= limit) break;
   }
   return claimed;
 }

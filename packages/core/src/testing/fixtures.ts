@@ -9,6 +9,7 @@ import { newJobId } from '../model/ids.js';
 import type { ClaimedJob, Job, NewJob } from '../model/job.js';
 import type { Schedule, ScheduleDefinition } from '../model/schedule.js';
 import type { Fence, Settlement, Store } from '../store/store.js';
+import type { TenantLimits } from '../store/support/limits.js';
 
 export const T0 = Date.UTC(2026, 0, 1);
 export const SECOND = 1000;
@@ -18,6 +19,8 @@ export const LEASE_MS = 30 * SECOND;
 export interface StoreOptions {
   /** Relative weights for fair service between tenants (see SPEC "priority"). */
   tenantWeights?: Record<string, number>;
+  /** Per-tenant limits enforced at claim time (see core's TenantLimits). */
+  tenantLimits?: Record<string, TenantLimits>;
 }
 
 export interface StoreHarness {

@@ -20,6 +20,7 @@ import { enqueueTests } from './enqueue.js';
 import { type StoreHarness, storeFixture } from './fixtures.js';
 import { leadershipTests } from './leadership-and-fencing.js';
 import { leaseTests } from './leases.js';
+import { limitTests } from './limits.js';
 import { queryTests } from './queries.js';
 import { recordFiresTests } from './record-fires.js';
 import { retentionTests } from './retention.js';
@@ -46,5 +47,6 @@ export function runStoreConformance(name: string, harness: StoreHarness): void {
     leadershipTests(fixture);
     scheduleTests(fixture);
     recordFiresTests(fixture);
+    limitTests(fixture);
   });
 }

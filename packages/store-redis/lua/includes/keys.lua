@@ -4,7 +4,8 @@
 local K = {
   w = KEYS[11],   -- hash  local id -> "<priority>/<entry id>" (waiting jobs)
   j = KEYS[12],   -- hash  local id -> record (every job that is not waiting)
-  n = KEYS[13],   -- hash  "<status>/<priority>" -> count; 'tok' token counter; 'epoch' highest fence seen
+  n = KEYS[13],   -- hash  "<status>/<priority>" -> count; 'tok' token counter; 'epoch' highest fence seen;
+                  --       'bt'/'ba' the rate limit's bucket: tokens and refill time (limits.lua)
   k = KEYS[14],   -- hash  idempotency key -> local id
   l = KEYS[15],   -- zset  active local ids by lease deadline
   d = KEYS[16],   -- zset  delayed local ids by runAt

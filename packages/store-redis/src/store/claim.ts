@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { CadenzaError, type ClaimedJob, type ClaimRequest, checkClaimRequest } from '@cadenza/core';
+import { CadenzaError, type CheckedLimits, type ClaimedJob, type ClaimRequest, checkClaimRequest } from '@cadenza/core';
 import { execAll, type RedisContext } from '../context.js';
 import { PRIORITY_BANDS, readyKey, readyMember, tenantsKey } from '../keys.js';
 import { decodeRecord } from './record.js';
@@ -27,6 +27,11 @@ interface Turn {
  * row per turn — with the turn kept between calls, so many small claims are as fair as
  * one large one. The turn is per process: with several workers each keeps its own, which
  * is fair on average. FIFO within a tenant: the stream order.
+ *
+ * Tenant limits (maxActive, rate) are enforced by the claim script itself, inside the
+ * tenant's slot, so they hold across every worker of the cluster. A tenant held back by
+ * one is `limited`: it keeps its place in the index (its jobs wait), and is not asked again
+ * within the same call; its unused share goes to the others in the next round.
  */
 export class Claimer {
   private readonly turns = new Map<number, Turn>();
@@ -44,12 +49,15 @@ export class Claimer {
   constructor(
     private readonly ctx: RedisContext,
     private readonly weights: Readonly<Record<string, number>>,
+    private readonly limitsOf: (tenant: string) => CheckedLimits | undefined = () => undefined,
   ) {}
 
   async claim(request: ClaimRequest): Promise<ClaimedJob[]> {
     const checked = checkClaimRequest(request);
     if (checked.limit === 0 || checked.tenants?.size === 0) return [];
     const claimed = await this.askAgain();
+    // Tenants a limit held back in this call: not asked again until the next one.
+    const limited = new Set<string>();
     let bands: string[][];
     const busy = this.busyBand;
     this.busyBand = undefined;
@@ -62,19 +70,21 @@ export class Claimer {
       const shares = this.share(busy.priority, tenants, checked.limit - claimed.length);
       const round = await this.claimRound(checked, busy.priority, shares, indexReads(this.ctx.prefix));
       claimed.push(...round.jobs);
+      for (const tenant of round.limited) limited.add(tenant);
       bands = filterBands(round.reads, checked.tenants);
       this.noteBusy(busy.priority, tenants, round, claimed.length, checked.limit);
     } else {
       bands = await this.readyTenants(checked.tenants);
     }
     for (let priority = PRIORITY_BANDS - 1; priority >= 0 && claimed.length < checked.limit; priority--) {
-      let tenants = bands[priority] ?? [];
+      let tenants = (bands[priority] ?? []).filter((tenant) => !limited.has(tenant));
       while (tenants.length > 0 && claimed.length < checked.limit) {
         const shares = this.share(priority, tenants, checked.limit - claimed.length);
         const round = await this.claimRound(checked, priority, shares);
         claimed.push(...round.jobs);
+        for (const tenant of round.limited) limited.add(tenant);
         this.noteBusy(priority, tenants, round, claimed.length, checked.limit);
-        // Only tenants that filled their share may have more; the others are empty now.
+        // Only tenants that filled their share may have more; the others are empty or limited.
         tenants = round.full;
         if (round.jobs.length === 0) break;
       }
@@ -87,12 +97,14 @@ export class Claimer {
   private noteBusy(
     priority: number,
     tenants: readonly string[],
-    round: { full: string[]; emptied: string[] },
+    round: { full: string[]; emptied: string[]; limited: string[] },
     claimed: number,
     limit: number,
   ): void {
     if (claimed < limit || round.full.length === 0) return;
-    this.busyBand = { priority, tenants: tenants.filter((tenant) => !round.emptied.includes(tenant)) };
+    // A limited tenant is left out too: the next call finds it in the index if it may go on.
+    const out = new Set([...round.emptied, ...round.limited]);
+    this.busyBand = { priority, tenants: tenants.filter((tenant) => !out.has(tenant)) };
   }
 
   /**
@@ -165,7 +177,7 @@ export class Claimer {
     const calls = this.lost;
     const { answers } = await this.send(calls);
     this.lost = [];
-    return interleave(calls.map((call, k) => decodeJobs(call.tenant, answers[k] ?? [0])));
+    return interleave(calls.map((call, k) => decodeJobs(call.tenant, answers[k] ?? [0, 0])));
   }
 
   /** Sends claim calls; when the connection fails, keeps them to be asked again. */
@@ -187,7 +199,7 @@ export class Claimer {
     priority: number,
     shares: readonly [string, number][],
     reads?: Reads,
-  ): Promise<{ jobs: ClaimedJob[]; full: string[]; emptied: string[]; reads: unknown[] }> {
+  ): Promise<{ jobs: ClaimedJob[]; full: string[]; emptied: string[]; limited: string[]; reads: unknown[] }> {
     const { now, leaseMs, workerId } = request;
     const sent = await this.send(
       shares.map(([tenant, count]) => ({
@@ -201,6 +213,7 @@ export class Claimer {
           now + leaseMs,
           `${this.claimIds.prefix}.${this.claimIds.next++}`,
           this.answered.get(tenant) ?? '',
+          ...limitArgs(this.limitsOf(tenant)),
         ],
       })),
       reads,
@@ -209,16 +222,19 @@ export class Claimer {
     const perTenant: ClaimedJob[][] = [];
     const full: string[] = [];
     const emptied: string[] = [];
+    const limited: string[] = [];
     shares.forEach(([tenant, count], k) => {
-      const answer = answers[k] ?? [0];
+      const answer = answers[k] ?? [0, 0];
       const left = Number(answer[0]);
       const jobs = decodeJobs(tenant, answer);
       perTenant.push(jobs);
-      if (jobs.length === count && left > 0) full.push(tenant);
+      // A limited tenant still has `left` waiting: it stays in the index, but is not full.
+      if (Number(answer[1]) === 1) limited.push(tenant);
+      else if (jobs.length === count && left > 0) full.push(tenant);
       if (left <= 0) emptied.push(tenant);
     });
     await this.dropEmptied(priority, emptied);
-    return { jobs: interleave(perTenant), full, emptied, reads: sent.reads };
+    return { jobs: interleave(perTenant), full, emptied, limited, reads: sent.reads };
   }
 
   /**
@@ -262,10 +278,15 @@ function filterBands(replies: readonly unknown[], only: ReadonlySet<string> | un
   return bands;
 }
 
-/** A claim answer's jobs: `{ left, id, record, id, record, … }`. */
+/** The claim script's ARGV for a tenant's limits: maxActive, rate, burst ('' for none). */
+function limitArgs(limits: CheckedLimits | undefined): (string | number)[] {
+  return [limits?.maxActive ?? '', limits?.rate ?? '', limits?.burst ?? ''];
+}
+
+/** A claim answer's jobs: `{ left, limited, id, record, id, record, … }`. */
 function decodeJobs(tenant: string, answer: readonly unknown[]): ClaimedJob[] {
   const jobs: ClaimedJob[] = [];
-  for (let j = 1; j + 1 < answer.length; j += 2) {
+  for (let j = 2; j + 1 < answer.length; j += 2) {
     jobs.push(decodeRecord(tenant, String(answer[j]), String(answer[j + 1])) as ClaimedJob);
   }
   return jobs;

@@ -1,3 +1,4 @@
+import type { TenantLimits } from '@cadenza/core';
 import type { Redis } from 'ioredis';
 
 export interface RedisStoreOptions {
@@ -9,6 +10,12 @@ export interface RedisStoreOptions {
   prefix?: string;
   /** Relative weights for fair service between tenants (default 1 each). */
   tenantWeights?: Record<string, number>;
+  /**
+   * Per-tenant limits (maxActive, rate, burst), enforced at claim time across every
+   * worker of the cluster: over a limit a tenant's jobs wait and others are served.
+   * Checked at construction (`invalid_argument` naming `tenantLimits.<tenant>.<field>`).
+   */
+  tenantLimits?: Record<string, TenantLimits>;
   /**
    * Independent Redis instances for the coordinator lock (Redlock): a coordinator leads
    * only while a majority of them hold its lock. Empty (default): the lease on the data

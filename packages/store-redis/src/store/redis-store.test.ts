@@ -14,5 +14,10 @@ afterAll(async () => {
 
 runStoreConformance('redis', {
   create: async (options) =>
-    createRedisStore({ url: redis.url, prefix: redis.prefix(), tenantWeights: options?.tenantWeights }),
+    createRedisStore({
+      url: redis.url,
+      prefix: redis.prefix(),
+      tenantWeights: options?.tenantWeights,
+      tenantLimits: options?.tenantLimits,
+    }),
 });

@@ -25,6 +25,7 @@ import {
   type Settlement,
   type Store,
   type StoreSignal,
+  tenantLimitsOf,
   type UpsertScheduleResult,
 } from '@cadenza/core';
 import { Redis } from 'ioredis';
@@ -76,10 +77,12 @@ export class RedisStore implements Store {
     if (!/^[A-Za-z0-9_.-]+$/.test(prefix)) {
       throw new CadenzaError('invalid_argument', `prefix: got ${JSON.stringify(prefix)}, expected [A-Za-z0-9_.-]+`);
     }
+    // Checked before connecting: bad limits refuse the store without opening a client.
+    const limitsOf = tenantLimitsOf(options.tenantLimits ?? {});
     this.ownsClient = options.redis === undefined;
     const redis = options.redis ?? connect(options.url ?? 'redis://127.0.0.1:6379');
     this.ctx = createContext(redis, new Scripts(redis), prefix);
-    this.claimer = new Claimer(this.ctx, options.tenantWeights ?? {});
+    this.claimer = new Claimer(this.ctx, options.tenantWeights ?? {}, limitsOf);
     this.enqueuer = new EnqueueCoalescer((jobs, now) => enqueueJobs(this.ctx, jobs, now));
     this.signals = new SignalListeners(this.ctx);
     const lockUrls = options.lockUrls ?? [];

@@ -43,6 +43,7 @@ describe.skipIf(external)('redlock', () => {
         url: data.url,
         prefix: data.prefix(),
         tenantWeights: options?.tenantWeights,
+        tenantLimits: options?.tenantLimits,
         lockUrls: locks.map((l) => l.url),
       }),
   });

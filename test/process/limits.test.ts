@@ -1,0 +1,85 @@
+// Per-tenant limits hold across a cluster (issue 7): three `cadenza worker` processes share
+// one Redis; tenant "capped" may have 4 jobs active at once, tenant "paced" may start 20
+// jobs a second (burst 20). Both are read off the handlers' run log, exactly: how many of
+// capped's jobs overlapped at most, and how long paced's jobs took to start.
+import { readFileSync } from 'node:fs';
+import type { JobInput } from '@cadenza/core';
+import { describe, expect, it } from 'vitest';
+import { clusterPerFile } from './cluster.js';
+
+const LIMITS = JSON.stringify({ capped: { maxActive: 4 }, paced: { rate: 20, burst: 20 } });
+const file = clusterPerFile('limits');
+
+interface Span {
+  jobId: string;
+  started: number;
+  ended: number;
+}
+
+function readSpans(path: string, ids: ReadonlySet<string>): Span[] {
+  return readFileSync(path, 'utf8')
+    .split('\n')
+    .filter((line) => line.startsWith('span '))
+    .map((line) => {
+      const [, jobId = '', , , started = '0', ended = '0'] = line.split(' ');
+      return { jobId, started: Number(started), ended: Number(ended) };
+    })
+    .filter((span) => ids.has(span.jobId));
+}
+
+/** The most spans open at one instant. */
+function mostAtOnce(spans: readonly Span[]): number {
+  const edges = spans.flatMap((s) => [
+    { at: s.started, step: 1 },
+    { at: s.ended, step: -1 },
+  ]);
+  // An end and a start at the same millisecond: the end first (the place was given back).
+  edges.sort((a, b) => a.at - b.at || a.step - b.step);
+  let open = 0;
+  let most = 0;
+  for (const edge of edges) {
+    open += edge.step;
+    most = Math.max(most, open);
+  }
+  return most;
+}
+
+describe('tenant limits across three workers', () => {
+  it('keeps a tenant at maxActive and another at its rate, cluster-wide', async () => {
+    const c = file.start(['--log-level', 'warn']);
+    for (const id of ['w1', 'w2', 'w3']) await c.worker(id, ['--concurrency', '10', '--tenant-limits', LIMITS]);
+
+    const capped: JobInput[] = Array.from({ length: 60 }, (_, i) => ({
+      name: 'span',
+      tenant: 'capped',
+      payload: { ms: 50, i },
+    }));
+    const paced: JobInput[] = Array.from({ length: 220 }, (_, i) => ({
+      name: 'span',
+      tenant: 'paced',
+      payload: { ms: 0, i },
+    }));
+    const cappedIds = new Set(await c.enqueue(capped));
+    const pacedIds = new Set(await c.enqueue(paced));
+    await c.succeeded(capped.length + paced.length, 120_000);
+
+    const cappedSpans = readSpans(c.runs, cappedIds);
+    expect(cappedSpans).toHaveLength(capped.length);
+    const most = mostAtOnce(cappedSpans);
+    expect(most).toBeLessThanOrEqual(4);
+    // Thirty slots were free: the limit, not a lack of workers, held it to 4.
+    expect(most).toBeGreaterThanOrEqual(2);
+
+    const starts = readSpans(c.runs, pacedIds)
+      .map((s) => s.started)
+      .sort((a, b) => a - b);
+    expect(starts).toHaveLength(paced.length);
+    const seconds = ((starts[starts.length - 1] ?? 0) - (starts[0] ?? 0)) / 1000;
+    // 220 jobs at 20 a second after a burst of 20 take at least (220 − 20) / 20 = 10 s to
+    // start; thirty free slots would start them all in well under one.
+    expect(seconds).toBeGreaterThanOrEqual(9.5);
+    process.stdout.write(
+      `[limits] capped: at most ${most} active at once (limit 4); paced: ${paced.length} started over ${seconds.toFixed(1)} s = ${((paced.length - 20) / seconds).toFixed(1)} a second after the burst (limit 20)\n`,
+    );
+  }, 180_000);
+});
