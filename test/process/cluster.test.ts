@@ -1,43 +1,31 @@
 // Cluster mode as real processes: `cadenza coordinator`, `cadenza worker` and `cadenza server`
 // on one redis-server (started for this file), each test under its own key prefix. Build
 // first (`npx -y pnpm@12.4.2 build`); these tests run dist/bin.js.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { JobInput } from '@cadenza/core';
-import { type RedisHarness, startRedis } from '@cadenza/store-redis/testing';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { assertBuilt, runCli, startCadenza, waitFor } from './cadenza-process.js';
-import { type Cluster, cluster, countBy, readRuns } from './cluster.js';
+import type { RedisHarness } from '@cadenza/store-redis/testing';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { runCli, startCadenza, waitFor } from './cadenza-process.js';
+import { type Cluster, clustersPerFile, countBy, readRuns } from './cluster.js';
 
 // Short leases, so that the jobs of a killed worker come back in about a second.
 const FAST = ['--log-level', 'warn'];
 const WORKER_FAST = ['--lease-ms', '1000', '--shutdown-timeout-ms', '1000'];
 const LEADER_FAST = ['--leader-ttl-ms', '2000'];
 
+const files = clustersPerFile('cluster');
 let redis: RedisHarness;
 let dir: string;
 let seq = 0;
-const open = new Set<Cluster>();
-
-beforeAll(async () => {
-  assertBuilt();
-  redis = await startRedis();
-  dir = mkdtempSync(join(tmpdir(), 'cadenza-cluster-'));
-});
-afterEach(async () => {
-  for (const c of open) await c.close();
-  open.clear();
-});
-afterAll(async () => {
-  await redis?.stop();
-  rmSync(dir, { recursive: true, force: true });
+beforeAll(() => {
+  redis = files.redis;
+  dir = files.dir;
 });
 
 function newCluster(): Cluster {
-  const c = cluster(redis, join(dir, `runs-${++seq}.log`), FAST);
-  open.add(c);
-  return c;
+  seq++;
+  return files.start(FAST);
 }
 
 const TENANTS = ['acme', 'globex', 'initech'];

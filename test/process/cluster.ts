@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { type JobInput, type NewJob, prepareJobs, type Store } from '@cadenza/core';
 import { createRedisStore } from '@cadenza/store-redis';
 import { type RedisHarness, startRedis } from '@cadenza/store-redis/testing';
-import { afterAll, beforeAll } from 'vitest';
+import { afterAll, afterEach, beforeAll } from 'vitest';
 import { assertBuilt, type Cadenza, FIXTURE, startCadenza, waitFor } from './cadenza-process.js';
 
 export const CLUSTER_HANDLERS = join(FIXTURE, 'cluster-handlers.mjs');
@@ -107,29 +107,35 @@ export function cluster(redis: RedisHarness, runs: string, common: readonly stri
   };
 }
 
-/** A test file's one cluster: see clusterPerFile. */
-export interface FileCluster {
+/** A test file's clusters: see clustersPerFile. */
+export interface FileClusters {
   /** The file's redis-server (there once the file's tests run). */
   readonly redis: RedisHarness;
-  /** Starts the cluster of this test (closed after the file, with the server). */
+  /** A scratch folder for the file: run logs, gate files. */
+  readonly dir: string;
+  /** Starts a cluster under a fresh prefix, with its own run log; closed after the test. */
   start(common: readonly string[]): Cluster;
 }
 
 /**
- * For a test file that runs one cluster: a redis-server and a scratch folder for the run log,
- * started before the file's tests and removed after them, with the cluster they started.
+ * For a process-test file: a redis-server and a scratch folder, started before the file's
+ * tests and removed after them; the clusters a test starts are closed after that test.
  */
-export function clusterPerFile(name: string): FileCluster {
+export function clustersPerFile(name: string): FileClusters {
   let redis: RedisHarness | undefined;
   let dir = '';
-  let current: Cluster | undefined;
+  let runs = 0;
+  const open = new Set<Cluster>();
   beforeAll(async () => {
     assertBuilt();
     redis = await startRedis();
     dir = mkdtempSync(join(tmpdir(), `cadenza-${name}-`));
   });
+  afterEach(async () => {
+    for (const c of open) await c.close();
+    open.clear();
+  });
   afterAll(async () => {
-    await current?.close();
     await redis?.stop();
     if (dir !== '') rmSync(dir, { recursive: true, force: true });
   });
@@ -138,9 +144,13 @@ export function clusterPerFile(name: string): FileCluster {
       if (redis === undefined) throw new Error('the redis-server exists only while the file runs');
       return redis;
     },
+    get dir(): string {
+      return dir;
+    },
     start(common) {
-      current = cluster(this.redis, join(dir, 'runs.log'), common);
-      return current;
+      const c = cluster(this.redis, join(dir, `runs-${++runs}.log`), common);
+      open.add(c);
+      return c;
     },
   };
 }

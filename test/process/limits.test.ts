@@ -5,10 +5,10 @@
 import { readFileSync } from 'node:fs';
 import type { JobInput } from '@cadenza/core';
 import { describe, expect, it } from 'vitest';
-import { clusterPerFile } from './cluster.js';
+import { clustersPerFile } from './cluster.js';
 
 const LIMITS = JSON.stringify({ capped: { maxActive: 4 }, paced: { rate: 20, burst: 20 } });
-const file = clusterPerFile('limits');
+const file = clustersPerFile('limits');
 
 interface Span {
   jobId: string;

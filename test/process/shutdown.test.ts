@@ -4,34 +4,23 @@
 // --shutdown-timeout-ms, then aborts and releases them (no attempt spent), and the process
 // exits 0; a second signal exits at once (128 + signal) and the held jobs come back only
 // when their leases expire. Build first (`npx -y pnpm@12.4.2 build`); these run dist/bin.js.
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Job } from '@cadenza/core';
-import { type RedisHarness, startRedis } from '@cadenza/store-redis/testing';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { assertBuilt, type Cadenza, FIXTURE, type Role, startCadenza, waitFor } from './cadenza-process.js';
-import { type Cluster, cluster } from './cluster.js';
+import type { RedisHarness } from '@cadenza/store-redis/testing';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { type Cadenza, FIXTURE, type Role, startCadenza, waitFor } from './cadenza-process.js';
+import { type Cluster, clustersPerFile } from './cluster.js';
 
 const HANDLERS = join(FIXTURE, 'shutdown-handlers.mjs');
 
+const files = clustersPerFile('shutdown');
 let redis: RedisHarness;
 let dir: string;
 let seq = 0;
-const open = new Set<Cluster>();
-
-beforeAll(async () => {
-  assertBuilt();
-  redis = await startRedis();
-  dir = mkdtempSync(join(tmpdir(), 'cadenza-shutdown-'));
-});
-afterEach(async () => {
-  for (const c of open) await c.close();
-  open.clear();
-});
-afterAll(async () => {
-  await redis?.stop();
-  rmSync(dir, { recursive: true, force: true });
+beforeAll(() => {
+  redis = files.redis;
+  dir = files.dir;
 });
 
 /** One line of the run log the fixture handlers write. */
@@ -56,11 +45,11 @@ interface Setup {
 
 function setup(): Setup {
   const n = ++seq;
-  const runsFile = join(dir, `runs-${n}.log`);
+
   // The cluster helper gives a prefix, a store on it and SIGKILL-on-teardown of its nodes;
   // the processes are started here, with this file's handlers.
-  const c = cluster(redis, runsFile, []);
-  open.add(c);
+  const c = files.start([]);
+  const runsFile = c.runs;
   return {
     c,
     gate: join(dir, `gate-${n}`),

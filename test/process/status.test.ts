@@ -4,7 +4,7 @@
 // are missed, a SIGTERMed one at once. Build first; these tests run dist/bin.js.
 import { describe, expect, it } from 'vitest';
 import { type Cadenza, runCli, startCadenza, waitFor } from './cadenza-process.js';
-import { clusterPerFile } from './cluster.js';
+import { clustersPerFile } from './cluster.js';
 
 // Every process reports every 100 ms, so a killed one is stale after 300 ms.
 const COMMON = ['--log-level', 'warn', '--report-every-ms', '100'];
@@ -20,7 +20,7 @@ interface ClusterView {
   queues: { tenant: string; priority: number; counts: Record<string, number> }[];
 }
 
-const file = clusterPerFile('status');
+const file = clustersPerFile('status');
 
 async function view(server: Cadenza): Promise<ClusterView> {
   const response = await server.http<ClusterView>('GET', '/v1/cluster');

@@ -52,11 +52,7 @@ while changed < limit do
           finish(kid, r, old, 'failed', now, dependency_error(by, by_status))
           changed = changed + 1
         else
-          if r[R_RUNAT] ~= '' and tonumber(r[R_RUNAT]) > tonumber(now) then
-            r[R_STATUS] = 'delayed'
-          else
-            r[R_STATUS] = 'waiting'
-          end
+          set_runnable(r, now)
           save(kid, r, old)
           changed = changed + 1
         end

@@ -37,6 +37,15 @@ end
 
 -- Sets the first status of job `id` (record `r`, status unset) from its parents and
 -- runAt, and writes it: failed (dependency_failed), blocked, delayed or waiting.
+-- Ready to run: delayed while its runAt is still ahead, else waiting.
+local function set_runnable(r, now)
+  if r[R_RUNAT] ~= '' and tonumber(r[R_RUNAT]) > tonumber(now) then
+    r[R_STATUS] = 'delayed'
+  else
+    r[R_STATUS] = 'waiting'
+  end
+end
+
 local function place(id, r, parents, now, old)
   local v, parent, parent_status = verdict(parents)
   if v == 'failed' then
@@ -46,10 +55,8 @@ local function place(id, r, parents, now, old)
   elseif v == 'blocked' then
     r[R_STATUS] = 'blocked'
     block_on(id, parents)
-  elseif r[R_RUNAT] ~= '' and tonumber(r[R_RUNAT]) > tonumber(now) then
-    r[R_STATUS] = 'delayed'
   else
-    r[R_STATUS] = 'waiting'
+    set_runnable(r, now)
   end
   save(id, r, old)
   return r[R_STATUS]

@@ -10,16 +10,22 @@ local RECORD_FIELDS = 16
 
 local FINAL = { succeeded = true, failed = true, canceled = true }
 
-local function rec_decode(raw)
-  local r = {}
+-- The `count` NUL-joined fields of `raw` as a table (records here, schedule rows in
+-- schedule.lua): the last field takes the rest, NULs and all.
+local function split_fields(raw, count)
+  local fields = {}
   local pos = 1
-  for i = 1, RECORD_FIELDS - 1 do
+  for i = 1, count - 1 do
     local stop = string.find(raw, '\0', pos, true)
-    r[i] = string.sub(raw, pos, stop - 1)
+    fields[i] = string.sub(raw, pos, stop - 1)
     pos = stop + 1
   end
-  r[RECORD_FIELDS] = string.sub(raw, pos)
-  return r
+  fields[count] = string.sub(raw, pos)
+  return fields
+end
+
+local function rec_decode(raw)
+  return split_fields(raw, RECORD_FIELDS)
 end
 
 local function rec_encode(r)

@@ -1,4 +1,4 @@
--- Shared: a schedule's row in K.h and its fire index. Needs keys (and jobs for
+-- Shared: a schedule's row in K.h and its fire index. Needs keys and record (and jobs for
 -- fire_holder). The row is seven fields joined by NUL, '' for unset, the same order as
 -- src/store/schedules/row.ts: what scripts change in place comes first, and the
 -- definition (JSON, never changed here) last, so no script decodes or re-encodes JSON
@@ -7,15 +7,7 @@ local S_NEXT, S_PAUSED, S_RUNS, S_LAST, S_CREATED, S_UPDATED, S_BODY = 1, 2, 3, 
 local SCHEDULE_FIELDS = 7
 
 local function sched_decode(raw)
-  local s = {}
-  local pos = 1
-  for i = 1, SCHEDULE_FIELDS - 1 do
-    local stop = string.find(raw, '\0', pos, true)
-    s[i] = string.sub(raw, pos, stop - 1)
-    pos = stop + 1
-  end
-  s[SCHEDULE_FIELDS] = string.sub(raw, pos)
-  return s
+  return split_fields(raw, SCHEDULE_FIELDS)
 end
 
 local function sched_encode(s)
