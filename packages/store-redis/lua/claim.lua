@@ -8,7 +8,8 @@
 --           COUNT jobs, so asking it again in the same call is pointless; 0 otherwise),
 --           then two per job: local id, record }
 --
--- Memo: the ids and tokens a claim handed out stay in K.q under its claim id until the
+-- Memo: the ids and tokens a claim handed out (after the time it was made, for retention
+-- to sweep the memos of claimers that died) stay in K.q under its claim id until the
 -- same claimer's next call. A claimer whose reply was lost (connection dropped) asks again
 -- with the same claim id and gets the same jobs back, so a reconnect alone never leaves
 -- jobs leased to nobody until their lease expires (which would spend their attempt).
@@ -92,7 +93,7 @@ end
 redis.call('HSET', K.j, unpack(records))
 redis.call('ZADD', K.l, unpack(leases))
 redis.call('HDEL', K.w, unpack(ids))
-redis.call('HSET', K.q, claim_id, table.concat(handed, ' '))
+redis.call('HSET', K.q, claim_id, now .. ' ' .. table.concat(handed, ' '))
 local last = entries[got][1]
 local ms, seq = string.match(last, '^(%d+)-(%d+)$')
 redis.call('XTRIM', stream, 'MINID', ms .. '-' .. (tonumber(seq) + 1))

@@ -7,6 +7,8 @@
 -- ARGV[1]  fence epoch
 -- ARGV[2]  maxCount: keep this many most recently finished ('' for no limit)
 -- ARGV[3]  cutoff: delete jobs finished strictly before it (now - maxAgeMs; '' for none)
+-- ARGV[4]  now: claim memos (K.q) older than MEMO_KEEP_MS are swept too — a live claimer
+--          replaces its own at every call, so an old one is a dead claimer's
 -- Answer: { deleted count }
 -- @include keys
 -- @include record
@@ -56,5 +58,11 @@ for i = 1, #candidates do
       deleted = deleted + 1
     end
   end
+end
+local MEMO_KEEP_MS = 600000
+local memos = redis.call('HGETALL', K.q)
+for i = 1, #memos, 2 do
+  local made = tonumber(string.match(memos[i + 1], '^(%d+) '))
+  if not made or made < tonumber(ARGV[4]) - MEMO_KEEP_MS then redis.call('HDEL', K.q, memos[i]) end
 end
 return reply({ deleted })

@@ -173,6 +173,14 @@ describe('redis store: a claim asked again', () => {
     const next = await claim('c2', 'c1');
     expect(idsOf(next)).toEqual([localId('acme', jobs[2]?.id ?? '')]);
     expect(await redis.hkeys(`${prefix}:{t:acme}:q`)).toEqual(['c2']);
+    // A claimer that died leaves its memo: retention sweeps it once it is 10 minutes old.
+    const fence = await store.acquireLeadership('c', 60_000, NOW);
+    if (fence === undefined) throw new Error('no leadership');
+    const policy = { maxAgeMs: Number.POSITIVE_INFINITY, maxCount: 1000 };
+    await store.applyRetention(fence, policy, NOW + 60_000);
+    expect(await redis.hkeys(`${prefix}:{t:acme}:q`)).toEqual(['c2']);
+    await store.applyRetention(fence, policy, NOW + 11 * 60_000);
+    expect(await redis.hkeys(`${prefix}:{t:acme}:q`)).toEqual([]);
   });
 });
 

@@ -23,7 +23,7 @@ export async function applyRetention(
   // Too old: now - finishedAt > maxAgeMs, i.e. finishedAt < now - maxAgeMs.
   const cutoff = Number.isFinite(policy.maxAgeMs) ? String(now - policy.maxAgeMs) : '';
   if (maxCount === '' && cutoff === '') return 0;
-  const calls = tenants.map((tenant) => ({ tenant, script: 'retention', args: [fence.epoch, maxCount, cutoff] }));
+  const calls = tenants.map((tenant) => ({ tenant, script: 'retention', args: [fence.epoch, maxCount, cutoff, now] }));
   const answers = await runTenantScripts(ctx, calls, { epoch: fence.epoch });
   return answers.reduce((sum, answer) => sum + Number(answer[0]), 0);
 }
