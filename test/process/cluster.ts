@@ -6,7 +6,7 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type JobInput, type NewJob, prepareJobs, type Store } from '@cadenza/core';
+import { type JobInput, type NewJob, prepareJobs, realClock, type Store } from '@cadenza/core';
 import { createRedisStore } from '@cadenza/store-redis';
 import { type RedisHarness, startRedis } from '@cadenza/store-redis/testing';
 import { afterAll, afterEach, beforeAll } from 'vitest';
@@ -79,7 +79,7 @@ export function cluster(redis: RedisHarness, runs: string, common: readonly stri
     async enqueue(inputs) {
       const ids: string[] = [];
       for (let i = 0; i < inputs.length; i += 1000) {
-        const now = Date.now();
+        const now = realClock.now();
         const jobs: NewJob[] = prepareJobs(inputs.slice(i, i + 1000), now);
         ids.push(...(await store.enqueue(jobs, now)).map((r) => r.id));
       }

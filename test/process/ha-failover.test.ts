@@ -4,10 +4,12 @@
 // supervisor restarting `cadenza coordinator` with its default host:pid id would). Every
 // second of the window must end with exactly one job, and every job must succeed.
 // Build first (`npx -y pnpm@12.4.2 build`).
+
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { realClock } from '@cadenza/core';
 import { type RedisHarness, startRedis } from '@cadenza/store-redis/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { assertBuilt, type Cadenza, waitFor } from './cadenza-process.js';
@@ -45,12 +47,12 @@ describe('coordinators under SIGKILL', () => {
     await waitForLeader(cl, () => true);
 
     await perSecond(cl, 'every-second');
-    const from = nextSecond(Date.now());
+    const from = nextSecond(realClock.now());
     const to = from + WINDOW_MS - SECOND;
     const started = performance.now();
     const takeovers: number[] = [];
     let restarts = 0;
-    for (let k = 1; Date.now() + KILL_EVERY_MS < to; k++) {
+    for (let k = 1; realClock.now() + KILL_EVERY_MS < to; k++) {
       // The kill cadence is the scenario: a fixed 7 s, not an event.
       await sleep(Math.max(0, started + k * KILL_EVERY_MS - performance.now()));
       const leader = await leaderOf(cl);
@@ -74,7 +76,7 @@ describe('coordinators under SIGKILL', () => {
       'the last fire of the window',
       async () => ((await cl.store.getSchedule('default', 'every-second'))?.lastFireAt ?? 0) >= to,
     );
-    await cl.store.setSchedulePaused('default', 'every-second', true, Date.now());
+    await cl.store.setSchedulePaused('default', 'every-second', true, realClock.now());
     const inWindow = (jobs: Awaited<ReturnType<typeof jobsOf>>) =>
       jobs.filter((j) => (j.scheduledFor ?? 0) >= from && (j.scheduledFor ?? 0) <= to);
     await waitFor('every job of the window to succeed', async () =>

@@ -2,10 +2,12 @@
 // (SIGSTOP) past its lease: another coordinator takes over; when the old one is back, what
 // it had in flight is refused by the fence, it says so, and it follows. No fire doubled,
 // none missing. Build first (`npx -y pnpm@12.4.2 build`).
+
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { realClock } from '@cadenza/core';
 import { type RedisHarness, startRedis } from '@cadenza/store-redis/testing';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { assertBuilt, type Cadenza, waitFor } from './cadenza-process.js';
@@ -68,7 +70,7 @@ async function twoCoordinators(
 
 /** The end of every scenario: the schedule paused, each second from `from` on fired once. */
 async function expectNoFireDoubledOrMissing(cl: Cluster, from: number): Promise<void> {
-  await cl.store.setSchedulePaused('default', 'tick', true, Date.now());
+  await cl.store.setSchedulePaused('default', 'tick', true, realClock.now());
   const jobs = await jobsOf(cl, 'tick');
   const to = Math.max(...jobs.map((j) => j.scheduledFor ?? 0));
   expectEverySecondOnce(jobs, from, to);
@@ -88,7 +90,7 @@ describe('a leader cut off from Redis', () => {
     report(`partition: b leads ${Math.round(performance.now() - cutAt)} ms after the cut`);
     // a stopped acting on its own, before its lease could expire, and said so.
     await waitForLog(a, LATE);
-    await firedPast(cl, Date.now() + SECOND); // b fires while a is cut off
+    await firedPast(cl, realClock.now() + SECOND); // b fires while a is cut off
 
     proxy.restore();
     // a ticks every second, so it nearly always has a write in flight when the link is cut;
@@ -101,7 +103,7 @@ describe('a leader cut off from Redis', () => {
     const refused = logged(a, REFUSED);
     for (const line of refused) expect(line).toMatchObject({ epoch: b.epoch - 1 });
     report(`partition: ${refused.length} write(s) of a's ended term refused by the fence`);
-    await firedPast(cl, Date.now() + SECOND);
+    await firedPast(cl, realClock.now() + SECOND);
     expect(await waitForLeader(cl, () => true)).toEqual(b);
     await expectNoFireDoubledOrMissing(cl, from);
   }, 60_000);
@@ -124,7 +126,7 @@ describe('a leader paused past its lease', () => {
     await waitForLog(a, LATE);
     // Whatever a had in flight when it froze (if anything) was refused, never applied.
     for (const line of logged(a, REFUSED)) expect(line).toMatchObject({ epoch: b.epoch - 1 });
-    await firedPast(cl, Date.now() + SECOND);
+    await firedPast(cl, realClock.now() + SECOND);
     const ready = await a.http<{ leading: boolean; leader: { id: string } }>('GET', '/readyz');
     expect(ready.body).toMatchObject({ leading: false, leader: { id: 'b' } });
     expect(await waitForLeader(cl, () => true)).toEqual(b);

@@ -3,7 +3,7 @@
  * who leads, a process's log lines, and the one check they all end with — every fire time
  * has exactly one job.
  */
-import { type Job, prepareSchedule, type ScheduleInput } from '@cadenza/core';
+import { type Job, prepareSchedule, realClock, type ScheduleInput } from '@cadenza/core';
 import { expect } from 'vitest';
 import { type Cadenza, waitFor } from './cadenza-process.js';
 import type { Cluster } from './cluster.js';
@@ -13,11 +13,11 @@ export const SECOND = 1000;
 /** Puts a schedule that fires every whole second (6-field cron), running the `record` handler. */
 export async function perSecond(c: Cluster, id: string, extra: Partial<ScheduleInput> = {}): Promise<void> {
   const definition = prepareSchedule(id, { name: 'record', cron: '* * * * * *', ...extra });
-  await c.store.upsertSchedule(definition, Date.now());
+  await c.store.upsertSchedule(definition, realClock.now());
 }
 
 export async function leaderOf(c: Cluster): Promise<{ id: string; epoch: number } | undefined> {
-  const lease = await c.store.getLeadership(Date.now());
+  const lease = await c.store.getLeadership(realClock.now());
   return lease === undefined ? undefined : { id: lease.nodeId, epoch: lease.epoch };
 }
 

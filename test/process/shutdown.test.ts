@@ -6,7 +6,7 @@
 // when their leases expire. Build first (`npx -y pnpm@12.4.2 build`); these run dist/bin.js.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Job } from '@cadenza/core';
+import { type Job, realClock } from '@cadenza/core';
 import type { RedisHarness } from '@cadenza/store-redis/testing';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { type Cadenza, FIXTURE, type Role, startCadenza, waitFor } from './cadenza-process.js';
@@ -238,7 +238,7 @@ describe('graceful shutdown', () => {
     // The default leader lease (8 s): only a released lease lets coord-2 lead within a second.
     const first = await s.start('coordinator', 'coord-1');
     const second = await s.start('coordinator', 'coord-2');
-    const before = await s.c.store.getLeadership(Date.now());
+    const before = await s.c.store.getLeadership(realClock.now());
     expect(before?.nodeId).toBe('coord-1');
 
     const sent = performance.now();
@@ -246,11 +246,11 @@ describe('graceful shutdown', () => {
     expect(first.stdout.some((l) => l.includes('"msg":"stopped leading"'))).toBe(true);
     await waitFor(
       'coord-2 to lead',
-      async () => (await s.c.store.getLeadership(Date.now()))?.nodeId === 'coord-2',
+      async () => (await s.c.store.getLeadership(realClock.now()))?.nodeId === 'coord-2',
       5_000,
     );
     expect(performance.now() - sent, 'ms from SIGTERM to coord-2 leading').toBeLessThan(1_000);
-    const after = await s.c.store.getLeadership(Date.now());
+    const after = await s.c.store.getLeadership(realClock.now());
     expect(after?.epoch).toBeGreaterThan(before?.epoch ?? Number.POSITIVE_INFINITY);
     await logged(second, '"msg":"leading"');
     expect(await second.stop('SIGINT')).toEqual({ code: 0, signal: null });

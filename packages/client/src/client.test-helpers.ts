@@ -5,7 +5,7 @@
  * plays the worker: it claims and settles through `createRedisStore` directly, as a
  * worker process would, so the client sees only what crossed Redis.
  */
-import type { ClaimedJob, Job, Store } from '@cadenza/core';
+import { type ClaimedJob, type Job, realClock, type Store } from '@cadenza/core';
 import { createRedisStore } from '@cadenza/store-redis';
 import { type RedisHarness, startRedis } from '@cadenza/store-redis/testing';
 import { afterAll, afterEach, beforeAll, beforeEach, expect } from 'vitest';
@@ -72,7 +72,7 @@ type Outcome = { result: unknown } | { error: { code: string; message: string } 
 
 /** Claims everything waiting (up to 100 jobs), as a worker would. */
 export function claimAll(worker: Store): Promise<ClaimedJob[]> {
-  return worker.claim({ workerId: 'test-worker', limit: 100, leaseMs: 30_000, now: Date.now() });
+  return worker.claim({ workerId: 'test-worker', limit: 100, leaseMs: 30_000, now: realClock.now() });
 }
 
 /** Claims what is waiting and returns the job `id` among it (the others stay active). */
@@ -89,7 +89,7 @@ export async function finish(worker: Store, job: ClaimedJob, outcome: Outcome): 
     'result' in outcome
       ? { jobId, token: lease.token, outcome: 'succeeded' as const, result: outcome.result }
       : { jobId, token: lease.token, outcome: 'failed' as const, error: outcome.error };
-  expect(await worker.settle([settlement], Date.now())).toEqual(['ok']);
+  expect(await worker.settle([settlement], realClock.now())).toEqual(['ok']);
 }
 
 /** Claims the job and ends its attempt. */

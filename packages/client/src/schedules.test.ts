@@ -1,3 +1,4 @@
+import { realClock } from '@cadenza/core';
 import { describe, expect, it } from 'vitest';
 import { clientFixture, expectRefusal, mustGet } from './client.test-helpers.js';
 
@@ -5,7 +6,7 @@ const t = clientFixture();
 
 describe('schedules', () => {
   it('upserts a cron schedule with its next fire time, then replaces it', async () => {
-    const before = Date.now();
+    const before = realClock.now();
     const first = await t.client.upsertSchedule('nightly', { name: 'report.build', cron: '0 3 * * *', tz: 'UTC' });
     expect(first.created).toBe(true);
     expect(first.schedule).toMatchObject({ id: 'nightly', tenant: 'default', runCount: 0, paused: false });
@@ -25,7 +26,7 @@ describe('schedules', () => {
       manual: true,
       payload: { full: true },
     });
-    const before = Date.now();
+    const before = realClock.now();
     const job = await t.client.triggerSchedule('reindex', { tenant: 'acme' });
     expect(job).toMatchObject({
       name: 'search.reindex',
@@ -34,7 +35,7 @@ describe('schedules', () => {
       payload: { full: true },
     });
     expect(job.scheduledFor).toBeGreaterThanOrEqual(before);
-    expect(job.scheduledFor).toBeLessThanOrEqual(Date.now());
+    expect(job.scheduledFor).toBeLessThanOrEqual(realClock.now());
     expect(await mustGet(t.client, job.id)).toMatchObject({ status: 'waiting', scheduleId: 'reindex' });
     expect((await t.worker.getSchedule('acme', 'reindex'))?.runCount).toBe(1);
   });

@@ -1,27 +1,14 @@
 import type { NewJob } from '@cadenza/core';
+import { newJob as coreNewJob } from '@cadenza/core/testing';
 import type { Redis } from 'ioredis';
 
 let sequence = 0;
 
-/** A ready job with defaults; ids embed the tenant and sort in creation order. */
+/** A ready job (core's test job); ids embed the tenant and sort in creation order. */
 export function newJob(tenant: string, priority: number, payload: unknown = { n: sequence }): NewJob {
   sequence++;
-  return {
-    id: `${tenant}:${sequence.toString(36).padStart(8, '0')}`,
-    name: 'test.job',
-    tenant,
-    payload,
-    priority,
-    tags: [],
-    maxAttempts: 1,
-    backoff: undefined,
-    timeoutMs: undefined,
-    idempotencyKey: undefined,
-    dependsOn: [],
-    runAt: undefined,
-    scheduleId: undefined,
-    scheduledFor: undefined,
-  };
+  const id = `${tenant}:${sequence.toString(36).padStart(8, '0')}`;
+  return coreNewJob({ id, name: 'test.job', tenant, payload, priority });
 }
 
 /**

@@ -15,8 +15,8 @@ export default {
   'cpu.spin': {
     cpu: true,
     handler: (job) => {
-      const end = Date.now() + job.payload.ms;
-      while (Date.now() < end) {
+      const end = performance.now() + job.payload.ms;
+      while (performance.now() < end) {
         // busy
       }
       return threadId;

@@ -1,4 +1,5 @@
 import { CadenzaError, newJobId, type ScheduleDefinition } from '@cadenza/core';
+import { scheduleDefinition } from '@cadenza/core/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RedisHarness, startRedis } from '../../testing/redis-server.js';
 import { createRedisStore, type RedisStore } from '../redis-store.js';
@@ -15,26 +16,10 @@ afterAll(async () => {
 const T0 = Date.UTC(2026, 0, 1);
 const MINUTE = 60_000;
 
+/** core's test schedule, with a payload whose exact round trip is asserted below. */
 function definition(fields: Partial<ScheduleDefinition> = {}): ScheduleDefinition {
-  return {
-    id: 'digest',
-    tenant: 'acme',
-    trigger: { kind: 'every', every: MINUTE, startAt: undefined },
-    job: {
-      name: 'n',
-      payload: { f: 0.1 + 0.2, list: [] },
-      priority: 5,
-      tags: [],
-      maxAttempts: 1,
-      backoff: undefined,
-      timeoutMs: undefined,
-    },
-    misfire: 'once',
-    maxCatchUp: 100,
-    misfireGraceMs: 60_000,
-    paused: false,
-    ...fields,
-  };
+  const base = scheduleDefinition();
+  return scheduleDefinition({ job: { ...base.job, name: 'n', payload: { f: 0.1 + 0.2, list: [] } }, ...fields });
 }
 
 async function withStore(test: (store: RedisStore) => Promise<void>): Promise<void> {
