@@ -112,14 +112,9 @@ for a = FIRST, #ARGV, FIELDS do
   local run_at = ARGV[a + 2]
   if plain and (run_at == '' or tonumber(run_at) <= tonumber(now)) then
     local p = ARGV[a + 1]
-    local stream = stream_of(p)
-    ensure_group(stream)
-    local entry = redis.call('XADD', stream, '*', 'j', table.concat({ id, now, '0', '', '', '', run_at,
-      ARGV[a + 3], ARGV[a + 4], ARGV[a + 5], '', '' }, '\0'))
     where[#where + 1] = id
-    where[#where + 1] = p .. '/' .. entry
+    where[#where + 1] = append_entry(p, { id, now, '0', '', '', '', run_at, ARGV[a + 3], ARGV[a + 4], ARGV[a + 5], '', '' })
     bump('waiting', p, 1)
-    READY[p] = true
     out[#out + 1] = id
     out[#out + 1] = 'waiting'
     out[#out + 1] = 1

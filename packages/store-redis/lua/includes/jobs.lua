@@ -67,15 +67,20 @@ end
 
 -- Appends a waiting job at the back of its tenant's band (FIFO: a job that waits again
 -- goes to the back, as SPEC says for released, retried, promoted and recovered jobs).
-local function to_stream(id, r)
-  local p = r[R_PRIORITY]
+-- Appends an entry (its twelve fields in the entry layout above) to band p's stream and
+-- notes the band as ready; answers the K.w value for the job ("<p>/<entry id>"), which the
+-- caller writes (one job at a time, or a whole batch in one HSET).
+local function append_entry(p, fields)
   local stream = stream_of(p)
   ensure_group(stream)
-  local value = table.concat({ id, r[R_CREATED], r[R_ATTEMPT], r[R_STARTED], r[R_PROGRESS], r[R_FINISHED],
-    r[R_RUNAT], r[R_NAME], r[R_PAYLOAD], r[R_OPTIONS], r[R_RESULT], r[R_ERROR] }, '\0')
-  local entry = redis.call('XADD', stream, '*', 'j', value)
-  redis.call('HSET', K.w, id, p .. '/' .. entry)
   READY[p] = true
+  return p .. '/' .. redis.call('XADD', stream, '*', 'j', table.concat(fields, '\0'))
+end
+
+local function to_stream(id, r)
+  local where = append_entry(r[R_PRIORITY], { id, r[R_CREATED], r[R_ATTEMPT], r[R_STARTED], r[R_PROGRESS],
+    r[R_FINISHED], r[R_RUNAT], r[R_NAME], r[R_PAYLOAD], r[R_OPTIONS], r[R_RESULT], r[R_ERROR] })
+  redis.call('HSET', K.w, id, where)
 end
 
 -- The job `id` wherever it is: its record and its previous status; nil when unknown.
