@@ -54,6 +54,8 @@ export async function runProcess(
     ...(choice.lockUrls === undefined ? {} : { lockUrls: choice.lockUrls }),
     ...(choice.tenantWeights === undefined ? {} : { tenantWeights: choice.tenantWeights }),
     ...(choice.tenantLimits === undefined ? {} : { tenantLimits: choice.tenantLimits }),
+    ...(choice.resources === undefined ? {} : { resources: choice.resources }),
+    ...(choice.jobConcurrency === undefined ? {} : { jobConcurrency: choice.jobConcurrency }),
   });
   shutdown.add('store', () => store.close());
   // HTTP is closed after what `start` started has stopped, not before: while a worker

@@ -14,6 +14,9 @@ export interface StoreChoice {
   /** `--tenant-weights`, `--tenant-limits` (the processes that claim: worker, dev). */
   tenantWeights?: Record<string, number>;
   tenantLimits?: Record<string, TenantLimits>;
+  /** `--resources`, `--job-concurrency`: capacities shared by all tenants (worker, dev). */
+  resources?: Record<string, number>;
+  jobConcurrency?: Record<string, number>;
 }
 
 const REDIS_FORMS = 'redis://HOST:PORT or rediss://HOST:PORT (CADENZA_REDIS)';

@@ -42,16 +42,23 @@ export interface OpenOptions {
   /** How tenants share the store (`--tenant-weights`, `--tenant-limits`). */
   tenantWeights?: Record<string, number>;
   tenantLimits?: Record<string, TenantLimits>;
+  /** Capacities shared by all tenants (`--resources`, `--job-concurrency`). */
+  resources?: Record<string, number>;
+  jobConcurrency?: Record<string, number>;
 }
 
-/** The tenant options every store factory takes, as given. */
+/** The tenant and capacity options every store factory takes, as given. */
 function tenantOptions(options: OpenOptions): {
   tenantWeights?: Record<string, number>;
   tenantLimits?: Record<string, TenantLimits>;
+  resources?: Record<string, number>;
+  jobConcurrency?: Record<string, number>;
 } {
   return {
     ...(options.tenantWeights === undefined ? {} : { tenantWeights: options.tenantWeights }),
     ...(options.tenantLimits === undefined ? {} : { tenantLimits: options.tenantLimits }),
+    ...(options.resources === undefined ? {} : { resources: options.resources }),
+    ...(options.jobConcurrency === undefined ? {} : { jobConcurrency: options.jobConcurrency }),
   };
 }
 

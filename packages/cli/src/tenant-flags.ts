@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { isCadenzaError, type TenantLimits, tenantLimitsOf, tenantWeightsOf } from '@cadenza/core';
+import { gatesOf, isCadenzaError, type TenantLimits, tenantLimitsOf, tenantWeightsOf } from '@cadenza/core';
 import type { Command } from 'commander';
 import { option } from './env.js';
 import { oneLine, UsageError } from './errors.js';
@@ -8,15 +8,22 @@ import { oneLine, UsageError } from './errors.js';
 // round robin and limits per tenant, as JSON on the command line or in a file (`@FILE`).
 // They are store options: with Redis the counters they are checked against live in Redis,
 // so every worker must be given the same ones for the limits to hold cluster-wide.
+// So are the capacities shared by all tenants (core's ResourceLimits): `--resources`, units of
+// named resources that jobs declare (`resources: { gpu: 1 }`), and `--job-concurrency`, the
+// most jobs of one name active at once.
 
 export interface TenantFlags {
   tenantWeights?: string;
   tenantLimits?: string;
+  resources?: string;
+  jobConcurrency?: string;
 }
 
 export interface TenantSettings {
   tenantWeights?: Record<string, number>;
   tenantLimits?: Record<string, TenantLimits>;
+  resources?: Record<string, number>;
+  jobConcurrency?: Record<string, number>;
 }
 
 export function addTenantOptions(command: Command): Command {
@@ -27,8 +34,22 @@ export function addTenantOptions(command: Command): Command {
         '--tenant-limits <json>',
         'per-tenant limits, e.g. {"acme":{"maxActive":5,"rate":10,"burst":20}} (JSON, or @FILE)',
       ),
+    )
+    .addOption(
+      option(
+        '--resources <json>',
+        'capacities of named resources jobs declare, shared by all tenants, e.g. {"gpu":2} (JSON, or @FILE)',
+      ),
+    )
+    .addOption(
+      option(
+        '--job-concurrency <json>',
+        'most jobs of a name active at once, across tenants, e.g. {"report.build":2} (JSON, or @FILE)',
+      ),
     );
 }
+
+type Capacities = Record<string, number>;
 
 export function checkTenantFlags(flags: TenantFlags): TenantSettings {
   const settings: TenantSettings = {};
@@ -42,10 +63,20 @@ export function checkTenantFlags(flags: TenantFlags): TenantSettings {
     checkWith('--tenant-limits', () => tenantLimitsOf(limits));
     settings.tenantLimits = limits;
   }
+  if (flags.resources !== undefined) {
+    const resources = parseJson('--resources', flags.resources, 'by resource name') as Capacities;
+    checkWith('--resources', () => gatesOf({ resources }));
+    settings.resources = resources;
+  }
+  if (flags.jobConcurrency !== undefined) {
+    const jobConcurrency = parseJson('--job-concurrency', flags.jobConcurrency, 'by job name') as Capacities;
+    checkWith('--job-concurrency', () => gatesOf({ jobConcurrency }));
+    settings.jobConcurrency = jobConcurrency;
+  }
   return settings;
 }
 
-function parseJson(flag: string, text: string): object {
+function parseJson(flag: string, text: string, keyed = 'by tenant'): object {
   let source = text;
   if (text.startsWith('@')) {
     try {
@@ -58,10 +89,10 @@ function parseJson(flag: string, text: string): object {
   try {
     value = JSON.parse(source);
   } catch (error) {
-    throw new UsageError(`${flag}: not JSON (${oneLine(error)}); expected an object by tenant`);
+    throw new UsageError(`${flag}: not JSON (${oneLine(error)}); expected an object ${keyed}`);
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new UsageError(`${flag}: got ${JSON.stringify(value)}, expected an object by tenant`);
+    throw new UsageError(`${flag}: got ${JSON.stringify(value)}, expected an object ${keyed}`);
   }
   return value;
 }

@@ -75,6 +75,8 @@ export {
   MAX_CATCH_UP_LIMIT,
   MAX_DEPENDS_ON,
   MAX_DURATION_MS,
+  MAX_RESOURCE_UNITS,
+  MAX_RESOURCES,
   MAX_TAGS,
   MAX_TIMEOUT_MS,
   NAME_PATTERN,
@@ -120,6 +122,16 @@ export {
   setNewJobStatus,
   verdictOf,
 } from './store/support/dependencies.js';
+export {
+  fits,
+  type Gate,
+  type GateNeeds,
+  type Gates,
+  gatesOf,
+  nameGate,
+  type ResourceLimits,
+  resourceGate,
+} from './store/support/gates.js';
 export { leaseExpiryError } from './store/support/lease-expiry.js';
 export { type CheckedClaim, checkClaimRequest, checkHeartbeats, leaseStateOf } from './store/support/leases.js';
 export { type CheckedLimits, refill, type TenantLimits, tenantLimitsOf } from './store/support/limits.js';

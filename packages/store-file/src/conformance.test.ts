@@ -12,6 +12,8 @@ for (const format of ['json', 'snapshot'] satisfies FileStoreFormat[]) {
         format,
         ...(options?.tenantWeights === undefined ? {} : { tenantWeights: options.tenantWeights }),
         ...(options?.tenantLimits === undefined ? {} : { tenantLimits: options.tenantLimits }),
+        ...(options?.resources === undefined ? {} : { resources: options.resources }),
+        ...(options?.jobConcurrency === undefined ? {} : { jobConcurrency: options.jobConcurrency }),
       }),
   });
 }

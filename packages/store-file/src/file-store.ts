@@ -9,6 +9,7 @@ import {
   type EnqueueResult,
   type Fence,
   type FireResult,
+  gatesOf,
   type HeartbeatEntry,
   type Job,
   type JobPage,
@@ -21,6 +22,7 @@ import {
   type NewJob,
   type QueueDepth,
   type RecoveryResult,
+  type ResourceLimits,
   type RetentionPolicy,
   realClock,
   type Schedule,
@@ -45,7 +47,12 @@ import { DebouncedWriter } from './debounced-writer.js';
 
 export type FileStoreFormat = 'json' | 'snapshot';
 
-export interface FileStoreOptions {
+/**
+ * Also `resources` and `jobConcurrency` (core's ResourceLimits): capacities shared by every
+ * tenant, enforced at claim time; none by default. They are options, not state: the file
+ * keeps what each job declares, and the units held follow from the active jobs.
+ */
+export interface FileStoreOptions extends ResourceLimits {
   /** The file holding the state; created (with its folder) on the first write if missing. */
   path: string;
   /** `json`: readable JSON; `snapshot`: node:v8 serialisation. */
@@ -103,6 +110,7 @@ export async function createFileStore(options: FileStoreOptions): Promise<FileSt
   // or limit is refused as itself (invalid_argument), never blamed on the file.
   tenantWeightsOf(options.tenantWeights ?? {});
   tenantLimitsOf(options.tenantLimits ?? {});
+  gatesOf({ resources: options.resources, jobConcurrency: options.jobConcurrency });
   const path = resolve(options.path);
   const initialState = await readState(path, codec);
   const stale = await removeStaleTemporaries(path);
@@ -113,6 +121,8 @@ export async function createFileStore(options: FileStoreOptions): Promise<FileSt
     store = createMemoryStore({
       ...(options.tenantWeights === undefined ? {} : { tenantWeights: options.tenantWeights }),
       ...(options.tenantLimits === undefined ? {} : { tenantLimits: options.tenantLimits }),
+      ...(options.resources === undefined ? {} : { resources: options.resources }),
+      ...(options.jobConcurrency === undefined ? {} : { jobConcurrency: options.jobConcurrency }),
       ...(initialState === undefined ? {} : { initialState }),
       onChange: () => fileStore.changed(),
     });

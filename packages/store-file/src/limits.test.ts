@@ -1,6 +1,7 @@
 import { writeFile } from 'node:fs/promises';
+import { serialize } from 'node:v8';
 import { type ClaimedJob, createMemoryStore, type Store } from '@cadenza/core';
-import { newJob } from '@cadenza/core/testing';
+import { newJob, scheduleDefinition } from '@cadenza/core/testing';
 import { describe, expect, it } from 'vitest';
 import { createFileStore, type FileStoreFormat } from './index.js';
 import { tempFolder } from './temp-dir.test-helpers.js';
@@ -60,5 +61,63 @@ describe('file store reads an older format', () => {
     await enqueueMany(store, 3, 'acme');
     expect(await tenantsOf(store, T0)).toEqual(['acme', 'acme']);
     await store.close();
+  });
+});
+
+describe.each(['json', 'snapshot'] satisfies FileStoreFormat[])('file store resources (%s)', (format) => {
+  const GPU = { resources: { gpu: 1 } };
+  const template = { ...scheduleDefinition().job, resources: { gpu: 1 } };
+
+  it('reopened, keeps what jobs and templates declare, and the units active jobs hold', async () => {
+    const path = folder.file(format);
+    const first = await createFileStore({ path, format, ...GPU });
+    await first.enqueue(
+      [newJob({ name: 'train', resources: { gpu: 1 } }), newJob({ name: 'train', resources: { gpu: 1 } })],
+      T0,
+    );
+    await first.upsertSchedule(scheduleDefinition({ job: template }), T0);
+    const [active] = await claimJobs(first, 10);
+    if (active === undefined) throw new Error('nothing claimed');
+    await first.close();
+
+    const second = await createFileStore({ path, format, ...GPU });
+    const jobs = (await second.listJobs({ limit: 10 })).jobs;
+    expect(jobs.map((job) => job.resources)).toEqual([{ gpu: 1 }, { gpu: 1 }]);
+    expect((await second.getSchedule('acme', 'digest'))?.job.resources).toEqual({ gpu: 1 });
+    expect(await claimJobs(second, 10, T0 + 1)).toEqual([]);
+    await succeed(second, active, T0 + 2);
+    expect(await claimJobs(second, 10, T0 + 3)).toHaveLength(1);
+    await second.close();
+  });
+
+  it('a job without resources comes back without the field', async () => {
+    const path = folder.file(format);
+    const first = await createFileStore({ path, format });
+    await enqueueMany(first, 1, 'acme');
+    await first.close();
+    const second = await createFileStore({ path, format });
+    const [job] = (await second.listJobs({ limit: 10 })).jobs;
+    expect(job === undefined ? true : 'resources' in job).toBe(false);
+    await second.close();
+  });
+
+  it('opens a format 2 file (before resources) with capacities given', async () => {
+    const path = folder.file(format);
+    const seed = createMemoryStore();
+    await seed.enqueue([newJob({ name: 'train' }), newJob({ name: 'train' })], T0);
+    const state = { ...seed.exportState(), format: 2 };
+    await writeFile(path, format === 'json' ? JSON.stringify(state) : serialize(state));
+    const store = await createFileStore({ path, format, jobConcurrency: { train: 1 } });
+    expect(await claimJobs(store, 10)).toHaveLength(1);
+    await store.close();
+  });
+
+  it('refuses a bad capacity as the caller’s own error, even with a file to read', async () => {
+    const path = folder.file(format);
+    await (await createFileStore({ path, format })).close();
+    await expect(createFileStore({ path, format, jobConcurrency: { train: 0 } })).rejects.toMatchObject({
+      code: 'invalid_argument',
+      field: 'jobConcurrency.train',
+    });
   });
 });

@@ -1,6 +1,6 @@
 -- Adds ONE tenant's part of a batch (core's planInserts, in Lua): every job is checked
 -- before anything is written, so a refusal writes nothing.
--- @keys 22
+-- @keys 24
 -- ARGV[1] now
 -- ARGV[2] mode: 'check' (check only: a batch spanning tenants checks every part before
 --         any part is written) or 'write'

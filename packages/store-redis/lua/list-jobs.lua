@@ -1,7 +1,7 @@
 -- Every job of ONE tenant with the given status and name (listJobs reads whole tenants
 -- for now; see src/store/list-jobs.ts). A status narrows what is read: waiting jobs are
 -- in the band streams only, every other status in K.j only.
--- @keys 22
+-- @keys 24
 -- ARGV[1] status ('' for any)
 -- ARGV[2] name ('' for any)
 -- Answer: two per job: local id, record.
@@ -25,7 +25,8 @@ if status == '' or status == 'waiting' then
   end
 end
 
-if status ~= 'waiting' then
+-- Jobs parked for gates (see jobs.lua) are waiting jobs kept in K.j.
+if status ~= 'waiting' or redis.call('ZCARD', K.g) > 0 then
   local rows = redis.call('HGETALL', K.j)
   local head = status .. '\0'
   for i = 1, #rows, 2 do

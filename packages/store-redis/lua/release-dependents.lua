@@ -6,7 +6,7 @@
 -- cascades down a chain in one call while the limit allows.
 -- A child still waiting on another parent stays in this parent's `c` entry: retention
 -- spares a parent with a `c` entry naming an unfinished child, as the memory store does.
--- @keys 22
+-- @keys 24
 -- ARGV[1]  fence epoch   ARGV[2] now   ARGV[3] limit (children changed; checked between
 --          parents, so a parent's children are handled together and the count may pass it)
 -- Answer: { children changed }

@@ -3,7 +3,7 @@
 -- age cutoff. A parent whose `c` entry names a child not yet final is kept (the child may
 -- still need to learn how it ended); it still takes one of the maxCount places. Deleting
 -- a job frees its idempotency key.
--- @keys 22
+-- @keys 24
 -- ARGV[1]  fence epoch
 -- ARGV[2]  maxCount: keep this many most recently finished ('' for no limit)
 -- ARGV[3]  cutoff: delete jobs finished strictly before it (now - maxAgeMs; '' for none)

@@ -1,6 +1,6 @@
 -- Writes ONE schedule of ONE tenant if its row is still what the caller read (upsert,
 -- pause, resume compute the new row in TS from the old one: core's rules).
--- @keys 22
+-- @keys 24
 -- ARGV[1] schedule id   ARGV[2] the row read ('' when there was none)   ARGV[3] new row
 -- Answer: { 1 } written, { 0 } the row changed meanwhile (read again and retry).
 -- @include keys

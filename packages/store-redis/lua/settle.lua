@@ -1,5 +1,5 @@
 -- Ends attempts of ONE tenant's jobs (core's settlementMove, in Lua).
--- @keys 22
+-- @keys 24
 -- ARGV[1] now
 -- ARGV[2..] five per settlement: local id, token, outcome ('succeeded' | 'failed' |
 --           'released'), data (result JSON for succeeded, error JSON for failed, else ''),
@@ -46,6 +46,7 @@ for a = 2, #ARGV, 5 do
         PENDING_FINISHED[#PENDING_FINISHED + 1] = id
         bump('active', p, -1)
         bump(final, p, 1)
+        let_go(id)
         if has_children and redis.call('HEXISTS', K.c, id) == 1 then
           redis.call('RPUSH', K.x, id)
           DUE = true

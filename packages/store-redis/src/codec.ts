@@ -15,6 +15,7 @@ export interface JobOptions {
   dependsOn?: string[];
   scheduleId?: string;
   scheduledFor?: number;
+  resources?: Record<string, number>;
 }
 
 export function encodePayload(payload: unknown): string {
@@ -35,6 +36,8 @@ export function encodeOptions(job: NewJob): string {
   if (job.dependsOn.length > 0) o.dependsOn = job.dependsOn;
   if (job.scheduleId !== undefined) o.scheduleId = job.scheduleId;
   if (job.scheduledFor !== undefined) o.scheduledFor = job.scheduledFor;
+  // claim.lua looks for `"resources"` in this text to tell a job that may need gates.
+  if (job.resources !== undefined && Object.keys(job.resources).length > 0) o.resources = job.resources;
   return Object.keys(o).length === 0 ? '' : JSON.stringify(o);
 }
 
@@ -50,5 +53,6 @@ export function decodeOptions(raw: string): Omit<NewJob, 'id' | 'name' | 'tenant
     dependsOn: o.dependsOn ?? [],
     scheduleId: o.scheduleId,
     scheduledFor: o.scheduledFor,
+    ...(o.resources === undefined ? {} : { resources: o.resources }),
   };
 }

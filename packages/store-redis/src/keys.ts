@@ -35,6 +35,10 @@ export interface TenantKeys {
   schedulesDue: string;
   /** hash: claim id → `<local id>/<token> …` handed out, kept until the claimer's next call. */
   claims: string;
+  /** zset: waiting jobs parked for a gate (resources, job concurrency), by band and arrival. */
+  parked: string;
+  /** hash: local id → what a gated job needs (`gate=units …`) while parked, `@<holder>` while it holds. */
+  gated: string;
   /** All of the above in the order every tenant script takes them (see keys.lua). */
   all: readonly string[];
 }
@@ -56,6 +60,8 @@ export function tenantKeys(prefix: string, tenant: string): TenantKeys {
     schedules: `${base}h`,
     schedulesDue: `${base}hz`,
     claims: `${base}q`,
+    parked: `${base}g`,
+    gated: `${base}gn`,
   };
   // Order matters: keys.lua reads KEYS by these positions.
   const all = [
@@ -72,6 +78,8 @@ export function tenantKeys(prefix: string, tenant: string): TenantKeys {
     named.schedules,
     named.schedulesDue,
     named.claims,
+    named.parked,
+    named.gated,
   ];
   return { streams, ...named, all };
 }
@@ -102,6 +110,35 @@ export function leaderKey(prefix: string): string {
 /** hash: process id → its latest report (JSON), the registry of live processes (nodes.ts). */
 export function nodesKey(prefix: string): string {
   return `${prefix}:nodes`;
+}
+
+/**
+ * Cluster-wide gates (named resources and per-name concurrency) live in a slot of their
+ * own, `{g}`: every tenant's gated jobs count against them, so no tenant slot can hold
+ * them. See src/store/gates/ and README.md "Gates".
+ */
+export interface GateKeys {
+  /** hash: gate → units held now. */
+  held: string;
+  /** hash: holder (`<tenant>/<local id>/<claim id>`) → `gate=units …` it holds. */
+  holders: string;
+  /** zset: holders by the time their hold must be confirmed (the lease deadline they got). */
+  deadlines: string;
+  /** set: `<priority>/<tenant>` bands with parked jobs, woken when units come back. */
+  waiters: string;
+  /** In the order the gate scripts take them. */
+  all: readonly string[];
+}
+
+export function gateKeys(prefix: string): GateKeys {
+  const base = `${prefix}:{g}:`;
+  const named = {
+    held: `${base}held`,
+    holders: `${base}holders`,
+    deadlines: `${base}deadlines`,
+    waiters: `${base}waiters`,
+  };
+  return { ...named, all: [named.held, named.holders, named.deadlines, named.waiters] };
 }
 
 /** Pub/sub channel of store signals (`ready`, `due`). */

@@ -1,9 +1,10 @@
-import type { CheckedLimits, StoreSignal } from '@cadenza/core';
+import type { CheckedLimits, Gates, StoreSignal } from '@cadenza/core';
 import type Database from 'better-sqlite3';
 
 /**
  * What an operation works with inside its transaction: the database, a cache of prepared
- * statements, the tenant weights and limits, and the signals to emit once the transaction commits.
+ * statements, the tenant weights and limits, the resource gates, and the signals to emit
+ * once the transaction commits.
  */
 export class Ctx {
   private readonly statements = new Map<string, Database.Statement>();
@@ -14,6 +15,7 @@ export class Ctx {
     readonly db: Database.Database,
     readonly weightOf: (tenant: string) => number,
     readonly limitsOf: (tenant: string) => CheckedLimits | undefined,
+    readonly gates: Gates,
   ) {}
 
   /** A prepared statement for `text`, prepared once per store. */

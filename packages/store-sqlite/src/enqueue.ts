@@ -52,6 +52,8 @@ export function enqueueBatch(ctx: Ctx, jobs: readonly NewJob[], now: number): En
   jobs.forEach((input, index) => {
     const prefix = batchPrefix(jobs.length, index);
     checkNewJob(input, prefix);
+    // A job asking more of a resource than its capacity could never start.
+    ctx.gates.check(input, prefix);
     if (statusOf(ctx, input.id) !== undefined || alias.has(input.id)) {
       throw new CadenzaError('conflict', `${prefix}id: a job with id ${JSON.stringify(input.id)} exists already`, {
         field: `${prefix}id`,

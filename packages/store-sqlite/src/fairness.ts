@@ -111,44 +111,69 @@ function turnHolder(
 }
 
 /**
- * Takes up to `limit` job ids in claim order, each handed to `take` (which moves the job
- * out of `waiting`, so out of its queue) before the next is chosen. `eligible` is a JSON
- * array of tenant names, or undefined for all tenants. A tenant `mayTake` refuses (at a
- * limit) is passed over like one not eligible, for the rest of the claim: taking only
- * brings a tenant closer to its limits.
+ * The job a claim takes next from a tenant's queue in a band: its id; `undefined` when the
+ * queue is empty; `false` when it has jobs but none may start now (resource gates, see
+ * gates.ts), so that the tenant is passed over in this band for the rest of the claim.
+ */
+export type PickJob = (priority: number, tenant: string) => string | false | undefined;
+
+/** The plain pick: the head of the queue, first in, first out. */
+export const headOfQueue =
+  (ctx: Ctx): PickJob =>
+  (priority, tenant) => {
+    const head = ctx
+      .sql("SELECT id FROM jobs WHERE status = 'waiting' AND priority = ? AND tenant = ? ORDER BY qseq LIMIT 1")
+      .get(priority, tenant) as { id: string } | undefined;
+    return head?.id;
+  };
+
+/**
+ * Takes up to `limit` job ids in claim order, each chosen by `pick` and handed to `take`
+ * (which moves the job out of `waiting`, so out of its queue) before the next is chosen.
+ * `eligible` is a JSON array of tenant names, or undefined for all tenants. A tenant
+ * `mayTake` refuses (at a limit) is passed over like one not eligible, for the rest of the
+ * claim: taking only brings a tenant closer to its limits. A tenant whose queue in a band
+ * has nothing `pick` may start is passed over in that band only.
  */
 export function takeInTurn(
   ctx: Ctx,
   limit: number,
   eligible: string | undefined,
   mayTake: (tenant: string) => boolean,
+  pick: PickJob,
   take: (id: string) => void,
 ): number {
   let taken = 0;
   const held = new Set<string>();
-  let filter = tenantFilter(eligible, held);
   const bands = ctx.sql('SELECT DISTINCT priority FROM ring ORDER BY priority DESC').all() as { priority: number }[];
   for (const { priority } of bands) {
     if (priority < MIN_PRIORITY || priority > MAX_PRIORITY) continue;
+    // Tenants held at a limit, plus (in this band only) those with nothing that may start.
+    const passed = new Set(held);
+    let filter = tenantFilter(eligible, passed);
     while (taken < limit) {
       const turn = turnOf(ctx, priority);
       const holder = turnHolder(ctx, priority, turn.cursor_pos, filter);
       if (holder === undefined) break;
       if (!mayTake(holder.tenant)) {
         held.add(holder.tenant);
-        filter = tenantFilter(eligible, held);
+        passed.add(holder.tenant);
+        filter = tenantFilter(eligible, passed);
         continue;
       }
-      const head = ctx
-        .sql("SELECT id FROM jobs WHERE status = 'waiting' AND priority = ? AND tenant = ? ORDER BY qseq LIMIT 1")
-        .get(priority, holder.tenant) as { id: string } | undefined;
-      if (head === undefined) {
+      const id = pick(priority, holder.tenant);
+      if (id === false) {
+        passed.add(holder.tenant);
+        filter = tenantFilter(eligible, passed);
+        continue;
+      }
+      if (id === undefined) {
         // Cannot happen while every move in or out of waiting keeps the ring; heal it if it does.
         leaveRingIfEmpty(ctx, priority, holder.tenant);
         continue;
       }
       const served = (holder.pos === turn.cursor_pos ? turn.served : 0) + 1;
-      take(head.id);
+      take(id);
       taken++;
       const stillQueued = ctx.sql('SELECT 1 FROM ring WHERE priority = ? AND tenant = ?').get(priority, holder.tenant);
       if (stillQueued === undefined) setTurn(ctx, priority, nextPos(ctx, priority, holder.pos), 0);

@@ -46,6 +46,8 @@ export interface JobRow {
   lease_token: string | null;
   lease_expires_at: number | null;
   qseq: number;
+  /** JSON of the job's declared resources; NULL when it declares none. */
+  resources: string | null;
 }
 
 export function jobOf(row: JobRow): Job {
@@ -76,6 +78,8 @@ export function jobOf(row: JobRow): Job {
       row.lease_token === null
         ? undefined
         : { workerId: row.lease_worker ?? '', token: row.lease_token, expiresAt: row.lease_expires_at ?? 0 },
+    // Absent (not `undefined`) when none are declared, as core's NewJob has it.
+    ...(row.resources === null ? {} : { resources: JSON.parse(row.resources) as Record<string, number> }),
   };
 }
 
@@ -95,10 +99,10 @@ export function insertJob(ctx: Ctx, job: Job, qseq: number): void {
     .sql(
       `INSERT INTO jobs (id, tenant, name, status, priority, payload, tags, max_attempts, backoff, timeout_ms,
          idempotency_key, depends_on, run_at, schedule_id, scheduled_for, attempt, created_at, started_at,
-         finished_at, result, error, progress, lease_worker, lease_token, lease_expires_at, qseq)
+         finished_at, result, error, progress, lease_worker, lease_token, lease_expires_at, qseq, resources)
        VALUES (@id, @tenant, @name, @status, @priority, @payload, @tags, @max_attempts, @backoff, @timeout_ms,
          @idempotency_key, @depends_on, @run_at, @schedule_id, @scheduled_for, @attempt, @created_at, @started_at,
-         @finished_at, @result, @error, @progress, @lease_worker, @lease_token, @lease_expires_at, @qseq)`,
+         @finished_at, @result, @error, @progress, @lease_worker, @lease_token, @lease_expires_at, @qseq, @resources)`,
     )
     .run({
       ...mutableColumns(job),
@@ -117,6 +121,7 @@ export function insertJob(ctx: Ctx, job: Job, qseq: number): void {
       scheduled_for: job.scheduledFor ?? null,
       created_at: job.createdAt,
       qseq,
+      resources: toJson(job.resources),
     });
   for (const parent of job.dependsOn) {
     ctx.sql('INSERT INTO job_deps (child_id, parent_id) VALUES (?, ?)').run(job.id, parent);

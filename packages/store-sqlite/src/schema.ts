@@ -140,3 +140,17 @@ CREATE TABLE buckets (
 ) WITHOUT ROWID;
 CREATE INDEX jobs_active_tenant ON jobs (tenant) WHERE status = 'active';
 `;
+
+/**
+ * Version 3: named resources and per-name concurrency (core's ResourceLimits).
+ *
+ *   jobs.resources: the units a job declares (JSON, NULL when it declares none).
+ *   jobs_active_gates: what active jobs hold, read at claim time (gates.ts) from this
+ *            covering partial index, so counting holdings never walks the job history.
+ *            Holdings are derived, not kept: a job gives its units back however it stops
+ *            being active, with no table to keep in step.
+ */
+export const SCHEMA_V3 = `
+ALTER TABLE jobs ADD COLUMN resources TEXT;
+CREATE INDEX jobs_active_gates ON jobs (name, resources) WHERE status = 'active';
+`;

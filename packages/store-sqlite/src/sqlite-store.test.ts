@@ -20,6 +20,8 @@ runStoreConformance('sqlite', {
       path: join(dir, `store-${files}.db`),
       tenantWeights: options?.tenantWeights,
       tenantLimits: options?.tenantLimits,
+      resources: options?.resources,
+      jobConcurrency: options?.jobConcurrency,
     });
   },
 });

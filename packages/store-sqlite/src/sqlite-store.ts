@@ -9,6 +9,7 @@ import {
   type EnqueueResult,
   type Fence,
   type FireResult,
+  gatesOf,
   type HeartbeatEntry,
   invalidArgument,
   type Job,
@@ -19,6 +20,7 @@ import {
   type NewJob,
   type QueueDepth,
   type RecoveryResult,
+  type ResourceLimits,
   type RetentionPolicy,
   type Schedule,
   type ScheduleDefinition,
@@ -46,7 +48,13 @@ import { recordFires, setSchedulePaused, triggerSchedule, upsertSchedule } from 
 import { Transactions } from './transactions.js';
 import { claim, heartbeat, settle } from './workers.js';
 
-export interface SqliteStoreOptions {
+/**
+ * `resources` and `jobConcurrency` (ResourceLimits) are capacities enforced at claim time
+ * across tenants: a job whose gates lack room waits while the jobs behind it go on. Like
+ * tenantLimits they are this store's option: each process sharing the file should pass
+ * the same; what active jobs hold is read from the file.
+ */
+export interface SqliteStoreOptions extends ResourceLimits {
   /** The database file (created, with its directory, when missing), or `:memory:`. */
   path: string;
   /** Relative weights for fair service between tenants; default 1 each. */
@@ -74,8 +82,9 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
   const weightOf = tenantWeightsOf(options.tenantWeights ?? {});
   // Checked before the file is opened, so that bad limits leave nothing behind.
   const limitsOf = tenantLimitsOf(options.tenantLimits ?? {});
+  const gates = gatesOf({ resources: options.resources, jobConcurrency: options.jobConcurrency });
   const db = openDatabase(options.path, options.busyTimeoutMs);
-  return new SqliteStore(new Transactions(db, options.path, weightOf, limitsOf));
+  return new SqliteStore(new Transactions(db, options.path, weightOf, limitsOf, gates));
 }
 
 class SqliteStore implements Store {

@@ -1,4 +1,4 @@
-import { CadenzaError, type CheckedLimits, type Fence, StoreSignals } from '@cadenza/core';
+import { CadenzaError, type CheckedLimits, type Fence, type Gates, StoreSignals } from '@cadenza/core';
 import type Database from 'better-sqlite3';
 import { Ctx } from './context.js';
 import { checkFence } from './leadership.js';
@@ -22,8 +22,9 @@ export class Transactions {
     private readonly path: string,
     weightOf: (tenant: string) => number,
     limitsOf: (tenant: string) => CheckedLimits | undefined,
+    gates: Gates,
   ) {
-    this.ctx = new Ctx(db, weightOf, limitsOf);
+    this.ctx = new Ctx(db, weightOf, limitsOf, gates);
   }
 
   get isClosed(): boolean {

@@ -14,14 +14,16 @@ import {
   settlementMove,
 } from '@cadenza/core';
 import type { Ctx } from './context.js';
-import { takeInTurn } from './fairness.js';
+import { headOfQueue, takeInTurn } from './fairness.js';
+import { ClaimGates } from './gates.js';
 import { extendLease, makeActive, makeDelayed, makeFinal, makeWaiting } from './job-states.js';
 import { spendToken, withinLimits } from './limits.js';
 import { loadJob } from './rows.js';
 
 /**
  * Takes waiting jobs in claim order (fairness.ts), passing over tenants at a limit
- * (limits.ts), and leases them to the worker.
+ * (limits.ts) and jobs whose resource gates lack room (gates.ts; none of that work when
+ * the store has no capacities), and leases them to the worker.
  */
 export function claim(ctx: Ctx, request: ClaimRequest): ClaimedJob[] {
   const { workerId, limit, leaseMs, now, tenants } = checkClaimRequest(request);
@@ -29,12 +31,14 @@ export function claim(ctx: Ctx, request: ClaimRequest): ClaimedJob[] {
   const eligible = tenants === undefined ? undefined : JSON.stringify([...tenants]);
   const claimed: ClaimedJob[] = [];
   const mayTake = (tenant: string) => withinLimits(ctx, tenant, now);
-  takeInTurn(ctx, limit, eligible, mayTake, (id) => {
+  const gates = ctx.gates.none ? undefined : new ClaimGates(ctx, ctx.gates);
+  takeInTurn(ctx, limit, eligible, mayTake, gates?.pick ?? headOfQueue(ctx), (id) => {
     const job = loadJob(ctx, id);
     if (job === undefined) return;
     const lease = { workerId, token: newLeaseToken(), expiresAt: now + leaseMs };
     makeActive(ctx, job, lease, now);
     spendToken(ctx, job.tenant, now);
+    gates?.took(job);
     claimed.push({ ...job, lease });
   });
   return claimed;

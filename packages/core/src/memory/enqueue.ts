@@ -8,6 +8,13 @@ import { fileNewJob } from './job-states.js';
 import { uniqueKeysOf } from './job-table.js';
 import type { MemoryState } from './state.js';
 
+/**
+ * Whether jobs asking more units of a resource than its capacity are refused (`check`:
+ * enqueue, a manual trigger) or let in to wait (`admit`: a schedule's fires, which a
+ * refusal would stall for good; the job waits until the capacity is raised).
+ */
+export type GateCheck = 'check' | 'admit';
+
 /** A checked batch, ready to be written: nothing in it can fail any more. */
 export interface InsertPlan {
   results: EnqueueResult[];
@@ -25,10 +32,16 @@ export interface InsertPlan {
  *   its shape). Its own `dependsOn` is not looked at, as it creates nothing.
  * - `dependsOn` ids must name existing jobs of the same tenant or earlier jobs of the
  *   batch (so no cycle can form); a job naming itself is refused.
+ * - A job asking more units of a resource than its capacity is refused (see GateCheck).
  * - Status: failed (`dependency_failed`) when a parent ended failed or canceled, blocked
  *   while a parent has not succeeded, delayed while `runAt` is ahead, else waiting.
  */
-export function planInserts(state: MemoryState, jobs: readonly NewJob[], now: number): InsertPlan {
+export function planInserts(
+  state: MemoryState,
+  jobs: readonly NewJob[],
+  now: number,
+  gates: GateCheck = 'check',
+): InsertPlan {
   if (!Array.isArray(jobs)) throw invalidArgument('jobs', jobs, 'an array of jobs');
   const planned = new Map<string, Job>();
   const alias = new Map<string, string>();
@@ -40,6 +53,7 @@ export function planInserts(state: MemoryState, jobs: readonly NewJob[], now: nu
   jobs.forEach((input, index) => {
     const prefix = batchPrefix(jobs.length, index);
     checkNewJob(input, prefix);
+    if (gates === 'check') state.holdings.gates.check(input, prefix);
     if (state.jobs.get(input.id) !== undefined || planned.has(input.id) || alias.has(input.id)) {
       throw new CadenzaError('conflict', `${prefix}id: a job with id ${JSON.stringify(input.id)} exists already`, {
         field: `${prefix}id`,

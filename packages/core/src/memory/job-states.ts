@@ -9,7 +9,8 @@ import type { MemoryState } from './state.js';
  *   delayed ── `delayed`, by runAt                     promoted by the coordinator
  *   blocked ── nowhere but its parents' children sets  released by releaseDependents
  *   active  ── `leases`, by lease expiry               taken back when it expires;
- *              also counted per tenant (state.limits), for `maxActive`
+ *              also counted per tenant (state.limits), for `maxActive`, and holding
+ *              the units of its gates (state.holdings), for resources and jobConcurrency
  *   final   ── nowhere (retention scans for them); a final job with children is noted in
  *              `pendingParents` so that releaseDependents settles them.
  */
@@ -26,6 +27,7 @@ function detach(state: MemoryState, job: Job): void {
     case 'active':
       state.leases.delete(job.id);
       state.limits.stopped(job.tenant);
+      state.holdings.stopped(job);
       break;
     default:
       break;
@@ -82,6 +84,7 @@ export function makeActive(state: MemoryState, job: Job, lease: JobLease, now: n
   job.lease = lease;
   state.leases.set(job.id, lease.expiresAt);
   state.limits.started(job.tenant);
+  state.holdings.started(job);
 }
 
 /** Extends an active job's lease. */

@@ -23,6 +23,7 @@ import type {
   UpsertScheduleResult,
 } from '../store/store.js';
 import { checkCount, checkDuration, checkInstant, checkText } from '../store/support/arguments.js';
+import { type Gates, gatesOf, type ResourceLimits } from '../store/support/gates.js';
 import { type CheckedLimits, type TenantLimits, tenantLimitsOf } from '../store/support/limits.js';
 import { checkRetentionPolicy } from '../store/support/retention.js';
 import { tenantWeightsOf } from '../store/support/weights.js';
@@ -37,7 +38,13 @@ import { MemoryState } from './state.js';
 import { exportState, importState, type MemoryStateSnapshot } from './state-snapshot.js';
 import { claim, heartbeat, settle } from './workers.js';
 
-export interface MemoryStoreOptions {
+/**
+ * Also `resources` and `jobConcurrency` (core's ResourceLimits): capacities shared by every
+ * tenant, enforced at claim time; a job that does not fit waits while the jobs behind it go
+ * on. Checked: a bad capacity throws `invalid_argument` naming `resources.<name>` or
+ * `jobConcurrency.<job name>`.
+ */
+export interface MemoryStoreOptions extends ResourceLimits {
   /** Relative weights for fair service between tenants; default 1 each. */
   tenantWeights?: Record<string, number>;
   /**
@@ -75,6 +82,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): MemoryStore
   const store = new InMemoryStore(
     tenantWeightsOf(options.tenantWeights ?? {}),
     tenantLimitsOf(options.tenantLimits ?? {}),
+    gatesOf({ resources: options.resources, jobConcurrency: options.jobConcurrency }),
     options.onChange,
   );
   if (options.initialState !== undefined) store.importState(options.initialState);
@@ -95,9 +103,10 @@ class InMemoryStore implements MemoryStore {
   constructor(
     weightOf: (tenant: string) => number,
     limitsOf: (tenant: string) => CheckedLimits | undefined,
+    gates: Gates,
     private readonly onChange: (() => void) | undefined,
   ) {
-    this.state = new MemoryState(weightOf, limitsOf);
+    this.state = new MemoryState(weightOf, limitsOf, gates);
   }
 
   exportState(): MemoryStateSnapshot {

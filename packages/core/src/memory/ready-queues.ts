@@ -58,13 +58,71 @@ export class ReadyQueues {
    * reaching its limit) counts. A band none of whose tenants is eligible is left behind:
    * eligibility only shrinks while one claim runs (its jobs become active, its tokens are
    * spent), so it would not become eligible again.
+   *
+   * With `fits` (a store with resource gates), a job that `fits` refuses is passed over
+   * where it stands: it keeps its place, and the jobs behind it in its tenant's queue (and
+   * other tenants, and lower bands) go on. Fitting too only shrinks while one claim runs,
+   * so a job refused once is not asked about again in the same claim (see ClaimScan), and
+   * how many are passed over is bounded, per queue and per claim.
    */
-  *take(eligible: (tenant: string) => boolean): Generator<string, void, undefined> {
+  *take(eligible: (tenant: string) => boolean, fits?: (id: string) => boolean): Generator<string, void, undefined> {
+    const scan = fits === undefined ? undefined : new ClaimScan(fits);
     for (let p = MAX_PRIORITY; p >= MIN_PRIORITY; p--) {
       const band = this.bands[p];
       if (band === undefined) continue;
-      for (let id = band.takeOne(eligible); id !== undefined; id = band.takeOne(eligible)) yield id;
+      const bandScan = scan?.band();
+      for (let id = band.takeOne(eligible, bandScan); id !== undefined; id = band.takeOne(eligible, bandScan)) {
+        yield id;
+      }
     }
+  }
+}
+
+/**
+ * Jobs one claim may pass over because they do not fit, in one tenant's queue of one band
+ * and in all: past these, the claim treats the queue (or everything left) as having
+ * nothing that fits. Bounds a claim's work when many jobs wait for a full resource; the
+ * jobs so left behind are looked at again by the next claim, from the front.
+ */
+export const MAX_SKIPPED_PER_QUEUE = 100;
+export const MAX_SKIPPED_PER_CLAIM = 1000;
+
+/**
+ * One claim's walk past jobs that do not fit. Each tenant queue of a band is walked by one
+ * live Set iterator, kept between the jobs the claim takes: the jobs taken are deleted from
+ * the Set (the iterator passes over them), the jobs refused stay in place behind it, so no
+ * job is looked at twice in one claim.
+ */
+class ClaimScan {
+  skipped = 0;
+
+  constructor(readonly fits: (id: string) => boolean) {}
+
+  band(): BandScan {
+    return new BandScan(this);
+  }
+}
+
+class BandScan {
+  private readonly walks = new Map<string, { ids: Iterator<string>; skipped: number }>();
+
+  constructor(private readonly claim: ClaimScan) {}
+
+  /** The first job of `tenant`'s queue that fits, not counting those already passed over. */
+  next(tenant: string, queue: Set<string>): string | undefined {
+    let walk = this.walks.get(tenant);
+    if (walk === undefined) {
+      walk = { ids: queue.values(), skipped: 0 };
+      this.walks.set(tenant, walk);
+    }
+    while (walk.skipped < MAX_SKIPPED_PER_QUEUE && this.claim.skipped < MAX_SKIPPED_PER_CLAIM) {
+      const step = walk.ids.next();
+      if (step.done === true) return undefined;
+      if (this.claim.fits(step.value)) return step.value;
+      walk.skipped++;
+      this.claim.skipped++;
+    }
+    return undefined;
   }
 }
 
@@ -129,17 +187,19 @@ class Band {
   /**
    * The next job in turn. Tenants that are not `eligible` are passed over and the turn moves
    * to the first eligible one (a dedicated worker does not wait for others, nor does anyone
-   * wait for a tenant at its limit).
+   * wait for a tenant at its limit). With `scan`, a tenant's next job is the first that
+   * fits (BandScan), and a tenant with none is passed over like one not eligible.
    */
-  takeOne(eligible: (tenant: string) => boolean): string | undefined {
+  takeOne(eligible: (tenant: string) => boolean, scan?: BandScan): string | undefined {
     const n = this.ring.length;
     for (let k = 0; k < n; k++) {
       const at = (this.cursor + k) % n;
       const tenant = this.ring[at];
       if (tenant === undefined || !eligible(tenant)) continue;
       const queue = this.queues.get(tenant);
-      const id = queue?.values().next().value;
-      if (queue === undefined || id === undefined) continue;
+      if (queue === undefined) continue;
+      const id = scan === undefined ? queue.values().next().value : scan.next(tenant, queue);
+      if (id === undefined) continue;
       if (at !== this.cursor) {
         this.cursor = at;
         this.served = 0;

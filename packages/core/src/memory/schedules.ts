@@ -77,7 +77,7 @@ export function recordFires(state: MemoryState, fires: readonly ScheduleFire[], 
     if (!fireApplies(schedule, fire)) {
       return { applied: false, jobIds: [] };
     }
-    const plan = planInserts(state, fire.jobs, now);
+    const plan = planInserts(state, fire.jobs, now, 'admit');
     applyInserts(state, plan);
     const jobIds = plan.results.filter((r) => r.created).map((r) => r.id);
     countFire(schedule, fire, jobIds.length);

@@ -201,7 +201,7 @@ describe('memory store state snapshots', () => {
       ['no format', { jobs: [] }, new RegExp(`initialState\\.format: got nothing, expected ${MEMORY_STATE_FORMAT}`)],
       ['a newer format', { ...valid(), format: MEMORY_STATE_FORMAT + 1 }, /was written by a newer cadenza/],
       ['a missing field', { ...valid(), jobs: undefined }, /initialState\.jobs/],
-      ['no buckets (format 2)', { ...valid(), buckets: undefined }, /initialState\.buckets/],
+      ['no buckets (format 2 on)', { ...valid(), buckets: undefined }, /initialState\.buckets/],
       ['a negative bucket', { ...valid(), buckets: [['acme', -1, T0]] }, /initialState\.buckets\.0/],
       ['a bad job', { ...valid(), jobs: [{ id: 'x', status: 'lost' }] }, /initialState\.jobs\.0/],
       ['an unknown job in an index', { ...valid(), delayed: [['acme:ghost', T0]] }, /delayed\.0: names job acme:ghost/],

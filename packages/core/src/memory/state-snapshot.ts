@@ -21,9 +21,13 @@ import type { BucketEntry } from './tenant-limits.js';
  * jobs and are not.
  *
  * Formats: 1 had no buckets (read as none: every bucket full, as for a store that never
- * limited a rate); 2 added `buckets`.
+ * limited a rate); 2 added `buckets`; 3 lets jobs and schedules' job templates carry
+ * `resources` (units of named resources, absent when none). A job's holdings of resources
+ * and per-name concurrency follow from the active jobs and are not written. Formats 1 and 2
+ * read as they are (their jobs declare no resources); a cadenza that reads only up to 2
+ * refuses a format 3 file rather than run its jobs without their resource limits.
  */
-export const MEMORY_STATE_FORMAT = 2;
+export const MEMORY_STATE_FORMAT = 3;
 
 export interface MemoryStateSnapshot {
   format: typeof MEMORY_STATE_FORMAT;
@@ -109,6 +113,7 @@ export function importState(state: MemoryState, snapshot: unknown): void {
   state.schedules.restore(copy.schedules, copy.scheduleDue);
   state.leader.restore(copy.leadership.holder ?? undefined, copy.leadership.lastEpoch);
   state.limits.restore(copy.jobs, copy.buckets);
+  state.holdings.restore(copy.jobs);
 }
 
 /**
@@ -148,6 +153,8 @@ function restoreUndefinedFields(snapshot: MemoryStateSnapshot): void {
 const text = z.string().min(1);
 const instant = z.number().finite();
 const count = z.number().int().nonnegative();
+/** Units of named resources (absent when none; never undefined-valued in a snapshot). */
+const resources = z.record(z.string(), z.number().int().positive()).optional();
 
 /** The fields the store's indexes rely on; the rest of a job is kept as it is. */
 const jobSchema = z.looseObject({
@@ -161,6 +168,7 @@ const jobSchema = z.looseObject({
   createdAt: instant,
   dependsOn: z.array(text),
   tags: z.array(z.string()),
+  resources,
 });
 
 const scheduleSchema = z.looseObject({
@@ -169,7 +177,7 @@ const scheduleSchema = z.looseObject({
   paused: z.boolean(),
   runCount: count,
   trigger: z.looseObject({ kind: z.enum(['cron', 'every', 'at', 'manual']) }),
-  job: z.looseObject({ name: text }),
+  job: z.looseObject({ name: text, resources }),
   createdAt: instant,
 });
 
@@ -210,11 +218,16 @@ function checkSnapshot(value: unknown): MemoryStateSnapshot {
       `format ${format} was written by a newer cadenza; this version reads format ${MEMORY_STATE_FORMAT}`,
     );
   }
-  if (format !== MEMORY_STATE_FORMAT && format !== 1) {
+  if (format !== MEMORY_STATE_FORMAT && format !== 1 && format !== 2) {
     throw refuse('format', `got ${JSON.stringify(format) ?? 'nothing'}, expected ${MEMORY_STATE_FORMAT}`);
   }
-  // Format 1 is format 2 without buckets.
-  const current = format === 1 ? { ...value, format: MEMORY_STATE_FORMAT, buckets: [] } : value;
+  // Format 1 is format 2 without buckets; format 2 is format 3 whose jobs declare no resources.
+  const current =
+    format === 1
+      ? { ...value, format: MEMORY_STATE_FORMAT, buckets: [] }
+      : format === 2
+        ? { ...value, format: MEMORY_STATE_FORMAT }
+        : value;
   const result = snapshotSchema.safeParse(current);
   if (!result.success) {
     const issue = result.error.issues[0];

@@ -1,8 +1,10 @@
+import type { Gates } from '../store/support/gates.js';
 import type { CheckedLimits } from '../store/support/limits.js';
 import { StoreSignals } from '../store/support/signals.js';
 import { JobTable } from './job-table.js';
 import { LeaderLease } from './leadership.js';
 import { ReadyQueues } from './ready-queues.js';
+import { GateHoldings } from './resource-gates.js';
 import { ScheduleTable } from './schedule-table.js';
 import { TenantLimiter } from './tenant-limits.js';
 import { TimeIndex } from './time-index.js';
@@ -30,10 +32,17 @@ export class MemoryState {
   readonly signals = new StoreSignals();
   /** Per-tenant limits: active counts (kept by job-states.ts) and rate buckets. */
   readonly limits: TenantLimiter;
+  /** Named resources and per-name concurrency: units held by active jobs (kept by job-states.ts). */
+  readonly holdings: GateHoldings;
 
-  constructor(weightOf: (tenant: string) => number, limitsOf: (tenant: string) => CheckedLimits | undefined) {
+  constructor(
+    weightOf: (tenant: string) => number,
+    limitsOf: (tenant: string) => CheckedLimits | undefined,
+    gates: Gates,
+  ) {
     this.ready = new ReadyQueues(weightOf);
     this.limits = new TenantLimiter(limitsOf);
+    this.holdings = new GateHoldings(gates);
   }
 
   /**

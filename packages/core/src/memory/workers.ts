@@ -10,15 +10,24 @@ import type { MemoryState } from './state.js';
 /**
  * Takes waiting jobs in claim order (ready-queues.ts) and leases them to the worker. A
  * tenant outside the request's filter, or at one of its limits (tenant-limits.ts), is
- * passed over: its jobs wait, and the claim serves other tenants instead.
+ * passed over: its jobs wait, and the claim serves other tenants instead. With resource
+ * gates (resource-gates.ts), a job whose gates lack room is passed over where it stands,
+ * still waiting and in its place, and the jobs behind it go on; without any, no job is
+ * looked at for them.
  */
 export function claim(state: MemoryState, request: ClaimRequest): ClaimedJob[] {
   const { workerId, limit, leaseMs, now, tenants } = checkClaimRequest(request);
   if (limit === 0 || tenants?.size === 0) return [];
   const eligible = (tenant: string): boolean =>
     (tenants === undefined || tenants.has(tenant)) && state.limits.mayClaim(tenant, now);
+  const fits = state.holdings.gates.none
+    ? undefined
+    : (id: string): boolean => {
+        const job = state.jobs.get(id);
+        return job === undefined || state.holdings.fits(job);
+      };
   const claimed: ClaimedJob[] = [];
-  for (const id of state.ready.take(eligible)) {
+  for (const id of state.ready.take(eligible, fits)) {
     const job = state.jobs.get(id);
     if (job !== undefined) {
       const lease = { workerId, token: newLeaseToken(), expiresAt: now + leaseMs };

@@ -69,6 +69,8 @@ export interface JobInput {
   maxAttempts?: number;
   backoff?: BackoffPolicy;
   timeoutMs?: number;
+  /** Named resources the job holds while active (`{ gpu: 1 }`); it starts only when all are free. */
+  resources?: Record<string, number>;
 }
 
 /**
@@ -91,6 +93,11 @@ export interface NewJob {
   runAt: number | undefined;
   scheduleId: string | undefined;
   scheduledFor: number | undefined;
+  /**
+   * Units of named resources the job holds while active (`{ gpu: 1 }`), counted against the
+   * capacities a store is given (core's ResourceLimits); absent when it declares none.
+   */
+  resources?: Record<string, number>;
 }
 
 /** A worker's hold on an active job. The token changes with every claim. */

@@ -30,6 +30,7 @@ export interface ScheduleInput {
   maxAttempts?: number;
   backoff?: BackoffPolicy;
   timeoutMs?: number;
+  resources?: Record<string, number>;
   misfire?: MisfirePolicy;
   maxCatchUp?: number;
   misfireGraceMs?: number;
@@ -45,6 +46,8 @@ export interface JobTemplate {
   maxAttempts: number;
   backoff: BackoffPolicy | undefined;
   timeoutMs: number | undefined;
+  /** Absent when the jobs declare no resources. */
+  resources?: Record<string, number>;
 }
 
 /** A validated schedule definition (what `upsertSchedule` stores). */

@@ -1,6 +1,13 @@
 import { z } from 'zod';
 import { parseInstant } from './instant.js';
-import { EXPECTED, IDEMPOTENCY_KEY_PATTERN, NAME_PATTERN, TENANT_PATTERN } from './limits.js';
+import {
+  EXPECTED,
+  IDEMPOTENCY_KEY_PATTERN,
+  MAX_RESOURCE_UNITS,
+  MAX_RESOURCES,
+  NAME_PATTERN,
+  TENANT_PATTERN,
+} from './limits.js';
 
 /**
  * Building blocks for the input schemas. Each one carries its "expected …" wording as the
@@ -76,3 +83,23 @@ export const instantSchema = z.union([z.string(), z.date()], { error: EXPECTED.i
   if (ms === undefined) ctx.addIssue({ code: 'custom', message: EXPECTED.instant });
   return ms ?? Number.NaN;
 });
+
+/**
+ * A job's named resources (`{ gpu: 1, db: 2 }`): names like a job name, whole units. A
+ * bad entry is named by its resource (`resources.gpu`).
+ */
+export const resourcesSchema = z
+  .record(z.string(), z.unknown(), { error: EXPECTED.resources })
+  .superRefine((value, ctx) => {
+    const entries = Object.entries(value);
+    if (entries.length > MAX_RESOURCES) ctx.addIssue({ code: 'custom', message: EXPECTED.resources });
+    for (const [name, units] of entries) {
+      if (!NAME_PATTERN.test(name)) {
+        ctx.addIssue({ code: 'custom', path: [name], message: `a resource named like a job name (${EXPECTED.name})` });
+      } else if (typeof units !== 'number' || !Number.isSafeInteger(units) || units < 1 || units > MAX_RESOURCE_UNITS) {
+        ctx.addIssue({ code: 'custom', path: [name], message: EXPECTED.resourceUnits });
+      }
+    }
+  })
+  // Checked above: every value is a whole number of units.
+  .transform((value) => value as Record<string, number>);

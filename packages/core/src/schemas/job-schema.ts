@@ -8,6 +8,7 @@ import {
   nameSchema,
   optional,
   prioritySchema,
+  resourcesSchema,
   strictObject,
   tenantSchema,
 } from './fields.js';
@@ -32,6 +33,7 @@ export const jobTemplateFields = {
   maxAttempts: optional(integer(1, MAX_ATTEMPTS, EXPECTED.maxAttempts)),
   backoff: optional(backoffSchema),
   timeoutMs: optional(integer(1, MAX_TIMEOUT_MS, EXPECTED.timeoutMs)),
+  resources: optional(resourcesSchema),
 };
 
 /** The body of `POST /v1/jobs`. `runAt` comes out as epoch ms. */

@@ -15,6 +15,9 @@ export const IDEMPOTENCY_KEY_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:/@+=-]{0,254}$/
 
 export const MAX_TAGS = 32;
 export const MAX_DEPENDS_ON = 100;
+/** Named resources one job may declare (`resources: { gpu: 1, db: 2 }`), and units of each. */
+export const MAX_RESOURCES = 16;
+export const MAX_RESOURCE_UNITS = 1_000_000;
 export const MAX_BATCH_JOBS = 10_000;
 export const DEFAULT_MAX_PAYLOAD_BYTES = 1024 * 1024;
 export const MAX_ATTEMPTS = 1000;
@@ -51,6 +54,8 @@ export const EXPECTED = {
   priority: 'an integer from 0 to 9',
   tags: `an array of at most ${MAX_TAGS} distinct tags`,
   dependsOn: `an array of at most ${MAX_DEPENDS_ON} distinct job ids`,
+  resources: `an object of at most ${MAX_RESOURCES} resource names (written like a job name), each to a whole number of units from 1 to ${MAX_RESOURCE_UNITS}`,
+  resourceUnits: `a whole number of units from 1 to ${MAX_RESOURCE_UNITS}`,
   delayMs: `an integer number of milliseconds from 0 to ${MAX_DURATION_MS} (100 years)`,
   instant: 'an ISO-8601 date-time with a UTC offset or Z (e.g. "2026-01-01T09:00:00Z"), or a valid Date',
   maxAttempts: `an integer from 1 to ${MAX_ATTEMPTS}`,

@@ -74,5 +74,11 @@ function prepareJobAt(input: unknown, now: number, maxBytes: number, prefix: Pat
     runAt: runAt !== undefined && runAt > now ? runAt : undefined,
     scheduleId: undefined,
     scheduledFor: undefined,
+    ...resourcesField(job.resources),
   };
+}
+
+/** `resources` as a job or template carries it: left out when none are declared. */
+export function resourcesField(resources: Record<string, number> | undefined): { resources?: Record<string, number> } {
+  return resources === undefined || Object.keys(resources).length === 0 ? {} : { resources: { ...resources } };
 }

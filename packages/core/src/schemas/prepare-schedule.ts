@@ -12,6 +12,7 @@ import { normalizeTrigger } from '../time/index.js';
 import { nameSchema } from './fields.js';
 import type { InputLimits } from './limits.js';
 import { checkPayload, maxPayloadBytes } from './payload.js';
+import { resourcesField } from './prepare-job.js';
 import { scheduleInputSchema } from './schedule-schema.js';
 import { triggerOf } from './trigger.js';
 import { parseOrThrow } from './zod-errors.js';
@@ -36,6 +37,7 @@ export function prepareSchedule(id: string, input: ScheduleInput | unknown, limi
       maxAttempts: schedule.maxAttempts ?? 1,
       backoff: schedule.backoff,
       timeoutMs: schedule.timeoutMs,
+      ...resourcesField(schedule.resources),
     },
     misfire: schedule.misfire ?? DEFAULT_MISFIRE,
     maxCatchUp: schedule.maxCatchUp ?? DEFAULT_MAX_CATCH_UP,
@@ -67,5 +69,6 @@ export function jobFromSchedule(schedule: Schedule | ScheduleDefinition, schedul
     runAt: undefined,
     scheduleId: schedule.id,
     scheduledFor,
+    ...resourcesField(template.resources),
   };
 }

@@ -9,6 +9,7 @@ import { newJobId } from '../model/ids.js';
 import type { ClaimedJob, Job, NewJob } from '../model/job.js';
 import type { Schedule, ScheduleDefinition } from '../model/schedule.js';
 import type { Fence, Settlement, Store } from '../store/store.js';
+import type { ResourceLimits } from '../store/support/gates.js';
 import type { TenantLimits } from '../store/support/limits.js';
 
 export const T0 = Date.UTC(2026, 0, 1);
@@ -16,7 +17,7 @@ export const SECOND = 1000;
 export const MINUTE = 60 * SECOND;
 export const LEASE_MS = 30 * SECOND;
 
-export interface StoreOptions {
+export interface StoreOptions extends ResourceLimits {
   /** Relative weights for fair service between tenants (see SPEC "priority"). */
   tenantWeights?: Record<string, number>;
   /** Per-tenant limits enforced at claim time (see core's TenantLimits). */

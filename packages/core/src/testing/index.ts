@@ -23,6 +23,7 @@ import { leaseTests } from './leases.js';
 import { limitTests } from './limits.js';
 import { queryTests } from './queries.js';
 import { recordFiresTests } from './record-fires.js';
+import { resourceTests } from './resources.js';
 import { retentionTests } from './retention.js';
 import { scheduleTests } from './schedules.js';
 import { settleAndRetryTests } from './settle-and-retry.js';
@@ -48,5 +49,6 @@ export function runStoreConformance(name: string, harness: StoreHarness): void {
     scheduleTests(fixture);
     recordFiresTests(fixture);
     limitTests(fixture);
+    resourceTests(fixture);
   });
 }

@@ -117,6 +117,38 @@ local function take_from_stream(id)
   redis.call('HDEL', K.w, id)
 end
 
+-- Gates (cluster-wide resources and per-name concurrency; src/store/gates/): a gated job
+-- that waits is "parked" — a record in K.j with status 'waiting', a member of K.g, and
+-- its needs in K.gn — rather than an entry of its band stream; while active it holds
+-- units under a holder name kept in K.gn as '@<holder>'. The holdings themselves live in
+-- the gates' slot, which no tenant script may touch: a job that stops being active adds
+-- its holder to FREED, and the caller releases it there. Most tenants never gate a job,
+-- so K.gn's existence is asked once per script and nothing more is done without it.
+local GATED = nil
+local function any_gated()
+  if GATED == nil then GATED = redis.call('EXISTS', K.gn) == 1 end
+  return GATED
+end
+
+-- A job leaves 'waiting': out of the parked set if it was parked there.
+local function unpark(id, p)
+  if not any_gated() then return end
+  if redis.call('ZREM', K.g, id) == 1 then
+    redis.call('HDEL', K.gn, id)
+    bump('parked', p, -1)
+  end
+end
+
+-- A job stops being active: the units it held go back (by the caller, see FREED).
+local function let_go(id)
+  if not any_gated() then return end
+  local held = redis.call('HGET', K.gn, id)
+  if held and string.sub(held, 1, 1) == '@' then
+    redis.call('HDEL', K.gn, id)
+    FREED[#FREED + 1] = string.sub(held, 2)
+  end
+end
+
 -- Writes job `id` in its new state `r` (r[R_STATUS] set by the caller), coming from
 -- status `old` (nil for a new job). A job leaving 'waiting' must have been taken out of
 -- its stream by the caller (take_from_stream, or claim's own read). Final jobs enter the
@@ -127,6 +159,9 @@ local function save(id, r, old)
     redis.call('ZREM', K.d, id)
   elseif old == 'active' and new ~= 'active' then
     PENDING_UNLEASED[#PENDING_UNLEASED + 1] = id
+    let_go(id)
+  elseif old == 'waiting' and new ~= 'waiting' then
+    unpark(id, p)
   end
   if old ~= new then
     if old then bump(old, p, -1) end

@@ -1,6 +1,6 @@
 -- Shared: the tenant's keys. Every tenant script takes them first, in the order of
 -- `tenantKeys(...).all` in src/keys.ts (ten band streams, then the named keys), so a
--- script's header says "@keys 22" and names only what comes after them in ARGV.
+-- script's header says "@keys 24" and names only what comes after them in ARGV.
 local K = {
   w = KEYS[11],   -- hash  local id -> "<priority>/<entry id>" (waiting jobs)
   j = KEYS[12],   -- hash  local id -> record (every job that is not waiting)
@@ -15,6 +15,8 @@ local K = {
   h = KEYS[20],   -- hash  schedule id -> schedule (JSON)
   hz = KEYS[21],  -- zset  schedule ids by nextFireAt
   q = KEYS[22],   -- hash  claim id -> what that claim handed out (see claim.lua)
+  g = KEYS[23],   -- zset  waiting jobs parked for a gate, by band * 1e12 + arrival (see gates in jobs.lua)
+  gn = KEYS[24],  -- hash  local id -> 'gate=units ...' while parked, '@<holder>' while holding
 }
 
 -- The stream of priority band p (0..9).
@@ -32,12 +34,16 @@ local DUE = false
 -- flush_writes); reply() runs them, so every script sends them before it answers.
 local BEFORE_REPLY = {}
 
--- Every tenant script returns through this: { ready bands, due (0/1), answer... }.
+-- Gate holds given up by jobs that stopped being active (jobs.lua): the caller releases
+-- them in the gates' own slot (src/store/gates/), since no tenant script can touch it.
+local FREED = {}
+
+-- Every tenant script returns through this: { ready bands, due (0/1), freed holds, answer... }.
 local function reply(answer)
   for i = 1, #BEFORE_REPLY do BEFORE_REPLY[i]() end
   local bands = {}
   for p in pairs(READY) do bands[#bands + 1] = p end
-  local out = { table.concat(bands, ''), DUE and 1 or 0 }
+  local out = { table.concat(bands, ''), DUE and 1 or 0, table.concat(FREED, ' ') }
   for i = 1, #answer do out[#out + 1] = answer[i] end
   return out
 end

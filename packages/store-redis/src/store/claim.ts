@@ -1,11 +1,23 @@
 import { randomBytes } from 'node:crypto';
-import { CadenzaError, type CheckedLimits, type ClaimedJob, type ClaimRequest, checkClaimRequest } from '@cadenza/core';
+import {
+  CadenzaError,
+  type CheckedLimits,
+  type ClaimedJob,
+  type ClaimRequest,
+  checkClaimRequest,
+  type Gates,
+  gatesOf,
+} from '@cadenza/core';
 import { execAll, type RedisContext } from '../context.js';
-import { PRIORITY_BANDS, readyKey, readyMember, tenantsKey } from '../keys.js';
+import { gateKeys, PRIORITY_BANDS, readyKey, readyMember, tenantsKey } from '../keys.js';
+import { GateClaims, type Offer } from './gates/claims.js';
+import { releaseHolds } from './gates/release.js';
 import { decodeRecord } from './record.js';
 import { type Reads, runAfterReads, type TenantCall } from './tenant-scripts.js';
 
 const REPAIR_EVERY_MS = 5_000;
+/** Rounds in one band, in one call, that claimed nothing but parked gated jobs. */
+const MAX_PARKING_ROUNDS = 3;
 
 /** Whose turn it is in a band: the tenant being served and how many it has had this turn. */
 interface Turn {
@@ -32,6 +44,10 @@ interface Turn {
  * tenant's slot, so they hold across every worker of the cluster. A tenant held back by
  * one is `limited`: it keeps its place in the index (its jobs wait), and is not asked again
  * within the same call; its unused share goes to the others in the next round.
+ *
+ * Gates (named resources, per-name concurrency) are counted across tenants in a slot of
+ * their own: a tenant's claim script parks the gated jobs it meets and offers its band's
+ * parked ones, and GateClaims (gates/claims.ts) takes units and leases those that fit.
  */
 export class Claimer {
   private readonly turns = new Map<number, Turn>();
@@ -45,12 +61,16 @@ export class Claimer {
   private lost: TenantCall[] = [];
   /** The band (and its tenants with more work) that filled the last call: see claim(). */
   private busyBand: { priority: number; tenants: string[] } | undefined;
+  private readonly gates: GateClaims;
 
   constructor(
     private readonly ctx: RedisContext,
     private readonly weights: Readonly<Record<string, number>>,
     private readonly limitsOf: (tenant: string) => CheckedLimits | undefined = () => undefined,
-  ) {}
+    gates: Gates = gatesOf(),
+  ) {
+    this.gates = new GateClaims(ctx, gates);
+  }
 
   async claim(request: ClaimRequest): Promise<ClaimedJob[]> {
     const checked = checkClaimRequest(request);
@@ -68,16 +88,17 @@ export class Claimer {
       // got jobs since the last call is served next (as if its jobs came a moment later).
       const tenants = busy.tenants.filter((tenant) => checked.tenants?.has(tenant) ?? true);
       const shares = this.share(busy.priority, tenants, checked.limit - claimed.length);
-      const round = await this.claimRound(checked, busy.priority, shares, indexReads(this.ctx.prefix));
+      const round = await this.claimRound(checked, busy.priority, shares, this.indexReads());
       claimed.push(...round.jobs);
       for (const tenant of round.limited) limited.add(tenant);
-      bands = filterBands(round.reads, checked.tenants);
+      bands = this.bandsFrom(round.reads, checked.tenants);
       this.noteBusy(busy.priority, tenants, round, claimed.length, checked.limit);
     } else {
       bands = await this.readyTenants(checked.tenants);
     }
     for (let priority = PRIORITY_BANDS - 1; priority >= 0 && claimed.length < checked.limit; priority--) {
       let tenants = (bands[priority] ?? []).filter((tenant) => !limited.has(tenant));
+      let parkingRounds = 0;
       while (tenants.length > 0 && claimed.length < checked.limit) {
         const shares = this.share(priority, tenants, checked.limit - claimed.length);
         const round = await this.claimRound(checked, priority, shares);
@@ -85,8 +106,10 @@ export class Claimer {
         for (const tenant of round.limited) limited.add(tenant);
         this.noteBusy(priority, tenants, round, claimed.length, checked.limit);
         // Only tenants that filled their share may have more; the others are empty or limited.
+        // A round that only parked gated jobs read the band on: a few more may reach jobs
+        // that can run now, but a band full of gated jobs is not parked all in one call.
         tenants = round.full;
-        if (round.jobs.length === 0) break;
+        if (round.jobs.length === 0 && ++parkingRounds > MAX_PARKING_ROUNDS) break;
       }
     }
     if (claimed.length === 0) await this.repairIndexes(checked.now);
@@ -124,17 +147,28 @@ export class Claimer {
     const pairs: (string | number)[] = [];
     tenants.forEach((tenant, k) => {
       for (let priority = 0; priority < PRIORITY_BANDS; priority++) {
+        // Parked jobs count as waiting: so a band whose wake-up was missed is visited again.
         if (Number(counts[k]?.[`waiting/${priority}`] ?? 0) > 0) pairs.push(priority, readyMember(priority, tenant));
       }
     });
     if (pairs.length > 0) await this.ctx.redis.zadd(readyKey(this.ctx.prefix), ...pairs);
   }
 
+  private indexReads(): Reads {
+    return indexReads(this.ctx.prefix, this.gates);
+  }
+
+  /** What the index reads answered: each band's tenants; the gates' release count noted. */
+  private bandsFrom(replies: readonly unknown[], only: ReadonlySet<string> | undefined): string[][] {
+    if (this.gates.enabled) this.gates.noteReleases(replies[1]);
+    return filterBands(replies, only);
+  }
+
   /** The tenants of each band's index, sorted (so the round-robin order is stable). */
   private async readyTenants(only: ReadonlySet<string> | undefined): Promise<string[][]> {
     const pipeline = this.ctx.redis.pipeline();
-    indexReads(this.ctx.prefix).add(pipeline);
-    return filterBands(await execAll(pipeline), only);
+    this.indexReads().add(pipeline);
+    return this.bandsFrom(await execAll(pipeline), only);
   }
 
   private weightOf(tenant: string): number {
@@ -177,7 +211,7 @@ export class Claimer {
     const calls = this.lost;
     const { answers } = await this.send(calls);
     this.lost = [];
-    return interleave(calls.map((call, k) => decodeJobs(call.tenant, answers[k] ?? [0, 0])));
+    return interleave(calls.map((call, k) => decodeAnswer(call.tenant, answers[k] ?? [0, 0, 0, 0, 0]).jobs));
   }
 
   /** Sends claim calls; when the connection fails, keeps them to be asked again. */
@@ -200,20 +234,14 @@ export class Claimer {
     shares: readonly [string, number][],
     reads?: Reads,
   ): Promise<{ jobs: ClaimedJob[]; full: string[]; emptied: string[]; limited: string[]; reads: unknown[] }> {
-    const { now, leaseMs, workerId } = request;
     const sent = await this.send(
       shares.map(([tenant, count]) => ({
         tenant,
         script: 'claim',
         args: [
-          now,
-          priority,
-          count,
-          workerId,
-          now + leaseMs,
-          `${this.claimIds.prefix}.${this.claimIds.next++}`,
-          this.answered.get(tenant) ?? '',
-          ...limitArgs(this.limitsOf(tenant)),
+          ...this.claimArgs(request, tenant, priority, count),
+          this.gates.gateList,
+          this.gates.offerFor(tenant, priority, count),
         ],
       })),
       reads,
@@ -223,18 +251,91 @@ export class Claimer {
     const full: string[] = [];
     const emptied: string[] = [];
     const limited: string[] = [];
+    const offers: Offer[] = [];
+    const unparked: string[] = [];
+    let room = 0;
     shares.forEach(([tenant, count], k) => {
-      const answer = answers[k] ?? [0, 0];
+      const answer = answers[k] ?? [0, 0, 0, 0, 0];
       const left = Number(answer[0]);
-      const jobs = decodeJobs(tenant, answer);
+      const { jobs, pairs } = decodeAnswer(tenant, answer);
       perTenant.push(jobs);
       // A limited tenant still has `left` waiting: it stays in the index, but is not full.
+      // One that read all it asked for (claimed, or parked for gates) may have more.
       if (Number(answer[1]) === 1) limited.push(tenant);
-      else if (jobs.length === count && left > 0) full.push(tenant);
+      else if (Number(answer[3]) === count && left > 0) full.push(tenant);
       if (left <= 0) emptied.push(tenant);
+      if (this.gates.enabled && Number(answer[2]) === 0) unparked.push(`${priority}/${tenant}`);
+      for (const [id, needs] of pairs) offers.push({ tenant, id, needs });
+      if (pairs.length > 0) room += count - jobs.length;
     });
+    if (offers.length > 0) perTenant.push(await this.claimParked(request, priority, offers, room));
     await this.dropEmptied(priority, emptied);
+    await this.gates.noLongerWaiting(unparked);
     return { jobs: interleave(perTenant), full, emptied, limited, reads: sent.reads };
+  }
+
+  /** The first ten arguments of claim.lua and claim-parked.lua for one tenant. */
+  private claimArgs(
+    request: ReturnType<typeof checkClaimRequest>,
+    tenant: string,
+    priority: number,
+    count: number,
+  ): (string | number)[] {
+    const { now, leaseMs, workerId } = request;
+    return [
+      now,
+      priority,
+      count,
+      workerId,
+      now + leaseMs,
+      `${this.claimIds.prefix}.${this.claimIds.next++}`,
+      this.answered.get(tenant) ?? '',
+      ...limitArgs(this.limitsOf(tenant)),
+    ];
+  }
+
+  /**
+   * Parked jobs offered by the round: units for those that fit (at most `room`, what the
+   * round still wanted from their tenants), then the leases; units granted to a job that
+   * could not be leased after all (canceled meanwhile, or its tenant at a limit) go back.
+   */
+  private async claimParked(
+    request: ReturnType<typeof checkClaimRequest>,
+    priority: number,
+    offers: readonly Offer[],
+    room: number,
+  ): Promise<ClaimedJob[]> {
+    const calls = new Map<string, TenantCall>();
+    const callOf = (tenant: string): TenantCall => {
+      let call = calls.get(tenant);
+      if (call === undefined) {
+        call = { tenant, script: 'claim-parked', args: this.claimArgs(request, tenant, priority, 0) };
+        calls.set(tenant, call);
+      }
+      return call;
+    };
+    const claimIdOf = (tenant: string) => String(callOf(tenant).args[5]);
+    const grants = await this.gates.take(priority, offers, room, request.now, request.now + request.leaseMs, claimIdOf);
+    if (grants.length === 0) return [];
+    const granted = new Map<string, (string | number)[]>();
+    for (const grant of grants) {
+      const pairs = granted.get(grant.tenant) ?? [];
+      pairs.push(grant.id, grant.holder);
+      granted.set(grant.tenant, pairs);
+    }
+    const send = [...granted].map(([tenant, pairs]) => {
+      const call = callOf(tenant);
+      return { ...call, args: [...call.args, ...pairs] };
+    });
+    const { answers } = await this.send(send);
+    const refused: string[] = [];
+    const jobs = send.map((call, k) => {
+      const { jobs: taken, pairs } = decodeAnswer(call.tenant, answers[k] ?? [0, 0, 0, 0, 0]);
+      for (const [, holder] of pairs) refused.push(holder);
+      return taken;
+    });
+    await releaseHolds(this.ctx, refused);
+    return interleave(jobs);
   }
 
   /**
@@ -248,20 +349,30 @@ export class Claimer {
     const index = readyKey(this.ctx.prefix);
     const pipeline = this.ctx.redis.pipeline();
     pipeline.zrem(index, ...tenants.map((tenant) => readyMember(priority, tenant)));
-    for (const tenant of tenants) pipeline.hget(this.ctx.keysOf(tenant).counts, `waiting/${priority}`);
-    const replies = await execAll(pipeline);
-    const back = tenants.filter((_, k) => Number(replies[k + 1] ?? 0) > 0);
+    // Parked jobs (waiting for gates) count as waiting but are not in the stream: units
+    // coming back put their band in the index again (gates/release.ts).
+    for (const tenant of tenants)
+      pipeline.hmget(this.ctx.keysOf(tenant).counts, `waiting/${priority}`, `parked/${priority}`);
+    const replies = (await execAll(pipeline)) as unknown[];
+    const back = tenants.filter((_, k) => {
+      const [waiting, parked] = (replies[k + 1] ?? []) as (string | null)[];
+      return Number(waiting ?? 0) - Number(parked ?? 0) > 0;
+    });
     if (back.length > 0)
       await this.ctx.redis.zadd(index, ...back.flatMap((tenant) => [priority, readyMember(priority, tenant)]));
   }
 }
 
-/** The read of the band index: which tenants may have work in each band. */
-function indexReads(prefix: string): Reads {
+/**
+ * The read of the band index (which tenants may have work in each band), and with gates
+ * their release count (see GateClaims.offerFor).
+ */
+function indexReads(prefix: string, gates: GateClaims): Reads {
   return {
-    count: 1,
+    count: gates.enabled ? 2 : 1,
     add(pipeline) {
       pipeline.zrange(readyKey(prefix), 0, -1);
+      if (gates.enabled) pipeline.hget(gateKeys(prefix).held, '#gen');
     },
   };
 }
@@ -283,13 +394,19 @@ function limitArgs(limits: CheckedLimits | undefined): (string | number)[] {
   return [limits?.maxActive ?? '', limits?.rate ?? '', limits?.burst ?? ''];
 }
 
-/** A claim answer's jobs: `{ left, limited, id, record, id, record, … }`. */
-function decodeJobs(tenant: string, answer: readonly unknown[]): ClaimedJob[] {
+/**
+ * A claim answer (claim.lua, claim-parked.lua): `{ left, limited, parked, read, N, N pairs
+ * (offered parked jobs, or holds not used), then id, record, id, record, … }`.
+ */
+function decodeAnswer(tenant: string, answer: readonly unknown[]): { jobs: ClaimedJob[]; pairs: [string, string][] } {
+  const pairs: [string, string][] = [];
+  const n = Number(answer[4] ?? 0);
+  for (let j = 5; j < 5 + 2 * n; j += 2) pairs.push([String(answer[j]), String(answer[j + 1])]);
   const jobs: ClaimedJob[] = [];
-  for (let j = 2; j + 1 < answer.length; j += 2) {
+  for (let j = 5 + 2 * n; j + 1 < answer.length; j += 2) {
     jobs.push(decodeRecord(tenant, String(answer[j]), String(answer[j + 1])) as ClaimedJob);
   }
-  return jobs;
+  return { jobs, pairs };
 }
 
 /** Round robin over the tenants' lists: a1 b1 c1 a2 b2 … (each list stays in FIFO order). */

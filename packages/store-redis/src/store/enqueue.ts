@@ -3,6 +3,8 @@ import {
   CadenzaError,
   checkNewJob,
   type EnqueueResult,
+  type Gates,
+  gatesOf,
   invalidArgument,
   type JobStatus,
   type NewJob,
@@ -25,10 +27,16 @@ import { runTenantScripts, type TenantCall } from './tenant-scripts.js';
  * by retention) makes the write of that tenant's part refuse while the other parts are
  * written. Closing it would take a cross-slot transaction that Redis Cluster has not.
  */
-export async function enqueueJobs(ctx: RedisContext, jobs: readonly NewJob[], now: number): Promise<EnqueueResult[]> {
+export async function enqueueJobs(
+  ctx: RedisContext,
+  jobs: readonly NewJob[],
+  now: number,
+  gates: Gates = gatesOf(),
+): Promise<EnqueueResult[]> {
   if (!Array.isArray(jobs)) throw invalidArgument('jobs', jobs, 'an array of jobs');
   jobs.forEach((job, index) => {
     checkJob(job, batchPrefix(jobs.length, index));
+    gates.check(job, batchPrefix(jobs.length, index));
   });
   if (jobs.length === 0) return [];
 

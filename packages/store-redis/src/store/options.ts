@@ -1,7 +1,12 @@
-import type { TenantLimits } from '@cadenza/core';
+import type { ResourceLimits, TenantLimits } from '@cadenza/core';
 import type { Redis } from 'ioredis';
 
-export interface RedisStoreOptions {
+/**
+ * `resources` and `jobConcurrency` (core's ResourceLimits) are cluster-wide gates, counted
+ * across every tenant; every worker of a cluster must be given the same ones (a worker
+ * claims by its own). Checked at construction (`invalid_argument` naming the field).
+ */
+export interface RedisStoreOptions extends ResourceLimits {
   /** `redis://…` or `rediss://…`; default `redis://127.0.0.1:6379`. Ignored when `redis` is given. */
   url?: string;
   /** A client of the caller's; the store registers its scripts on it and never closes it. */

@@ -19,5 +19,7 @@ runStoreConformance('redis', {
       prefix: redis.prefix(),
       tenantWeights: options?.tenantWeights,
       tenantLimits: options?.tenantLimits,
+      resources: options?.resources,
+      jobConcurrency: options?.jobConcurrency,
     }),
 });

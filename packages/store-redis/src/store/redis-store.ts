@@ -5,6 +5,7 @@ import {
   type EnqueueResult,
   type Fence,
   type FireResult,
+  gatesOf,
   type HeartbeatEntry,
   type Job,
   type JobPage,
@@ -79,11 +80,12 @@ export class RedisStore implements Store {
     }
     // Checked before connecting: bad limits refuse the store without opening a client.
     const limitsOf = tenantLimitsOf(options.tenantLimits ?? {});
+    const gates = gatesOf(options);
     this.ownsClient = options.redis === undefined;
     const redis = options.redis ?? connect(options.url ?? 'redis://127.0.0.1:6379');
     this.ctx = createContext(redis, new Scripts(redis), prefix);
-    this.claimer = new Claimer(this.ctx, options.tenantWeights ?? {}, limitsOf);
-    this.enqueuer = new EnqueueCoalescer((jobs, now) => enqueueJobs(this.ctx, jobs, now));
+    this.claimer = new Claimer(this.ctx, options.tenantWeights ?? {}, limitsOf, gates);
+    this.enqueuer = new EnqueueCoalescer((jobs, now) => enqueueJobs(this.ctx, jobs, now, gates));
     this.signals = new SignalListeners(this.ctx);
     const lockUrls = options.lockUrls ?? [];
     this.locks = lockUrls.length === 0 ? undefined : new LockQuorum({ urls: lockUrls, key: `${prefix}:leader-lock` });

@@ -44,6 +44,8 @@ describe.skipIf(external)('redlock', () => {
         prefix: data.prefix(),
         tenantWeights: options?.tenantWeights,
         tenantLimits: options?.tenantLimits,
+        resources: options?.resources,
+        jobConcurrency: options?.jobConcurrency,
         lockUrls: locks.map((l) => l.url),
       }),
   });

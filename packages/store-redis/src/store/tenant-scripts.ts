@@ -2,6 +2,7 @@ import { CadenzaError, type ErrorCode, StaleEpochError } from '@cadenza/core';
 import type { ChainableCommander } from 'ioredis';
 import { execAll, type RedisContext } from '../context.js';
 import { readyKey, readyMember, signalChannel, tenantsKey } from '../keys.js';
+import { releaseHolds } from './gates/release.js';
 
 /** One script call on one tenant's keys (every tenant script takes `tenantKeys().all` first). */
 export interface TenantCall {
@@ -22,10 +23,12 @@ export interface RunOptions {
 /**
  * Runs tenant scripts, pipelined in one round trip, and returns each one's answer.
  *
- * Every tenant script replies `{ ready bands, due, answer… }` (lua/includes/keys.lua):
- * the bands that got waiting jobs, which must be added to the cross-tenant ready index
- * (a script touches one slot, so it cannot do that itself), and whether a due time may
- * have moved earlier. Those notes are applied here, after the scripts (see README.md,
+ * Every tenant script replies `{ ready bands, due, freed holds, answer… }`
+ * (lua/includes/keys.lua): the bands that got waiting jobs, which must be added to the
+ * cross-tenant ready index (a script touches one slot, so it cannot do that itself),
+ * whether a due time may have moved earlier, and the gate holds of jobs that stopped being
+ * active, given back in the gates' slot (gates/release.ts). Those notes are applied here,
+ * after the scripts (see README.md,
  * "band index": a claimer re-checks counts after removing a tenant, so an index entry
  * added after the script is never missed), and published as store signals.
  *
@@ -76,12 +79,16 @@ export async function runAfterReads(
 
   const ready = new Set<string>();
   let due = false;
+  const freed: string[] = [];
   const answers = replies.map((reply, i) => {
     const bands = String(reply[0] ?? '');
     for (const band of bands) ready.add(`${calls[i]?.tenant}\n${band}`);
     if (Number(reply[1]) === 1) due = true;
-    return reply.slice(2);
+    const holds = String(reply[2] ?? '');
+    if (holds !== '') freed.push(...holds.split(' '));
+    return reply.slice(3);
   });
+  if (freed.length > 0) await releaseHolds(ctx, freed);
   const unhinted = new Set([...ready].filter((band) => !hinted.has(band)));
   if (unhinted.size > 0 || due) {
     const follow = ctx.redis.pipeline();

@@ -1,0 +1,173 @@
+import type { Gates } from '@cadenza/core';
+import { execAll, type RedisContext } from '../../context.js';
+import { gateKeys } from '../../keys.js';
+import { releaseHolds } from './release.js';
+
+/** Parked jobs offered by a band per claim: enough to find some that fit, never a scan. */
+const MIN_OFFER = 16;
+const MAX_OFFER = 200;
+
+/** A parked job a claim script offered: its tenant, local id and needs ('gate=units …'). */
+export interface Offer {
+  tenant: string;
+  id: string;
+  needs: string;
+}
+
+/** A hold granted to a parked job: the claim that will lease it must name it. */
+export interface Grant {
+  tenant: string;
+  id: string;
+  holder: string;
+}
+
+/**
+ * The claimer's side of the gates (named resources and per-name concurrency, counted
+ * across every tenant in the gates' own slot; see README.md "Gates"). A claim with gates
+ * costs, besides the tenant claim scripts that park gated jobs and offer the band's parked
+ * ones:
+ *
+ *   1 round trip   gate-take.lua: units for the offered jobs that fit, in order (tenants
+ *                  interleaved); the bands with parked jobs are noted as waiters first, so
+ *                  a release that comes after that note wakes them
+ *   1 round trip   claim-parked.lua per tenant with grants: the jobs become active
+ *   (rare)         gate-release.lua for grants whose job could not be leased, and for holds
+ *                  past their deadline whose job no longer holds them (`sweep`)
+ *
+ * Nothing here runs for a store without gates, nor for claims that met no parked job.
+ */
+export class GateClaims {
+  /** Gate names with a capacity, as claim.lua takes them ('' when none). */
+  readonly gateList: string;
+  private readonly capacities: string;
+  /** `<priority>/<tenant>` → the release count when its last offer got no units at all. */
+  private readonly fruitless = new Map<string, string>();
+  /** The gates' release count ('#gen' in the held hash) as last read with the band index. */
+  private releases = '';
+
+  constructor(
+    private readonly ctx: RedisContext,
+    gates: Gates,
+  ) {
+    this.gateList = [...gates.capacities.keys()].join(' ');
+    this.capacities = [...gates.capacities].map(([gate, units]) => `${gate}=${units}`).join(' ');
+  }
+
+  get enabled(): boolean {
+    return this.gateList !== '';
+  }
+
+  /** Notes the gates' release count, read in the same round trip as the band index. */
+  noteReleases(count: unknown): void {
+    this.releases = String(count ?? '');
+  }
+
+  /**
+   * How many parked jobs a band should offer in a claim wanting `count`. A band whose last
+   * offer got no units is not offered again until some units came back (the release count
+   * moved): a tenant with a busy stream is asked on every claim, and its parked jobs need
+   * not be weighed each time while the gates stay full.
+   */
+  offerFor(tenant: string, priority: number, count: number): number {
+    if (!this.enabled || count <= 0) return 0;
+    if (this.fruitless.get(`${priority}/${tenant}`) === this.releases) return 0;
+    return Math.min(MAX_OFFER, Math.max(MIN_OFFER, 2 * count));
+  }
+
+  /**
+   * Takes units for offered jobs, at most `most` holds, deadline `deadline` (the leases'),
+   * with `claimIdOf(tenant)` naming the claim that will lease them. Answers the grants.
+   */
+  async take(
+    priority: number,
+    offers: readonly Offer[],
+    most: number,
+    now: number,
+    deadline: number,
+    claimIdOf: (tenant: string) => string,
+  ): Promise<Grant[]> {
+    if (offers.length === 0 || most <= 0) return [];
+    const keys = gateKeys(this.ctx.prefix);
+    const pipeline = this.ctx.redis.pipeline();
+    const bands = [...new Set(offers.map((offer) => `${priority}/${offer.tenant}`))];
+    pipeline.sadd(keys.waiters, ...bands);
+    const byHolder = new Map<string, Offer>();
+    const args: (string | number)[] = [now, deadline, most, this.capacities];
+    for (const offer of interleaveByTenant(offers)) {
+      const holder = `${offer.tenant}/${offer.id}/${claimIdOf(offer.tenant)}`;
+      byHolder.set(holder, offer);
+      args.push(holder, offer.needs);
+    }
+    this.ctx.scripts.call(pipeline, 'gate-take', keys.all, args);
+    const replies = await execAll(pipeline);
+    const answer = (replies[1] ?? [0]) as string[];
+    const count = Number(answer[0]);
+    const grants: Grant[] = [];
+    for (const holder of answer.slice(1, 1 + count)) {
+      const offer = byHolder.get(holder);
+      if (offer !== undefined) grants.push({ tenant: offer.tenant, id: offer.id, holder });
+    }
+    const granted = new Set(grants.map((grant) => grant.tenant));
+    for (const band of bands) {
+      const tenant = band.slice(band.indexOf('/') + 1);
+      if (granted.has(tenant)) this.fruitless.delete(band);
+      else this.fruitless.set(band, this.releases);
+    }
+    const expired = answer.slice(1 + count);
+    if (expired.length > 0) await this.sweep(expired);
+    return grants;
+  }
+
+  /** Bands whose parked jobs are all gone are no longer waiters. */
+  async noLongerWaiting(bands: readonly string[]): Promise<void> {
+    if (bands.length > 0) await this.ctx.redis.srem(gateKeys(this.ctx.prefix).waiters, ...bands);
+  }
+
+  /**
+   * Holds past their deadline: a job still active under its hold (a long one, heartbeating)
+   * keeps it until its lease's current deadline; any other hold (its job ended and the
+   * release after its script never came, or it was granted to a claim that never leased)
+   * is given back.
+   */
+  private async sweep(holders: readonly string[]): Promise<void> {
+    const read = this.ctx.redis.pipeline();
+    const parsed = holders.map((holder) => {
+      const [tenant = '', id = ''] = holder.split('/');
+      const keys = this.ctx.keysOf(tenant);
+      read.hget(keys.gated, id);
+      read.hget(keys.jobs, id);
+      return holder;
+    });
+    const replies = (await execAll(read)) as (string | null)[];
+    const keep: (string | number)[] = [];
+    const release: string[] = [];
+    parsed.forEach((holder, k) => {
+      const held = replies[2 * k];
+      const record = replies[2 * k + 1];
+      const fields = record?.split('\0');
+      if (held === `@${holder}` && fields?.[0] === 'active') keep.push(Number(fields[15]), holder);
+      else release.push(holder);
+    });
+    if (keep.length > 0) await this.ctx.redis.zadd(gateKeys(this.ctx.prefix).deadlines, 'XX', ...keep);
+    await releaseHolds(this.ctx, release);
+  }
+}
+
+/** a1 b1 a2 b2 …: each tenant's offers stay in their order; no tenant's go all first. */
+function interleaveByTenant(offers: readonly Offer[]): Offer[] {
+  const lists = new Map<string, Offer[]>();
+  for (const offer of offers) {
+    const list = lists.get(offer.tenant) ?? [];
+    list.push(offer);
+    lists.set(offer.tenant, list);
+  }
+  const out: Offer[] = [];
+  const queues = [...lists.values()];
+  for (let j = 0; out.length < offers.length; j++) {
+    for (const list of queues) {
+      const offer = list[j];
+      if (offer !== undefined) out.push(offer);
+    }
+  }
+  return out;
+}
