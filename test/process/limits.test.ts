@@ -2,47 +2,13 @@
 // one Redis; tenant "capped" may have 4 jobs active at once, tenant "paced" may start 20
 // jobs a second (burst 20). Both are read off the handlers' run log, exactly: how many of
 // capped's jobs overlapped at most, and how long paced's jobs took to start.
-import { readFileSync } from 'node:fs';
 import type { JobInput } from '@cadenza/core';
 import { describe, expect, it } from 'vitest';
 import { clustersPerFile } from './cluster.js';
+import { mostAtOnce, readSpans } from './spans.js';
 
 const LIMITS = JSON.stringify({ capped: { maxActive: 4 }, paced: { rate: 20, burst: 20 } });
 const file = clustersPerFile('limits');
-
-interface Span {
-  jobId: string;
-  started: number;
-  ended: number;
-}
-
-function readSpans(path: string, ids: ReadonlySet<string>): Span[] {
-  return readFileSync(path, 'utf8')
-    .split('\n')
-    .filter((line) => line.startsWith('span '))
-    .map((line) => {
-      const [, jobId = '', , , started = '0', ended = '0'] = line.split(' ');
-      return { jobId, started: Number(started), ended: Number(ended) };
-    })
-    .filter((span) => ids.has(span.jobId));
-}
-
-/** The most spans open at one instant. */
-function mostAtOnce(spans: readonly Span[]): number {
-  const edges = spans.flatMap((s) => [
-    { at: s.started, step: 1 },
-    { at: s.ended, step: -1 },
-  ]);
-  // An end and a start at the same millisecond: the end first (the place was given back).
-  edges.sort((a, b) => a.at - b.at || a.step - b.step);
-  let open = 0;
-  let most = 0;
-  for (const edge of edges) {
-    open += edge.step;
-    most = Math.max(most, open);
-  }
-  return most;
-}
 
 describe('tenant limits across three workers', () => {
   it('keeps a tenant at maxActive and another at its rate, cluster-wide', async () => {

@@ -1,4 +1,4 @@
-export { PRIORITY_BANDS, readyKey, type TenantKeys, tenantKeys } from './keys.js';
+export { type GateKeys, gateKeys, PRIORITY_BANDS, readyKey, type TenantKeys, tenantKeys } from './keys.js';
 export { commandName, readScript, type ScriptSource } from './scripts/loader.js';
 export { createRedisStore, RedisStore, type RedisStoreOptions } from './store/redis-store.js';
 export { PACKAGE_VERSION } from './version.js';
