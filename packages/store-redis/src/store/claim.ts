@@ -37,8 +37,11 @@ interface Turn {
  * Strict priority: a lower band is read only after the higher ones came up empty.
  * Fair within a band: weighted round robin — a tenant of weight w is served w jobs in a
  * row per turn — with the turn kept between calls, so many small claims are as fair as
- * one large one. The turn is per process: with several workers each keeps its own, which
- * is fair on average. FIFO within a tenant: the stream order.
+ * one large one. The turn is per process, and still the weights hold for the cluster as a
+ * whole: every claimer splits what it takes w:1, so the sum of their claims is split w:1
+ * too, whatever their sizes (test/process/weights.test.ts measures 3.0 for weights 3:1
+ * over three workers). A shared turn would cost a write per claim and only change which
+ * tenant a given claim starts with. FIFO within a tenant: the stream order.
  *
  * Tenant limits (maxActive, rate) are enforced by the claim script itself, inside the
  * tenant's slot, so they hold across every worker of the cluster. A tenant held back by
