@@ -143,6 +143,14 @@ export function resourceTests(t: Fixture): void {
         code: 'invalid_argument',
         field: 'jobs.1.resources.gpu',
       });
+      await expect(store.enqueue([gpuJob(0.5)], T0)).rejects.toMatchObject({
+        code: 'invalid_argument',
+        field: 'resources.gpu',
+      });
+      await expect(store.enqueue([newJob({ resources: { disk: -1 } })], T0)).rejects.toMatchObject({
+        code: 'invalid_argument',
+        field: 'resources.disk',
+      });
       expect(await claimJobs(store, 10)).toEqual([]);
       await expect(t.create({ resources: { gpu: 0 } })).rejects.toMatchObject({
         code: 'invalid_argument',

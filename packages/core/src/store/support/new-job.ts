@@ -1,5 +1,6 @@
 import { invalidArgument } from '../../errors.js';
 import { MAX_PRIORITY, MIN_PRIORITY, type NewJob } from '../../model/job.js';
+import { MAX_RESOURCE_UNITS } from '../../schemas/limits.js';
 
 /**
  * For store implementations: the checks of an enqueued batch that come before any store's
@@ -33,5 +34,23 @@ export function checkNewJob(job: NewJob, prefix: string): void {
   }
   if (job.scheduledFor !== undefined && !Number.isFinite(job.scheduledFor)) {
     throw invalidArgument(`${prefix}scheduledFor`, job.scheduledFor, 'epoch milliseconds or nothing');
+  }
+  checkResources(job.resources, prefix);
+}
+
+/** Units feed the gates' counts: a negative or fractional one would free what others hold. */
+function checkResources(resources: NewJob['resources'], prefix: string): void {
+  if (resources === undefined) return;
+  if (typeof resources !== 'object' || resources === null || Array.isArray(resources)) {
+    throw invalidArgument(`${prefix}resources`, resources, 'an object of resource names to units');
+  }
+  for (const [name, units] of Object.entries(resources)) {
+    if (!Number.isSafeInteger(units) || units < 1 || units > MAX_RESOURCE_UNITS) {
+      throw invalidArgument(
+        `${prefix}resources.${name}`,
+        units,
+        `a whole number of units from 1 to ${MAX_RESOURCE_UNITS}`,
+      );
+    }
   }
 }
