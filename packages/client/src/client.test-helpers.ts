@@ -5,7 +5,7 @@
  * plays the worker: it claims and settles through `createRedisStore` directly, as a
  * worker process would, so the client sees only what crossed Redis.
  */
-import { type ClaimedJob, type Job, realClock, type Store } from '@cadenza/core';
+import { type ClaimedJob, type Job, realClock, type Store, withEvents } from '@cadenza/core';
 import { createRedisStore } from '@cadenza/store-redis';
 import { type RedisHarness, startRedis } from '@cadenza/store-redis/testing';
 import { afterAll, afterEach, beforeAll, beforeEach, expect } from 'vitest';
@@ -39,7 +39,9 @@ export function clientFixture(): ClientFixture {
   beforeEach(() => {
     prefix = redis?.prefix() ?? '';
     const client = createClient({ url: url(), prefix });
-    const worker = createRedisStore({ url: url(), prefix });
+    // The worker tells the cluster's event log what it does, as a worker process does.
+    const raw = createRedisStore({ url: url(), prefix });
+    const worker = withEvents(raw, raw.eventLog());
     opened.push(client, worker);
     current = { client, worker };
   });

@@ -1,7 +1,10 @@
 import {
+  CadenzaError,
+  type CadenzaEvent,
   type Clock,
   DEFAULT_TENANT,
   type EnqueueResult,
+  type EventLog,
   type InputLimits,
   type Job,
   type JobInput,
@@ -13,7 +16,9 @@ import {
   realClock,
   type ScheduleInput,
   type Store,
+  subscribe,
   type UpsertScheduleResult,
+  withEvents,
 } from '@cadenza/core';
 import { JobWaiter, type PollOptions, type WaitOptions } from './job-waiter.js';
 
@@ -31,6 +36,18 @@ export interface CadenzaClientOptions {
   limits?: InputLimits;
   /** The pace of `waitFor`'s shared poll. */
   poll?: PollOptions;
+  /**
+   * The cluster's event log: what this client does is told there (enqueued, canceled,
+   * retried, fired), and `events()` reads it. Closed with the client.
+   */
+  events?: EventLog;
+}
+
+export interface EventsOptions {
+  /** Resume after this event id ('0': from the oldest kept); default: from now on. */
+  after?: string;
+  /** Ends the iteration (without an error) when aborted. */
+  signal?: AbortSignal;
 }
 
 /**
@@ -46,10 +63,12 @@ export class CadenzaClient {
   private readonly clock: Clock;
   private readonly limits: InputLimits | undefined;
   private readonly waiter: JobWaiter;
+  private readonly log: EventLog | undefined;
   private closing: Promise<void> | undefined;
 
   constructor(options: CadenzaClientOptions) {
-    this.store = options.store;
+    this.log = options.events;
+    this.store = options.events === undefined ? options.store : withEvents(options.store, options.events);
     this.clock = options.clock ?? realClock;
     this.limits = options.limits;
     this.waiter = new JobWaiter(this.store, this.clock, options.poll);
@@ -109,9 +128,25 @@ export class CadenzaClient {
     return this.waiter.wait(id, options);
   }
 
+  /**
+   * The cluster's events (SPEC "Events"), oldest first, as they come: job events (enqueued,
+   * started, progress, succeeded, failed, retried, released, canceled), schedule fires and
+   * leader changes, from every process. Each event has an `id`; pass the last one seen as
+   * `after` to resume where a previous iteration stopped. Ends when `signal` aborts.
+   */
+  events(options: EventsOptions = {}): AsyncIterable<CadenzaEvent> {
+    if (this.log === undefined) {
+      throw new CadenzaError('unavailable', 'this client was made without an event log (createClient gives one)');
+    }
+    return subscribe(this.log, options);
+  }
+
   /** Ends pending waits (`unavailable`) and closes the store's connection. Safe to call twice. */
   close(): Promise<void> {
-    this.closing ??= this.waiter.close().then(() => this.store.close());
+    this.closing ??= this.waiter
+      .close()
+      .then(() => this.log?.close())
+      .then(() => this.store.close());
     return this.closing;
   }
 }

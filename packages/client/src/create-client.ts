@@ -19,5 +19,5 @@ export interface ClientOptions extends Omit<CadenzaClientOptions, 'store'> {
 export function createClient(options: ClientOptions = {}): CadenzaClient {
   const { url, redis, prefix, ...rest } = options;
   const store = createRedisStore({ url, redis, prefix });
-  return new CadenzaClient({ ...rest, store });
+  return new CadenzaClient({ ...rest, store, events: store.eventLog() });
 }

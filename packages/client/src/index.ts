@@ -3,8 +3,11 @@
 // What callers pass and get back, so that one import serves; defined (and documented) in core.
 export {
   CadenzaError,
+  type CadenzaEvent,
   type EnqueueResult,
   type ErrorCode,
+  EVENT_TYPES,
+  type EventType,
   type InputLimits,
   isCadenzaError,
   type Job,
@@ -20,6 +23,7 @@ export {
   CadenzaClient,
   type CadenzaClientOptions,
   DEFAULT_LIST_LIMIT,
+  type EventsOptions,
   type ListJobsQuery,
 } from './client.js';
 export { type ClientOptions, createClient } from './create-client.js';

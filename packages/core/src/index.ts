@@ -13,8 +13,21 @@ export {
   isCadenzaError,
   StaleEpochError,
 } from './errors.js';
+export {
+  type CadenzaEvent,
+  EVENT_TYPES,
+  type EventLog,
+  type EventType,
+  MemoryEventLog,
+  type NewEvent,
+  type ReadOptions,
+  subscribe,
+  withEvents,
+} from './events/index.js';
 export { type Hook, type HookEvents, type HookKind, Hooks } from './hooks/index.js';
+export { type JobLogFields, jobLogFields } from './log/job-fields.js';
 export { type Logger, silentLogger } from './log/logger.js';
+export { REDACTED, secretRedactor, secretsOfUrl } from './log/redact.js';
 export { createMemoryStore, type MemoryStore, type MemoryStoreOptions } from './memory/memory-store.js';
 export { MEMORY_STATE_FORMAT, type MemoryStateSnapshot } from './memory/state-snapshot.js';
 export type { HandlerEntry, HandlerFn, HandlerSpec, HandlersMap, JobContext } from './model/handler.js';

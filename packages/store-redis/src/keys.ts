@@ -141,6 +141,11 @@ export function gateKeys(prefix: string): GateKeys {
   return { ...named, all: [named.held, named.holders, named.deadlines, named.waiters] };
 }
 
+/** stream: the event log (events/redis-event-log.ts). */
+export function eventsKey(prefix: string): string {
+  return `${prefix}:events`;
+}
+
 /** Pub/sub channel of store signals (`ready`, `due`). */
 export function signalChannel(prefix: string): string {
   return `${prefix}:signal`;

@@ -3,6 +3,7 @@ import {
   type ClaimedJob,
   type ClaimRequest,
   type EnqueueResult,
+  type EventLog,
   type Fence,
   type FireResult,
   gatesOf,
@@ -31,6 +32,8 @@ import {
 } from '@cadenza/core';
 import { Redis } from 'ioredis';
 import { createContext, type RedisContext } from '../context.js';
+import { RedisEventLog } from '../events/redis-event-log.js';
+import { eventsKey } from '../keys.js';
 import { Scripts } from '../scripts/call.js';
 import { cancelJob, retryJob } from './cancel-retry.js';
 import { Claimer } from './claim.js';
@@ -210,6 +213,14 @@ export class RedisStore implements Store {
     await this.run(async () => {
       await this.ctx.redis.ping();
     });
+  }
+
+  /**
+   * The cluster's event log on this store's connection (one stream per prefix): every
+   * process wraps its store with core's `withEvents(store, log)` to tell it what it did.
+   */
+  eventLog(options: { maxLen?: number; onError?: (error: unknown) => void } = {}): EventLog {
+    return new RedisEventLog(this.ctx.redis, eventsKey(this.ctx.prefix), options.maxLen, options.onError);
   }
 
   async close(): Promise<void> {
