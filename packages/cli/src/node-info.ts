@@ -6,8 +6,12 @@ import type { Worker } from '@cadenza/worker';
 // worker and coordinator (dev runs both).
 
 /** `concurrency` is the worker's `--concurrency`: the Worker keeps its options to itself. */
-export function workerInfo(worker: Worker, concurrency: number): Pick<NodeInfo, 'worker'> {
-  return { worker: () => ({ active: worker.activeJobs.length, concurrency }) };
+export function workerInfo(worker: Worker, concurrency: number): Pick<NodeInfo, 'worker' | 'notReady'> {
+  return {
+    worker: () => ({ active: worker.activeJobs.length, concurrency }),
+    // `/readyz` of a worker: ready while it claims.
+    notReady: () => worker.notClaiming,
+  };
 }
 
 export function coordinatorInfo(coordinator: Coordinator): Pick<NodeInfo, 'coordinator'> {

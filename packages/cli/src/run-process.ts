@@ -1,6 +1,8 @@
-import { type Logger, type NodeRole, realClock, type Store } from '@cadenza/core';
-import { createServer, type NodeInfo, type ServerOptions } from '@cadenza/server';
+import { type Logger, type NodeRole, realClock, type Store, withEvents } from '@cadenza/core';
+import { createServer, instrumentStore, type NodeInfo, ProcessMetrics, type ServerOptions } from '@cadenza/server';
 import { oneLine, UsageError } from './errors.js';
+import { eventLogOf } from './event-log.js';
+import { secretsOf } from './log-secrets.js';
 import { createLogger } from './logger.js';
 import { type Reporter, startReporting } from './node-report.js';
 import type { ProcessSettings } from './process-flags.js';
@@ -23,9 +25,12 @@ export interface Started {
 }
 
 export interface ProcessContext {
+  /** The store, timed into this process's metrics. */
   store: Store;
   log: Logger;
   id: string;
+  /** This process's metrics, served on `/metrics`: the role records its worker's and coordinator's events. */
+  metrics: ProcessMetrics;
 }
 
 /**
@@ -45,9 +50,16 @@ export async function runProcess(
 ): Promise<void> {
   const { id } = settings;
   const startedAt = realClock.now();
-  const log = createLogger(settings.logLevel, { node: id, role });
+  const log = createLogger({
+    level: settings.logLevel,
+    base: { node: id, role },
+    secrets: secretsOf(choice, process.env),
+    // A person runs `cadenza dev` in a terminal; everything else is read by a log shipper.
+    pretty: role === 'dev' && process.stdout.isTTY === true,
+  });
   const shutdown = onShutdownSignals(log);
-  const store = await openStore(choice.text, {
+  const metrics = new ProcessMetrics({ log, labels: { node: id } });
+  const opened = await openStore(choice.text, {
     log,
     flag: choice.flag,
     ...(choice.prefix === undefined ? {} : { prefix: choice.prefix }),
@@ -57,7 +69,13 @@ export async function runProcess(
     ...(choice.resources === undefined ? {} : { resources: choice.resources }),
     ...(choice.jobConcurrency === undefined ? {} : { jobConcurrency: choice.jobConcurrency }),
   });
-  shutdown.add('store', () => store.close());
+  // Every process tells the cluster's event log what it did through its store.
+  const events = eventLogOf(opened, log);
+  const store = withEvents(instrumentStore(opened, metrics), events);
+  shutdown.add('store', async () => {
+    await events.close();
+    await store.close();
+  });
   // HTTP is closed after what `start` started has stopped, not before: while a worker
   // drains, `/readyz` must go on answering (503, with why) so that a load balancer or
   // Kubernetes sees a process that is leaving rather than one that vanished.
@@ -73,7 +91,7 @@ export async function runProcess(
   });
   let started: Started | undefined;
   try {
-    started = await start({ store, log, id });
+    started = await start({ store, log, id, metrics });
     const running = started;
     shutdown.add(role, () => running.stop());
     reporter = await startReporting({
@@ -93,6 +111,8 @@ export async function runProcess(
         log,
         node: { ...running.node, id, role, startedAt },
         routes: running.routes,
+        metrics,
+        events,
         ...running.hooks,
         notReady: () => (shutdown.stopping ? stoppingReason(running) : undefined),
       });
@@ -102,6 +122,7 @@ export async function runProcess(
   } catch (error) {
     await reporter?.stop().catch(() => undefined);
     await started?.stop({ timeoutMs: 0 }).catch(() => undefined);
+    await events.close().catch(() => undefined);
     await store.close().catch(() => undefined);
     throw error instanceof UsageError ? error : new UsageError(oneLine(error));
   }

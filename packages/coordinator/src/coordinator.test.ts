@@ -65,8 +65,11 @@ describe('Coordinator leadership', () => {
     const fired = a.once('fired');
     const back = await drive(clock, a.once('leader'), 60_000);
     expect(back.epoch).toBeGreaterThan(other?.epoch ?? 0);
-    await drive(clock, fired, 1000);
+    const firedEvent = await drive(clock, fired, 1000);
     expect((await store.getSchedule('default', 's1'))?.runCount).toBeGreaterThan(0);
+    // What the fire-lag metric needs: the job name, when it was written and each fire's time.
+    expect(firedEvent).toMatchObject({ tenant: 'default', scheduleId: 's1', name: 'noop' });
+    for (const at of firedEvent.scheduledFor) expect(firedEvent.at).toBeGreaterThanOrEqual(at);
   });
 
   it('steps down at once when a renewal is refused', async () => {

@@ -14,6 +14,10 @@ import {
 export interface FiredEvent {
   tenant: string;
   scheduleId: string;
+  /** The job name of the schedule's template (what its jobs run). */
+  name: string;
+  /** When the fires were written (epoch ms): a fire's lag is `at - scheduledFor[i]`. */
+  at: number;
   /** The fire instants that created jobs, oldest first. */
   scheduledFor: number[];
   jobIds: string[];
@@ -33,6 +37,7 @@ export interface FireBatchResult {
 interface Planned {
   fire: ScheduleFire;
   plan: FirePlan;
+  name: string;
 }
 
 /**
@@ -70,6 +75,8 @@ export async function fireDueSchedules(
     fired.push({
       tenant: p.fire.tenant,
       scheduleId: p.fire.scheduleId,
+      name: p.name,
+      at: now,
       scheduledFor: p.plan.fireTimes,
       jobIds: result.jobIds,
       skipped: p.plan.skipped,
@@ -109,6 +116,7 @@ function planSchedule(schedule: Schedule, now: number, log: Logger): Planned | u
   }
   return {
     plan,
+    name: schedule.job.name,
     fire: {
       tenant: schedule.tenant,
       scheduleId: schedule.id,

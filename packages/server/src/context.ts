@@ -1,5 +1,5 @@
 import type { Clock, EnqueueResult, InputLimits, Logger, NewJob, Store } from '@cadenza/core';
-import type { ServerMetrics } from './metrics.js';
+import type { ProcessMetrics } from './metrics/process-metrics.js';
 
 /** What this process is, as `/v1/cluster` reports it. */
 export interface NodeInfo {
@@ -13,6 +13,11 @@ export interface NodeInfo {
   worker?: () => { active: number; concurrency?: number };
   /** This process's coordinator, when it runs one: whatever it reports of itself. */
   coordinator?: () => Record<string, unknown>;
+  /**
+   * Why this process's own work is not ready (a worker that cannot claim), or undefined:
+   * `/readyz` answers 503 with it even while the store answers.
+   */
+  notReady?: () => string | undefined;
 }
 
 /** What every route needs; built once by createServer. */
@@ -22,7 +27,7 @@ export interface RouteContext {
   log: Logger;
   limits: InputLimits;
   node: NodeInfo | undefined;
-  metrics: ServerMetrics;
+  metrics: ProcessMetrics;
   /** Why this process is not ready whatever its store says (it is shutting down); else undefined. */
   notReady(): string | undefined;
   /** After jobs were enqueued (counts them, then tells the caller's hook). */

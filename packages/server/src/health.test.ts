@@ -54,6 +54,35 @@ describe('GET /healthz and /readyz', () => {
     expect((await app.inject({ url: '/healthz' })).statusCode).toBe(200);
   });
 
+  it("readyz answers 503 with the process's own reason (a worker that cannot claim) while the store answers", async () => {
+    let reason: string | undefined = 'its last claim failed: the store did not answer';
+    const { app } = testServer({ routes: 'health', node: { id: 'w1', role: 'worker', notReady: () => reason } });
+    const res = await app.inject({ url: '/readyz' });
+    expect(res.statusCode).toBe(503);
+    expect(body(res)).toEqual({ status: 'unavailable', error: { code: 'unavailable', message: reason } });
+    reason = undefined;
+    expect((await app.inject({ url: '/readyz' })).statusCode).toBe(200);
+  });
+
+  it('readyz of a coordinator answers 503 while no leader is known, 200 with the leader once one leads', async () => {
+    const { app, store, clock } = testServer({
+      routes: 'health',
+      node: { id: 'c1', role: 'coordinator', coordinator: () => ({}) },
+    });
+    const none = await app.inject({ url: '/readyz' });
+    expect(none.statusCode).toBe(503);
+    expect(body(none)).toMatchObject({
+      status: 'unavailable',
+      leader: null,
+      leading: false,
+      error: { code: 'unavailable', message: 'no leader: no coordinator holds the lease' },
+    });
+    await store.acquireLeadership('c1', 10_000, clock.now());
+    const led = await app.inject({ url: '/readyz' });
+    expect(led.statusCode).toBe(200);
+    expect(body(led)).toMatchObject({ status: 'ready', leading: true, leader: { id: 'c1', epoch: 1 } });
+  });
+
   it('readyz never shows the text of an error that is not ours', async () => {
     const spy = spyStore(createMemoryStore());
     spy.overrides.ping = () => Promise.reject(new Error('ECONNREFUSED 10.0.0.3:6379 secret-host'));
@@ -65,19 +94,29 @@ describe('GET /healthz and /readyz', () => {
 });
 
 describe('GET /metrics', () => {
-  it('shows process metrics, jobs enqueued by tenant and job counts, in Prometheus text', async () => {
+  it('shows process metrics, jobs enqueued and canceled by name and tenant, and HTTP requests, in Prometheus text', async () => {
     const { app } = testServer({ node: { id: 'n1', role: 'server' } });
     await app.inject({ method: 'POST', url: '/v1/jobs', payload: { name: 'a', tenant: 'acme' } });
     await app.inject({ method: 'POST', url: '/v1/jobs/batch', payload: { jobs: [{ name: 'a' }, { name: 'b' }] } });
     // A repeated idempotency key creates nothing and counts nothing.
     await app.inject({ method: 'POST', url: '/v1/jobs', payload: { name: 'a', tenant: 'acme', idempotencyKey: 'k' } });
-    await app.inject({ method: 'POST', url: '/v1/jobs', payload: { name: 'a', tenant: 'acme', idempotencyKey: 'k' } });
+    const again = await app.inject({
+      method: 'POST',
+      url: '/v1/jobs',
+      payload: { name: 'a', tenant: 'acme', idempotencyKey: 'k' },
+    });
+    await app.inject({ method: 'DELETE', url: `/v1/jobs/${body(again).id}` });
+    // A second cancel is refused (the job is final), so it is not counted again.
+    await app.inject({ method: 'DELETE', url: `/v1/jobs/${body(again).id}` });
     const res = await app.inject({ url: '/metrics' });
     expect(res.statusCode).toBe(200);
     expect(res.headers['content-type']).toMatch(/^text\/plain/);
-    expect(res.body).toContain('cadenza_jobs_enqueued_total{tenant="acme",node="n1"} 2');
-    expect(res.body).toContain('cadenza_jobs_enqueued_total{tenant="default",node="n1"} 2');
-    expect(res.body).toContain('cadenza_jobs{tenant="acme",priority="5",status="waiting",node="n1"} 2');
+    expect(res.body).toContain('cadenza_jobs_enqueued_total{name="a",tenant="acme",node="n1"} 2');
+    expect(res.body).toContain('cadenza_jobs_enqueued_total{name="a",tenant="default",node="n1"} 1');
+    expect(res.body).toContain('cadenza_jobs_enqueued_total{name="b",tenant="default",node="n1"} 1');
+    expect(res.body).toContain('cadenza_jobs_canceled_total{name="a",tenant="acme",node="n1"} 1');
+    // Queue depths are cluster-wide: the leading coordinator reports them, not the API.
+    expect(res.body).not.toContain('cadenza_queue_depth');
     expect(res.body).toContain('process_cpu_user_seconds_total');
     expect(res.body).toMatch(
       /cadenza_http_requests_total\{method="POST",route="\/v1\/jobs",status="201",node="n1"\} 2/,
@@ -89,9 +128,9 @@ describe('GET /metrics', () => {
     const two = testServer();
     await one.app.inject({ method: 'POST', url: '/v1/jobs', payload: { name: 'a' } });
     expect((await one.app.inject({ url: '/metrics' })).body).toContain(
-      'cadenza_jobs_enqueued_total{tenant="default"} 1',
+      'cadenza_jobs_enqueued_total{name="a",tenant="default"} 1',
     );
-    expect((await two.app.inject({ url: '/metrics' })).body).not.toContain('cadenza_jobs_enqueued_total{tenant=');
+    expect((await two.app.inject({ url: '/metrics' })).body).not.toContain('cadenza_jobs_enqueued_total{name=');
   });
 
   it('still answers with the store down', async () => {

@@ -1,6 +1,10 @@
 // The public surface of @cadenza/server: each export named.
 export type { NodeInfo } from './context.js';
 export { type ErrorBody, INTERNAL_CODE } from './errors.js';
+export { DEFAULT_MAX_LABEL_VALUES, OTHER_LABEL } from './metrics/bounded-values.js';
+export { METRIC_NAMES, METRICS } from './metrics/catalog.js';
+export { instrumentStore } from './metrics/instrument-store.js';
+export { type JobLabels, ProcessMetrics, type ProcessMetricsOptions } from './metrics/process-metrics.js';
 export { type JobJson, jobJson, type QueueJson, type ScheduleJson, scheduleJson } from './serialize.js';
 export {
   BODY_SLACK_BYTES,

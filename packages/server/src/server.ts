@@ -2,6 +2,7 @@ import {
   type Clock,
   DEFAULT_MAX_PAYLOAD_BYTES,
   type EnqueueResult,
+  type EventLog,
   type InputLimits,
   invalidArgument,
   type Logger,
@@ -12,8 +13,9 @@ import {
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { NodeInfo, RouteContext } from './context.js';
 import { installErrorHandlers } from './errors.js';
-import { createMetrics } from './metrics.js';
+import { ProcessMetrics } from './metrics/process-metrics.js';
 import { registerClusterRoutes } from './routes/cluster.js';
+import { registerEventRoutes } from './routes/events.js';
 import { registerHealthRoutes } from './routes/health.js';
 import { registerJobRoutes } from './routes/jobs.js';
 import { registerScheduleRoutes } from './routes/schedules.js';
@@ -51,6 +53,13 @@ export interface ServerOptions {
    * stops sending work to a process that is draining. Undefined: ready when the store answers.
    */
   notReady?: () => string | undefined;
+  /**
+   * This process's metrics, served on `/metrics`; the CLI makes them first, because its
+   * worker, coordinator and store record into them too. Default: a registry of the server's own.
+   */
+  metrics?: ProcessMetrics;
+  /** The cluster's event log, served as server-sent events on `GET /v1/events` (full API only). */
+  events?: EventLog;
 }
 
 /**
@@ -68,7 +77,8 @@ export function createServer(options: ServerOptions): FastifyInstance {
   const batchBodyLimit = limits.maxBatchBodyBytes ?? Math.max(DEFAULT_MAX_BATCH_BODY_BYTES, bodyLimit);
 
   const app = Fastify({ logger: false, bodyLimit, return503OnClosing: true });
-  const metrics = createMetrics(store, log, options.node === undefined ? {} : { node: options.node.id });
+  const metrics =
+    options.metrics ?? new ProcessMetrics({ log, labels: options.node === undefined ? {} : { node: options.node.id } });
 
   const hook = (name: string, fn: () => void) => {
     try {
@@ -86,7 +96,8 @@ export function createServer(options: ServerOptions): FastifyInstance {
     metrics,
     notReady: options.notReady ?? (() => undefined),
     enqueued(jobs, results) {
-      metrics.enqueued(jobs, results);
+      // A repeated idempotency key creates nothing and counts nothing.
+      metrics.enqueued(jobs.filter((_job, i) => results[i]?.created === true));
       const { onEnqueued } = options;
       if (onEnqueued !== undefined && results.some((r) => r.created)) hook('onEnqueued', () => onEnqueued(results));
     },
@@ -107,6 +118,7 @@ export function createServer(options: ServerOptions): FastifyInstance {
   registerJobRoutes(app, context, batchBodyLimit);
   registerScheduleRoutes(app, context);
   registerClusterRoutes(app, context);
+  if (options.events !== undefined) registerEventRoutes(app, options.events, log);
   return app;
 }
 

@@ -3,9 +3,10 @@ import type { Job, JobError, LeaseState } from '@cadenza/core';
 /** What a worker tells its listeners (tests wait on these rather than sleeping). */
 export interface WorkerEvents {
   started: { job: Job };
-  succeeded: { job: Job; result: unknown };
+  /** `durationMs`: from the handler's start to its end (for metrics). */
+  succeeded: { job: Job; result: unknown; durationMs: number };
   /** Every failed attempt; `retryAt` is set when the job will run again. */
-  failed: { job: Job; error: JobError; retryAt: number | undefined };
+  failed: { job: Job; error: JobError; retryAt: number | undefined; durationMs: number };
   retry: { job: Job; error: JobError; retryAt: number };
   /** Given back without spending the attempt (shutdown). */
   released: { job: Job };

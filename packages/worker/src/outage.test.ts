@@ -70,6 +70,7 @@ describe('Worker through a store outage', () => {
     const { store, state } = flakyStore();
     const { log, lines, warnings } = logLines();
     const w = start(store, { ok: () => 'done' }, { log, pollMs: 60_000 });
+    expect(w.notClaiming).toBe('the worker is stopped');
     state.down = true;
     const t0 = clock.now();
     await w.start();
@@ -81,10 +82,13 @@ describe('Worker through a store outage', () => {
     expect(claims.slice(0, 8)).toEqual([0, 50, 150, 350, 750, 1550, 3150, 5150]);
     expect(warnings()).toHaveLength(1);
     expect(warnings()[0]).toMatchObject({ during: 'claim' });
+    // What a worker's `/readyz` says meanwhile.
+    expect(w.notClaiming).toBe('its last claim failed: the store did not answer');
 
     state.down = false;
     const [id = ''] = await enqueue(store, 1, 'ok');
     await drive(clock, w.once('succeeded'), 2000);
+    expect(w.notClaiming).toBeUndefined();
     expect((await store.getJob(id))?.status).toBe('succeeded');
     expect(warnings()).toHaveLength(1);
     const back = lines.filter((l) => l.msg === 'the store answers again');

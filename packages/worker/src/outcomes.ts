@@ -1,4 +1,4 @@
-import type { Emitter, Job, LeaseState, Settlement } from '@cadenza/core';
+import { type Emitter, type Job, jobLogFields, type LeaseState, type Settlement } from '@cadenza/core';
 import type { Attempt } from './attempt.js';
 import type { WorkerEvents } from './events.js';
 import type { ResolvedWorkerOptions } from './options.js';
@@ -26,7 +26,7 @@ export class Outcomes {
 
   conclude(attempt: Attempt, outcome: AttemptOutcome): void {
     const work = this.write(attempt, outcome).catch((error: unknown) => {
-      this.deps.log.error({ err: error, jobId: attempt.id }, 'could not conclude an attempt');
+      this.deps.log.error({ err: error, ...jobLogFields(attempt.job) }, 'could not conclude an attempt');
     });
     this.inFlight.add(work);
     void work.finally(() => this.inFlight.delete(work));
@@ -55,21 +55,24 @@ export class Outcomes {
   private async write(attempt: Attempt, outcome: AttemptOutcome): Promise<void> {
     const { job } = attempt;
     if (outcome.kind === 'dropped') {
-      this.deps.log.info({ jobId: job.id, reason: outcome.reason }, 'job stopped without a result');
+      this.deps.log.info({ ...jobLogFields(job), reason: outcome.reason }, 'job stopped without a result');
       this.events.emit('dropped', { job, reason: outcome.reason });
       this.onDone(attempt);
       return;
     }
-    const settlement = settlementFor(job, outcome, this.deps.clock.now(), this.deps.random);
+    const now = this.deps.clock.now();
+    const settlement = settlementFor(job, outcome, now, this.deps.random);
+    // How long the handler ran; measured here, before the write, so a slow store does not count.
+    const durationMs = Math.max(0, now - (attempt.startedAt ?? now));
     const state = await this.settlements.add(settlement);
     await this.runHooks(job, settlement, state);
     if (state !== 'ok') {
-      this.deps.log.warn({ jobId: job.id, state }, 'outcome not written: the lease was gone');
+      this.deps.log.warn({ ...jobLogFields(job), state }, 'outcome not written: the lease was gone');
       this.events.emit('dropped', { job, reason: state });
     } else if (settlement.outcome === 'succeeded') {
-      this.events.emit('succeeded', { job, result: settlement.result });
+      this.events.emit('succeeded', { job, result: settlement.result, durationMs });
     } else if (settlement.outcome === 'failed') {
-      this.events.emit('failed', { job, error: settlement.error, retryAt: settlement.retryAt });
+      this.events.emit('failed', { job, error: settlement.error, retryAt: settlement.retryAt, durationMs });
       if (settlement.retryAt !== undefined) {
         this.events.emit('retry', { job, error: settlement.error, retryAt: settlement.retryAt });
       }

@@ -15,7 +15,7 @@
  * While the store does not answer, every loop (claim, heartbeat, settle) keeps trying with
  * backoff; the outage is logged once when it starts and once when it ends.
  */
-import { Backoff, type ClaimedJob, Emitter, Outage, Wakeup } from '@cadenza/core';
+import { Backoff, type ClaimedJob, Emitter, jobLogFields, Outage, Wakeup } from '@cadenza/core';
 import { Attempt, runAttempt } from './attempt.js';
 import type { WorkerEvents } from './events.js';
 import { Heartbeats } from './heartbeats.js';
@@ -68,6 +68,8 @@ export class Worker {
   private averageMs: number | undefined;
   private drained = false;
   private idleAnnounced = false;
+  /** Set while the last claim call failed (the store did not answer): `/readyz` says why. */
+  private claimError: unknown;
 
   constructor(options: WorkerOptions) {
     this.o = resolveWorkerOptions(options);
@@ -125,6 +127,18 @@ export class Worker {
     predicate?: (e: WorkerEvents[K]) => boolean,
   ): Promise<WorkerEvents[K]> {
     return this.events.once(event, predicate);
+  }
+
+  /**
+   * Why this worker takes no new work now — stopped, draining, above its memory ceiling, or
+   * its last claim failed — or undefined while it claims. What `/readyz` reports.
+   */
+  get notClaiming(): string | undefined {
+    if (this.state === 'stopped') return 'the worker is stopped';
+    if (this.state === 'draining') return 'the worker is draining';
+    if (this.ceiling?.allowsClaims() === false) return 'above its memory ceiling: claiming nothing new';
+    if (this.claimError !== undefined) return 'its last claim failed: the store did not answer';
+    return undefined;
   }
 
   /** Looks for work now (a caller in the same process knows a job just became ready). */
@@ -238,6 +252,7 @@ export class Worker {
     const answer = await this.claimSome(limit);
     this.asked -= limit;
     if (answer instanceof ClaimFailure) {
+      this.claimError = answer.error;
       this.storeFailed('claim', answer.error);
       this.paused = true;
       this.retryInMs = this.claimBackoff.next();
@@ -245,6 +260,7 @@ export class Worker {
       return;
     }
     this.claimBackoff.reset();
+    this.claimError = undefined;
     this.outage.answered();
     if (answer.length > 0) this.idleAnnounced = false;
     for (const job of answer) this.admit(job);
@@ -294,7 +310,9 @@ export class Worker {
 
   private begin(attempt: Attempt): void {
     attempt.state = 'running';
-    void this.execute(attempt).catch((error: unknown) => this.o.log.error({ err: error }, 'attempt crashed'));
+    void this.execute(attempt).catch((error: unknown) =>
+      this.o.log.error({ err: error, ...jobLogFields(attempt.job) }, 'attempt crashed'),
+    );
   }
 
   private async execute(attempt: Attempt): Promise<void> {

@@ -6,14 +6,18 @@ import {
   prepareJob,
   realClock,
   type Store,
+  silentLogger,
+  withEvents,
 } from '@cadenza/core';
 import { jobJson, scheduleJson } from '@cadenza/server';
 import type { Command } from 'commander';
 import { option } from '../env.js';
 import { integer, oneLine, UsageError } from '../errors.js';
+import { eventLogOf } from '../event-log.js';
 import { addStoreOptions, chooseStore, type StoreFlags } from '../store-flags.js';
 import { openStore } from '../store-url.js';
 import { table } from '../table.js';
+import { failuresLine, recentFailures } from './recent-failures.js';
 import { statusText } from './status-text.js';
 
 // The admin verbs of SPEC.md, straight against a store (`--store S` or `--redis URL`):
@@ -25,7 +29,10 @@ function out(text: string): void {
 
 async function withStore<T>(flags: StoreFlags, run: (store: Store) => Promise<T>, reading = true): Promise<T> {
   const { text, ...options } = chooseStore(flags);
-  const store = await openStore(text, { ...options, mustExist: reading });
+  const opened = await openStore(text, { ...options, mustExist: reading });
+  // What an admin verb writes (enqueue) is told to the cluster's events like any other write.
+  const events = eventLogOf(opened, silentLogger());
+  const store = withEvents(opened, events);
   try {
     return await run(store);
   } catch (error) {
@@ -33,6 +40,7 @@ async function withStore<T>(flags: StoreFlags, run: (store: Store) => Promise<T>
     if (isCadenzaError(error)) throw new UsageError(oneLine(error), error.code === 'not_found' ? 1 : 2);
     throw error;
   } finally {
+    await events.close();
     await store.close();
   }
 }
@@ -196,12 +204,14 @@ function registerVerbs(program: Command): void {
 
   program
     .command('status')
-    .description('the cluster at a glance: the leader, live processes and queue depths by tenant')
+    .description(
+      'the cluster at a glance: the leader, live processes, queue depths by tenant and failures in the last hour',
+    )
     .action(async (flags: StoreFlags) => {
       const now = realClock.now();
-      const [leader, nodes, depths] = await withStore(flags, (store) =>
-        Promise.all([store.getLeadership(now), store.listNodes?.(now), store.depths()]),
+      const [leader, nodes, depths, failures] = await withStore(flags, (store) =>
+        Promise.all([store.getLeadership(now), store.listNodes?.(now), store.depths(), recentFailures(store, now)]),
       );
-      out(statusText(now, leader, nodes, depths));
+      out(`${statusText(now, leader, nodes, depths)}\n\n${failuresLine(failures)}`);
     });
 }

@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { addLeaderOption, checkLeaderTtl } from '../engine-flags.js';
 import { coordinatorInfo } from '../node-info.js';
 import { addProcessOptions, checkProcessFlags, type ProcessFlags } from '../process-flags.js';
+import { recordCoordinator } from '../record-metrics.js';
 import { runProcess } from '../run-process.js';
 import { addLockRedisOption, addRedisOptions, checkLockRedis, requireRedis, type StoreFlags } from '../store-flags.js';
 
@@ -31,8 +32,9 @@ async function runCoordinator(flags: CoordinatorFlags): Promise<void> {
   const settings = checkProcessFlags(flags);
   const leaseTtlMs = checkLeaderTtl(flags);
 
-  await runProcess('coordinator', settings, choice, async ({ store, log, id }) => {
+  await runProcess('coordinator', settings, choice, async ({ store, log, id, metrics }) => {
     const coordinator = new Coordinator({ store, id, log, leaseTtlMs });
+    recordCoordinator(coordinator, store, metrics);
     await coordinator.start();
     return {
       node: coordinatorInfo(coordinator),

@@ -12,6 +12,7 @@ import {
 import { option } from '../env.js';
 import { coordinatorInfo, workerInfo } from '../node-info.js';
 import { addProcessOptions, checkProcessFlags, type ProcessFlags } from '../process-flags.js';
+import { recordCoordinator, recordWorker } from '../record-metrics.js';
 import { runProcess } from '../run-process.js';
 import { applyStartupFile, readStartupFile, type StartupFile } from '../schedules-file.js';
 import { chooseStore } from '../store-flags.js';
@@ -54,9 +55,11 @@ async function runDev(flags: DevFlags): Promise<void> {
   const startup: StartupFile | undefined =
     flags.schedules === undefined ? undefined : readStartupFile(flags.schedules, realClock.now());
 
-  await runProcess('dev', settings, choice, async ({ store, log, id }) => {
+  await runProcess('dev', settings, choice, async ({ store, log, id, metrics }) => {
     if (flags.handlers === undefined) log.warn('no --handlers: every job will fail with no_handler');
     const engine = createEngine({ store, handlers, id, log, worker, coordinator: { leaseTtlMs: leaderTtlMs } });
+    recordWorker(engine.worker, worker.concurrency, metrics);
+    recordCoordinator(engine.coordinator, store, metrics);
     if (startup !== undefined) await applyStartupFile(engine, startup, log);
     await engine.start();
     return {

@@ -5,6 +5,7 @@ import { option } from '../env.js';
 import { UsageError } from '../errors.js';
 import { workerInfo } from '../node-info.js';
 import { addProcessOptions, checkProcessFlags, type ProcessFlags } from '../process-flags.js';
+import { recordWorker } from '../record-metrics.js';
 import { runProcess } from '../run-process.js';
 import { addRedisOptions, requireRedis, type StoreFlags } from '../store-flags.js';
 import { addTenantOptions, checkTenantFlags, type TenantFlags } from '../tenant-flags.js';
@@ -35,8 +36,9 @@ async function runWorker(flags: WorkerCommandFlags): Promise<void> {
   }
   const handlers = await loadHandlers(flags.handlers);
 
-  await runProcess('worker', settings, choice, async ({ store, log, id }) => {
+  await runProcess('worker', settings, choice, async ({ store, log, id, metrics }) => {
     const worker = new Worker({ ...options, store, handlers, id, log, ...(tenants === undefined ? {} : { tenants }) });
+    recordWorker(worker, options.concurrency, metrics);
     await worker.start();
     return { node: workerInfo(worker, options.concurrency), routes: 'health', stop: (stop) => worker.stop(stop) };
   });

@@ -1,3 +1,4 @@
+import { jobLogFields } from '../log/job-fields.js';
 import { type Logger, silentLogger } from '../log/logger.js';
 import type { Job, JobError } from '../model/job.js';
 
@@ -73,7 +74,7 @@ export class Hooks {
         // Entries of `kind` hold hooks of `kind`: `add` is the only way in.
         await (entry.hook as Hook<K>)(event);
       } catch (err) {
-        this.log.error({ err, hook: kind, jobId: event.job.id, name: event.job.name }, 'hook failed');
+        this.log.error({ err, hook: kind, ...jobLogFields(event.job) }, 'hook failed');
       }
     }
   }

@@ -52,6 +52,8 @@ export function registerJobRoutes(app: FastifyInstance, ctx: RouteContext, batch
   app.delete<{ Params: IdParams }>('/v1/jobs/:id', async (request) => {
     checkQuery(request.query, []);
     const job = await store.cancel(idParam(request.params.id), clock.now());
+    // The store refuses to cancel a final job, so each job is counted once.
+    ctx.metrics.canceled(job);
     ctx.changed();
     return jobJson(job);
   });

@@ -1,6 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { Worker as Thread } from 'node:worker_threads';
-import type { Job, JobContext, Logger } from '@cadenza/core';
+import { type Job, type JobContext, jobLogFields, type Logger } from '@cadenza/core';
 import { JobAbortError } from '../outcome.js';
 import type { FromThread, ThreadData, ToThread } from './protocol.js';
 
@@ -152,7 +152,8 @@ export class CpuPool {
       const task = slot.task;
       slot.task = undefined;
       if (task !== undefined) {
-        if (!slot.ending) this.o.log.warn({ job: task.job.id, exitCode: code, err: failure }, 'a CPU thread died');
+        if (!slot.ending)
+          this.o.log.warn({ ...jobLogFields(task.job), exitCode: code, err: failure }, 'a CPU thread died');
         this.settle(task, failure ?? new Error(`the handler's thread exited with code ${code}`));
       }
       // A replacement starts when a job needs one.
@@ -206,7 +207,7 @@ export class CpuPool {
     // The attempt's outcome is already decided by its signal; the thread only has to be freed.
     slot.killTimer = setTimeout(() => {
       this.o.log.warn(
-        { job: task.job.id, graceMs: this.o.graceMs },
+        { ...jobLogFields(task.job), graceMs: this.o.graceMs },
         'a CPU handler ignored its abort; ending its thread',
       );
       void this.end(slot);

@@ -1,0 +1,17 @@
+import { type EventLog, type Logger, MemoryEventLog, type Store } from '@cadenza/core';
+
+/**
+ * The event log of a process's store: the cluster's stream when the store has one (Redis:
+ * every process of the cluster writes and reads the same), else one in this process's
+ * memory (local stores serve one node). A write that fails is logged, never thrown: events
+ * are told after the store call they follow, best effort.
+ */
+export function eventLogOf(store: Store, log: Logger): EventLog {
+  const withLog = store as Store & { eventLog?: (options: { onError: (error: unknown) => void }) => EventLog };
+  if (typeof withLog.eventLog === 'function') {
+    return withLog.eventLog({
+      onError: (error) => log.warn({ err: error }, 'events: could not append to the event log'),
+    });
+  }
+  return new MemoryEventLog();
+}

@@ -1,0 +1,76 @@
+import { CadenzaError, createMemoryStore, type Fence, StaleEpochError, silentLogger } from '@cadenza/core';
+import { newJob, spyStore } from '@cadenza/core/testing';
+import { describe, expect, it } from 'vitest';
+import { BoundedValues, OTHER_LABEL } from './bounded-values.js';
+import { METRIC_NAMES } from './catalog.js';
+import { instrumentStore } from './instrument-store.js';
+import { ProcessMetrics } from './process-metrics.js';
+
+const metrics = () => new ProcessMetrics({ log: silentLogger() });
+
+describe('BoundedValues', () => {
+  it('keeps the first `max` distinct values, turns later ones into _other, and keeps admitted ones', () => {
+    const names = new BoundedValues(2);
+    expect(['a', 'b', 'c', 'a', 'd', 'b'].map((v) => names.label(v))).toEqual([
+      'a',
+      'b',
+      OTHER_LABEL,
+      'a',
+      OTHER_LABEL,
+      'b',
+    ]);
+  });
+});
+
+describe('ProcessMetrics', () => {
+  it('bounds job names and tenants: past the bound, counts go to _other', async () => {
+    const m = new ProcessMetrics({ log: silentLogger(), maxLabelValues: 2 });
+    m.enqueued(['a', 'b', 'c', 'd'].map((name) => ({ name, tenant: 't' })));
+    const text = await m.registry.metrics();
+    expect(text).toContain('cadenza_jobs_enqueued_total{name="a",tenant="t"} 1');
+    expect(text).toContain('cadenza_jobs_enqueued_total{name="b",tenant="t"} 1');
+    expect(text).toContain(`cadenza_jobs_enqueued_total{name="${OTHER_LABEL}",tenant="t"} 2`);
+  });
+
+  it('measures wait from when the job was ready: its runAt when later than its creation', async () => {
+    const m = metrics();
+    m.started({ name: 'a', tenant: 't', createdAt: 1_000, runAt: 5_000 }, 5_250);
+    m.started({ name: 'a', tenant: 't', createdAt: 1_000, runAt: undefined }, 3_000);
+    const text = await m.registry.metrics();
+    expect(text).toContain('cadenza_job_wait_seconds_sum{name="a",tenant="t"} 2.25');
+    expect(text).toContain('cadenza_job_wait_seconds_count{name="a",tenant="t"} 2');
+  });
+
+  it('declares every metric of the catalog once a worker and a coordinator are watched', async () => {
+    const m = metrics();
+    m.watchWorker(() => ({ active: 0, concurrency: 1 }));
+    m.watchCoordinator(createMemoryStore(), () => ({ leading: false, epoch: undefined }));
+    const declared = [...(await m.registry.metrics()).matchAll(/^# HELP (cadenza_\S+) /gm)].map((x) => x[1]);
+    expect(declared.sort()).toEqual([...METRIC_NAMES].sort());
+  });
+});
+
+describe('instrumentStore', () => {
+  it('times each call by method and counts failures by code, passing results and errors through', async () => {
+    const m = metrics();
+    const spy = spyStore(createMemoryStore());
+    const fence: Fence = { nodeId: 'n', epoch: 1 };
+    spy.overrides.promoteDelayed = () => Promise.reject(new StaleEpochError(1, 2));
+    spy.overrides.getJob = () => Promise.reject(new CadenzaError('unavailable', 'down'));
+    const store = instrumentStore(spy.store, m);
+    const [created] = await store.enqueue([newJob({ id: 'j1' })], 0);
+    expect(created?.id).toBe('j1');
+    await store.depths();
+    await store.depths();
+    await expect(store.promoteDelayed(fence, 0, 10)).rejects.toBeInstanceOf(StaleEpochError);
+    await expect(store.getJob('j1')).rejects.toThrow('down');
+    const text = await m.registry.metrics();
+    expect(text).toContain('cadenza_store_request_duration_seconds_count{method="enqueue"} 1');
+    expect(text).toContain('cadenza_store_request_duration_seconds_count{method="depths"} 2');
+    expect(text).toContain('cadenza_store_errors_total{method="promoteDelayed",code="stale_epoch"} 1');
+    expect(text).toContain('cadenza_store_errors_total{method="getJob",code="unavailable"} 1');
+    // subscribe and close are not round trips: passed through, never timed.
+    store.subscribe(() => {})();
+    expect(await m.registry.metrics()).not.toContain('method="subscribe"');
+  });
+});
