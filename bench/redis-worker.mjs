@@ -8,7 +8,7 @@
 // Needs a build first (`npx -y pnpm@12.4.2 build`). Without --redis it starts its own
 // redis-server on a free port.
 import { parseArgs } from 'node:util';
-import { prepareJobs } from '../packages/core/dist/index.js';
+import { prepareJobs, withEvents } from '../packages/core/dist/index.js';
 import { createRedisStore } from '../packages/store-redis/dist/index.js';
 import { startRedis } from '../packages/store-redis/dist/testing/index.js';
 import { Worker } from '../packages/worker/dist/index.js';
@@ -18,6 +18,8 @@ const { values } = parseArgs({
     jobs: { type: 'string', default: '50000' },
     concurrency: { type: 'string', default: '100' },
     redis: { type: 'string' },
+    // Off by default here to see the data plane alone; on in every cadenza process.
+    events: { type: 'boolean', default: false },
   },
 });
 const total = Number(values.jobs);
@@ -64,10 +66,11 @@ const finished = new Promise((resolve) => {
 });
 // Claim and settle sizes tell whether the worker batches as it should.
 const sizes = { claims: 0, claimed: 0, settles: 0, settled: 0, claimMs: 0, settleMs: 0 };
-const counted = Object.create(store);
+const told = values.events ? withEvents(store, store.eventLog()) : store;
+const counted = Object.create(told);
 counted.claim = async (request) => {
   const t = performance.now();
-  const jobs = await store.claim(request);
+  const jobs = await told.claim(request);
   sizes.claimMs += performance.now() - t;
   sizes.claims++;
   sizes.claimed += jobs.length;
@@ -77,7 +80,7 @@ counted.settle = async (settlements, now) => {
   sizes.settles++;
   sizes.settled += settlements.length;
   const t = performance.now();
-  const states = await store.settle(settlements, now);
+  const states = await told.settle(settlements, now);
   sizes.settleMs += performance.now() - t;
   return states;
 };
