@@ -141,9 +141,14 @@ export function gateKeys(prefix: string): GateKeys {
   return { ...named, all: [named.held, named.holders, named.deadlines, named.waiters] };
 }
 
-/** stream: the event log (events/redis-event-log.ts). */
-export function eventsKey(prefix: string): string {
-  return `${prefix}:events`;
+/**
+ * The event log (events/redis-event-log.ts): the stream, and the count of events appended
+ * so far, which names its entries. One slot, `{e}`, for the script that writes both.
+ */
+export function eventKeys(prefix: string): { stream: string; count: string; all: readonly string[] } {
+  const stream = `${prefix}:{e}:events`;
+  const count = `${prefix}:{e}:count`;
+  return { stream, count, all: [stream, count] };
 }
 
 /** Pub/sub channel of store signals (`ready`, `due`). */

@@ -1,32 +1,53 @@
 import type { CadenzaEvent, EventLog, NewEvent, ReadOptions } from '@cadenza/core';
 import type { Redis } from 'ioredis';
+import type { RedisContext } from '../context.js';
+import { eventKeys } from '../keys.js';
 
-/** Entries kept (one per store call that had events), trimmed approximately. */
-export const DEFAULT_EVENTS_MAX_LEN = 10_000;
+/** Events kept (about: trimming drops whole stream nodes), as BullMQ keeps by default. */
+export const DEFAULT_MAX_EVENTS = 10_000;
 
 /**
- * The event log on Redis: one stream, `P:events`, of one entry per store call that had
- * events (its events as a JSON array in field `e`), so a batch of 100 settlements costs
- * one XADD. An event's id is `<entry id>.<index in the entry>`. The stream is capped at
- * about `maxLen` entries (`XADD MAXLEN ~`): readers that fall further behind lose the
- * oldest.
+ * The event log on Redis: one stream, `P:{e}:events`. The events a process tells within one
+ * tick (the store calls whose answers came together) go out as one entry (a JSON array in
+ * field `e`) by one script call, `events-append.lua`, which names the entry by the count of
+ * events appended so far and trims by that count: about `maxEvents` events are kept,
+ * however they were batched. An event's id is `<entry id>.<index in the entry>`.
  *
- * The stream has no hash tag: like the ready index it is cross-tenant, written by a plain
- * command after the store call (not inside its script), and never awaited by it.
+ * The stream is cross-tenant, written after the store calls (not inside their scripts) and
+ * never awaited by them: best effort, as core's EventLog says.
  */
 export class RedisEventLog implements EventLog {
   private blocking: Redis | undefined;
+  private pending: NewEvent[] = [];
+  private readonly redis: Redis;
+  private readonly key: string;
 
   constructor(
-    private readonly redis: Redis,
-    private readonly key: string,
-    private readonly maxLen = DEFAULT_EVENTS_MAX_LEN,
+    private readonly ctx: RedisContext,
+    private readonly maxEvents = DEFAULT_MAX_EVENTS,
     private readonly onError: (error: unknown) => void = () => undefined,
-  ) {}
+  ) {
+    this.redis = ctx.redis;
+    this.key = eventKeys(ctx.prefix).stream;
+  }
 
   append(events: readonly NewEvent[]): void {
     if (events.length === 0) return;
-    this.redis.xadd(this.key, 'MAXLEN', '~', this.maxLen, '*', 'e', JSON.stringify(events)).catch(this.onError);
+    if (this.pending.length === 0) setImmediate(() => this.flush());
+    for (const event of events) this.pending.push(event);
+  }
+
+  /** Sends what this tick appended as one entry. */
+  private flush(): void {
+    const events = this.pending;
+    this.pending = [];
+    if (events.length === 0) return;
+    const write = this.ctx.scripts.call(this.redis, 'events-append', eventKeys(this.ctx.prefix).all, [
+      events.length,
+      JSON.stringify(events),
+      this.maxEvents,
+    ]) as Promise<unknown>;
+    write.catch(this.onError);
   }
 
   async read(after: string | undefined, options: ReadOptions): Promise<{ events: CadenzaEvent[]; last: string }> {
@@ -47,6 +68,7 @@ export class RedisEventLog implements EventLog {
   }
 
   async close(): Promise<void> {
+    this.flush();
     this.blocking?.disconnect();
     this.blocking = undefined;
   }

@@ -33,7 +33,6 @@ import {
 import { Redis } from 'ioredis';
 import { createContext, type RedisContext } from '../context.js';
 import { RedisEventLog } from '../events/redis-event-log.js';
-import { eventsKey } from '../keys.js';
 import { Scripts } from '../scripts/call.js';
 import { cancelJob, retryJob } from './cancel-retry.js';
 import { Claimer } from './claim.js';
@@ -219,8 +218,8 @@ export class RedisStore implements Store {
    * The cluster's event log on this store's connection (one stream per prefix): every
    * process wraps its store with core's `withEvents(store, log)` to tell it what it did.
    */
-  eventLog(options: { maxLen?: number; onError?: (error: unknown) => void } = {}): EventLog {
-    return new RedisEventLog(this.ctx.redis, eventsKey(this.ctx.prefix), options.maxLen, options.onError);
+  eventLog(options: { maxEvents?: number; onError?: (error: unknown) => void } = {}): EventLog {
+    return new RedisEventLog(this.ctx, options.maxEvents, options.onError);
   }
 
   async close(): Promise<void> {
