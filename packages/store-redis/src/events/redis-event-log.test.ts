@@ -2,6 +2,7 @@ import type { NewEvent } from '@cadenza/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRedisStore } from '../store/redis-store.js';
 import { type RedisHarness, startRedis } from '../testing/redis-server.js';
+import type { RedisEventLog } from './redis-event-log.js';
 
 let redis: RedisHarness;
 beforeAll(async () => {
@@ -14,18 +15,14 @@ afterAll(async () => {
 const events = (count: number, from: number): NewEvent[] =>
   Array.from({ length: count }, (_, i) => ({ type: 'enqueued', at: from + i }));
 
-/** Lets the log send what this tick appended (it flushes on setImmediate). */
-const nextTick = () => new Promise((resolve) => setImmediate(resolve));
-
 describe('the Redis event log', () => {
   it('keeps about the last maxEvents events, however many came per entry', async () => {
     const store = createRedisStore({ url: redis.url, prefix: redis.prefix() });
     const log = store.eventLog({ maxEvents: 5000 });
     for (let tick = 0; tick < 4; tick++) {
       log.append(events(2000, tick * 2000));
-      // One tick, one entry: the next append goes in another.
-      await nextTick();
-      await store.ping();
+      // Sent now as one entry: the next append goes in another.
+      await log.drain();
     }
     const kept = [];
     let after = '0';
@@ -45,14 +42,13 @@ describe('the Redis event log', () => {
     await store.close();
   });
 
-  it('sends the events of many calls in one tick as one entry, in order', async () => {
+  it('sends the events of calls close together as one entry, in order', async () => {
     const store = createRedisStore({ url: redis.url, prefix: redis.prefix() });
     const log = store.eventLog();
     log.append(events(1, 0));
     log.append(events(2, 1));
     log.append(events(1, 3));
-    await nextTick();
-    await store.ping();
+    await log.drain();
     const { events: read } = await log.read('0', { limit: 100, waitMs: 0 });
     expect(read.map((e) => e.at)).toEqual([0, 1, 2, 3]);
     expect(new Set(read.map((e) => e.id.split('.')[0])).size).toBe(1);

@@ -5,11 +5,15 @@ import { eventKeys } from '../keys.js';
 
 /** Events kept (about: trimming drops whole stream nodes), as BullMQ keeps by default. */
 export const DEFAULT_MAX_EVENTS = 10_000;
+/**
+ * Events wait this long at most to be sent together: a worker running one job at a time
+ * tells three events per job, and one script call per job would cost it a tenth of its pace.
+ */
+export const EVENTS_BATCH_MS = 10;
 
 /**
- * The event log on Redis: one stream, `P:{e}:events`. The events a process tells within one
- * tick (the store calls whose answers came together) go out as one entry (a JSON array in
- * field `e`) by one script call, `events-append.lua`, which names the entry by the count of
+ * The event log on Redis: one stream, `P:{e}:events`. The events a process tells within
+ * EVENTS_BATCH_MS go out as one entry (a JSON array in field `e`) by one script call, `events-append.lua`, which names the entry by the count of
  * events appended so far and trims by that count: about `maxEvents` events are kept,
  * however they were batched. An event's id is `<entry id>.<index in the entry>`.
  *
@@ -33,21 +37,26 @@ export class RedisEventLog implements EventLog {
 
   append(events: readonly NewEvent[]): void {
     if (events.length === 0) return;
-    if (this.pending.length === 0) setImmediate(() => this.flush());
+    if (this.pending.length === 0) setTimeout(() => this.flush(), EVENTS_BATCH_MS).unref();
     for (const event of events) this.pending.push(event);
   }
 
-  /** Sends what this tick appended as one entry. */
-  private flush(): void {
+  /** Sends what was appended so far now, and resolves once Redis has it (or the write failed). */
+  async drain(): Promise<void> {
+    await this.flush();
+  }
+
+  /** Sends what was appended since the last flush as one entry. */
+  private flush(): Promise<void> {
     const events = this.pending;
     this.pending = [];
-    if (events.length === 0) return;
+    if (events.length === 0) return Promise.resolve();
     const write = this.ctx.scripts.call(this.redis, 'events-append', eventKeys(this.ctx.prefix).all, [
       events.length,
       JSON.stringify(events),
       this.maxEvents,
     ]) as Promise<unknown>;
-    write.catch(this.onError);
+    return write.then(() => undefined, this.onError);
   }
 
   async read(after: string | undefined, options: ReadOptions): Promise<{ events: CadenzaEvent[]; last: string }> {
@@ -68,7 +77,7 @@ export class RedisEventLog implements EventLog {
   }
 
   async close(): Promise<void> {
-    this.flush();
+    await this.flush();
     this.blocking?.disconnect();
     this.blocking = undefined;
   }

@@ -218,7 +218,7 @@ export class RedisStore implements Store {
    * The cluster's event log on this store's connection (one stream per prefix): every
    * process wraps its store with core's `withEvents(store, log)` to tell it what it did.
    */
-  eventLog(options: { maxEvents?: number; onError?: (error: unknown) => void } = {}): EventLog {
+  eventLog(options: { maxEvents?: number; onError?: (error: unknown) => void } = {}): RedisEventLog {
     return new RedisEventLog(this.ctx, options.maxEvents, options.onError);
   }
 
