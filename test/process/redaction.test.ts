@@ -6,6 +6,7 @@
 // `/readyz`, `/v1/cluster` — contains the password or the token, and the handler's lines
 // show `[redacted]` where they were. Build first; these tests run dist/bin.js.
 import { join } from 'node:path';
+import { type RedisHarness, startRedis } from '@cadenza/store-redis/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   assertBuilt,
@@ -17,7 +18,6 @@ import {
   waitFor,
   waitForStatus,
 } from './cadenza-process.js';
-import { type PasswordRedis, startRedisWithPassword } from './redis-with-password.js';
 
 const PASSWORD = 's3cret-pass';
 const TOKEN = 'tok-9f8e7d6c5b4a';
@@ -25,12 +25,12 @@ const HANDLERS = join(FIXTURE, 'metrics-handlers.mjs');
 // debug: as many lines as the processes ever write, so that a leak has every chance to show.
 const COMMON = ['--log-level', 'debug', '--report-every-ms', '200'];
 
-let redis: PasswordRedis;
+let redis: RedisHarness;
 const nodes: Cadenza[] = [];
 
 beforeAll(async () => {
   assertBuilt();
-  redis = await startRedisWithPassword(PASSWORD);
+  redis = await startRedis({ password: PASSWORD });
 });
 
 afterAll(async () => {

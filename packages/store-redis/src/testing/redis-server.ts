@@ -12,6 +12,8 @@ import { Redis } from 'ioredis';
  */
 export interface RedisHarness {
   url: string;
+  /** The port of a server of our own (0 for CADENZA_TEST_REDIS's). */
+  port: number;
   /** A fresh random prefix, so tests never see each other's keys. */
   prefix(): string;
   /** A new client; closed by `stop()`. */
@@ -24,20 +26,27 @@ export interface RedisHarness {
 export interface ServerOptions {
   /** With a folder, the server writes an append-only file there (for fault tests). */
   appendOnlyDir?: string;
+  /**
+   * A server that asks for this password (`--requirepass`; the url carries it). Always a
+   * server of our own, even with CADENZA_TEST_REDIS: the test is about the password.
+   */
+  password?: string;
 }
 
 export async function startRedis(options: ServerOptions = {}): Promise<RedisHarness> {
   const clients: Redis[] = [];
-  const external = process.env.CADENZA_TEST_REDIS;
+  const external = options.password === undefined ? process.env.CADENZA_TEST_REDIS : undefined;
   let server: ChildProcess | undefined;
   let port = 0;
   if (external === undefined || external === '') {
     port = await freePort();
     server = await spawnServer(port, options);
   }
-  const url = external || `redis://127.0.0.1:${port}`;
+  const auth = options.password === undefined ? '' : `:${encodeURIComponent(options.password)}@`;
+  const url = external || `redis://${auth}127.0.0.1:${port}`;
   return {
     url,
+    port,
     prefix: () => `czt${randomBytes(4).toString('hex')}`,
     client() {
       const redis = new Redis(url, { lazyConnect: false, maxRetriesPerRequest: 2 });
@@ -72,12 +81,18 @@ async function spawnServer(port: number, options: ServerOptions): Promise<ChildP
   const args = ['--port', String(port), '--bind', '127.0.0.1', '--save', ''];
   if (options.appendOnlyDir === undefined) args.push('--appendonly', 'no');
   else args.push('--appendonly', 'yes', '--dir', options.appendOnlyDir);
+  if (options.password !== undefined) args.push('--requirepass', options.password);
   const child = spawn('redis-server', args, { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => {
     stderr += chunk.toString();
   });
-  const probe = new Redis(port, '127.0.0.1', { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+  const probe = new Redis(port, '127.0.0.1', {
+    lazyConnect: true,
+    maxRetriesPerRequest: 0,
+    retryStrategy: () => null,
+    ...(options.password === undefined ? {} : { password: options.password }),
+  });
   probe.on('error', () => {});
   try {
     for (let tries = 0; tries < 200; tries++) {
