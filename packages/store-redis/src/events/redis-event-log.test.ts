@@ -55,4 +55,19 @@ describe('the Redis event log', () => {
     await log.close();
     await store.close();
   });
+
+  it('serves readers waiting at once, each on its own connection; one stopping ends no other', async () => {
+    const store = createRedisStore({ url: redis.url, prefix: redis.prefix() });
+    const log = store.eventLog();
+    const quitter = new AbortController();
+    const waiting = [0, 1, 2].map(() => log.read(undefined, { limit: 10, waitMs: 30_000 }));
+    const quitting = log.read(undefined, { limit: 10, waitMs: 30_000, signal: quitter.signal });
+    quitter.abort();
+    expect((await quitting).events).toEqual([]);
+    log.append(events(1, 42));
+    await log.drain();
+    for (const read of await Promise.all(waiting)) expect(read.events.map((e) => e.at)).toEqual([42]);
+    await log.close();
+    await store.close();
+  });
 });

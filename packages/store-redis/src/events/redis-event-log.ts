@@ -21,7 +21,13 @@ export const EVENTS_BATCH_MS = 10;
  * never awaited by them: best effort, as core's EventLog says.
  */
 export class RedisEventLog implements EventLog {
-  private blocking: Redis | undefined;
+  /**
+   * Connections for blocking reads: a blocking XREAD holds its connection, so readers
+   * waiting at once (several SSE clients of one server) each need one. Kept for the next
+   * read when done; dropped to end a wait early (abort).
+   */
+  private readonly idle: Redis[] = [];
+  private readonly busy = new Set<Redis>();
   private pending: NewEvent[] = [];
   private readonly redis: Redis;
   private readonly key: string;
@@ -78,8 +84,8 @@ export class RedisEventLog implements EventLog {
 
   async close(): Promise<void> {
     await this.flush();
-    this.blocking?.disconnect();
-    this.blocking = undefined;
+    for (const connection of [...this.idle.splice(0), ...this.busy]) connection.disconnect();
+    this.busy.clear();
   }
 
   /** The newest entry's id, read whole ('0-0' for an empty stream). */
@@ -93,21 +99,25 @@ export class RedisEventLog implements EventLog {
     if (waitMs <= 0) {
       reply = (await this.redis.xread('COUNT', limit, 'STREAMS', this.key, entry)) as typeof reply;
     } else {
-      // A blocking read holds its connection: it gets one of its own, dropped to end the wait.
-      this.blocking ??= this.redis.duplicate();
-      const blocking = this.blocking;
+      const connection = this.idle.pop() ?? this.redis.duplicate();
+      this.busy.add(connection);
+      let dropped = false;
       const stop = () => {
-        if (this.blocking === blocking) this.blocking = undefined;
-        blocking.disconnect();
+        dropped = true;
+        connection.disconnect();
       };
       signal?.addEventListener('abort', stop, { once: true });
       try {
-        reply = (await blocking.xread('COUNT', limit, 'BLOCK', waitMs, 'STREAMS', this.key, entry)) as typeof reply;
+        reply = (await connection.xread('COUNT', limit, 'BLOCK', waitMs, 'STREAMS', this.key, entry)) as typeof reply;
       } catch (error) {
+        dropped = true;
+        connection.disconnect();
         if (signal?.aborted === true) return [];
         throw error;
       } finally {
         signal?.removeEventListener('abort', stop);
+        this.busy.delete(connection);
+        if (!dropped) this.idle.push(connection);
       }
     }
     return (reply?.[0]?.[1] ?? []).flatMap(([id, fields]) => unpack(id, fields));
