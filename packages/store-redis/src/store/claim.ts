@@ -71,6 +71,8 @@ export class Claimer {
     private readonly weights: Readonly<Record<string, number>>,
     private readonly limitsOf: (tenant: string) => CheckedLimits | undefined = () => undefined,
     gates: Gates = gatesOf(),
+    /** Told how long (from the claim's `now`) until a tenant held back by its rate may start another job. */
+    private readonly rateWait: (ms: number, now: number) => void = () => undefined,
   ) {
     this.gates = new GateClaims(ctx, gates);
   }
@@ -115,8 +117,22 @@ export class Claimer {
         if (round.jobs.length === 0 && ++parkingRounds > MAX_PARKING_ROUNDS) break;
       }
     }
+    this.noteRateWait(limited, checked.now);
     if (claimed.length === 0) await this.repairIndexes(checked.now);
     return claimed;
+  }
+
+  /**
+   * A tenant held back by its rate gets a token within 1/rate seconds: nothing is published
+   * then, so the worker is told to look again (rather than at its next poll).
+   */
+  private noteRateWait(limited: ReadonlySet<string>, now: number): void {
+    let soonest = Number.POSITIVE_INFINITY;
+    for (const tenant of limited) {
+      const rate = this.limitsOf(tenant)?.rate;
+      if (rate !== undefined) soonest = Math.min(soonest, Math.ceil(1000 / rate));
+    }
+    if (soonest !== Number.POSITIVE_INFINITY) this.rateWait(soonest, now);
   }
 
   /** Remembers a band whose round filled the call, with its tenants that may have more work. */

@@ -63,4 +63,17 @@ describe('redis store: tenant limits across a cluster', () => {
     expect(tenants.filter((tenant) => tenant === 'beta')).toHaveLength(9);
     expect((await store.claim(claimOf(10))).map((job) => job.tenant)).toEqual(Array(10).fill('beta'));
   });
+
+  it('tells its own listeners ready once a rate-limited tenant may start another job', async () => {
+    const store = createRedisStore({ redis, prefix: harness.prefix(), tenantLimits: { acme: { rate: 20, burst: 1 } } });
+    await store.enqueue([newJob('acme', 5), newJob('acme', 5)], NOW);
+    // Subscribed after the enqueue: its own 'ready' was published before, and is not heard.
+    const heard = new Promise<string>((resolve) => store.subscribe(resolve));
+    expect(await store.claim(claimOf(10))).toHaveLength(1);
+    // No write follows, so nothing is published: the 'ready' comes from the store itself,
+    // 1/20 s on (and, waited for here, well before a worker's poll of 1 s).
+    expect(await heard).toBe('ready');
+    expect(await store.claim(claimOf(10, NOW + 50))).toHaveLength(1);
+    await store.close();
+  });
 });

@@ -86,9 +86,11 @@ export class RedisStore implements Store {
     this.ownsClient = options.redis === undefined;
     const redis = options.redis ?? connect(options.url ?? 'redis://127.0.0.1:6379');
     this.ctx = createContext(redis, new Scripts(redis), prefix);
-    this.claimer = new Claimer(this.ctx, options.tenantWeights ?? {}, limitsOf, gates);
-    this.enqueuer = new EnqueueCoalescer((jobs, now) => enqueueJobs(this.ctx, jobs, now, gates));
     this.signals = new SignalListeners(this.ctx);
+    this.claimer = new Claimer(this.ctx, options.tenantWeights ?? {}, limitsOf, gates, (ms, now) =>
+      this.signals.readyIn(ms, now),
+    );
+    this.enqueuer = new EnqueueCoalescer((jobs, now) => enqueueJobs(this.ctx, jobs, now, gates));
     const lockUrls = options.lockUrls ?? [];
     this.locks = lockUrls.length === 0 ? undefined : new LockQuorum({ urls: lockUrls, key: `${prefix}:leader-lock` });
   }

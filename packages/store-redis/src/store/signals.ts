@@ -19,6 +19,8 @@ export class SignalListeners {
   private subscriber: Redis | undefined;
   private subscribing: Promise<void> | undefined;
   private closed = false;
+  /** A 'ready' this process tells itself later (see readyIn), and when. */
+  private later: { timer: NodeJS.Timeout; at: number } | undefined;
 
   constructor(private readonly ctx: RedisContext) {}
 
@@ -46,7 +48,27 @@ export class SignalListeners {
   async close(): Promise<void> {
     this.closed = true;
     this.listeners.clear();
+    if (this.later !== undefined) clearTimeout(this.later.timer);
+    this.later = undefined;
     await this.shut();
+  }
+
+  /**
+   * Tells this process's listeners 'ready' in `ms` (the earliest such call wins): work
+   * that only waits for time to pass (a tenant's rate-limit bucket refilling) is ready
+   * then, and nobody publishes anything when it is.
+   */
+  readyIn(ms: number, now: number): void {
+    if (this.closed || this.listeners.size === 0) return;
+    const at = now + ms;
+    if (this.later !== undefined && this.later.at <= at) return;
+    if (this.later !== undefined) clearTimeout(this.later.timer);
+    const timer = setTimeout(() => {
+      this.later = undefined;
+      this.deliver('ready');
+    }, ms);
+    timer.unref();
+    this.later = { timer, at };
   }
 
   private open(): void {
