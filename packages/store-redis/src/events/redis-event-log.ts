@@ -5,15 +5,11 @@ import { eventKeys } from '../keys.js';
 
 /** Events kept (about: trimming drops whole stream nodes), as BullMQ keeps by default. */
 export const DEFAULT_MAX_EVENTS = 10_000;
-/**
- * Events wait this long at most to be sent together: a worker running one job at a time
- * tells three events per job, and one script call per job would cost it a tenth of its pace.
- */
-export const EVENTS_BATCH_MS = 10;
 
 /**
- * The event log on Redis: one stream, `P:{e}:events`. The events a process tells within
- * EVENTS_BATCH_MS go out as one entry (a JSON array in field `e`) by one script call, `events-append.lua`, which names the entry by the count of
+ * The event log on Redis: one stream, `P:{e}:events`. The events a process tells within one
+ * tick (the store calls whose answers came together) go out as one entry (a JSON array in
+ * field `e`) by one script call, `events-append.lua`, which names the entry by the count of
  * events appended so far and trims by that count: about `maxEvents` events are kept,
  * however they were batched. An event's id is `<entry id>.<index in the entry>`.
  *
@@ -43,7 +39,10 @@ export class RedisEventLog implements EventLog {
 
   append(events: readonly NewEvent[]): void {
     if (events.length === 0) return;
-    if (this.pending.length === 0) setTimeout(() => this.flush(), EVENTS_BATCH_MS).unref();
+    // Sent on the next tick, not later: an event held back lets another process's event that
+    // follows from it (a worker's 'started' after this client's 'enqueued') go first. Waiting
+    // 10 ms to batch more did exactly that.
+    if (this.pending.length === 0) setImmediate(() => void this.flush());
     for (const event of events) this.pending.push(event);
   }
 
