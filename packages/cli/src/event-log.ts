@@ -7,11 +7,6 @@ import { type EventLog, type Logger, MemoryEventLog, type Store } from '@cadenza
  * are told after the store call they follow, best effort.
  */
 export function eventLogOf(store: Store, log: Logger): EventLog {
-  const withLog = store as Store & { eventLog?: (options: { onError: (error: unknown) => void }) => EventLog };
-  if (typeof withLog.eventLog === 'function') {
-    return withLog.eventLog({
-      onError: (error) => log.warn({ err: error }, 'events: could not append to the event log'),
-    });
-  }
-  return new MemoryEventLog();
+  const onError = (error: unknown) => log.warn({ err: error }, 'events: could not append to the event log');
+  return store.eventLog?.({ onError }) ?? new MemoryEventLog();
 }

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Store } from '@cadenza/core';
-import { newJob } from '@cadenza/core/testing';
+import { newJob, scheduleDefinition, scheduleJob } from '@cadenza/core/testing';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SCHEMA_VERSION } from './migrations.js';
@@ -94,25 +94,11 @@ describe('sqlite resources and job concurrency', () => {
   it('keeps resources on a schedule’s template and on the jobs it fires', async () => {
     const store = open({ resources: { gpu: 4 } });
     const { schedule } = await store.upsertSchedule(
-      {
+      scheduleDefinition({
         id: 'nightly',
-        tenant: 'acme',
         trigger: { kind: 'manual' },
-        job: {
-          name: 'train',
-          payload: null,
-          priority: 5,
-          tags: [],
-          maxAttempts: 1,
-          backoff: undefined,
-          timeoutMs: undefined,
-          resources: { gpu: 2 },
-        },
-        misfire: 'once',
-        maxCatchUp: 1,
-        misfireGraceMs: 1000,
-        paused: false,
-      },
+        job: scheduleJob({ name: 'train', resources: { gpu: 2 } }),
+      }),
       T0,
     );
     expect((await store.getSchedule('acme', 'nightly'))?.job.resources).toEqual({ gpu: 2 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { claimJobs, enqueueMany, enqueueOne, lead, putSchedule, succeeded, T0 } from '../testing/fixtures.js';
-import { fireOf } from '../testing/schedule-fixtures.js';
+import { fireOf, scheduleJob } from '../testing/schedule-fixtures.js';
 import { createMemoryStore } from './memory-store.js';
 import { MAX_SKIPPED_PER_CLAIM, MAX_SKIPPED_PER_QUEUE } from './ready-queues.js';
 import { MEMORY_STATE_FORMAT, type MemoryStateSnapshot } from './state-snapshot.js';
@@ -52,16 +52,7 @@ describe('memory store resources and job concurrency', () => {
     const store = createMemoryStore(GPU);
     const fence = await lead(store);
     const schedule = await putSchedule(store, {
-      job: {
-        name: 'train',
-        payload: null,
-        priority: 5,
-        tags: [],
-        maxAttempts: 1,
-        backoff: undefined,
-        timeoutMs: undefined,
-        resources: { gpu: 2 },
-      },
+      job: scheduleJob({ name: 'train', resources: { gpu: 2 } }),
     });
     expect(schedule.job.resources).toEqual({ gpu: 2 });
     const fire = fireOf(schedule, [T0 + 60_000], T0 + 120_000);
@@ -89,16 +80,7 @@ describe('memory store resources and job concurrency', () => {
     it('keeps what jobs and templates declare and recounts the holdings on import', async () => {
       const { store, active } = await holdingStore();
       await putSchedule(store, {
-        job: {
-          name: 'train',
-          payload: null,
-          priority: 5,
-          tags: [],
-          maxAttempts: 1,
-          backoff: undefined,
-          timeoutMs: undefined,
-          resources: { gpu: 1 },
-        },
+        job: scheduleJob({ name: 'train', resources: { gpu: 1 } }),
       });
       const snapshot = store.exportState();
       expect(snapshot.format).toBe(MEMORY_STATE_FORMAT);

@@ -1,3 +1,4 @@
+import type { EventLog } from '../events/event-log.js';
 import type { ClaimedJob, Job, JobError, JobStatus, NewJob } from '../model/job.js';
 import type { Schedule, ScheduleDefinition } from '../model/schedule.js';
 
@@ -84,6 +85,13 @@ export interface Store {
   listNodes?(now: number): Promise<NodeReport[]>;
   /** Optional, with `reportNode`: forgets a process at once (it stopped gracefully). */
   forgetNode?(id: string): Promise<void>;
+
+  /**
+   * Optional: the event log every process of a deployment shares (core's EventLog), on
+   * this store's connection; `onError` hears writes that failed. A store without one
+   * serves one process, which keeps its events in memory (MemoryEventLog).
+   */
+  eventLog?(options?: { onError?: (error: unknown) => void }): EventLog;
 
   /** Moves delayed jobs whose `runAt` has come to `waiting`; returns how many. */
   promoteDelayed(fence: Fence, now: number, limit: number): Promise<number>;

@@ -30,6 +30,7 @@ import { settleAndRetryTests } from './settle-and-retry.js';
 
 export { drive } from './drive.js';
 export { newJob, type StoreHarness, type StoreOptions, scheduleDefinition } from './fixtures.js';
+export { scheduleJob } from './schedule-fixtures.js';
 export { type SpyStore, spyStore } from './spy-store.js';
 
 /** States every behaviour of SPEC.md's job lifecycle and schedules against a store. */

@@ -28,7 +28,8 @@ export async function stored(store: Store, schedule: Pick<Schedule, 'tenant' | '
   return found;
 }
 
-export function scheduleJob(): Schedule['job'] {
+/** A schedule's job template: a plain one, with `fields` on top. */
+export function scheduleJob(fields: Partial<Schedule['job']> = {}): Schedule['job'] {
   return {
     name: 'report.digest',
     payload: null,
@@ -37,5 +38,6 @@ export function scheduleJob(): Schedule['job'] {
     maxAttempts: 1,
     backoff: undefined,
     timeoutMs: undefined,
+    ...fields,
   };
 }

@@ -12,6 +12,7 @@ import { execAll, type RedisContext } from '../context.js';
 import { gateKeys, PRIORITY_BANDS, readyKey, readyMember, tenantsKey } from '../keys.js';
 import { GateClaims, type Offer } from './gates/claims.js';
 import { releaseHolds } from './gates/release.js';
+import { interleave } from './interleave.js';
 import { decodeRecord } from './record.js';
 import { type Reads, runAfterReads, type TenantCall } from './tenant-scripts.js';
 
@@ -426,17 +427,4 @@ function decodeAnswer(tenant: string, answer: readonly unknown[]): { jobs: Claim
     jobs.push(decodeRecord(tenant, String(answer[j]), String(answer[j + 1])) as ClaimedJob);
   }
   return { jobs, pairs };
-}
-
-/** Round robin over the tenants' lists: a1 b1 c1 a2 b2 … (each list stays in FIFO order). */
-function interleave(lists: readonly ClaimedJob[][]): ClaimedJob[] {
-  const out: ClaimedJob[] = [];
-  const longest = Math.max(0, ...lists.map((list) => list.length));
-  for (let j = 0; j < longest; j++) {
-    for (const list of lists) {
-      const job = list[j];
-      if (job !== undefined) out.push(job);
-    }
-  }
-  return out;
 }

@@ -1,6 +1,7 @@
 import type { Gates } from '@cadenza/core';
-import { execAll, type RedisContext } from '../../context.js';
+import { execAll, groupBy, type RedisContext } from '../../context.js';
 import { gateKeys } from '../../keys.js';
+import { interleave } from '../interleave.js';
 import { releaseHolds } from './release.js';
 
 /** Parked jobs offered by a band per claim: enough to find some that fit, never a scan. */
@@ -155,19 +156,6 @@ export class GateClaims {
 
 /** a1 b1 a2 b2 …: each tenant's offers stay in their order; no tenant's go all first. */
 function interleaveByTenant(offers: readonly Offer[]): Offer[] {
-  const lists = new Map<string, Offer[]>();
-  for (const offer of offers) {
-    const list = lists.get(offer.tenant) ?? [];
-    list.push(offer);
-    lists.set(offer.tenant, list);
-  }
-  const out: Offer[] = [];
-  const queues = [...lists.values()];
-  for (let j = 0; out.length < offers.length; j++) {
-    for (const list of queues) {
-      const offer = list[j];
-      if (offer !== undefined) out.push(offer);
-    }
-  }
-  return out;
+  const byTenant = groupBy(offers, (offer) => offer.tenant);
+  return interleave([...byTenant.values()].map((group) => group.map(({ item }) => item)));
 }
