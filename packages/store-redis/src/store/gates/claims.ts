@@ -43,6 +43,8 @@ export class GateClaims {
   private readonly capacities: string;
   /** `<priority>/<tenant>` → the release count when its last offer got no units at all. */
   private readonly fruitless = new Map<string, string>();
+  /** Bands this claimer noted as waiters: the only ones it takes out again (see noLongerWaiting). */
+  private readonly noted = new Set<string>();
   /** The gates' release count ('#gen' in the held hash) as last read with the band index. */
   private releases = '';
 
@@ -92,6 +94,7 @@ export class GateClaims {
     const pipeline = this.ctx.redis.pipeline();
     const bands = [...new Set(offers.map((offer) => `${priority}/${offer.tenant}`))];
     pipeline.sadd(keys.waiters, ...bands);
+    for (const band of bands) this.noted.add(band);
     const byHolder = new Map<string, Offer>();
     const args: (string | number)[] = [now, deadline, most, this.capacities];
     for (const offer of interleaveByTenant(offers)) {
@@ -119,9 +122,14 @@ export class GateClaims {
     return grants;
   }
 
-  /** Bands whose parked jobs are all gone are no longer waiters. */
+  /**
+   * Bands whose parked jobs are all gone are no longer waiters. Only those this claimer noted
+   * are taken out, so a claim that met no parked job costs nothing here; a waiter left by
+   * another process only wakes a band with nothing parked, which the next claim drops.
+   */
   async noLongerWaiting(bands: readonly string[]): Promise<void> {
-    if (bands.length > 0) await this.ctx.redis.srem(gateKeys(this.ctx.prefix).waiters, ...bands);
+    const mine = bands.filter((band) => this.noted.delete(band));
+    if (mine.length > 0) await this.ctx.redis.srem(gateKeys(this.ctx.prefix).waiters, ...mine);
   }
 
   /**
