@@ -10,6 +10,7 @@ export const ERROR_CODES = [
   'unauthorized',
   'forbidden',
   'payload_too_large',
+  'resource_exhausted',
   'unavailable',
 ] as const;
 
@@ -23,6 +24,9 @@ export const HTTP_STATUS: Readonly<Record<ErrorCode, number>> = {
   not_found: 404,
   conflict: 409,
   payload_too_large: 413,
+  // A limit of the deployment was reached (schedules of a tenant, event clients of a
+  // server): the request was fine, and may succeed once something is freed.
+  resource_exhausted: 429,
   unavailable: 503,
 };
 
