@@ -135,7 +135,7 @@ for e = 1, got do
     bump('parked', p, 1)
   end
 end
-redis.call('HDEL', K.w, unpack(read_ids))
+call_chunked('HDEL', K.w, read_ids)
 local last = entries[got][1]
 local ms, seq = string.match(last, '^(%d+)-(%d+)$')
 redis.call('XTRIM', stream, 'MINID', ms .. '-' .. (tonumber(seq) + 1))
@@ -164,8 +164,8 @@ if taken > 0 then
     jobs[#jobs + 1] = id
     jobs[#jobs + 1] = raw
   end
-  redis.call('HSET', K.j, unpack(records))
-  redis.call('ZADD', K.l, unpack(leases))
+  call_chunked('HSET', K.j, records)
+  call_chunked('ZADD', K.l, leases)
   redis.call('HSET', K.q, claim_id, now .. ' ' .. table.concat(handed, ' '))
   bump('waiting', p, -taken)
   bump('active', p, taken)

@@ -29,8 +29,6 @@ for a = 2, #ARGV, 3 do
   end
   out[#out + 1] = state
 end
-if #records > 0 then
-  redis.call('HSET', K.j, unpack(records))
-  redis.call('ZADD', K.l, unpack(leases))
-end
+call_chunked('HSET', K.j, records)
+call_chunked('ZADD', K.l, leases)
 return reply(out)

@@ -4,12 +4,15 @@
 -- canceled parent fails with `dependency_failed`. A failed child with blocked children
 -- of its own is pushed onto `x` by `finish`, so this same loop reaches them: a failure
 -- cascades down a chain in one call while the limit allows.
--- A child still waiting on another parent stays in this parent's `c` entry: retention
--- spares a parent with a `c` entry naming an unfinished child, as the memory store does.
+--
+-- Bounded: at most LIMIT children are looked at, in slices of a parent's members of K.c
+-- (jobs.lua, "Children"); a parent with more stays at the head of `x` for the next call.
+-- Every child looked at leaves the parent's slice; one still blocked (it waits on another
+-- parent too, under which it is registered) is noted under this parent's waited range,
+-- which only retention reads.
 -- @keys 24
--- ARGV[1]  fence epoch   ARGV[2] now   ARGV[3] limit (children changed; checked between
---          parents, so a parent's children are handled together and the count may pass it)
--- Answer: { children changed }
+-- ARGV[1]  fence epoch   ARGV[2] now   ARGV[3] limit (children looked at)
+-- Answer: { children changed, 1 when parents are left with children to look at else 0 }
 -- @include keys
 -- @include record
 -- @include jobs
@@ -31,38 +34,37 @@ local function parents_of(r)
   return ids
 end
 
-local changed = 0
-while changed < limit do
-  local parent = redis.call('LPOP', K.x)
+local changed, looked = 0, 0
+while looked < limit do
+  local parent = redis.call('LINDEX', K.x, 0)
   if not parent then break end
-  local kids = redis.call('HGET', K.c, parent)
-  if kids then
-    local still, seen = {}, {}
-    for kid in string.gmatch(kids, '%S+') do
-      local r, old
-      if not seen[kid] then
-        seen[kid] = true
-        r, old = load_job(kid)
-      end
+  local members = child_members(parent, math.min(CHUNK, limit - looked))
+  if #members == 0 then
+    redis.call('LPOP', K.x)
+  else
+    local skip = #parent + 2
+    local waiting = {}
+    for i = 1, #members do
+      local kid = string.sub(members[i], skip)
+      local r, old = load_job(kid)
       if old == 'blocked' then
         local v, by, by_status = verdict(parents_of(r))
         if v == 'blocked' then
-          still[#still + 1] = kid
+          waiting[#waiting + 1] = 0
+          waiting[#waiting + 1] = parent .. '\1' .. kid
         elseif v == 'failed' then
           finish(kid, r, old, 'failed', now, dependency_error(by, by_status))
           changed = changed + 1
-        else
+        elseif v == 'ready' then
           set_runnable(r, now)
           save(kid, r, old)
           changed = changed + 1
         end
       end
     end
-    if #still > 0 then
-      redis.call('HSET', K.c, parent, table.concat(still, ' '))
-    else
-      redis.call('HDEL', K.c, parent)
-    end
+    looked = looked + #members
+    call_chunked('ZREM', K.c, members)
+    call_chunked('ZADD', K.c, waiting)
   end
 end
-return reply({ changed })
+return reply({ changed, redis.call('LLEN', K.x) > 0 and 1 or 0 })

@@ -1,15 +1,16 @@
 -- Deletes ONE tenant's finished jobs beyond the retention policy (core's applyRetention):
 -- those beyond the maxCount most recently finished, and those that finished before the
--- age cutoff. A parent whose `c` entry names a child not yet final is kept (the child may
--- still need to learn how it ended); it still takes one of the maxCount places. Deleting
--- a job frees its idempotency key.
+-- age cutoff, oldest first and at most BATCH of each per call (the caller calls again
+-- while a call answers that it stopped at the bound). A parent is kept while a child it
+-- has in K.c (jobs.lua, "Children") has not ended, as the memory store keeps it; it
+-- still takes one of the maxCount places. Deleting a job frees its idempotency key.
 -- @keys 24
 -- ARGV[1]  fence epoch
 -- ARGV[2]  maxCount: keep this many most recently finished ('' for no limit)
 -- ARGV[3]  cutoff: delete jobs finished strictly before it (now - maxAgeMs; '' for none)
 -- ARGV[4]  now: claim memos (K.q) older than MEMO_KEEP_MS are swept too — a live claimer
 --          replaces its own at every call, so an old one is a dead claimer's
--- Answer: { deleted count }
+-- Answer: { deleted count, 1 when it stopped at the bound (call again) else 0 }
 -- @include keys
 -- @include record
 -- @include jobs
@@ -17,24 +18,40 @@
 if not fence_ok(ARGV[1]) then return redis.error_reply('stale_epoch ' .. ARGV[1]) end
 local max_count, cutoff = ARGV[2], ARGV[3]
 
-local candidates = {}
+local BATCH = 1000
+local candidates, more = {}, 0
 if max_count ~= '' then
-  candidates = redis.call('ZREVRANGE', K.f, max_count, -1)
+  local excess = redis.call('ZCARD', K.f) - tonumber(max_count)
+  if excess > 0 then
+    candidates = redis.call('ZRANGE', K.f, 0, math.min(excess, BATCH) - 1)
+    if excess > BATCH then more = 1 end
+  end
 end
 if cutoff ~= '' then
-  local old = redis.call('ZRANGEBYSCORE', K.f, '-inf', '(' .. cutoff)
+  local old = redis.call('ZRANGEBYSCORE', K.f, '-inf', '(' .. cutoff, 'LIMIT', 0, BATCH)
   for i = 1, #old do candidates[#candidates + 1] = old[i] end
+  if #old == BATCH then more = 1 end
 end
 
--- True when a child that `c` still names for this parent has not ended.
+-- True when `id` has children release-dependents has not looked at, or children it looked
+-- at that have not ended. Those that ended are dropped as they are met; at most
+-- WAITED_LOOK are read per parent, and a parent with more is kept for a later call.
+local WAITED_LOOK = 100
 local function has_open_child(id)
-  local kids = redis.call('HGET', K.c, id)
-  if not kids then return false end
-  for kid in string.gmatch(kids, '%S+') do
-    local s = status_of(kid)
-    if s and not FINAL[s] then return true end
+  if has_children(id) then return true end
+  local from, to = waited_range(id)
+  local members = redis.call('ZRANGEBYLEX', K.c, from, to, 'LIMIT', 0, WAITED_LOOK + 1)
+  local ended = {}
+  for i = 1, math.min(#members, WAITED_LOOK) do
+    local s = status_of(string.sub(members[i], #id + 2))
+    if s and not FINAL[s] then
+      call_chunked('ZREM', K.c, ended)
+      return true
+    end
+    ended[#ended + 1] = members[i]
   end
-  return false
+  call_chunked('ZREM', K.c, ended)
+  return #members > WAITED_LOOK
 end
 
 local deleted = 0
@@ -51,7 +68,6 @@ for i = 1, #candidates do
     elseif not has_open_child(id) then
       local key = rec_options(r).idempotencyKey
       if key and redis.call('HGET', K.k, key) == id then redis.call('HDEL', K.k, key) end
-      if redis.call('HDEL', K.c, id) == 1 then redis.call('LREM', K.x, 0, id) end
       redis.call('HDEL', K.j, id)
       redis.call('ZREM', K.f, id)
       bump(r[R_STATUS], r[R_PRIORITY], -1)
@@ -65,4 +81,4 @@ for i = 1, #memos, 2 do
   local made = tonumber(string.match(memos[i + 1], '^(%d+) '))
   if not made or made < tonumber(ARGV[4]) - MEMO_KEEP_MS then redis.call('HDEL', K.q, memos[i]) end
 end
-return reply({ deleted })
+return reply({ deleted, more })

@@ -14,7 +14,7 @@ local out = {}
 -- Final outcomes (the common case) are cut and joined as strings and written in one HSET;
 -- a parent with blocked children is looked for only when the tenant has any.
 local finals = {}
-local has_children = redis.call('HLEN', K.c) > 0
+local any_children = redis.call('ZCARD', K.c) > 0
 
 for a = 2, #ARGV, 5 do
   local id, token, outcome, data, retry_at = ARGV[a], ARGV[a + 1], ARGV[a + 2], ARGV[a + 3], ARGV[a + 4]
@@ -47,7 +47,7 @@ for a = 2, #ARGV, 5 do
         bump('active', p, -1)
         bump(final, p, 1)
         let_go(id)
-        if has_children and redis.call('HEXISTS', K.c, id) == 1 then
+        if any_children and has_children(id) then
           redis.call('RPUSH', K.x, id)
           DUE = true
         end
@@ -75,5 +75,5 @@ for a = 2, #ARGV, 5 do
   end
   out[#out + 1] = state
 end
-if #finals > 0 then redis.call('HSET', K.j, unpack(finals)) end
+call_chunked('HSET', K.j, finals)
 return reply(out)

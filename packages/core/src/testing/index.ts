@@ -27,6 +27,7 @@ import { resourceTests } from './resources.js';
 import { retentionTests } from './retention.js';
 import { scheduleTests } from './schedules.js';
 import { settleAndRetryTests } from './settle-and-retry.js';
+import { sizeTests } from './sizes.js';
 
 export { drive } from './drive.js';
 export { newJob, type StoreHarness, type StoreOptions, scheduleDefinition } from './fixtures.js';
@@ -51,5 +52,6 @@ export function runStoreConformance(name: string, harness: StoreHarness): void {
     recordFiresTests(fixture);
     limitTests(fixture);
     resourceTests(fixture);
+    sizeTests(fixture);
   });
 }

@@ -43,17 +43,59 @@ local function bump(status, priority, delta)
   PENDING_COUNTS[field] = (PENDING_COUNTS[field] or 0) + delta
 end
 
+-- Blocked children registered in this script, as ZADD arguments for K.c (see children below).
+local PENDING_CHILDREN = {}
+
 local function flush_writes()
   for field, delta in pairs(PENDING_COUNTS) do
     if delta ~= 0 then redis.call('HINCRBY', K.n, field, delta) end
   end
   PENDING_COUNTS = {}
-  if #PENDING_FINISHED > 0 then redis.call('ZADD', K.f, unpack(PENDING_FINISHED)) end
+  call_chunked('ZADD', K.f, PENDING_FINISHED)
   PENDING_FINISHED = {}
-  if #PENDING_UNLEASED > 0 then redis.call('ZREM', K.l, unpack(PENDING_UNLEASED)) end
+  call_chunked('ZREM', K.l, PENDING_UNLEASED)
   PENDING_UNLEASED = {}
+  call_chunked('ZADD', K.c, PENDING_CHILDREN)
+  PENDING_CHILDREN = {}
 end
 BEFORE_REPLY[#BEFORE_REPLY + 1] = flush_writes
+
+-- Children (dependsOn): K.c holds '<parent>\0<child>' for every child blocked on a parent
+-- that release-dependents.lua has not looked at yet, all with score 0, so that the members
+-- of one parent sit together in lex order: adding one is O(log n) whatever the family's
+-- size, and a parent's children are read and released in bounded slices. A child looked at
+-- that still waits on another parent moves to '<parent>\1<child>': retention keeps the
+-- parent while such a child has not ended (as the memory store does). Ids never hold
+-- the bytes 0 to 2.
+local function child_member(parent, child)
+  return parent .. '\0' .. child
+end
+
+local function children_range(parent)
+  return '[' .. parent .. '\0', '(' .. parent .. '\1'
+end
+
+-- The children of `parent` that were looked at and waited on another parent then.
+local function waited_range(parent)
+  return '[' .. parent .. '\1', '(' .. parent .. '\2'
+end
+
+local function add_child(parent, child)
+  PENDING_CHILDREN[#PENDING_CHILDREN + 1] = 0
+  PENDING_CHILDREN[#PENDING_CHILDREN + 1] = child_member(parent, child)
+end
+
+-- Up to `count` children still blocked on `parent`, as K.c members (child = member after
+-- the parent's id and the NUL).
+local function child_members(parent, count)
+  if #PENDING_CHILDREN > 0 then flush_writes() end
+  local from, to = children_range(parent)
+  return redis.call('ZRANGEBYLEX', K.c, from, to, 'LIMIT', 0, count)
+end
+
+local function has_children(parent)
+  return #child_members(parent, 1) > 0
+end
 
 -- Band streams get their consumer group on first use; remembered for this script run.
 local GROUPS = {}
@@ -73,7 +115,7 @@ end
 local function append_entry(p, fields)
   local stream = stream_of(p)
   ensure_group(stream)
-  READY[p] = true
+  note_ready(p)
   return p .. '/' .. redis.call('XADD', stream, '*', 'j', table.concat(fields, '\0'))
 end
 
@@ -125,6 +167,7 @@ end
 -- its holder to FREED, and the caller releases it there. Most tenants never gate a job,
 -- so K.gn's existence is asked once per script and nothing more is done without it.
 local GATED = nil
+ON_NEXT_TENANT[#ON_NEXT_TENANT + 1] = function() GATED = nil end
 local function any_gated()
   if GATED == nil then GATED = redis.call('EXISTS', K.gn) == 1 end
   return GATED
@@ -181,7 +224,7 @@ local function save(id, r, old)
   elseif FINAL[new] and old ~= new then
     PENDING_FINISHED[#PENDING_FINISHED + 1] = r[R_FINISHED]
     PENDING_FINISHED[#PENDING_FINISHED + 1] = id
-    if redis.call('HEXISTS', K.c, id) == 1 then
+    if has_children(id) then
       redis.call('RPUSH', K.x, id)
       DUE = true
     end

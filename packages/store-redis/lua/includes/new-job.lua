@@ -28,10 +28,7 @@ end
 local function block_on(id, parents)
   for i = 1, #parents do
     local s = status_of(parents[i])
-    if s and not FINAL[s] then
-      local kids = redis.call('HGET', K.c, parents[i])
-      redis.call('HSET', K.c, parents[i], kids and (kids .. ' ' .. id) or id)
-    end
+    if s and not FINAL[s] then add_child(parents[i], id) end
   end
 end
 

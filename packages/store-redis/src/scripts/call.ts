@@ -11,8 +11,11 @@ type Method = (...args: (string | number)[]) => unknown;
  * place that looks them up, and it fails loudly when one is missing.
  */
 export class Scripts {
+  /** Scripts taking any number of keys: their calls give the number first. */
+  private readonly variable: Set<string>;
+
   constructor(redis: Redis) {
-    registerScripts(redis, PACKAGE_VERSION);
+    this.variable = registerScripts(redis, PACKAGE_VERSION);
   }
 
   /** On a client: resolves with the reply. On a pipeline: queues the call (reply from exec). */
@@ -20,6 +23,7 @@ export class Scripts {
     const command = commandName(name, PACKAGE_VERSION);
     const method = (target as unknown as Record<string, Method | undefined>)[command];
     if (typeof method !== 'function') throw new Error(`lua script ${command} is not registered on this client`);
+    if (this.variable.has(name)) return method.call(target, keys.length, ...keys, ...args);
     return method.call(target, ...keys, ...args);
   }
 }

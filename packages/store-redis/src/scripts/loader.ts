@@ -9,7 +9,8 @@ import type { Redis } from 'ioredis';
  * The folder sits outside `src` so that the same relative URL works from `src/scripts`
  * (tests run the sources) and from `dist/scripts` (the build): no copy step to forget.
  *
- * Each script starts with a header naming its keys, `-- @keys N`, then `-- KEYS[i] …` and
+ * Each script starts with a header naming its keys, `-- @keys N` (or `-- @keys *` for a
+ * script whose caller gives any number, ahead of them), then `-- KEYS[i] …` and
  * `-- ARGV[i] …` lines for the reader. `-- @include name` pulls in `lua/includes/name.lua`;
  * a missing include throws at load time rather than failing inside Redis later.
  */
@@ -18,19 +19,20 @@ const LUA_DIR = new URL('../../lua/', import.meta.url);
 export interface ScriptSource {
   /** The file's name without `.lua`: `enqueue`, `claim`, … */
   name: string;
-  /** How many of the script's arguments are keys (from the `-- @keys N` header). */
-  numberOfKeys: number;
+  /** How many of the script's arguments are keys (`-- @keys N`); undefined for `-- @keys *`. */
+  numberOfKeys: number | undefined;
   /** The body with every `@include` expanded. */
   lua: string;
 }
 
 export function readScript(name: string, dir: URL = LUA_DIR): ScriptSource {
   const raw = readLua(new URL(`${name}.lua`, dir), `script ${name}`);
-  const keys = /^-- @keys (\d+)$/m.exec(raw);
+  const keys = /^-- @keys (\d+|\*)$/m.exec(raw);
   if (keys?.[1] === undefined) {
-    throw new Error(`lua script ${name} has no "-- @keys N" header line`);
+    throw new Error(`lua script ${name} has no "-- @keys N" (or "-- @keys *") header line`);
   }
-  return { name, numberOfKeys: Number(keys[1]), lua: expandIncludes(raw, name, dir, []) };
+  const numberOfKeys = keys[1] === '*' ? undefined : Number(keys[1]);
+  return { name, numberOfKeys, lua: expandIncludes(raw, name, dir, []) };
 }
 
 function expandIncludes(source: string, from: string, dir: URL, stack: string[]): string {
@@ -71,16 +73,20 @@ export function scriptNames(dir: URL = LUA_DIR): string[] {
 export type ScriptCall = (keys: readonly string[], args: readonly (string | number)[]) => Promise<unknown>;
 
 /**
- * Registers every script on `redis` and returns a caller per script. Works on a pipeline
- * too (`pipelineCall`), so that scripts for many tenants share one round trip.
+ * Registers every script on `redis` as a command; answers the names of those whose caller
+ * gives the number of keys (`-- @keys *`).
  */
 export function registerScripts(redis: Redis, version: string, names: readonly string[] = scriptNames()): Set<string> {
-  const registered = new Set<string>();
+  const variable = new Set<string>();
   for (const name of names) {
     const source = readScript(name);
     const command = commandName(name, version);
-    redis.defineCommand(command, { numberOfKeys: source.numberOfKeys, lua: source.lua });
-    registered.add(command);
+    if (source.numberOfKeys === undefined) {
+      redis.defineCommand(command, { lua: source.lua });
+      variable.add(name);
+    } else {
+      redis.defineCommand(command, { numberOfKeys: source.numberOfKeys, lua: source.lua });
+    }
   }
-  return registered;
+  return variable;
 }

@@ -7,10 +7,16 @@ import { fencedTenants } from './upkeep-tenants.js';
 /**
  * Settles the blocked children of parents that ended (lua/release-dependents.lua). Only
  * tenants with ended parents (`x` not empty) are called, each for its share of `limit`,
- * pipelined; tenants that used their whole share are called again while the limit lasts.
- * As in the memory store, the limit is checked between parents, so the count may pass
- * it a little; a count at or above it tells the caller to call again.
+ * pipelined; tenants left with children to look at are called again while the limit
+ * lasts, for at most MAX_WAVES rounds. Each script looks at no more children than its
+ * share (children still blocked on another parent are looked at without changing), so
+ * the work of one call is bounded by `limit`, not by the size of a family; a count below
+ * the limit may leave work behind, which the coordinator finds through nextDueAt (a
+ * parent awaiting release is due at once).
  */
+/** Rounds of scripts one call may send (each bounded by its share of the limit). */
+const MAX_WAVES = 10;
+
 export async function releaseDependents(ctx: RedisContext, fence: Fence, now: number, limit: number): Promise<number> {
   checkInstant('now', now);
   checkCount('limit', limit);
@@ -22,7 +28,7 @@ export async function releaseDependents(ctx: RedisContext, fence: Fence, now: nu
   let pending = tenants.filter((_, i) => Number(lengths[i]) > 0);
 
   let changed = 0;
-  for (let wave = 0; pending.length > 0 && changed < limit; wave++) {
+  for (let wave = 0; pending.length > 0 && changed < limit && wave < MAX_WAVES; wave++) {
     // Each wave is a fenced write of its own.
     if (wave > 0) await checkFence(ctx, fence);
     const share = Math.max(1, Math.ceil((limit - changed) / pending.length));
@@ -34,10 +40,8 @@ export async function releaseDependents(ctx: RedisContext, fence: Fence, now: nu
     const answers = await runTenantScripts(ctx, calls, { epoch: fence.epoch });
     const next: string[] = [];
     answers.forEach((answer, i) => {
-      const count = Number(answer[0]);
-      changed += count;
-      // A tenant that changed less than its share emptied its `x`.
-      if (count >= share) next.push(pending[i] ?? '');
+      changed += Number(answer[0]);
+      if (Number(answer[1]) === 1) next.push(pending[i] ?? '');
     });
     pending = next;
   }

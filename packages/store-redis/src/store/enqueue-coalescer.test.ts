@@ -65,3 +65,43 @@ describe('enqueue calls made together', () => {
     expect(await store.getJob(bad.id)).toBeUndefined();
   });
 });
+
+describe('enqueue calls of several tenants made together', () => {
+  it('land each exactly once when one is refused: nothing of the refused call is written', async () => {
+    const prefix = harness.prefix();
+    const store = createRedisStore({ redis, prefix });
+    const taken = newJob({ tenant: 'beta' }, NOW);
+    await store.enqueue([taken], NOW);
+    const tenants = ['acme', 'beta', 'gamma'];
+    const good = Array.from({ length: 30 }, (_, i) => newJob({ tenant: tenants[i % 3] }, NOW));
+    const bad = [newJob({ tenant: 'gamma' }, NOW), { ...taken }];
+    await redis.config('RESETSTAT');
+    const outcomes = await Promise.allSettled([
+      ...good.map((job) => store.enqueue([job], NOW)),
+      store.enqueue(bad, NOW),
+    ]);
+    // One merged call, refused whole; then each call on its own.
+    expect(await scriptCalls()).toBe(1 + good.length + 1);
+    expect(outcomes.slice(0, good.length).every((o) => o.status === 'fulfilled' && o.value[0]?.created)).toBe(true);
+    expect(outcomes[good.length]).toMatchObject({
+      status: 'rejected',
+      reason: { code: 'conflict', field: 'jobs.1.id' },
+    });
+    expect(await store.getJob(bad[0]?.id ?? '')).toBeUndefined();
+    const depths = await store.depths();
+    expect(depths.map((d) => [d.tenant, d.count])).toEqual([
+      ['acme', 10],
+      ['beta', 11],
+      ['gamma', 10],
+    ]);
+  });
+
+  it('merge at most a batch’s worth of jobs into one script call', async () => {
+    const store = createRedisStore({ redis, prefix: harness.prefix() });
+    const calls = Array.from({ length: 3 }, () => Array.from({ length: 4_000 }, () => newJob({}, NOW)));
+    await redis.config('RESETSTAT');
+    const results = await Promise.all(calls.map((jobs) => store.enqueue(jobs, NOW)));
+    expect(await scriptCalls()).toBe(2);
+    expect(results.flat().every((r) => r.created)).toBe(true);
+  });
+});

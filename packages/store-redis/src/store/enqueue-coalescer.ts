@@ -1,4 +1,4 @@
-import { CadenzaError, type EnqueueResult, type NewJob } from '@cadenza/core';
+import { CadenzaError, type EnqueueResult, MAX_BATCH_JOBS, type NewJob } from '@cadenza/core';
 
 type Send = (jobs: readonly NewJob[], now: number) => Promise<EnqueueResult[]>;
 
@@ -15,9 +15,12 @@ interface Call {
  * jobs one by one with many in flight would otherwise spend most of Redis on it.
  *
  * Merged calls behave as if sent one after another: a repeated idempotency key in a later
- * call finds the earlier call's job. A refused merged batch has written nothing (enqueue
- * is all or nothing), and is then sent call by call, so that the refusal reaches only the
- * call it belongs to, worded for that call's own batch.
+ * call finds the earlier call's job. A merged batch is one atomic script call whatever
+ * tenants it spans, so a refused one has written nothing; it is then sent call by call,
+ * so that the refusal reaches only the call it belongs to, worded for that call's own
+ * batch, and no other call finds its own jobs written already. A merge holds at most
+ * MAX_BATCH_JOBS jobs (a call alone may be larger), so that one script's work stays
+ * bounded by what a single request may ask.
  */
 export class EnqueueCoalescer {
   private readonly waiting = new Map<number, Call[]>();
@@ -42,7 +45,20 @@ export class EnqueueCoalescer {
     this.scheduled = false;
     const groups = [...this.waiting];
     this.waiting.clear();
-    for (const [now, calls] of groups) void this.sendMerged(now, calls);
+    for (const [now, calls] of groups) {
+      let merge: Call[] = [];
+      let size = 0;
+      for (const call of calls) {
+        if (merge.length > 0 && size + call.jobs.length > MAX_BATCH_JOBS) {
+          void this.sendMerged(now, merge);
+          merge = [];
+          size = 0;
+        }
+        merge.push(call);
+        size += call.jobs.length;
+      }
+      void this.sendMerged(now, merge);
+    }
   }
 
   private async sendMerged(now: number, calls: Call[]): Promise<void> {

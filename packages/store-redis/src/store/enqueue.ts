@@ -17,15 +17,12 @@ import { globalId, localId } from '../keys.js';
 import { runTenantScripts, type TenantCall } from './tenant-scripts.js';
 
 /**
- * Adds a batch, all or nothing: one `enqueue` script per tenant (lua/enqueue.lua), the
- * tenants pipelined. A script checks its whole part before writing any of it.
- *
- * A batch of one tenant (the common case) is one round trip and atomic. A batch spanning
- * tenants is checked first (every part, in one round trip, writing nothing) and written
- * in a second round trip only when no part was refused. What remains is a race: a change
- * made between the two round trips (a job with the same id enqueued, or a parent deleted
- * by retention) makes the write of that tenant's part refuse while the other parts are
- * written. Closing it would take a cross-slot transaction that Redis Cluster has not.
+ * Adds a batch, all or nothing: one `enqueue` script call (lua/enqueue.lua) over every
+ * tenant of the batch, one round trip. The script checks every tenant's part before it
+ * writes any, and Redis runs a script whole, so a refusal writes nothing and no other
+ * call sees half a batch. (A script may touch several tenants' slots on one Redis; Redis
+ * Cluster would refuse it, so a cluster topology will need per-tenant calls and
+ * idempotent retries instead.)
  */
 export async function enqueueJobs(
   ctx: RedisContext,
@@ -42,8 +39,8 @@ export async function enqueueJobs(
 
   const parts = [...groupBy(jobs, (job) => job.tenant)].map(([tenant, members]) => ({ tenant, members }));
   const readyHint = new Set<string>();
-  const calls: TenantCall[] = parts.map(({ tenant, members }) => {
-    const args: (string | number)[] = [now, 'write'];
+  const args: (string | number)[] = [now, parts.length, ...parts.map((part) => part.members.length)];
+  for (const { tenant, members } of parts) {
     for (const { item: job } of members) {
       args.push(...jobArgs(tenant, job));
       // Hinted bands join the ready index in the same round trip (see runTenantScripts).
@@ -51,28 +48,25 @@ export async function enqueueJobs(
         readyHint.add(`${tenant}\n${job.priority}`);
       }
     }
-    return { tenant, script: 'enqueue', args };
-  });
-
-  if (calls.length > 1) {
-    const checks = calls.map((call) => ({ ...call, args: [now, 'check', ...call.args.slice(2)] }));
-    refuseFirst(parts, jobs, await runTenantScripts(ctx, checks));
   }
-  const answers = await runTenantScripts(ctx, calls, { register: true, readyHint });
-  refuseFirst(parts, jobs, answers);
+  const tenants = parts.map((part) => part.tenant);
+  const call: TenantCall = { tenant: tenants[0] ?? '', tenants, script: 'enqueue', args };
+  const [answer = []] = await runTenantScripts(ctx, [call], { register: true, readyHint });
+  refuse(parts, jobs, answer);
 
+  // The answer has three values per job, tenant after tenant.
   const results: EnqueueResult[] = new Array(jobs.length);
-  parts.forEach(({ tenant, members }, k) => {
-    const answer = answers[k] ?? [];
-    members.forEach(({ index }, j) => {
-      const at = 1 + 3 * j;
+  let at = 1;
+  for (const { tenant, members } of parts) {
+    for (const { index } of members) {
       results[index] = {
         id: globalId(tenant, String(answer[at])),
         status: String(answer[at + 1]) as JobStatus,
         created: Number(answer[at + 2]) === 1,
       };
-    });
-  });
+      at += 3;
+    }
+  }
   return results;
 }
 
@@ -110,19 +104,25 @@ function jobArgs(tenant: string, job: NewJob): (string | number)[] {
   ];
 }
 
-/** Throws the refusal of the earliest job of the batch that any part refused, worded by core. */
-function refuseFirst(
+/**
+ * Throws the refusal of the earliest faulty job of the batch, worded by core. The script
+ * answers `'!'` then four values per tenant with a fault (its first): tenant's place,
+ * kind, job's place in that tenant's part, id at fault.
+ */
+function refuse(
   parts: readonly { tenant: string; members: readonly { item: NewJob; index: number }[] }[],
   jobs: readonly NewJob[],
-  answers: readonly unknown[][],
+  answer: readonly unknown[],
 ): void {
+  if (answer[0] !== '!') return;
   let first: { index: number; kind: string; id: string } | undefined;
-  parts.forEach(({ members }, k) => {
-    const answer = answers[k] ?? [];
-    if (answer[0] !== '!') return;
-    const index = members[Number(answer[2]) - 1]?.index ?? 0;
-    if (first === undefined || index < first.index) first = { index, kind: String(answer[1]), id: String(answer[3]) };
-  });
+  for (let at = 1; at + 3 < answer.length; at += 4) {
+    const members = parts[Number(answer[at]) - 1]?.members ?? [];
+    const index = members[Number(answer[at + 2]) - 1]?.index ?? 0;
+    if (first === undefined || index < first.index) {
+      first = { index, kind: String(answer[at + 1]), id: String(answer[at + 3]) };
+    }
+  }
   if (first === undefined) return;
   const { index, kind, id } = first;
   const job = jobs[index] as NewJob;

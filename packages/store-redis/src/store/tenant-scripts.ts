@@ -9,6 +9,16 @@ export interface TenantCall {
   tenant: string;
   script: string;
   args: readonly (string | number)[];
+  /**
+   * A call over several tenants (a `-- @keys *` script such as enqueue): every one's keys,
+   * in this order (`tenant` is the first). Its ready bands come back per tenant.
+   */
+  tenants?: readonly string[];
+}
+
+/** The tenants a call touches. */
+function tenantsOf(call: TenantCall): readonly string[] {
+  return call.tenants ?? [call.tenant];
 }
 
 export interface RunOptions {
@@ -63,10 +73,12 @@ export async function runAfterReads(
   const pipeline = ctx.redis.pipeline();
   reads.add(pipeline);
   for (const call of calls) {
-    ctx.scripts.call(pipeline, call.script, ctx.keysOf(call.tenant).all, call.args);
+    const keys =
+      call.tenants === undefined ? ctx.keysOf(call.tenant).all : call.tenants.flatMap((t) => ctx.keysOf(t).all);
+    ctx.scripts.call(pipeline, call.script, keys, call.args);
   }
   if (options.register === true) {
-    const unknown = [...new Set(calls.map((c) => c.tenant))].filter((tenant) => !ctx.registered.has(tenant));
+    const unknown = [...new Set(calls.flatMap(tenantsOf))].filter((tenant) => !ctx.registered.has(tenant));
     if (unknown.length > 0) pipeline.sadd(tenantsKey(ctx.prefix), ...unknown);
   }
   const hinted = options.readyHint ?? new Set<string>();
@@ -75,14 +87,19 @@ export async function runAfterReads(
   if (hinted.size > 0) pipeline.publish(signalChannel(ctx.prefix), 'ready');
   const all = await runPipeline(pipeline, options.epoch);
   const replies = all.slice(reads.count, reads.count + calls.length) as unknown[][];
-  if (options.register === true) for (const call of calls) ctx.registered.add(call.tenant);
+  if (options.register === true)
+    for (const call of calls) for (const tenant of tenantsOf(call)) ctx.registered.add(tenant);
 
   const ready = new Set<string>();
   let due = false;
   const freed: string[] = [];
   const answers = replies.map((reply, i) => {
-    const bands = String(reply[0] ?? '');
-    for (const band of bands) ready.add(`${calls[i]?.tenant}\n${band}`);
+    const tenants = tenantsOf(calls[i] as TenantCall);
+    String(reply[0] ?? '')
+      .split('|')
+      .forEach((bands, k) => {
+        for (const band of bands) ready.add(`${tenants[k]}\n${band}`);
+      });
     if (Number(reply[1]) === 1) due = true;
     const holds = String(reply[2] ?? '');
     if (holds !== '') freed.push(...holds.split(' '));
