@@ -8,6 +8,7 @@ import {
   type Store,
 } from '@cadenza/core';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { settleUnreadBody } from './unread-body.js';
 
 /**
  * Every error the API answers with has the shape `{error: {code, message}}`, a code from
@@ -101,11 +102,14 @@ export function storeAnswers(store: Store): Promise<boolean> {
 
 /** Installs the error and not-found handlers on `app`. */
 export function installErrorHandlers(app: FastifyInstance, store: Store, log: Logger): void {
-  app.setNotFoundHandler((request, reply) => {
-    void sendError(reply, 'not_found', `no route ${request.method} ${request.url.split('?')[0] ?? ''}`);
+  app.setNotFoundHandler(async (request, reply) => {
+    await settleUnreadBody(request, reply);
+    return sendError(reply, 'not_found', `no route ${request.method} ${request.url.split('?')[0] ?? ''}`);
   });
 
   app.setErrorHandler(async (error: FastifyError, request, reply) => {
+    // A refused body may still be arriving: the client must be able to read this answer.
+    await settleUnreadBody(request, reply);
     const known = isCadenzaError(error) ? error : fromFastifyError(error, request);
     if (known !== undefined) {
       if (known.code === 'unavailable') log.warn({ err: error, url: request.url }, 'store unavailable');
