@@ -1,5 +1,5 @@
 -- Leases up to COUNT waiting jobs of ONE tenant in ONE priority band, oldest first.
--- @keys 24
+-- @keys 26
 -- ARGV[1] now   ARGV[2] priority   ARGV[3] count   ARGV[4] worker id   ARGV[5] expiresAt
 -- ARGV[6] claim id (unique per call)   ARGV[7] the claim id this claimer last got an
 --         answer for from this tenant ('' none): its memo can go
@@ -147,13 +147,14 @@ if taken > 0 then
   -- Tokens come from one counter per tenant: unique across claims, so a stale settlement
   -- (from a lease taken back and handed out again) never matches.
   local last_token = redis.call('HINCRBY', K.n, 'tok', taken)
-  local records, leases, handed = {}, {}, {}
+  local records, leases, handed, indexed = {}, {}, {}, {}
   for e = 1, taken do
     -- The record is built from the entry with string cuts (see jobs.lua's entry layout):
     -- its fields 6..12 are the entry's tail, copied as one piece.
     local id, value, at = taking[e][1], taking[e][2], taking[e][3]
     local token = tostring(last_token - taken + e)
-    local raw = table.concat({ 'active', p, string.sub(value, at[2], at[3] - 2),
+    local created = string.sub(value, at[2], at[3] - 2)
+    local raw = table.concat({ 'active', p, created,
       tonumber(string.sub(value, at[3], at[4] - 2)) + 1, now, string.sub(value, at[E_TAIL]), '', worker, token,
       expires }, '\0')
     records[#records + 1] = id
@@ -161,11 +162,17 @@ if taken > 0 then
     leases[#leases + 1] = expires
     leases[#leases + 1] = id
     handed[#handed + 1] = id .. '/' .. token
+    local member = index_member('active', created, id)
+    if member then
+      indexed[#indexed + 1] = 0
+      indexed[#indexed + 1] = member
+    end
     jobs[#jobs + 1] = id
     jobs[#jobs + 1] = raw
   end
   call_chunked('HSET', K.j, records)
   call_chunked('ZADD', K.l, leases)
+  call_chunked('ZADD', K.i, indexed)
   redis.call('HSET', K.q, claim_id, now .. ' ' .. table.concat(handed, ' '))
   bump('waiting', p, -taken)
   bump('active', p, taken)

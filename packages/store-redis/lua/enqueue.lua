@@ -2,7 +2,7 @@
 -- every job of every tenant is checked before anything is written, so a refusal writes
 -- nothing and a batch spanning tenants is one atomic step.
 -- @keys *
--- KEYS: 24 per tenant (keys.lua), one tenant after another
+-- KEYS: 26 per tenant (keys.lua), one tenant after another
 -- ARGV[1] now   ARGV[2] T, the number of tenants   ARGV[3..2+T] how many jobs each has
 -- then eight per job, tenant after tenant: local id, priority, runAt ('' for none), name,
 --   payload, options without dependsOn (src/codec.ts), idempotency key ('' for none),
@@ -129,7 +129,7 @@ local function write(t, plan, out)
     if plain and (run_at == '' or tonumber(run_at) <= tonumber(now)) then
       local p = ARGV[a + 1]
       where[#where + 1] = id
-      where[#where + 1] = append_entry(p, { id, now, '0', '', '', '', run_at, ARGV[a + 3], ARGV[a + 4], ARGV[a + 5], '', '' })
+      where[#where + 1] = append_entry(p, { id, log_new(id, now), '0', '', '', '', run_at, ARGV[a + 3], ARGV[a + 4], ARGV[a + 5], '', '' })
       bump('waiting', p, 1)
       out[#out + 1] = id
       out[#out + 1] = 'waiting'
@@ -140,7 +140,7 @@ local function write(t, plan, out)
       out[#out + 1] = 0
     else
       local key, parents = ARGV[a + 6], plan.parents_of[n] or NONE
-      local r = rec_new(ARGV[a + 1], now, run_at, ARGV[a + 3], ARGV[a + 4], with_parents(ARGV[a + 5], parents))
+      local r = rec_new(ARGV[a + 1], log_new(id, now), run_at, ARGV[a + 3], ARGV[a + 4], with_parents(ARGV[a + 5], parents))
       out[#out + 1] = id
       out[#out + 1] = place(id, r, parents, now, nil)
       out[#out + 1] = 1

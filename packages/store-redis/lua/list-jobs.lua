@@ -1,42 +1,100 @@
--- Every job of ONE tenant with the given status and name (listJobs reads whole tenants
--- for now; see src/store/list-jobs.ts). A status narrows what is read: waiting jobs are
--- in the band streams only, every other status in K.j only.
--- @keys 24
--- ARGV[1] status ('' for any)
--- ARGV[2] name ('' for any)
--- Answer: two per job: local id, record.
+-- One slice of ONE tenant's job list, newest first (src/store/list-jobs.ts pages and merges
+-- tenants): from the status index for a status other than waiting, else from the creation
+-- log (listing.lua). At most BUDGET entries are looked at, so a call's work is bounded by
+-- its arguments whatever the tenant holds; a filter that few jobs match takes several
+-- calls, each going on below where the last one stopped.
+-- @keys 26
+-- ARGV[1] bound: only jobs strictly older than this log position '<ms>-<seq>' ('' none)
+-- ARGV[2] status ('' for any)   ARGV[3] name ('' for any)   ARGV[4] tag ('' for any)
+-- ARGV[5] WANT: most jobs to answer   ARGV[6] BUDGET: most entries to look at
+-- ARGV[7] what records keep of the large fields: 'p' payload, 'r' result ('pr' both, '' none)
+-- Answer: { the position of the last entry looked at ('' none), 1 when the list has
+--           nothing older (this slice reached its end) else 0, entries looked at, then
+--           three per job: its log position, local id, record }
 -- @include keys
 -- @include record
 -- @include jobs
-local status, name = ARGV[1], ARGV[2]
-local out = {}
+local bound, status, name, tag = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
+local want, budget, include = tonumber(ARGV[5]), tonumber(ARGV[6]), ARGV[7]
+local keep_payload = string.find(include, 'p', 1, true) ~= nil
+local keep_result = string.find(include, 'r', 1, true) ~= nil
+local needle = tag ~= '' and ('"' .. tag .. '"') or nil
 
-if status == '' or status == 'waiting' then
-  for p = 0, 9 do
-    for _, entry in ipairs(redis.call('XRANGE', stream_of(p), '-', '+')) do
-      local r, id = entry_record(entry[2], p)
-      -- Only the entry K.w points at is the waiting job: one that claim has read may
-      -- still sit in the stream while its job is in K.j.
-      if (name == '' or r[R_NAME] == name) and redis.call('HGET', K.w, id) == p .. '/' .. entry[1] then
-        out[#out + 1] = id
-        out[#out + 1] = rec_encode(r)
-      end
+-- The job's record as listed (nil when it does not match the filters).
+local function listed(r, job_status)
+  if status ~= '' and job_status ~= status then return nil end
+  if name ~= '' and r[R_NAME] ~= name then return nil end
+  if needle then
+    -- Most options hold no such string: decode only those that may carry the tag.
+    if not string.find(r[R_OPTIONS], needle, 1, true) then return nil end
+    local found = false
+    for _, t in ipairs(rec_options(r).tags or {}) do
+      if t == tag then found = true end
     end
+    if not found then return nil end
   end
+  if not keep_payload then r[R_PAYLOAD] = '' end
+  if not keep_result then r[R_RESULT] = '' end
+  return rec_encode(r)
 end
 
--- Jobs parked for gates (see jobs.lua) are waiting jobs kept in K.j.
-if status ~= 'waiting' or redis.call('ZCARD', K.g) > 0 then
-  local rows = redis.call('HGETALL', K.j)
-  local head = status .. '\0'
-  for i = 1, #rows, 2 do
-    local raw = rows[i + 1]
-    if status == '' or string.sub(raw, 1, #head) == head then
-      if name == '' or rec_decode(raw)[R_NAME] == name then
-        out[#out + 1] = rows[i]
-        out[#out + 1] = raw
+-- Every filter may reject any entry, so a slice reads its whole budget; without filters
+-- (beyond the status the source already holds) it reads what it answers.
+local filtered = name ~= '' or tag ~= '' or status == 'waiting'
+local count = filtered and budget or math.min(budget, want)
+local out = { '', 0, 0 }
+
+if status ~= '' and status ~= 'waiting' then
+  local code = STATUS_CODE[status]
+  local top
+  if bound == '' then
+    top = '(' .. string.char(string.byte(code) + 1)
+  else
+    local ms, seq = string.match(bound, '^(%d+)%-(%d+)$')
+    top = '(' .. code .. log_bytes(tonumber(ms), tonumber(seq))
+  end
+  local members = redis.call('ZREVRANGEBYLEX', K.i, top, '[' .. code, 'LIMIT', 0, count)
+  local looked = 0
+  for i = 1, #members do
+    if (#out - 3) / 3 >= want then break end
+    local member = members[i]
+    local ms, seq = struct.unpack('>I6I4', member, 2)
+    local position = string.format('%d-%d', ms, seq)
+    local id = string.sub(member, 12)
+    local raw = redis.call('HGET', K.j, id)
+    out[1] = position
+    looked = i
+    if raw then
+      local r = rec_decode(raw)
+      local record = listed(r, r[R_STATUS])
+      if record then
+        out[#out + 1] = position
+        out[#out + 1] = id
+        out[#out + 1] = record
       end
     end
   end
+  out[3] = looked
+  if looked == #members and #members < count then out[2] = 1 end
+else
+  local entries = redis.call('XREVRANGE', K.a, bound == '' and '+' or ('(' .. bound), '-', 'COUNT', count)
+  local looked = 0
+  for i = 1, #entries do
+    if (#out - 3) / 3 >= want then break end
+    local position, id = entries[i][1], entries[i][2][2]
+    out[1] = position
+    looked = i
+    local r, job_status = load_job(id)
+    if r then
+      local record = listed(r, job_status)
+      if record then
+        out[#out + 1] = position
+        out[#out + 1] = id
+        out[#out + 1] = record
+      end
+    end
+  end
+  out[3] = looked
+  if looked == #entries and #entries < count then out[2] = 1 end
 end
 return reply(out)

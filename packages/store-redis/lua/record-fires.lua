@@ -1,5 +1,5 @@
 -- Records fires of ONE tenant's schedules and creates their jobs (recordFires), fenced.
--- @keys 24
+-- @keys 26
 -- ARGV[1] epoch   ARGV[2] now
 -- ARGV[3..] per fire: schedule id, expectedNextFireAt, nextFireAt ('' for none), job
 --           count, then seven per job: local id, priority, name, payload, options
@@ -52,7 +52,7 @@ for f = 1, #fires do
       local id, at = ARGV[j], ARGV[j + 6]
       local key = fire_key(fire.sid, at)
       if not fire_holder(key) then
-        local r = rec_new(ARGV[j + 1], now, ARGV[j + 5], ARGV[j + 2], ARGV[j + 3], ARGV[j + 4])
+        local r = rec_new(ARGV[j + 1], log_new(id, now), ARGV[j + 5], ARGV[j + 2], ARGV[j + 3], ARGV[j + 4])
         place(id, r, {}, now, nil)
         redis.call('HSET', K.k, key, id)
         made[#made + 1] = id

@@ -4,7 +4,7 @@
 -- while a call answers that it stopped at the bound). A parent is kept while a child it
 -- has in K.c (jobs.lua, "Children") has not ended, as the memory store keeps it; it
 -- still takes one of the maxCount places. Deleting a job frees its idempotency key.
--- @keys 24
+-- @keys 26
 -- ARGV[1]  fence epoch
 -- ARGV[2]  maxCount: keep this many most recently finished ('' for no limit)
 -- ARGV[3]  cutoff: delete jobs finished strictly before it (now - maxAgeMs; '' for none)
@@ -70,6 +70,7 @@ for i = 1, #candidates do
       if key and redis.call('HGET', K.k, key) == id then redis.call('HDEL', K.k, key) end
       redis.call('HDEL', K.j, id)
       redis.call('ZREM', K.f, id)
+      unlist(id, r[R_CREATED], r[R_STATUS])
       bump(r[R_STATUS], r[R_PRIORITY], -1)
       deleted = deleted + 1
     end

@@ -1,6 +1,6 @@
 -- Fires ONE schedule now, whatever its trigger (triggerSchedule): one job with
 -- scheduledFor = now, unless the fire (schedule id, now) has a kept job already.
--- @keys 24
+-- @keys 26
 -- ARGV[1] now   ARGV[2] schedule id   ARGV[3] the row read (the job was built from it)
 -- ARGV[4..8] the job: local id, priority, name, payload, options (src/codec.ts)
 -- Answer: { 'retry' } the row changed meanwhile (read again), else { local id, record }
@@ -28,7 +28,7 @@ if id_taken(id) then
   return redis.error_reply('conflict id: a job with id ' .. TENANT .. ':' .. id .. ' exists already')
 end
 
-local r = rec_new(priority, now, '', name, payload, options)
+local r = rec_new(priority, log_new(id, now), '', name, payload, options)
 place(id, r, {}, now, nil)
 redis.call('HSET', K.k, key, id)
 -- core's countTrigger: lastFireAt never moves back.

@@ -1,5 +1,5 @@
 -- Ends attempts of ONE tenant's jobs (core's settlementMove, in Lua).
--- @keys 24
+-- @keys 26
 -- ARGV[1] now
 -- ARGV[2..] five per settlement: local id, token, outcome ('succeeded' | 'failed' |
 --           'released'), data (result JSON for succeeded, error JSON for failed, else ''),
@@ -13,7 +13,7 @@ local now = ARGV[1]
 local out = {}
 -- Final outcomes (the common case) are cut and joined as strings and written in one HSET;
 -- a parent with blocked children is looked for only when the tenant has any.
-local finals = {}
+local finals, unindexed, indexed = {}, {}, {}
 local any_children = redis.call('ZCARD', K.c) > 0
 
 for a = 2, #ARGV, 5 do
@@ -41,6 +41,13 @@ for a = 2, #ARGV, 5 do
         finals[#finals + 1] = table.concat({ final .. string.sub(raw, at[R_PRIORITY] - 1, at[R_FINISHED] - 2), now,
           string.sub(raw, at[R_RUNAT], at[R_RESULT] - 2), result, err,
           string.sub(raw, at[R_PROGRESS], at[R_WORKER] - 2), '', '', '' }, '\0')
+        local created = string.sub(raw, at[R_CREATED], at[R_ATTEMPT] - 2)
+        local was, member = index_member('active', created, id), index_member(final, created, id)
+        if was then
+          unindexed[#unindexed + 1] = was
+          indexed[#indexed + 1] = 0
+          indexed[#indexed + 1] = member
+        end
         PENDING_UNLEASED[#PENDING_UNLEASED + 1] = id
         PENDING_FINISHED[#PENDING_FINISHED + 1] = now
         PENDING_FINISHED[#PENDING_FINISHED + 1] = id
@@ -76,4 +83,6 @@ for a = 2, #ARGV, 5 do
   out[#out + 1] = state
 end
 call_chunked('HSET', K.j, finals)
+call_chunked('ZREM', K.i, unindexed)
+call_chunked('ZADD', K.i, indexed)
 return reply(out)

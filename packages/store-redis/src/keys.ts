@@ -23,7 +23,7 @@ export interface TenantKeys {
   leases: string;
   /** zset: delayed local ids by runAt. */
   delayed: string;
-  /** hash: parent local id → the local ids (space-joined) of its children still blocked. */
+  /** zset (lex, score 0): `<parent>\0<child>` per child blocked on a parent not looked at yet; `<parent>\1<child>` once looked at while it waited on another (lua/includes/jobs.lua). */
   children: string;
   /** list: parents that ended and whose children wait to be released. */
   ended: string;
@@ -39,6 +39,10 @@ export interface TenantKeys {
   parked: string;
   /** hash: local id → what a gated job needs (`gate=units …`) while parked, `@<holder>` while it holds. */
   gated: string;
+  /** stream: the creation log, one entry (`i` → local id) per job, named `<createdAt>-<seq>` (lua/includes/listing.lua). */
+  log: string;
+  /** zset (lex, score 0): `<status code><log position><local id>` for every job that is not waiting (listing.lua). */
+  index: string;
   /** All of the above in the order every tenant script takes them (see keys.lua). */
   all: readonly string[];
 }
@@ -62,6 +66,8 @@ export function tenantKeys(prefix: string, tenant: string): TenantKeys {
     claims: `${base}q`,
     parked: `${base}g`,
     gated: `${base}gn`,
+    log: `${base}a`,
+    index: `${base}i`,
   };
   // Order matters: keys.lua reads KEYS by these positions.
   const all = [
@@ -80,6 +86,8 @@ export function tenantKeys(prefix: string, tenant: string): TenantKeys {
     named.claims,
     named.parked,
     named.gated,
+    named.log,
+    named.index,
   ];
   return { streams, ...named, all };
 }

@@ -2,6 +2,7 @@
 -- keys and record includes first. A waiting job lives in its band's stream (the entry
 -- holds the whole job) and in K.w; every other job is a record in K.j. Counts in K.n
 -- ("<status>/<priority>") follow every move, so depths() never scans.
+-- @include listing
 
 -- A stream entry has one field, 'j': twelve fields joined by NUL —
 --   local id, createdAt, attempt, startedAt, progress,
@@ -209,6 +210,7 @@ local function save(id, r, old)
   if old ~= new then
     if old then bump(old, p, -1) end
     bump(new, p, 1)
+    index_move(id, r[R_CREATED], old, new)
   end
   if new == 'waiting' then
     if old and old ~= 'waiting' then redis.call('HDEL', K.j, id) end

@@ -32,9 +32,10 @@ local function rec_encode(r)
   return table.concat(r, '\0', 1, RECORD_FIELDS)
 end
 
--- A record for a job entering the store: fields as enqueue and recordFires pass them.
-local function rec_new(priority, now, run_at, name, payload, options)
-  return { '', tostring(priority), tostring(now), '0', '', '', run_at or '', name, payload, options,
+-- A record for a job entering the store: fields as enqueue and recordFires pass them;
+-- `created` is the created field listing.lua's log_new answered.
+local function rec_new(priority, created, run_at, name, payload, options)
+  return { '', tostring(priority), created, '0', '', '', run_at or '', name, payload, options,
     '', '', '', '', '', '' }
 end
 

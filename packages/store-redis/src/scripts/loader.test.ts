@@ -33,7 +33,7 @@ describe('script loader', () => {
 
   it('refuses a script without a key count header', () => {
     const dir = luaDir({ 'c.lua': 'return 1\n' });
-    expect(() => readScript('c', dir)).toThrow(/no "-- @keys N" header/);
+    expect(() => readScript('c', dir)).toThrow(/no "-- @keys N" \(or "-- @keys \*"\) header/);
   });
 
   it('names commands with the package version', () => {

@@ -1,66 +1,182 @@
 import {
-  checkCount,
+  type CheckedJobQuery,
+  checkJobQuery,
   decodeCursor,
   encodeCursor,
-  invalidArgument,
-  JOB_STATUSES,
-  type Job,
   type JobPage,
   type JobQuery,
+  type ListedJob,
+  listedJob,
 } from '@cadenza/core';
 import type { RedisContext } from '../context.js';
 import { tenantsKey } from '../keys.js';
 import { decodeRecord } from './record.js';
 import { runTenantScripts } from './tenant-scripts.js';
 
+/** Entries one `list-jobs` script looks at, at most: a few milliseconds of Redis. */
+const SLICE_BUDGET = 500;
+/** Entries one listJobs call looks at across its scripts before it answers a short page. */
+const CALL_BUDGET = 20_000;
+
 /**
- * Newest first (createdAt, then id, both descending), as core's memory store. The cursor
- * is the last job's (createdAt, id); a page starts strictly after it, so paging sees each
- * job once while jobs are added.
+ * A place in the list: a tenant's creation log position. Across tenants the list is
+ * newest first by (ms, tenant, seq), all descending, which keeps each tenant's own order.
+ */
+interface Position {
+  ms: number;
+  tenant: string;
+  seq: number;
+}
+
+interface Found {
+  at: Position;
+  job: ListedJob;
+}
+
+/** Where a tenant's reading stands. */
+interface Reader {
+  tenant: string;
+  /** The next slice starts strictly below this log position ('' from the newest). */
+  bound: string;
+  /** The last entry looked at; undefined until one was. */
+  last: Position | undefined;
+  exhausted: boolean;
+  found: Found[];
+}
+
+/**
+ * Lists jobs from each tenant's creation log or status index (lua/list-jobs.lua, see
+ * lua/includes/listing.lua): every script looks at a bounded slice, below where the last
+ * one stopped, and answers the matches. Tenants are read side by side, one pipelined
+ * round trip per round, and merged newest first. A page only holds jobs newer than every
+ * place a tenant stopped reading at (a tenant not read to its end may still hold a newer
+ * match below it), so when the call's budget runs out first the page is short and its
+ * cursor is that place: the next page goes on from there.
  *
- * For now this reads every job of the tenants in scope (one tenant, or every tenant of
- * `P:tenants`) in one round trip of per-tenant `list-jobs` scripts, narrowed in the
- * script by status (waiting → the streams only, others → K.j only) and name, then sorts
- * and pages here. That is fine for an operator's listing of modest stores, not for
- * millions of jobs: a per-tenant index by (createdAt, id) would let each page read only
- * `limit` jobs per tenant.
+ * Cost: a page of `limit` jobs with a status filter (other than waiting) or none reads
+ * about `limit` entries per tenant. Name, tag and `waiting` filters read entries until
+ * enough match, at most CALL_BUDGET per call. Payloads and results stay in Redis unless
+ * `include` asks for them.
  */
 export async function listJobs(ctx: RedisContext, query: JobQuery): Promise<JobPage> {
-  const limit = checkCount('limit', query.limit, 1);
-  if (query.status !== undefined && !JOB_STATUSES.includes(query.status)) {
-    throw invalidArgument('status', query.status, `one of ${JOB_STATUSES.join(', ')}`);
+  const checked = checkJobQuery({ ...query, cursor: undefined });
+  const after = query.cursor === undefined ? undefined : positionOf(query.cursor);
+  const tenants = checked.tenant !== undefined ? [checked.tenant] : await ctx.redis.smembers(tenantsKey(ctx.prefix));
+  const readers: Reader[] = tenants.map((tenant) => ({
+    tenant,
+    bound: after === undefined ? '' : boundAfter(after, tenant),
+    last: undefined,
+    exhausted: false,
+    found: [],
+  }));
+  const want = checked.limit + 1;
+  let looked = 0;
+  for (;;) {
+    const reading = readers.filter((r) => !r.exhausted && r.found.length < want);
+    if (reading.length === 0) break;
+    looked += await readSlices(ctx, checked, reading, want);
+    const page = pageOf(readers, checked.limit);
+    if (page.complete || looked >= CALL_BUDGET) return page.result;
   }
-  let after: { createdAt: number; id: string } | undefined;
-  if (query.cursor !== undefined) {
-    const [createdAt, id] = decodeCursor(query.cursor, 'ns');
-    after = { createdAt: Number(createdAt), id: String(id) };
-  }
+  return pageOf(readers, checked.limit).result;
+}
 
-  const tenants = query.tenant !== undefined ? [query.tenant] : await ctx.redis.smembers(tenantsKey(ctx.prefix));
+/** One round: a slice of each reader, pipelined; answers how many entries were looked at. */
+async function readSlices(
+  ctx: RedisContext,
+  query: CheckedJobQuery,
+  readers: readonly Reader[],
+  want: number,
+): Promise<number> {
+  const include = `${query.include.payload ? 'p' : ''}${query.include.result ? 'r' : ''}`;
   const answers = await runTenantScripts(
     ctx,
-    tenants.map((tenant) => ({ tenant, script: 'list-jobs', args: [query.status ?? '', query.name ?? ''] })),
+    readers.map((reader) => ({
+      tenant: reader.tenant,
+      script: 'list-jobs',
+      args: [
+        reader.bound,
+        query.status ?? '',
+        query.name ?? '',
+        query.tag ?? '',
+        want - reader.found.length,
+        SLICE_BUDGET,
+        include,
+      ],
+    })),
   );
-  const jobs: Job[] = [];
-  tenants.forEach((tenant, k) => {
+  let looked = 0;
+  readers.forEach((reader, k) => {
     const answer = answers[k] ?? [];
-    for (let i = 0; i + 1 < answer.length; i += 2) {
-      const job = decodeRecord(tenant, String(answer[i]), String(answer[i + 1]));
-      if (query.tag !== undefined && !job.tags.includes(query.tag)) continue;
-      if (after !== undefined && newestFirst(job, after) <= 0) continue;
-      jobs.push(job);
+    const last = String(answer[0] ?? '');
+    if (last !== '') {
+      reader.bound = last;
+      reader.last = logPosition(last, reader.tenant);
+    }
+    reader.exhausted = Number(answer[1]) === 1;
+    looked += Number(answer[2]);
+    for (let i = 3; i + 2 < answer.length; i += 3) {
+      const job = decodeRecord(reader.tenant, String(answer[i + 1]), String(answer[i + 2]));
+      reader.found.push({ at: logPosition(String(answer[i]), reader.tenant), job: listedJob(job, query.include) });
     }
   });
-  jobs.sort(newestFirst);
-  const page = jobs.slice(0, limit);
+  return looked;
+}
+
+/**
+ * The page the readers allow: matches newer than every place a reader stopped short of its
+ * end (the horizon). Complete when it can be answered as it would be with every tenant
+ * read through: `limit` jobs and a known next one, or every reader at its end.
+ */
+function pageOf(readers: readonly Reader[], limit: number): { complete: boolean; result: JobPage } {
+  let horizon: Position | undefined;
+  let open = false;
+  for (const reader of readers) {
+    if (reader.exhausted) continue;
+    open = true;
+    if (reader.last !== undefined && (horizon === undefined || compare(reader.last, horizon) > 0)) {
+      horizon = reader.last;
+    }
+  }
+  const all = readers.flatMap((r) => r.found).sort((a, b) => compare(b.at, a.at));
+  const safe = horizon === undefined ? all : all.filter((f) => compare(f.at, horizon) >= 0);
+  const page = safe.slice(0, limit);
+  const more = safe.length > limit || open;
   const last = page[page.length - 1];
+  // A full page goes on after its last job; a short one after the horizon it stopped at.
+  const next = page.length === limit && last !== undefined ? last.at : horizon;
   return {
-    jobs: page,
-    nextCursor: jobs.length > limit && last !== undefined ? encodeCursor([last.createdAt, last.id]) : undefined,
+    complete: safe.length > limit || !open,
+    result: {
+      jobs: page.map((f) => f.job),
+      nextCursor: more && next !== undefined ? encodeCursor([next.ms, next.tenant, next.seq]) : undefined,
+    },
   };
 }
 
-function newestFirst(a: Pick<Job, 'createdAt' | 'id'>, b: Pick<Job, 'createdAt' | 'id'>): number {
-  if (a.createdAt !== b.createdAt) return b.createdAt - a.createdAt;
-  return a.id < b.id ? 1 : a.id > b.id ? -1 : 0;
+/** Ascending order of positions (the list is descending). */
+function compare(a: Position, b: Position): number {
+  if (a.ms !== b.ms) return a.ms - b.ms;
+  if (a.tenant !== b.tenant) return a.tenant < b.tenant ? -1 : 1;
+  return a.seq - b.seq;
+}
+
+function logPosition(id: string, tenant: string): Position {
+  const dash = id.indexOf('-');
+  return { ms: Number(id.slice(0, dash)), tenant, seq: Number(id.slice(dash + 1)) };
+}
+
+function positionOf(cursor: string): Position {
+  const [ms, tenant, seq] = decodeCursor(cursor, 'nsn') as [number, string, number];
+  return { ms, tenant, seq };
+}
+
+/**
+ * Where `tenant`'s reading starts for a page after `after` (exclusive, as the script takes
+ * it): below `after` itself in its own tenant; at the same ms, tenants ordered after it
+ * still have that whole ms to give, those ordered before it have given it already.
+ */
+function boundAfter(after: Position, tenant: string): string {
+  if (tenant === after.tenant) return `${after.ms}-${after.seq}`;
+  return tenant < after.tenant ? `${after.ms + 1}-0` : `${after.ms}-0`;
 }

@@ -28,7 +28,7 @@ export function decodeRecord(tenant: string, local: string, raw: string): Job {
     runAt: instant(runAt),
     status: status as JobStatus,
     attempt: Number(attempt),
-    createdAt: Number(createdAt),
+    createdAt: createdAtOf(createdAt ?? ''),
     startedAt: instant(startedAt),
     finishedAt: instant(finishedAt),
     result: decodePayload(result ?? ''),
@@ -37,6 +37,18 @@ export function decodeRecord(tenant: string, local: string, raw: string): Job {
     lease:
       token === undefined || token === '' ? undefined : { workerId: worker ?? '', token, expiresAt: Number(expires) },
   };
+}
+
+/**
+ * A record's created field: `<ms>-<seq>` (the job's creation log id, ms being its
+ * createdAt), `<createdAt>:<ms>-<seq>` (a createdAt the log id could not carry), or a bare
+ * createdAt for a job written before the log (lua/includes/listing.lua).
+ */
+export function createdAtOf(field: string): number {
+  const colon = field.indexOf(':');
+  if (colon >= 0) return Number(field.slice(0, colon));
+  const dash = field.indexOf('-');
+  return Number(dash >= 0 ? field.slice(0, dash) : field);
 }
 
 function instant(raw: string | undefined): number | undefined {

@@ -1,0 +1,139 @@
+import { newJobId } from '@cadenza/core';
+import { newJob } from '@cadenza/core/testing';
+import type { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { tenantKeys } from '../keys.js';
+import { type RedisHarness, startRedis } from '../testing/redis-server.js';
+import { createRedisStore, type RedisStore } from './redis-store.js';
+
+// What core's listing tests cannot see: pages come from the creation log and the status
+// index a slice at a time, so a call's work is bounded whatever the tenant holds.
+const T0 = Date.UTC(2026, 0, 1);
+
+let harness: RedisHarness;
+let redis: Redis;
+beforeAll(async () => {
+  harness = await startRedis();
+  redis = harness.client();
+});
+afterAll(async () => {
+  await harness.stop();
+});
+
+function fresh(): { store: RedisStore; prefix: string } {
+  const prefix = harness.prefix();
+  return { store: createRedisStore({ redis, prefix }), prefix };
+}
+
+/** Every page of a query, as the list of ids per page. */
+async function pages(store: RedisStore, query: Parameters<RedisStore['listJobs']>[0]): Promise<string[][]> {
+  const out: string[][] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await store.listJobs({ ...query, ...(cursor === undefined ? {} : { cursor }) });
+    out.push(page.jobs.map((job) => job.id));
+    cursor = page.nextCursor;
+  } while (cursor !== undefined && out.length < 1000);
+  return out;
+}
+
+describe('redis store: listing', () => {
+  it('answers a short page with a cursor rather than reading a whole tenant for a rare name', async () => {
+    const { store } = fresh();
+    const rare = Array.from({ length: 3 }, () => newJob({ name: 'rare.job' }, T0));
+    await store.enqueue(rare, T0);
+    for (let k = 0; k < 30; k++) {
+      await store.enqueue(
+        Array.from({ length: 1000 }, () => newJob({}, T0 + 1 + k)),
+        T0 + 1 + k,
+      );
+    }
+    const first = await store.listJobs({ tenant: 'acme', name: 'rare.job', limit: 10 });
+    // 30,000 newer jobs to look past; one call looks at 20,000 at most.
+    expect(first.jobs).toEqual([]);
+    expect(first.nextCursor).toBeDefined();
+    const second = await store.listJobs({ tenant: 'acme', name: 'rare.job', limit: 10, cursor: first.nextCursor });
+    expect(second.jobs.map((j) => j.id)).toEqual(rare.map((j) => j.id).reverse());
+    expect(second.nextCursor).toBeUndefined();
+  }, 60_000);
+
+  it('lists a status from its index: two failed jobs among thousands that succeeded, in one page', async () => {
+    const { store, prefix } = fresh();
+    await store.enqueue(
+      Array.from({ length: 3000 }, (_, i) => newJob({}, T0 + i)),
+      T0,
+    );
+    const claimed = await store.claim({ workerId: 'w', limit: 3000, leaseMs: 30_000, now: T0 });
+    const failed = new Set([claimed[10]?.id, claimed[2000]?.id]);
+    await store.settle(
+      claimed.map((job) =>
+        failed.has(job.id)
+          ? { jobId: job.id, token: job.lease.token, outcome: 'failed' as const, error: { code: 'x', message: 'no' } }
+          : { jobId: job.id, token: job.lease.token, outcome: 'succeeded' as const, result: { big: 'r'.repeat(100) } },
+      ),
+      T0,
+    );
+    expect(await redis.zcard(tenantKeys(prefix, 'acme').index)).toBe(3000);
+    await redis.config('RESETSTAT');
+    const page = await store.listJobs({ tenant: 'acme', status: 'failed', limit: 10 });
+    expect(page.jobs.map((j) => j.id).sort()).toEqual([...failed].sort());
+    expect(page.nextCursor).toBeUndefined();
+    // One slice: the two members of the index and their records, not 3,000 jobs.
+    const stats = await redis.info('commandstats');
+    expect(Number(/cmdstat_hget:calls=(\d+)/.exec(stats)?.[1] ?? 0)).toBeLessThan(10);
+  }, 60_000);
+
+  it('pages three tenants with shared instants newest first, each job once, across statuses', async () => {
+    const { store } = fresh();
+    const ids: string[] = [];
+    for (let k = 0; k < 12; k++) {
+      const jobs = ['acme', 'beta', 'gamma'].map((tenant) => newJob({ tenant }, T0 + Math.floor(k / 4)));
+      await store.enqueue(jobs, T0 + Math.floor(k / 4));
+      ids.push(...jobs.map((j) => j.id));
+    }
+    await store.claim({ workerId: 'w', limit: 7, leaseMs: 30_000, now: T0 });
+    const paged = await pages(store, { limit: 5 });
+    const flat = paged.flat();
+    expect(new Set(flat)).toEqual(new Set(ids));
+    expect(flat).toHaveLength(ids.length);
+    const whole = (await store.listJobs({ limit: 100 })).jobs;
+    expect(whole.map((j) => j.id)).toEqual(flat);
+    for (let i = 1; i < whole.length; i++) {
+      expect((whole[i - 1]?.createdAt ?? 0) >= (whole[i]?.createdAt ?? 0)).toBe(true);
+    }
+    expect((await pages(store, { status: 'active', limit: 3 })).flat()).toHaveLength(7);
+    expect((await pages(store, { status: 'waiting', limit: 3 })).flat()).toHaveLength(29);
+  });
+
+  it('keeps a job created with a clock behind the log: listed by arrival, its createdAt as given', async () => {
+    const { store } = fresh();
+    const ahead = newJob({}, T0 + 60_000);
+    await store.enqueue([ahead], T0 + 60_000);
+    const behind = { ...newJob({}, T0), id: newJobId('acme', T0) };
+    await store.enqueue([behind], T0);
+    const listed = (await store.listJobs({ limit: 10 })).jobs;
+    expect(listed.map((j) => j.id)).toEqual([behind.id, ahead.id]);
+    expect(listed[0]?.createdAt).toBe(T0);
+    expect((await store.getJob(behind.id))?.createdAt).toBe(T0);
+  });
+
+  it('forgets deleted jobs: retention takes them out of the log and the index', async () => {
+    const { store, prefix } = fresh();
+    const keys = tenantKeys(prefix, 'acme');
+    await store.enqueue(
+      Array.from({ length: 50 }, () => newJob({}, T0)),
+      T0,
+    );
+    const claimed = await store.claim({ workerId: 'w', limit: 30, leaseMs: 30_000, now: T0 });
+    await store.settle(
+      claimed.map((job) => ({ jobId: job.id, token: job.lease.token, outcome: 'succeeded' as const, result: 1 })),
+      T0,
+    );
+    const fence = await store.acquireLeadership('c1', 30_000, T0);
+    if (fence === undefined) throw new Error('no lease');
+    expect(await store.applyRetention(fence, { maxCount: 5, maxAgeMs: Number.POSITIVE_INFINITY }, T0)).toBe(25);
+    expect(await redis.xlen(keys.log)).toBe(25);
+    expect(await redis.zcard(keys.index)).toBe(5);
+    expect((await pages(store, { limit: 7 })).flat()).toHaveLength(25);
+  });
+});
