@@ -93,6 +93,7 @@ export {
   MAX_TAGS,
   MAX_TIMEOUT_MS,
   NAME_PATTERN,
+  parseJobInclude,
   prepareJob,
   prepareJobBatch,
   prepareJobs,
@@ -106,10 +107,12 @@ export type {
   Fence,
   FireResult,
   HeartbeatEntry,
+  JobInclude,
   JobPage,
   JobQuery,
   Leadership,
   LeaseState,
+  ListedJob,
   NodeReport,
   NodeReportInput,
   NodeRole,
@@ -145,6 +148,15 @@ export {
   type ResourceLimits,
   resourceGate,
 } from './store/support/gates.js';
+export {
+  type CheckedJobQuery,
+  checkJobQuery,
+  JOB_INCLUDE_FIELDS,
+  type ListPosition,
+  listCursor,
+  listedJob,
+  newestFirst,
+} from './store/support/job-query.js';
 export { leaseExpiryError } from './store/support/lease-expiry.js';
 export { type CheckedClaim, checkClaimRequest, checkHeartbeats, leaseStateOf } from './store/support/leases.js';
 export { type CheckedLimits, refill, type TenantLimits, tenantLimitsOf } from './store/support/limits.js';

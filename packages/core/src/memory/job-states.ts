@@ -1,4 +1,4 @@
-import type { Job, JobLease } from '../model/job.js';
+import type { Job, JobLease, JobStatus } from '../model/job.js';
 import type { MemoryState } from './state.js';
 
 /*
@@ -13,7 +13,15 @@ import type { MemoryState } from './state.js';
  *              the units of its gates (state.holdings), for resources and jobConcurrency
  *   final   ── nowhere (retention scans for them); a final job with children is noted in
  *              `pendingParents` so that releaseDependents settles them.
+ *
+ * Every status is also a list of the job table's listing (for listJobs), moved by setStatus.
  */
+
+function setStatus(state: MemoryState, job: Job, status: JobStatus): void {
+  const from = job.status;
+  job.status = status;
+  state.jobs.statusChanged(job, from);
+}
 
 /** Takes a job out of the index its current status keeps it in. */
 function detach(state: MemoryState, job: Job): void {
@@ -47,7 +55,7 @@ export function fileNewJob(state: MemoryState, job: Job): void {
 /** Ready to run: at the back of its tenant's queue. A waiting job holds no lease. */
 export function makeWaiting(state: MemoryState, job: Job): void {
   detach(state, job);
-  job.status = 'waiting';
+  setStatus(state, job, 'waiting');
   job.lease = undefined;
   state.ready.push(job.tenant, job.priority, job.id);
   state.signals.emit('ready');
@@ -56,7 +64,7 @@ export function makeWaiting(state: MemoryState, job: Job): void {
 /** Not before `runAt`. */
 export function makeDelayed(state: MemoryState, job: Job, runAt: number): void {
   detach(state, job);
-  job.status = 'delayed';
+  setStatus(state, job, 'delayed');
   job.runAt = runAt;
   job.lease = undefined;
   state.delayed.set(job.id, runAt);
@@ -70,14 +78,14 @@ export function makeRunnable(state: MemoryState, job: Job, now: number): void {
 
 export function makeBlocked(state: MemoryState, job: Job): void {
   detach(state, job);
-  job.status = 'blocked';
+  setStatus(state, job, 'blocked');
   job.lease = undefined;
 }
 
 /** A new attempt starts: the attempt counts from here, whatever becomes of it. */
 export function makeActive(state: MemoryState, job: Job, lease: JobLease, now: number): void {
   detach(state, job);
-  job.status = 'active';
+  setStatus(state, job, 'active');
   job.attempt += 1;
   job.startedAt = now;
   job.progress = undefined;
@@ -99,7 +107,7 @@ export function extendLease(state: MemoryState, job: Job, lease: JobLease, expir
  */
 export function makeFinal(state: MemoryState, job: Job, status: FinalStatus, now: number): void {
   detach(state, job);
-  job.status = status;
+  setStatus(state, job, status);
   job.finishedAt = now;
   if (state.jobs.hasChildren(job.id)) state.pendingParents.set(job.id, now);
 }

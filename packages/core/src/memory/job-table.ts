@@ -1,4 +1,5 @@
-import type { Job } from '../model/job.js';
+import type { Job, JobStatus } from '../model/job.js';
+import { JobListing } from './job-listing.js';
 
 /** Index key of an idempotency key: unique within a tenant. */
 export function idempotencyIndexKey(tenant: string, key: string): string {
@@ -22,16 +23,17 @@ export function uniqueKeysOf(job: Pick<Job, 'tenant' | 'idempotencyKey' | 'sched
 
 /**
  * Jobs by id, with the indexes that live and die with them: unique keys (idempotency keys
- * and schedule fires, which map to the job holding them while it is kept) and the children
- * of each parent (for `dependsOn`). Status indexes (ready queues, delayed, leases) are
- * kept by job-states.ts. Rows are the store's own objects: callers clone on the way out.
+ * and schedule fires, which map to the job holding them while it is kept), the children
+ * of each parent (for `dependsOn`) and the listing (job-listing.ts; job-states.ts tells it
+ * of status changes). Status indexes (ready queues, delayed, leases) are kept by
+ * job-states.ts. Rows are the store's own objects: callers clone on the way out.
  */
 export class JobTable {
   private readonly rows = new Map<string, Job>();
   private readonly unique = new Map<string, string>();
   private readonly children = new Map<string, Set<string>>();
-  /** Newest first, rebuilt lazily after inserts and deletes. */
-  private sorted: Job[] | undefined;
+  /** Every job in list order, and by tenant, status, name and tag, for listJobs. */
+  readonly listing = new JobListing();
 
   get size(): number {
     return this.rows.size;
@@ -70,7 +72,7 @@ export class JobTable {
       }
       set.add(job.id);
     }
-    this.sorted = undefined;
+    this.listing.insert(job);
   }
 
   /** Removes a job and its index entries (its keys become free again). */
@@ -87,7 +89,12 @@ export class JobTable {
       if (set?.size === 0) this.children.delete(parent);
     }
     this.children.delete(id);
-    this.sorted = undefined;
+    this.listing.delete(job);
+  }
+
+  /** Keeps the listing in step with a status change (job-states.ts calls it for every one). */
+  statusChanged(job: Job, from: JobStatus): void {
+    this.listing.statusChanged(job, from);
   }
 
   /**
@@ -102,24 +109,13 @@ export class JobTable {
     for (const job of jobs) this.rows.set(job.id, job);
     for (const [key, id] of unique) this.unique.set(key, id);
     for (const [parent, ids] of children) if (ids.length > 0) this.children.set(parent, new Set(ids));
-    this.sorted = undefined;
+    this.listing.restore(this.rows.values());
   }
 
   /** The children index as [parent, children in insertion order] (for snapshots). */
   childEntries(): [string, string[]][] {
     return [...this.children].map(([parent, ids]) => [parent, [...ids]]);
   }
-
-  /** All jobs, newest first (by `createdAt`, then id, both descending). */
-  newestFirst(): readonly Job[] {
-    this.sorted ??= [...this.rows.values()].sort(newestFirst);
-    return this.sorted;
-  }
 }
 
 const EMPTY: ReadonlySet<string> = new Set();
-
-export function newestFirst(a: Pick<Job, 'createdAt' | 'id'>, b: Pick<Job, 'createdAt' | 'id'>): number {
-  if (a.createdAt !== b.createdAt) return b.createdAt - a.createdAt;
-  return a.id < b.id ? 1 : a.id > b.id ? -1 : 0;
-}

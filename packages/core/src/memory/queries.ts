@@ -1,62 +1,55 @@
-import { invalidArgument } from '../errors.js';
 import { JOB_STATUSES, type Job } from '../model/job.js';
-import type { JobPage, JobQuery, QueueDepth } from '../store/store.js';
-import { checkCount } from '../store/support/arguments.js';
-import { decodeCursor, encodeCursor } from '../store/support/cursor.js';
-import { newestFirst } from './job-table.js';
+import type { JobPage, JobQuery, ListedJob, QueueDepth } from '../store/store.js';
+import { type CheckedJobQuery, checkJobQuery, listCursor, listedJob } from '../store/support/job-query.js';
 import type { MemoryState } from './state.js';
 
 /**
- * Newest first (by `createdAt`, then id, both descending). The cursor is the last job's
- * (createdAt, id); the next page starts strictly after it in that order, so paging sees
- * each job once even while jobs are added (newer ones land before the cursor, unseen).
+ * The most list entries one call reads (its `limit`, when that is more): a filter that
+ * few jobs match, read from the list of another filter, gives a short page with a cursor
+ * rather than a walk through every job.
  */
-export function listJobs(state: MemoryState, query: JobQuery): JobPage {
-  const limit = checkCount('limit', query.limit, 1);
-  if (query.status !== undefined && !JOB_STATUSES.includes(query.status)) {
-    throw invalidArgument('status', query.status, `one of ${JOB_STATUSES.join(', ')}`);
-  }
-  const all = state.jobs.newestFirst();
-  let start = 0;
-  if (query.cursor !== undefined) {
-    const [createdAt, id] = decodeCursor(query.cursor, 'ns');
-    start = firstAfter(all, { createdAt: Number(createdAt), id: String(id) });
-  }
-  const jobs: Job[] = [];
-  let more = false;
-  for (let i = start; i < all.length; i++) {
-    const job = all[i];
-    if (job === undefined || !matches(job, query)) continue;
-    if (jobs.length === limit) {
-      more = true;
-      break;
+export const MAX_LIST_READ = 10_000;
+
+/**
+ * Newest first (by `createdAt`, then id, both descending), read from the listing of the
+ * most selective filter (job-listing.ts) and checked against the others. The cursor is
+ * the (createdAt, id) of the last job returned, or of the last one read when the read
+ * stopped at `maxRead` before the page was full; the next page starts strictly after it,
+ * so paging sees each job once even while jobs are added (newer ones land before the
+ * cursor, unseen).
+ */
+export function listJobs(state: MemoryState, query: JobQuery, maxRead = MAX_LIST_READ): JobPage {
+  const checked = checkJobQuery(query);
+  const budget = Math.max(maxRead, checked.limit);
+  const jobs: ListedJob[] = [];
+  let read = 0;
+  let lastRead: Job | undefined;
+  let lastListed: Job | undefined;
+  for (const job of state.jobs.listing.narrowest(checked).newestFirst(checked.after)) {
+    const match = matches(job, checked);
+    // A full page and one more match: the next page starts after this page's last job.
+    if (match && lastListed !== undefined && jobs.length === checked.limit) {
+      return { jobs, nextCursor: listCursor(lastListed) };
     }
-    jobs.push(job);
+    // Read enough: the next page starts after the last job read, whatever this page holds.
+    if (lastRead !== undefined && read === budget) return { jobs, nextCursor: listCursor(lastRead) };
+    read++;
+    lastRead = job;
+    if (match && jobs.length < checked.limit) {
+      jobs.push(listedJob(job, checked.include));
+      lastListed = job;
+    }
   }
-  const last = jobs[jobs.length - 1];
-  return { jobs, nextCursor: more && last !== undefined ? encodeCursor([last.createdAt, last.id]) : undefined };
+  return { jobs, nextCursor: undefined };
 }
 
-function matches(job: Job, query: JobQuery): boolean {
+function matches(job: Job, query: CheckedJobQuery): boolean {
   return (
     (query.tenant === undefined || job.tenant === query.tenant) &&
     (query.status === undefined || job.status === query.status) &&
     (query.name === undefined || job.name === query.name) &&
     (query.tag === undefined || job.tags.includes(query.tag))
   );
-}
-
-/** Index of the first job that sorts strictly after `key` (binary search). */
-function firstAfter(sorted: readonly Job[], key: Pick<Job, 'createdAt' | 'id'>): number {
-  let low = 0;
-  let high = sorted.length;
-  while (low < high) {
-    const mid = (low + high) >> 1;
-    const job = sorted[mid];
-    if (job !== undefined && newestFirst(job, key) <= 0) low = mid + 1;
-    else high = mid;
-  }
-  return low;
 }
 
 /** Counts by tenant, priority and status; sorted by tenant, then priority (high first), then status. */

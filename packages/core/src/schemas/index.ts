@@ -1,6 +1,7 @@
 // Input validation: SPEC.md "Limits on input" as zod schemas, and the functions that turn
 // validated input into what the engine stores. Each export is named; internals stay here.
 export { backoffSchema } from './backoff-schema.js';
+export { parseJobInclude } from './job-include.js';
 export { jobBatchSchema, jobInputSchema } from './job-schema.js';
 export {
   DEFAULT_MAX_PAYLOAD_BYTES,

@@ -35,7 +35,21 @@ export interface Store {
   // ── queries ──────────────────────────────────────────────────────────────
   getJob(id: string): Promise<Job | undefined>;
   getJobs(ids: readonly string[]): Promise<(Job | undefined)[]>;
-  /** Newest first. `cursor` is opaque: pass back what `nextCursor` returned. */
+  /**
+   * One page of jobs, newest first (by `createdAt`, then id, both descending), filtered by
+   * every field given. Pass the page's `nextCursor` back as `cursor` for the next page;
+   * the list has been read to its end when `nextCursor` is undefined, and only then.
+   *
+   * A page may hold fewer than `limit` jobs, even none, while `nextCursor` is set: a
+   * store may stop after a bounded amount of reading (a filter that few jobs match,
+   * served without an index of its own), so that no call reads the whole store. A caller
+   * reads on until `nextCursor` is undefined, never stopping at a short page. Jobs added
+   * while a caller pages are newer than its cursor and not seen; no job is seen twice.
+   *
+   * Listed jobs leave out `payload` and `result` (the keys are absent) unless `include`
+   * asks for them: a list is for finding jobs, and those two are what can be large.
+   * `error` is always there. `getJob` always answers whole jobs.
+   */
   listJobs(query: JobQuery): Promise<JobPage>;
   /** Job counts by tenant, priority and status (final statuses included). */
   depths(): Promise<QueueDepth[]>;
@@ -229,17 +243,34 @@ export interface RetentionPolicy {
   maxCount: number;
 }
 
+/** What `listJobs` lists: jobs matching every filter given, a page at a time. */
 export interface JobQuery {
   tenant?: string;
   status?: JobStatus;
   name?: string;
+  /** Jobs carrying this tag among their `tags`. */
   tag?: string;
+  /** The most jobs in one page (a whole number from 1); a page may hold fewer. */
   limit: number;
+  /** The previous page's `nextCursor`; opaque. */
   cursor?: string;
+  /** The large fields a listed job carries only when asked for (see `listJobs`). */
+  include?: JobInclude;
 }
 
+/** `{ payload: true }`, `{ result: true }`, or both: what listed jobs carry besides the rest. */
+export interface JobInclude {
+  payload?: boolean;
+  result?: boolean;
+}
+
+/** A job as `listJobs` gives it: whole but for `payload` and `result`, there when included. */
+export type ListedJob = Omit<Job, 'payload' | 'result'> & Partial<Pick<Job, 'payload' | 'result'>>;
+
 export interface JobPage {
-  jobs: Job[];
+  /** At most `limit` jobs, perhaps none; newest first. */
+  jobs: ListedJob[];
+  /** Where the next page starts; undefined once the list has been read to its end. */
   nextCursor: string | undefined;
 }
 

@@ -8,7 +8,7 @@ import type { ErrorCode } from '../errors.js';
 import { newJobId } from '../model/ids.js';
 import type { ClaimedJob, Job, NewJob } from '../model/job.js';
 import type { Schedule, ScheduleDefinition } from '../model/schedule.js';
-import type { Fence, Settlement, Store } from '../store/store.js';
+import type { Fence, JobQuery, ListedJob, Settlement, Store } from '../store/store.js';
 import type { ResourceLimits } from '../store/support/gates.js';
 import type { TenantLimits } from '../store/support/limits.js';
 
@@ -129,11 +129,11 @@ export async function claimOne(store: Store, now = T0, workerId = 'w1'): Promise
   return job;
 }
 
-export function succeeded(job: ClaimedJob, result: unknown = 'done'): Settlement {
+export function succeeded(job: Pick<ClaimedJob, 'id' | 'lease'>, result: unknown = 'done'): Settlement {
   return { jobId: job.id, token: job.lease.token, outcome: 'succeeded', result };
 }
 
-export function failed(job: ClaimedJob, retryAt?: number): Settlement {
+export function failed(job: Pick<ClaimedJob, 'id' | 'lease'>, retryAt?: number): Settlement {
   const error = { code: 'handler_error', message: 'it broke' };
   return retryAt === undefined
     ? { jobId: job.id, token: job.lease.token, outcome: 'failed', error }
@@ -151,12 +151,21 @@ export async function statusOf(store: Store, id: string): Promise<string | undef
   return (await store.getJob(id))?.status;
 }
 
-/** Every job of the store, newest first, through the pages of listJobs. */
-export async function allJobs(store: Store, query: { tenant?: string } = {}): Promise<Job[]> {
-  const jobs: Job[] = [];
+/**
+ * Every job the query matches, newest first, through the pages of listJobs: read until
+ * `nextCursor` is undefined, however short a page is (a store may stop early). Fails the
+ * test if the cursor does not move on, rather than looping forever.
+ */
+export async function allJobs(
+  store: Store,
+  query: Omit<JobQuery, 'limit' | 'cursor'> & { limit?: number } = {},
+): Promise<ListedJob[]> {
+  const jobs: ListedJob[] = [];
   let cursor: string | undefined;
   do {
-    const page = await store.listJobs({ ...query, limit: 100, ...(cursor === undefined ? {} : { cursor }) });
+    const page = await store.listJobs({ limit: 100, ...query, ...(cursor === undefined ? {} : { cursor }) });
+    expect(page.jobs.length).toBeLessThanOrEqual(query.limit ?? 100);
+    if (page.nextCursor !== undefined && page.nextCursor === cursor) throw new Error('listJobs gave back its cursor');
     jobs.push(...page.jobs);
     cursor = page.nextCursor;
   } while (cursor !== undefined);

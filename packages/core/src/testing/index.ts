@@ -9,7 +9,8 @@
  * involved and the suite runs in well under a few seconds on a local store.
  *
  * Beside it, helpers for the other packages' tests: `drive` (runs a FakeClock until a
- * promise settles), `newJob` (a valid NewJob) and `spyStore` (a store whose calls are seen).
+ * promise settles), `newJob` (a valid NewJob), `allJobs` (every page of a list, read to
+ * its end) and `spyStore` (a store whose calls are seen).
  */
 import { describe } from 'vitest';
 import { cancelTests } from './cancel.js';
@@ -30,7 +31,7 @@ import { settleAndRetryTests } from './settle-and-retry.js';
 import { sizeTests } from './sizes.js';
 
 export { drive } from './drive.js';
-export { newJob, type StoreHarness, type StoreOptions, scheduleDefinition } from './fixtures.js';
+export { allJobs, newJob, type StoreHarness, type StoreOptions, scheduleDefinition } from './fixtures.js';
 export { scheduleJob } from './schedule-fixtures.js';
 export { type SpyStore, spyStore } from './spy-store.js';
 
