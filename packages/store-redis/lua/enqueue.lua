@@ -163,6 +163,7 @@ if #faults > 1 then return reply(faults) end
 local out = { 'ok' }
 for t = 1, tenants do
   enter(t)
+  mark_live()
   write(t, plans[t], out)
 end
 return reply(out)

@@ -53,6 +53,7 @@ for f = 1, #fires do
       local key = fire_key(fire.sid, at)
       if not fire_holder(key) then
         local r = rec_new(ARGV[j + 1], log_new(id, now), ARGV[j + 5], ARGV[j + 2], ARGV[j + 3], ARGV[j + 4])
+        mark_live()
         place(id, r, {}, now, nil)
         redis.call('HSET', K.k, key, id)
         made[#made + 1] = id

@@ -10,11 +10,18 @@
 -- ARGV[3]  cutoff: delete jobs finished strictly before it (now - maxAgeMs; '' for none)
 -- ARGV[4]  now: claim memos (K.q) older than MEMO_KEEP_MS are swept too — a live claimer
 --          replaces its own at every call, so an old one is a dead claimer's
--- Answer: { deleted count, 1 when it stopped at the bound (call again) else 0 }
+--
+-- A tenant left with no job and no schedule leaves the tenant set (keys.lua, "Tenancy"):
+-- its 'live' mark goes, the keys that outlive its jobs go (empty band streams and their
+-- groups, the log, claim memos, keys of fires whose jobs are gone, stale child notes), and
+-- the caller takes it out of P:tenants, so that nothing walks tenants that are done.
+-- Answer: { deleted count, 1 when it stopped at the bound (call again) else 0,
+--           1 when the tenant is left with nothing (leaves the tenant set) else 0 }
 -- @include keys
 -- @include record
 -- @include jobs
 -- @include fence
+-- @include schedule
 if not fence_ok(ARGV[1]) then return redis.error_reply('stale_epoch ' .. ARGV[1]) end
 local max_count, cutoff = ARGV[2], ARGV[3]
 
@@ -68,6 +75,13 @@ for i = 1, #candidates do
     elseif not has_open_child(id) then
       local key = rec_options(r).idempotencyKey
       if key and redis.call('HGET', K.k, key) == id then redis.call('HDEL', K.k, key) end
+      -- The key of the fire that made it (schedule.lua), in the text the fire was keyed by.
+      local sid = string.match(r[R_OPTIONS], '"scheduleId":"([^"]+)"')
+      local at = string.match(r[R_OPTIONS], '"scheduledFor":([%d%.eE+-]+)')
+      if sid and at then
+        local fire = fire_key(sid, at)
+        if redis.call('HGET', K.k, fire) == id then redis.call('HDEL', K.k, fire) end
+      end
       redis.call('HDEL', K.j, id)
       redis.call('ZREM', K.f, id)
       unlist(id, r[R_CREATED], r[R_STATUS])
@@ -82,4 +96,27 @@ for i = 1, #memos, 2 do
   local made = tonumber(string.match(memos[i + 1], '^(%d+) '))
   if not made or made < tonumber(ARGV[4]) - MEMO_KEEP_MS then redis.call('HDEL', K.q, memos[i]) end
 end
-return reply({ deleted, more })
+-- Nothing left: no schedule, no parent awaiting release, and every job count at zero.
+local function is_empty()
+  if redis.call('HLEN', K.h) > 0 or redis.call('LLEN', K.x) > 0 then return false end
+  flush_writes()
+  -- K.n holds at most a count per status and band and a few other fields.
+  local fields = redis.call('HGETALL', K.n)
+  for i = 1, #fields, 2 do
+    if string.find(fields[i], '/', 1, true) and tonumber(fields[i + 1]) ~= 0 then return false end
+  end
+  for p = 0, 9 do
+    if redis.call('XLEN', stream_of(p)) > 0 then return false end
+  end
+  return true
+end
+
+local left = 0
+if more == 0 and is_empty() then
+  redis.call('HDEL', K.n, 'live')
+  local gone = { K.a, K.q, K.k, K.c, K.gn }
+  for p = 0, 9 do gone[#gone + 1] = stream_of(p) end
+  redis.call('DEL', unpack(gone))
+  left = 1
+end
+return reply({ deleted, more, left })

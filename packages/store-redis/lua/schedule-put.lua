@@ -17,5 +17,6 @@ if current == '' and max ~= nil and max ~= '' then
   local count = redis.call('HLEN', K.h)
   if count >= tonumber(max) then return reply({ 2, count }) end
 end
+mark_live()
 sched_save(id, sched_decode(row))
 return reply({ 1 })

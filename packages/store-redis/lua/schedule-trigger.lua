@@ -29,6 +29,7 @@ if id_taken(id) then
 end
 
 local r = rec_new(priority, log_new(id, now), '', name, payload, options)
+mark_live()
 place(id, r, {}, now, nil)
 redis.call('HSET', K.k, key, id)
 -- core's countTrigger: lastFireAt never moves back.

@@ -73,6 +73,16 @@ local ON_NEXT_TENANT = {}
 -- them in the gates' own slot (src/store/gates/), since no tenant script can touch it.
 local FREED = {}
 
+-- Tenancy: the cross-tenant tenant set (P:tenants, walked by the coordinator, listing and
+-- depths) holds the tenants that have jobs or schedules. K.n's 'live' field says the
+-- tenant is in it; a script that writes a job or a schedule marks it, and when it was not
+-- marked (a new tenant, or one that had left: retention.lua), the caller adds the tenant
+-- to the set (src/store/tenant-scripts.ts). Per tenant of the script: marked now or not.
+local LIVE = {}
+local function mark_live()
+  if LIVE[PART] == nil then LIVE[PART] = redis.call('HSETNX', K.n, 'live', 1) == 1 end
+end
+
 -- Moves a script over several tenants to its `part`-th tenant (1-based): what is held back
 -- for the current one is written first.
 local function use_tenant(part)
@@ -83,18 +93,21 @@ local function use_tenant(part)
   bind_keys((part - 1) * KEYS_PER_TENANT)
 end
 
--- Every tenant script returns through this: { ready bands, due (0/1), freed holds, answer... }.
+-- Every tenant script returns through this:
+--   { ready bands, due (0/1), freed holds, tenants marked live now, answer... }.
 -- The ready bands are digits ('597'); a script over several tenants gives them per tenant,
--- separated by '|', in the order of its tenants.
+-- separated by '|', in the order of its tenants. The tenants marked live are their places
+-- in that order ('1' for a one-tenant script), space-joined.
 local function reply(answer)
   for i = 1, #BEFORE_REPLY do BEFORE_REPLY[i]() end
-  local parts = {}
+  local parts, live = {}, {}
   for part = 1, PARTS do
     local bands = {}
     for p in pairs(READY[part] or {}) do bands[#bands + 1] = p end
     parts[part] = table.concat(bands, '')
+    if LIVE[part] then live[#live + 1] = part end
   end
-  local out = { table.concat(parts, '|'), DUE and 1 or 0, table.concat(FREED, ' ') }
+  local out = { table.concat(parts, '|'), DUE and 1 or 0, table.concat(FREED, ' '), table.concat(live, ' ') }
   for i = 1, #answer do out[#out + 1] = answer[i] end
   return out
 end

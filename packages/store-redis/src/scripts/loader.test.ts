@@ -64,9 +64,9 @@ describe('scripts on a real redis', () => {
     const scripts = new Scripts(redis);
     const prefix = harness.prefix();
     const keys = tenantKeys(prefix, 'x').all;
-    expect(await scripts.call(redis, 'get-jobs', keys, ['1'])).toEqual(['', 0, '', '']);
+    expect(await scripts.call(redis, 'get-jobs', keys, ['1'])).toEqual(['', 0, '', '', '']);
     await redis.script('FLUSH');
-    expect(await scripts.call(redis, 'get-jobs', keys, ['1'])).toEqual(['', 0, '', '']);
+    expect(await scripts.call(redis, 'get-jobs', keys, ['1'])).toEqual(['', 0, '', '', '']);
     expect(commandName('get-jobs', PACKAGE_VERSION)).toMatch(/^cz_get-jobs_v\d+_\d+_\d+/);
   });
 
@@ -76,8 +76,8 @@ describe('scripts on a real redis', () => {
     const scripts = new Scripts(redis);
     const prefix = harness.prefix();
     const keys = tenantKeys(prefix, 'x').all;
-    expect(await scripts.call(redis, 'get-jobs', keys, ['1'])).toEqual(['', 0, '', '']);
+    expect(await scripts.call(redis, 'get-jobs', keys, ['1'])).toEqual(['', 0, '', '', '']);
     await harness.restart();
-    expect(await scripts.call(redis, 'get-jobs', keys, ['1'])).toEqual(['', 0, '', '']);
+    expect(await scripts.call(redis, 'get-jobs', keys, ['1'])).toEqual(['', 0, '', '', '']);
   });
 });

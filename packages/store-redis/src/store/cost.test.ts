@@ -164,8 +164,8 @@ describe('redis store: a claim asked again', () => {
       scripts.call(redis, 'claim', keys, [NOW, 5, 2, 'w1', NOW + 30_000, id, forget, '', '', '', '', 0]) as Promise<
         unknown[]
       >;
-    // { ready bands, due, freed holds, left, limited, parked, read, offered (0), then id, record … }
-    const idsOf = (reply: unknown[]) => reply.slice(8).filter((_, k) => k % 2 === 0);
+    // { ready bands, due, freed holds, live, left, limited, parked, read, offered (0), then id, record … }
+    const idsOf = (reply: unknown[]) => reply.slice(9).filter((_, k) => k % 2 === 0);
     // As if the answer to c1 had been lost on the way: the worker asks again with c1.
     const first = await claim('c1');
     expect(idsOf(first)).toHaveLength(2);

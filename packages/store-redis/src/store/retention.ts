@@ -1,14 +1,16 @@
 import { checkInstant, checkRetentionPolicy, type Fence, type RetentionPolicy } from '@cadenza/core';
 import type { RedisContext } from '../context.js';
+import { tenantsKey } from '../keys.js';
 import { checkFence } from './fence.js';
-import { runTenantScripts } from './tenant-scripts.js';
+import { runPipeline, runTenantScripts } from './tenant-scripts.js';
 import { fencedTenants } from './upkeep-tenants.js';
 
 /**
  * Deletes finished jobs beyond the policy, tenant by tenant (lua/retention.lua), one
  * script per tenant, pipelined; each deletes at most a bounded batch, and tenants with
- * more are called again (at most MAX_ROUNDS rounds per call). `Infinity` (or a count too large to index) is passed as
- * '' for "no limit".
+ * more are called again (at most MAX_ROUNDS rounds per call). `Infinity` (or a count too
+ * large to index) is passed as '' for "no limit". Tenants the scripts find empty leave the
+ * tenant set (leaveTenants), which runs even when the policy deletes nothing.
  */
 export async function applyRetention(
   ctx: RedisContext,
@@ -24,8 +26,8 @@ export async function applyRetention(
   const maxCount = policy.maxCount >= Number.MAX_SAFE_INTEGER ? '' : String(Math.ceil(policy.maxCount));
   // Too old: now - finishedAt > maxAgeMs, i.e. finishedAt < now - maxAgeMs.
   const cutoff = Number.isFinite(policy.maxAgeMs) ? String(now - policy.maxAgeMs) : '';
-  if (maxCount === '' && cutoff === '') return 0;
   let pending = tenants;
+  const left: string[] = [];
   let deleted = 0;
   // Each script deletes a bounded batch and says whether it stopped at the bound.
   for (let round = 0; pending.length > 0 && round < MAX_ROUNDS; round++) {
@@ -37,9 +39,33 @@ export async function applyRetention(
     }));
     const answers = await runTenantScripts(ctx, calls, { epoch: fence.epoch });
     deleted += answers.reduce((sum, answer) => sum + Number(answer[0]), 0);
+    pending.forEach((tenant, i) => {
+      if (Number(answers[i]?.[2]) === 1) left.push(tenant);
+    });
     pending = pending.filter((_, i) => Number(answers[i]?.[1]) === 1);
   }
+  await leaveTenants(ctx, left);
   return deleted;
+}
+
+/**
+ * Takes tenants that were left with nothing out of the tenant set, then reads their
+ * 'live' mark again and puts back any that a script marked meanwhile (a job or schedule
+ * written since). A script that marks one after this read has its caller add the tenant
+ * after its script (runTenantScripts), which is after this removal: either way a tenant
+ * with work stays in the set. (One gap remains: a writer that dies between its script and
+ * that add, while this removal ran in between; the tenant's waiting jobs are still in the
+ * ready index and run, and its next write adds it back.)
+ */
+async function leaveTenants(ctx: RedisContext, tenants: readonly string[]): Promise<void> {
+  if (tenants.length === 0) return;
+  const pipeline = ctx.redis.pipeline();
+  pipeline.srem(tenantsKey(ctx.prefix), ...tenants);
+  for (const tenant of tenants) pipeline.hget(ctx.keysOf(tenant).counts, 'live');
+  const replies = await runPipeline(pipeline);
+  const back = tenants.filter((_, i) => replies[i + 1] !== null);
+  for (const tenant of tenants) ctx.registered.delete(tenant);
+  if (back.length > 0) await ctx.redis.sadd(tenantsKey(ctx.prefix), ...back);
 }
 
 /** Rounds of scripts one call may send; a tenant with more left is served at the next tick. */

@@ -33,11 +33,12 @@ export interface RunOptions {
 /**
  * Runs tenant scripts, pipelined in one round trip, and returns each one's answer.
  *
- * Every tenant script replies `{ ready bands, due, freed holds, answer… }`
+ * Every tenant script replies `{ ready bands, due, freed holds, tenants marked live, answer… }`
  * (lua/includes/keys.lua): the bands that got waiting jobs, which must be added to the
  * cross-tenant ready index (a script touches one slot, so it cannot do that itself),
- * whether a due time may have moved earlier, and the gate holds of jobs that stopped being
- * active, given back in the gates' slot (gates/release.ts). Those notes are applied here,
+ * whether a due time may have moved earlier, the gate holds of jobs that stopped being
+ * active, given back in the gates' slot (gates/release.ts), and the tenants that got
+ * their first job or schedule since they (re)joined, added to the tenant set. Those notes are applied here,
  * after the scripts (see README.md,
  * "band index": a claimer re-checks counts after removing a tenant, so an index entry
  * added after the script is never missed), and published as store signals.
@@ -93,8 +94,12 @@ export async function runAfterReads(
   const ready = new Set<string>();
   let due = false;
   const freed: string[] = [];
+  const live = new Set<string>();
   const answers = replies.map((reply, i) => {
     const tenants = tenantsOf(calls[i] as TenantCall);
+    for (const part of String(reply[3] ?? '').split(' ')) {
+      if (part !== '') live.add(tenants[Number(part) - 1] ?? '');
+    }
     String(reply[0] ?? '')
       .split('|')
       .forEach((bands, k) => {
@@ -103,12 +108,15 @@ export async function runAfterReads(
     if (Number(reply[1]) === 1) due = true;
     const holds = String(reply[2] ?? '');
     if (holds !== '') freed.push(...holds.split(' '));
-    return reply.slice(3);
+    return reply.slice(4);
   });
   if (freed.length > 0) await releaseHolds(ctx, freed);
   const unhinted = new Set([...ready].filter((band) => !hinted.has(band)));
-  if (unhinted.size > 0 || due) {
+  if (unhinted.size > 0 || due || live.size > 0) {
     const follow = ctx.redis.pipeline();
+    // After the script that marked them, so that a tenant leaving meanwhile (retention's
+    // check of 'live' follows its SREM) cannot take them out again: see leaveTenants.
+    if (live.size > 0) follow.sadd(tenantsKey(ctx.prefix), ...live);
     addToReadyIndexes(ctx, follow, unhinted);
     if (unhinted.size > 0) follow.publish(signalChannel(ctx.prefix), 'ready');
     if (due) follow.publish(signalChannel(ctx.prefix), 'due');
