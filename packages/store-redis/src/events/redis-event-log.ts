@@ -98,7 +98,8 @@ export class RedisEventLog implements EventLog {
     if (waitMs <= 0) {
       reply = (await this.redis.xread('COUNT', limit, 'STREAMS', this.key, entry)) as typeof reply;
     } else {
-      const connection = this.idle.pop() ?? this.redis.duplicate();
+      // A blocking read waits on purpose: no command timeout on its connection.
+      const connection = this.idle.pop() ?? this.redis.duplicate({ commandTimeout: undefined });
       this.busy.add(connection);
       let dropped = false;
       const stop = () => {

@@ -27,4 +27,13 @@ export interface RedisStoreOptions extends ResourceLimits {
    * Redis alone decides. Either way the fencing epoch comes from the data Redis.
    */
   lockUrls?: readonly string[];
+  /**
+   * How long a command may go unanswered before its call fails with `unavailable` (a Redis
+   * that is stuck or far too slow), in ms; default 10,000. Only for the client the store
+   * opens itself (`url`); blocking reads use connections of their own without it.
+   */
+  commandTimeoutMs?: number;
 }
+
+/** Default of `commandTimeoutMs`: far above any bounded script, far below a stuck Redis. */
+export const DEFAULT_COMMAND_TIMEOUT_MS = 10_000;

@@ -8,6 +8,7 @@ import {
   type FireResult,
   gatesOf,
   type HeartbeatEntry,
+  invalidArgument,
   type Job,
   type JobPage,
   type JobQuery,
@@ -28,6 +29,7 @@ import {
   type Store,
   type StoreSignal,
   tenantLimitsOf,
+  type UpsertScheduleOptions,
   type UpsertScheduleResult,
 } from '@cadenza/core';
 import { Redis } from 'ioredis';
@@ -50,7 +52,7 @@ import {
 } from './leadership.js';
 import { listJobs } from './list-jobs.js';
 import * as nodes from './nodes.js';
-import type { RedisStoreOptions } from './options.js';
+import { DEFAULT_COMMAND_TIMEOUT_MS, type RedisStoreOptions } from './options.js';
 import { LockQuorum } from './redlock.js';
 import * as schedules from './schedules.js';
 import { settle } from './settle.js';
@@ -84,7 +86,11 @@ export class RedisStore implements Store {
     const limitsOf = tenantLimitsOf(options.tenantLimits ?? {});
     const gates = gatesOf(options);
     this.ownsClient = options.redis === undefined;
-    const redis = options.redis ?? connect(options.url ?? 'redis://127.0.0.1:6379');
+    const timeout = options.commandTimeoutMs ?? DEFAULT_COMMAND_TIMEOUT_MS;
+    if (!Number.isInteger(timeout) || timeout < 1) {
+      throw invalidArgument('commandTimeoutMs', timeout, 'a whole number of milliseconds from 1');
+    }
+    const redis = options.redis ?? connect(options.url ?? 'redis://127.0.0.1:6379', timeout);
     this.ctx = createContext(redis, new Scripts(redis), prefix);
     this.signals = new SignalListeners(this.ctx);
     this.claimer = new Claimer(this.ctx, options.tenantWeights ?? {}, limitsOf, gates, (ms, now) =>
@@ -181,8 +187,12 @@ export class RedisStore implements Store {
     return this.run(() => upkeep.nextDueAt(this.ctx));
   }
 
-  upsertSchedule(definition: ScheduleDefinition, now: number): Promise<UpsertScheduleResult> {
-    return this.run(() => schedules.upsertSchedule(this.ctx, definition, now));
+  upsertSchedule(
+    definition: ScheduleDefinition,
+    now: number,
+    options?: UpsertScheduleOptions,
+  ): Promise<UpsertScheduleResult> {
+    return this.run(() => schedules.upsertSchedule(this.ctx, definition, now, options));
   }
   getSchedule(tenant: string, id: string): Promise<Schedule | undefined> {
     return this.run(() => schedules.getSchedule(this.ctx, tenant, id));
@@ -238,9 +248,10 @@ export class RedisStore implements Store {
  * queueing past it) so that the worker and coordinator loops see `unavailable` and back
  * off themselves, while ioredis keeps reconnecting in the background.
  */
-function connect(url: string): Redis {
+function connect(url: string, commandTimeout: number): Redis {
   const redis = new Redis(url, {
     maxRetriesPerRequest: 1,
+    commandTimeout,
     retryStrategy: (times) => Math.min(50 * 2 ** Math.min(times, 6), 2000),
   });
   // Errors surface on the calls that fail; the 'error' event alone would crash the process.

@@ -73,7 +73,8 @@ export class SignalListeners {
 
   private open(): void {
     const channel = signalChannel(this.ctx.prefix);
-    const subscriber = this.ctx.redis.duplicate({ maxRetriesPerRequest: null });
+    // A subscriber waits for messages as long as it lives: no command timeout.
+    const subscriber = this.ctx.redis.duplicate({ maxRetriesPerRequest: null, commandTimeout: undefined });
     this.subscriber = subscriber;
     // Faults show on the store's own calls; an unhandled 'error' event would end the process.
     subscriber.on('error', () => undefined);
