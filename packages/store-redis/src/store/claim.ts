@@ -20,7 +20,7 @@ const REPAIR_EVERY_MS = 5_000;
 /** Rounds in one band, in one call, that claimed nothing but parked gated jobs. */
 const MAX_PARKING_ROUNDS = 3;
 
-/** Whose turn it is in a band: the tenant being served and how many it has had this turn. */
+/** Whose turn it was last in a band: the tenant served last and how many it has had this turn. */
 interface Turn {
   tenant: string | undefined;
   served: number;
@@ -32,8 +32,13 @@ interface Turn {
  *   1 round trip   ZRANGE of the band index (which tenants may have work in which band)
  *   1+ round trips for the highest band with tenants: one `claim` script per tenant,
  *                  pipelined, each asking for that tenant's share of what is left
- *                  (repeated while a tenant filled its share and others came up short)
+ *                  (repeated while some tenant filled its share or was not reached)
  *   …              then the next band down, only if the limit is not reached
+ *
+ * Under load (the last call filled its limit) the first two go in one round trip: the band
+ * that filled it is claimed from while the index is read. That read is how a tenant that
+ * joined the band, or a higher band that got work, is noticed: the next call then reads
+ * the index first, so they wait a claim or two, not until the busy tenants run dry.
  *
  * Strict priority: a lower band is read only after the higher ones came up empty.
  * Fair within a band: weighted round robin — a tenant of weight w is served w jobs in a
@@ -98,7 +103,14 @@ export class Claimer {
       claimed.push(...round.jobs);
       for (const tenant of round.limited) limited.add(tenant);
       bands = this.bandsFrom(round.reads, checked.tenants);
-      this.noteBusy(busy.priority, tenants, round, claimed.length, checked.limit);
+      // The index read in this round trip is the first news of tenants that joined the
+      // band, or of a higher band that got work, since the busy band was noted. Carrying
+      // the busy band on would leave them out of every call for as long as the busy
+      // tenants fill each one (a quiet tenant waited until two claims of a worker happened
+      // to overlap: up to a second): the next call reads the index first instead.
+      if (!joinedSince(bands, busy.priority, tenants, limited)) {
+        this.noteBusy(busy.priority, tenants, round, claimed.length, checked.limit);
+      }
     } else {
       bands = await this.readyTenants(checked.tenants);
     }
@@ -111,10 +123,14 @@ export class Claimer {
         claimed.push(...round.jobs);
         for (const tenant of round.limited) limited.add(tenant);
         this.noteBusy(priority, tenants, round, claimed.length, checked.limit);
-        // Only tenants that filled their share may have more; the others are empty or limited.
+        // A tenant that did not fill its share is empty or limited; those that did, and those
+        // the turn did not reach in this round (a small limit, handed to a tenant that turned
+        // out empty), may have more: leaving the latter out made a call come back short while
+        // a backlog waited, and a worker given a short answer waits for a signal to ask again.
         // A round that only parked gated jobs read the band on: a few more may reach jobs
         // that can run now, but a band full of gated jobs is not parked all in one call.
-        tenants = round.full;
+        const asked = new Set(shares.map(([tenant]) => tenant));
+        tenants = tenants.filter((tenant) => round.full.includes(tenant) || !asked.has(tenant));
         if (round.jobs.length === 0 && ++parkingRounds > MAX_PARKING_ROUNDS) break;
       }
     }
@@ -196,28 +212,35 @@ export class Claimer {
     return weight !== undefined && weight >= 1 ? Math.floor(weight) : 1;
   }
 
-  /** Hands out `wanted` jobs one at a time in turn order; answers each tenant's share. */
+  /**
+   * Hands out `wanted` jobs one at a time in turn order; answers each tenant's share. The
+   * order is by name: a tenant whose turn is complete (or that has left the band) is
+   * followed by the next name after it, so a tenant that joins the band is served when the
+   * turn passes its name, within one round of the others, not after the tenant that was
+   * alone in the band has started another turn.
+   */
   private share(priority: number, tenants: readonly string[], wanted: number): [string, number][] {
     const turn = this.turns.get(priority) ?? { tenant: undefined, served: 0 };
-    let k = turn.tenant === undefined ? 0 : tenants.indexOf(turn.tenant);
+    let k = turn.tenant === undefined ? -1 : tenants.indexOf(turn.tenant);
     let served = turn.served;
-    if (k < 0) {
-      // The tenant whose turn it was has left the band: the next one by name goes on.
+    if (k < 0 || served >= this.weightOf(tenants[k] ?? '')) {
       const next = tenants.findIndex((tenant) => tenant > (turn.tenant ?? ''));
       k = Math.max(next, 0);
       served = 0;
     }
     const shares = new Map<string, number>();
+    let last = turn;
     for (let n = 0; n < wanted; n++) {
       const tenant = tenants[k] ?? '';
       shares.set(tenant, (shares.get(tenant) ?? 0) + 1);
       served++;
+      last = { tenant, served };
       if (served >= this.weightOf(tenant)) {
         k = (k + 1) % tenants.length;
         served = 0;
       }
     }
-    this.turns.set(priority, { tenant: tenants[k], served });
+    this.turns.set(priority, last);
     return [...shares];
   }
 
@@ -395,6 +418,20 @@ function indexReads(prefix: string, gates: GateClaims): Reads {
       if (gates.enabled) pipeline.hget(gateKeys(prefix).held, '#gen');
     },
   };
+}
+
+/**
+ * Whether the index shows work the busy band's round did not ask for: a tenant of the busy
+ * band outside `asked` (and not held back by a limit), or any tenant in a higher band.
+ */
+function joinedSince(
+  bands: readonly (readonly string[])[],
+  priority: number,
+  asked: readonly string[],
+  limited: ReadonlySet<string>,
+): boolean {
+  for (let higher = priority + 1; higher < bands.length; higher++) if ((bands[higher]?.length ?? 0) > 0) return true;
+  return (bands[priority] ?? []).some((tenant) => !asked.includes(tenant) && !limited.has(tenant));
 }
 
 /** Each band's tenants (index = priority), only those asked for, sorted (a stable round-robin order). */
