@@ -1,7 +1,15 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type ClaimedJob, createMemoryStore, type Job, type NewJob, type Store } from '@cadenza/core';
+import {
+  type ClaimedJob,
+  createMemoryStore,
+  type Job,
+  type JobQuery,
+  type ListedJob,
+  type NewJob,
+  type Store,
+} from '@cadenza/core';
 import { newJob } from '@cadenza/core/testing';
 import { afterAll, describe, expect, it } from 'vitest';
 import { random } from './random.test-helpers.js';
@@ -37,6 +45,32 @@ function strip(answer: { value: unknown } | { error: unknown }): unknown {
   if (Array.isArray(value) && value.every(isJob)) return { value: value.map(comparable) };
   return isJob(value) ? { value: comparable(value) } : answer;
 }
+
+/** Every page of a list, read to its end. */
+async function everyPage(store: Store, query: JobQuery): Promise<ListedJob[]> {
+  const jobs: ListedJob[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await store.listJobs({ ...query, ...(cursor === undefined ? {} : { cursor }) });
+    jobs.push(...page.jobs);
+    cursor = page.nextCursor;
+  } while (cursor !== undefined);
+  return jobs;
+}
+
+/** Filters compared at the end: each alone and in pairs, paged 3 at a time. */
+const LIST_FILTERS: Omit<JobQuery, 'limit'>[] = [
+  { tenant: 'a' },
+  { status: 'succeeded' },
+  { status: 'failed' },
+  { name: 'report.build' },
+  { tag: 'red' },
+  { tenant: 'b', status: 'waiting' },
+  { name: 'email.send', status: 'failed' },
+  { tenant: 'c', name: 'report.build' },
+  { tenant: 'a', tag: 'blue' },
+  { status: 'succeeded', tag: 'red', include: { result: true } },
+];
 
 /**
  * The whole job lifecycle at random (enqueue with parents and delays, claims, every kind
@@ -77,6 +111,8 @@ async function lifecycle(seed: number, steps: number): Promise<void> {
             newJob(
               {
                 tenant,
+                name: pick(['email.send', 'report.build']) ?? 'email.send',
+                tags: pick([[], ['red'], ['red', 'blue'], ['blue']]) ?? [],
                 priority: pick([3, 5, 5, 8]) ?? 5,
                 maxAttempts: 1 + Math.floor(rnd() * 3),
                 dependsOn: parents,
@@ -130,7 +166,11 @@ async function lifecycle(seed: number, steps: number): Promise<void> {
         await both((s, i) => s.applyRetention(fences[i] as never, policy, now), `${at} retention`);
       }
     }
-    await both((s) => s.listJobs({ limit: 10_000 }).then((page) => page.jobs), 'every job at the end');
+    const whole = { include: { payload: true, result: true } };
+    await both((s) => everyPage(s, { ...whole, limit: 10_000 }), 'every job at the end');
+    for (const filters of LIST_FILTERS) {
+      await both((s) => everyPage(s, { ...filters, limit: 3 }), `list ${JSON.stringify(filters)} at the end`);
+    }
     await both((s) => s.depths(), 'depths at the end');
   } finally {
     await Promise.all(stores.map((s) => s.close()));

@@ -1,6 +1,7 @@
 import { fits, type Gate, type Gates, type Job } from '@cadenza/core';
 import type { Ctx } from './context.js';
 import type { PickJob } from './fairness.js';
+import { ACTIVE_HOLDINGS } from './pinned-statements.js';
 
 /*
  * Resource gates at claim time (core's ResourceLimits). What active jobs hold is counted
@@ -45,7 +46,7 @@ export class ClaimGates {
     private readonly ctx: Ctx,
     private readonly gates: Gates,
   ) {
-    const active = ctx.sql("SELECT name, resources FROM jobs WHERE status = 'active'").all() as {
+    const active = ctx.sql(ACTIVE_HOLDINGS).all() as {
       name: string;
       resources: string | null;
     }[];

@@ -5,6 +5,7 @@ import type { Store, TenantLimits } from '@cadenza/core';
 import { newJob } from '@cadenza/core/testing';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ACTIVE_OF_TENANT } from './pinned-statements.js';
 import { SCHEMA_V1 } from './schema.js';
 import { createSqliteStore } from './sqlite-store.js';
 
@@ -91,9 +92,7 @@ describe('sqlite tenant limits', () => {
     open({});
     const db = new Database(path, { readonly: true });
     try {
-      const plan = db
-        .prepare("EXPLAIN QUERY PLAN SELECT COUNT(*) AS n FROM jobs WHERE status = 'active' AND tenant = ?")
-        .all('acme') as { detail: string }[];
+      const plan = db.prepare(`EXPLAIN QUERY PLAN ${ACTIVE_OF_TENANT}`).all('acme') as { detail: string }[];
       expect(plan.map((step) => step.detail).join('\n')).toContain('jobs_active_tenant');
     } finally {
       db.close();

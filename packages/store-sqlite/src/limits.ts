@@ -1,5 +1,6 @@
 import { refill } from '@cadenza/core';
 import type { Ctx } from './context.js';
+import { ACTIVE_OF_TENANT } from './pinned-statements.js';
 
 /*
  * Per-tenant limits at claim time (core's TenantLimits): `maxActive` counts the tenant's
@@ -34,7 +35,7 @@ export function withinLimits(ctx: Ctx, tenant: string, now: number): boolean {
   const limits = ctx.limitsOf(tenant);
   if (limits === undefined) return true;
   if (limits.maxActive !== undefined) {
-    const row = ctx.sql("SELECT COUNT(*) AS n FROM jobs WHERE status = 'active' AND tenant = ?").get(tenant) as {
+    const row = ctx.sql(ACTIVE_OF_TENANT).get(tenant) as {
       n: number;
     };
     if (row.n >= limits.maxActive) return false;

@@ -1,13 +1,12 @@
 import { leaseExpiryError, type RecoveryResult, type RetentionPolicy } from '@cadenza/core';
 import type { Ctx } from './context.js';
 import { makeFinal, makeWaiting } from './job-states.js';
+import { DUE_DELAYED, EXPIRED_LEASES, FINISHED_BY_TENANT, NEXT_DUE } from './pinned-statements.js';
 import { loadJob } from './rows.js';
 
 /** Delayed jobs whose `runAt` has come (`runAt <= now`) become waiting, earliest first. */
 export function promoteDelayed(ctx: Ctx, now: number, limit: number): number {
-  const due = ctx
-    .sql("SELECT id FROM jobs WHERE status = 'delayed' AND run_at <= ? ORDER BY run_at, qseq LIMIT ?")
-    .all(now, limit) as { id: string }[];
+  const due = ctx.sql(DUE_DELAYED).all(now, limit) as { id: string }[];
   let promoted = 0;
   for (const { id } of due) {
     const job = loadJob(ctx, id);
@@ -24,11 +23,7 @@ export function promoteDelayed(ctx: Ctx, now: number, limit: number): number {
  */
 export function recoverExpiredLeases(ctx: Ctx, now: number, limit: number): RecoveryResult {
   const result: RecoveryResult = { requeued: [], failed: [] };
-  const due = ctx
-    .sql(
-      "SELECT id FROM jobs WHERE status = 'active' AND lease_expires_at <= ? ORDER BY lease_expires_at, qseq LIMIT ?",
-    )
-    .all(now, limit) as { id: string }[];
+  const due = ctx.sql(EXPIRED_LEASES).all(now, limit) as { id: string }[];
   for (const { id } of due) {
     const job = loadJob(ctx, id);
     if (job === undefined || job.status !== 'active') continue;
@@ -53,13 +48,11 @@ export function recoverExpiredLeases(ctx: Ctx, now: number, limit: number): Reco
  * entry with it (foreign keys), and frees its idempotency key and fire.
  */
 export function applyRetention(ctx: Ctx, policy: RetentionPolicy, now: number): number {
-  const finished = ctx
-    .sql(
-      `SELECT id, tenant, COALESCE(finished_at, created_at) AS ended FROM jobs
-       WHERE status IN ('succeeded', 'failed', 'canceled')
-       ORDER BY tenant, ended DESC, created_at DESC, id DESC`,
-    )
-    .iterate() as IterableIterator<{ id: string; tenant: string; ended: number }>;
+  const finished = ctx.sql(FINISHED_BY_TENANT).iterate() as IterableIterator<{
+    id: string;
+    tenant: string;
+    ended: number;
+  }>;
   const doomed: string[] = [];
   let tenant: string | undefined;
   let rank = 0;
@@ -89,15 +82,6 @@ export function applyRetention(ctx: Ctx, policy: RetentionPolicy, now: number): 
 
 /** The earliest delayed runAt, lease expiry, unpaused fire, or end of a parent with children to settle. */
 export function nextDueAt(ctx: Ctx): number | undefined {
-  const row = ctx
-    .sql(
-      `SELECT MIN(
-         COALESCE((SELECT MIN(run_at) FROM jobs WHERE status = 'delayed'), 9e999),
-         COALESCE((SELECT MIN(lease_expires_at) FROM jobs WHERE status = 'active'), 9e999),
-         COALESCE((SELECT MIN(next_fire_at) FROM schedules WHERE paused = 0 AND next_fire_at IS NOT NULL), 9e999),
-         COALESCE((SELECT MIN(ended_at) FROM pending_parents), 9e999)
-       ) AS due`,
-    )
-    .get() as { due: number };
+  const row = ctx.sql(NEXT_DUE).get() as { due: number };
   return Number.isFinite(row.due) ? row.due : undefined;
 }

@@ -50,6 +50,37 @@ export interface JobRow {
   resources: string | null;
 }
 
+/** The columns of a JobRow, in the table's order. */
+export const JOB_COLUMNS: readonly (keyof JobRow)[] = [
+  'id',
+  'tenant',
+  'name',
+  'status',
+  'priority',
+  'payload',
+  'tags',
+  'max_attempts',
+  'backoff',
+  'timeout_ms',
+  'idempotency_key',
+  'depends_on',
+  'run_at',
+  'schedule_id',
+  'scheduled_for',
+  'attempt',
+  'created_at',
+  'started_at',
+  'finished_at',
+  'result',
+  'error',
+  'progress',
+  'lease_worker',
+  'lease_token',
+  'lease_expires_at',
+  'qseq',
+  'resources',
+];
+
 export function jobOf(row: JobRow): Job {
   return {
     id: row.id,
@@ -93,7 +124,7 @@ export function statusOf(ctx: Ctx, id: string): JobStatus | undefined {
   return row?.status;
 }
 
-/** Inserts a new job (and its parent links); `qseq` is its place in line. */
+/** Inserts a new job (with its parent links and tags); `qseq` is its place in line. */
 export function insertJob(ctx: Ctx, job: Job, qseq: number): void {
   ctx
     .sql(
@@ -125,6 +156,12 @@ export function insertJob(ctx: Ctx, job: Job, qseq: number): void {
     });
   for (const parent of job.dependsOn) {
     ctx.sql('INSERT INTO job_deps (child_id, parent_id) VALUES (?, ?)').run(job.id, parent);
+  }
+  // The listing by tag (schema version 4); a tag given twice is filed once.
+  for (const tag of new Set(job.tags)) {
+    ctx
+      .sql('INSERT INTO job_tags (job_id, tag, tenant, created_at) VALUES (?, ?, ?, ?)')
+      .run(job.id, tag, job.tenant, job.createdAt);
   }
 }
 

@@ -154,3 +154,40 @@ export const SCHEMA_V3 = `
 ALTER TABLE jobs ADD COLUMN resources TEXT;
 CREATE INDEX jobs_active_gates ON jobs (name, resources) WHERE status = 'active';
 `;
+
+/**
+ * Version 4: listing (list-jobs.ts). listJobs reads a page in list order (newest first by
+ * `created_at`, then `id`) from the index of its filters, so that a page never sorts or
+ * scans the job table, however many jobs it holds:
+ *
+ *   no filter          jobs_newest (version 1)
+ *   tenant             jobs_tenant_newest (version 1)
+ *   status             jobs_status_newest
+ *   name               jobs_name_newest
+ *   tenant + status    jobs_tenant_status_newest
+ *   name + status      jobs_name_status_newest
+ *   tag (+ tenant)     job_tags: one row per tag of a job, with the job's tenant and
+ *                      `created_at` copied (neither changes), indexed by both; deleted
+ *                      with its job through the foreign key.
+ *
+ * Other combinations read the index of the filters it covers and check the rest on a
+ * bounded stretch of it (see list-jobs.ts). Existing jobs' tags are copied in here.
+ */
+export const SCHEMA_V4 = `
+CREATE INDEX jobs_status_newest ON jobs (status, created_at, id);
+CREATE INDEX jobs_name_newest ON jobs (name, created_at, id);
+CREATE INDEX jobs_tenant_status_newest ON jobs (tenant, status, created_at, id);
+CREATE INDEX jobs_name_status_newest ON jobs (name, status, created_at, id);
+
+CREATE TABLE job_tags (
+  job_id     TEXT NOT NULL REFERENCES jobs (id) ON DELETE CASCADE,
+  tag        TEXT NOT NULL,
+  tenant     TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  PRIMARY KEY (job_id, tag)
+) WITHOUT ROWID;
+CREATE INDEX job_tags_newest ON job_tags (tag, created_at, job_id);
+CREATE INDEX job_tags_tenant_newest ON job_tags (tenant, tag, created_at, job_id);
+INSERT OR IGNORE INTO job_tags (job_id, tag, tenant, created_at)
+  SELECT jobs.id, tags.value, jobs.tenant, jobs.created_at FROM jobs, json_each(jobs.tags) AS tags;
+`;

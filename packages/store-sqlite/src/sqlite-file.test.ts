@@ -8,6 +8,7 @@ import { newJob } from '@cadenza/core/testing';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SCHEMA_VERSION } from './migrations.js';
+import { DUE_DELAYED, EXPIRED_LEASES, FINISHED_BY_TENANT, NEXT_DUE } from './pinned-statements.js';
 import { createSqliteStore } from './sqlite-store.js';
 
 const T0 = Date.UTC(2026, 0, 1);
@@ -69,18 +70,18 @@ describe('sqlite store on a file', () => {
   it('the claim path, due times and unique keys are served by indexes', () => {
     open();
     const db = new Database(path, { readonly: true });
-    const plan = (sql: string) =>
-      (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all() as { detail: string }[]).map((r) => r.detail).join(' | ');
+    const plan = (sql: string, ...params: unknown[]) =>
+      (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...params) as { detail: string }[]).map((r) => r.detail).join(' | ');
     try {
       expect(
         plan("SELECT id FROM jobs WHERE status = 'waiting' AND priority = 5 AND tenant = 'a' ORDER BY qseq LIMIT 1"),
       ).toContain('jobs_claim');
-      expect(plan("SELECT id FROM jobs WHERE status = 'delayed' AND run_at <= 5 ORDER BY run_at, qseq")).toContain(
-        'jobs_delayed',
-      );
-      expect(
-        plan("SELECT id FROM jobs WHERE status = 'active' AND lease_expires_at <= 5 ORDER BY lease_expires_at, qseq"),
-      ).toContain('jobs_leases');
+      // The store's own statements, pinned to their partial indexes (pinned-statements.ts).
+      expect(plan(DUE_DELAYED, 5, 10)).toBe('SEARCH jobs USING INDEX jobs_delayed (run_at<?)');
+      expect(plan(EXPIRED_LEASES, 5, 10)).toBe('SEARCH jobs USING INDEX jobs_leases (lease_expires_at<?)');
+      expect(plan(NEXT_DUE)).toMatch(/COVERING INDEX jobs_delayed.*COVERING INDEX jobs_leases/);
+      expect(plan(NEXT_DUE)).not.toMatch(/jobs_status|SCAN jobs\b(?! USING)/);
+      expect(plan(FINISHED_BY_TENANT)).toMatch(/^SCAN jobs USING INDEX jobs_finished/);
       expect(plan("SELECT * FROM jobs WHERE tenant = 'a' AND idempotency_key = 'k'")).toContain('jobs_idempotency');
       expect(
         plan('SELECT * FROM schedules WHERE paused = 0 AND next_fire_at IS NOT NULL AND next_fire_at <= 5'),

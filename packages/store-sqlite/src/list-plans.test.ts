@@ -1,0 +1,80 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { checkJobQuery, type JobQuery } from '@cadenza/core';
+import Database from 'better-sqlite3';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { listStatements, MAX_LIST_READ, SOURCES, type Statement } from './list-jobs.js';
+import { createSqliteStore } from './sqlite-store.js';
+
+// The query plans of listJobs, for every combination of its filters, with and without a
+// cursor, as SQLite makes them for a real file at the current schema version.
+let dir: string;
+let db: Database.Database;
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'cadenza-sqlite-plans-'));
+  const path = join(dir, 'cadenza.db');
+  await createSqliteStore({ path }).close();
+  db = new Database(path, { readonly: true });
+});
+
+afterAll(() => {
+  db.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+/** The combinations that an index answers alone (schema.ts, version 4). */
+const EXACT = ['', 'tenant', 'status', 'name', 'tag', 'tenant,status', 'status,name', 'tenant,tag'];
+
+const FILTERS = { tenant: 'acme', status: 'failed', name: 'email.send', tag: 'vip' } as const;
+
+/** Every combination of the four filters (16), each with and without a cursor. */
+function queries(): JobQuery[] {
+  const all: JobQuery[] = [];
+  const keys = Object.keys(FILTERS) as (keyof typeof FILTERS)[];
+  for (let mask = 0; mask < 1 << keys.length; mask++) {
+    const query: JobQuery = { limit: 50 };
+    keys.forEach((key, bit) => {
+      if ((mask & (1 << bit)) !== 0) Object.assign(query, { [key]: FILTERS[key] });
+    });
+    all.push(query, {
+      ...query,
+      cursor: Buffer.from(JSON.stringify([Date.UTC(2026, 0, 1), 'acme:x'])).toString('base64url'),
+    });
+  }
+  return all;
+}
+
+function plan(statement: Statement): string[] {
+  const rows = db.prepare(`EXPLAIN QUERY PLAN ${statement.sql}`).all(...statement.params) as { detail: string }[];
+  return rows.map((row) => row.detail);
+}
+
+describe('listJobs query plans', () => {
+  for (const query of queries()) {
+    const { limit: _, ...shown } = query;
+    it(`reads ${JSON.stringify(shown)} from an index, in list order`, () => {
+      const statements = listStatements(checkJobQuery(query), MAX_LIST_READ);
+      const all = [statements.rows];
+      if (statements.stretchEnd !== undefined) all.push(statements.stretchEnd);
+      if (statements.rowsWithin !== undefined) all.push(statements.rowsWithin({ createdAt: 0, id: 'acme:y' }));
+      for (const statement of all) {
+        const steps = plan(statement);
+        const text = steps.join(' | ');
+        // Every table is reached through an index: no step reads a table from end to end,
+        // and none sorts (the index gives the order).
+        for (const step of steps) expect(step, text).toMatch(/USING (COVERING )?INDEX|USING PRIMARY KEY/);
+        expect(text).not.toMatch(/TEMP B-TREE/);
+        // The first step is the listing index, narrowed by every filter it holds.
+        expect(steps[0], text).toMatch(/ USING (COVERING )?INDEX (jobs_|job_tags_)\w*newest\b/);
+        const source = SOURCES.find((s) => new RegExp(`INDEX ${s.index}\\b`).test(steps[0] ?? ''));
+        for (const key of source?.keys ?? []) expect(steps[0], text).toContain(`${key}=?`);
+        if (query.cursor !== undefined) expect(steps[0], text).toMatch(/\(created_at,(id|job_id)\)<\(\?,\?\)/);
+      }
+      // Only the combinations without an index of their own read a bounded stretch.
+      const asked = (['tenant', 'status', 'name', 'tag'] as const).filter((f) => query[f] !== undefined).join(',');
+      expect(statements.stretchEnd === undefined).toBe(EXACT.includes(asked));
+    });
+  }
+});
