@@ -1,7 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import { serialize } from 'node:v8';
 import { type ClaimedJob, createMemoryStore, type Store } from '@cadenza/core';
-import { newJob, scheduleDefinition } from '@cadenza/core/testing';
+import { allJobs, newJob, scheduleDefinition } from '@cadenza/core/testing';
 import { describe, expect, it } from 'vitest';
 import { createFileStore, type FileStoreFormat } from './index.js';
 import { tempFolder } from './temp-dir.test-helpers.js';
@@ -81,7 +81,7 @@ describe.each(['json', 'snapshot'] satisfies FileStoreFormat[])('file store reso
     await first.close();
 
     const second = await createFileStore({ path, format, ...GPU });
-    const jobs = (await second.listJobs({ limit: 10 })).jobs;
+    const jobs = await allJobs(second);
     expect(jobs.map((job) => job.resources)).toEqual([{ gpu: 1 }, { gpu: 1 }]);
     expect((await second.getSchedule('acme', 'digest'))?.job.resources).toEqual({ gpu: 1 });
     expect(await claimJobs(second, 10, T0 + 1)).toEqual([]);
@@ -96,7 +96,7 @@ describe.each(['json', 'snapshot'] satisfies FileStoreFormat[])('file store reso
     await enqueueMany(first, 1, 'acme');
     await first.close();
     const second = await createFileStore({ path, format });
-    const [job] = (await second.listJobs({ limit: 10 })).jobs;
+    const [job] = await allJobs(second);
     expect(job === undefined ? true : 'resources' in job).toBe(false);
     await second.close();
   });
