@@ -13,7 +13,9 @@
  *      └──── stop() from any state (a leader releases its lease)
  *
  * A tick runs only while the term is acting (before `expiresAt - margin`); every write in
- * it is fenced, and a `StaleEpochError` ends the term at once.
+ * it is fenced, and a `StaleEpochError` ends the term at once. A tick plans each due
+ * schedule once and writes at most the caps of fire-caps.ts for it; a catch-up longer than
+ * that leaves the schedule due, so the next tick starts at once and goes on with it.
  *
  * While the store does not answer, a failed tick or attempt to lead is tried again with
  * backoff (50 ms doubling to 2 s; a follower never waits longer than followerPollMs), and the
@@ -30,7 +32,7 @@ import {
   type Store,
   Wakeup,
 } from '@cadenza/core';
-import type { FiredEvent } from './fire-schedules.js';
+import type { FiredEvent, FireSettings } from './fire-schedules.js';
 import { LeaseKeeper, type StepDownReason, type Term } from './leadership.js';
 import { type CoordinatorOptions, type ResolvedCoordinatorOptions, resolveCoordinatorOptions } from './options.js';
 import { addCounts, emptyCounts, runBatch, type TickCounts } from './tick.js';
@@ -63,6 +65,7 @@ export class Coordinator {
   private readonly outage: Outage;
   private readonly tickBackoff = new Backoff();
   private readonly leadBackoff = new Backoff();
+  private readonly fireSettings: FireSettings;
   /** How long a follower waits before it asks for the lease again. */
   private followerWaitMs: number;
   private state: State = 'stopped';
@@ -80,6 +83,11 @@ export class Coordinator {
     this.events = new Emitter((err, event) => this.log.error({ err, event }, 'coordinator event listener threw'));
     this.outage = new Outage(this.clock, this.log);
     this.followerWaitMs = this.options.followerPollMs;
+    this.fireSettings = {
+      caps: { maxFires: this.options.maxFiresPerTick, maxPayloadBytes: this.options.maxFirePayloadBytesPerTick },
+      minIntervalMs: this.options.minIntervalMs,
+      pacedLogged: new Set(),
+    };
     this.keeper = new LeaseKeeper({ ...this.options, log: this.log }, (term, reason, error) =>
       this.steppedDown(term, reason, error),
     );
@@ -225,11 +233,20 @@ export class Coordinator {
   private async lead(term: Term): Promise<number> {
     this.wakeup.clear();
     const total = emptyCounts();
+    const plannedThisTick = new Set<string>();
     let retained = 0;
     try {
       for (;;) {
         if (!this.keeper.isActing(term) || this.state !== 'running') return 0;
-        const batch = await runBatch(this.store, term.fence, this.clock.now(), this.options.batchSize, this.log);
+        const batch = await runBatch(
+          this.store,
+          term.fence,
+          this.clock.now(),
+          this.options.batchSize,
+          this.log,
+          this.fireSettings,
+          plannedThisTick,
+        );
         addCounts(total, batch.counts);
         for (const fired of batch.fired) this.events.emit('fired', fired);
         if (!batch.more) break;

@@ -1,6 +1,7 @@
 import {
   type Fence,
   type FirePlan,
+  isPaced,
   jobFromSchedule,
   type Logger,
   type NewJob,
@@ -9,6 +10,7 @@ import {
   type ScheduleFire,
   type Store,
 } from '@cadenza/core';
+import { capPlan, type FireCaps, firesThisTick } from './fire-caps.js';
 
 /** One schedule's fires as written by the leader. */
 export interface FiredEvent {
@@ -29,10 +31,29 @@ export interface FiredEvent {
 export interface FireBatchResult {
   /** How many due schedules the store returned (a full batch means there may be more). */
   due: number;
+  /** How many of them this tick had not planned yet (0: the batch brought nothing new). */
+  fresh: number;
   fired: FiredEvent[];
-  /** True when a plan left a schedule still due (an `all` catch-up longer than one plan). */
-  stillDue: boolean;
 }
+
+/** How the leader fires: the same for every tick. */
+export interface FireSettings {
+  caps: FireCaps;
+  /** The shortest cadence to fire an `every` at (core's planFires paces shorter ones). */
+  minIntervalMs: number;
+  /** Paced schedules already logged, so that each is logged once, not at every fire. */
+  pacedLogged: Set<string>;
+}
+
+/**
+ * What one tick remembers across its batches: the schedules it planned already. A schedule
+ * is planned once per tick, so that a catch-up cut by the caps goes on in the next tick,
+ * not in the next batch of this one.
+ */
+export type PlannedThisTick = Set<string>;
+
+/** Paced schedules remembered as logged; past this many the memory starts over. */
+const MAX_PACED_LOGGED = 10_000;
 
 interface Planned {
   fire: ScheduleFire;
@@ -41,10 +62,11 @@ interface Planned {
 }
 
 /**
- * Fires one batch of due schedules: plans each by its misfire policy, builds its jobs and
- * writes every fire in one fenced `recordFires` call. The store applies a fire only while
- * the schedule's `nextFireAt` still equals the value this plan started from, which is what
- * keeps each (scheduleId, scheduledFor) to at most one job across failovers and replays.
+ * Fires one batch of due schedules: plans each by its misfire policy, cuts the plan to the
+ * caps of one tick (fire-caps.ts), builds its jobs and writes every fire in one fenced
+ * `recordFires` call. The store applies a fire only while the schedule's `nextFireAt` still
+ * equals the value this plan started from, which is what keeps each (scheduleId,
+ * scheduledFor) to at most one job across failovers, replays and cut catch-ups.
  */
 export async function fireDueSchedules(
   store: Store,
@@ -52,14 +74,19 @@ export async function fireDueSchedules(
   now: number,
   limit: number,
   log: Logger,
+  settings: FireSettings,
+  plannedThisTick: PlannedThisTick,
 ): Promise<FireBatchResult> {
   const due = await store.dueSchedules(now, limit);
   const planned: Planned[] = [];
   for (const schedule of due) {
-    const entry = planSchedule(schedule, now, log);
+    const key = `${schedule.tenant}\u0000${schedule.id}`;
+    if (plannedThisTick.has(key)) continue;
+    plannedThisTick.add(key);
+    const entry = planSchedule(schedule, now, log, settings);
     if (entry !== undefined) planned.push(entry);
   }
-  if (planned.length === 0) return { due: due.length, fired: [], stillDue: false };
+  if (planned.length === 0) return { due: due.length, fresh: 0, fired: [] };
 
   const results = await store.recordFires(
     fence,
@@ -67,11 +94,9 @@ export async function fireDueSchedules(
     now,
   );
   const fired: FiredEvent[] = [];
-  let stillDue = false;
   planned.forEach((p, i) => {
     const result = results[i];
     if (result === undefined || !result.applied) return;
-    if (p.fire.nextFireAt !== undefined && p.fire.nextFireAt <= now) stillDue = true;
     fired.push({
       tenant: p.fire.tenant,
       scheduleId: p.fire.scheduleId,
@@ -83,16 +108,17 @@ export async function fireDueSchedules(
       nextFireAt: p.fire.nextFireAt,
     });
   });
-  return { due: due.length, fired, stillDue };
+  return { due: due.length, fresh: planned.length, fired };
 }
 
-function planSchedule(schedule: Schedule, now: number, log: Logger): Planned | undefined {
+function planSchedule(schedule: Schedule, now: number, log: Logger, settings: FireSettings): Planned | undefined {
   const expected = schedule.nextFireAt;
   if (expected === undefined) return undefined;
   let plan: FirePlan;
   let jobs: NewJob[];
   try {
-    plan = planFires(schedule, now);
+    plan = planFires(schedule, now, { minIntervalMs: settings.minIntervalMs });
+    plan = capPlan(plan, firesThisTick(schedule.job, plan.fireTimes.length, settings.caps));
     jobs = plan.fireTimes.map((t) => jobFromSchedule(schedule, t, now));
   } catch (error) {
     // A schedule that cannot be planned would stay due forever and keep the loop awake;
@@ -114,6 +140,7 @@ function planSchedule(schedule: Schedule, now: number, log: Logger): Planned | u
     plan = { fireTimes: [], skipped: 0, nextFireAt: undefined };
     jobs = [];
   }
+  if (isPaced(schedule, settings.minIntervalMs)) logPaced(schedule, settings, log);
   return {
     plan,
     name: schedule.job.name,
@@ -125,4 +152,18 @@ function planSchedule(schedule: Schedule, now: number, log: Logger): Planned | u
       nextFireAt: plan.nextFireAt,
     },
   };
+}
+
+/** Tells the operator, once, that a schedule fires less often than it asks. */
+function logPaced(schedule: Schedule, settings: FireSettings, log: Logger): void {
+  const { pacedLogged, minIntervalMs } = settings;
+  const key = `${schedule.tenant}\u0000${schedule.id}`;
+  if (pacedLogged.has(key)) return;
+  if (pacedLogged.size >= MAX_PACED_LOGGED) pacedLogged.clear();
+  pacedLogged.add(key);
+  const every = schedule.trigger.kind === 'every' ? schedule.trigger.every : undefined;
+  log.warn(
+    { tenant: schedule.tenant, scheduleId: schedule.id, every, minIntervalMs },
+    'schedule fires more often than the minimum interval allows; it fires at most once per minimum interval (replace it with a longer every)',
+  );
 }

@@ -1,6 +1,7 @@
 import {
   CadenzaError,
   type Clock,
+  DEFAULT_MIN_INTERVAL_MS,
   invalidArgument,
   type Logger,
   type RetentionPolicy,
@@ -35,12 +36,32 @@ export interface CoordinatorOptions {
   retention?: RetentionPolicy;
   /** How often retention runs while leading. Default 60 s. */
   retentionEveryMs?: number;
+  /**
+   * The shortest cadence an `every` schedule fires at, in ms. A schedule stored with a
+   * shorter `every` (before the minimum was raised, or written to the store directly) fires
+   * every k-th time of its cadence, k × every being at least this. Default 1,000, the
+   * minimum the API accepts by default.
+   */
+  minIntervalMs?: number;
+  /** Jobs one schedule may create in one tick; a longer catch-up goes on in the next ticks. Default 100. */
+  maxFiresPerTick?: number;
+  /** Payload bytes of the jobs one schedule may create in one tick (at least one job goes). Default 8 MiB. */
+  maxFirePayloadBytesPerTick?: number;
 }
 
 /** The leader lease's default length: a crash is taken over within it (plus one follower poll). */
 export const DEFAULT_LEASE_TTL_MS = 8000;
 
 export const DEFAULT_RETENTION: Readonly<RetentionPolicy> = { maxAgeMs: 7 * 24 * 60 * 60 * 1000, maxCount: 10_000 };
+
+/**
+ * What one schedule may fire in one tick by default: 100 jobs keep one store write small
+ * (a Redis script call of 100 jobs takes about a millisecond) while a catch-up of the
+ * largest `maxCatchUp`, 10,000, still ends within 100 ticks; 8 MiB of payload is eight
+ * jobs at the default payload limit of 1 MiB.
+ */
+export const DEFAULT_MAX_FIRES_PER_TICK = 100;
+export const DEFAULT_MAX_FIRE_PAYLOAD_BYTES_PER_TICK = 8 * 1024 * 1024;
 
 export interface ResolvedCoordinatorOptions {
   store: Store;
@@ -60,6 +81,9 @@ export interface ResolvedCoordinatorOptions {
   batchSize: number;
   retention: RetentionPolicy;
   retentionEveryMs: number;
+  minIntervalMs: number;
+  maxFiresPerTick: number;
+  maxFirePayloadBytesPerTick: number;
 }
 
 function positiveInt(field: string, value: unknown, fallback: number): number {
@@ -102,5 +126,12 @@ export function resolveCoordinatorOptions(options: CoordinatorOptions): Resolved
       maxCount: positiveInt('retention.maxCount', retention.maxCount, DEFAULT_RETENTION.maxCount),
     },
     retentionEveryMs: positiveInt('retentionEveryMs', options.retentionEveryMs, 60_000),
+    minIntervalMs: positiveInt('minIntervalMs', options.minIntervalMs, DEFAULT_MIN_INTERVAL_MS),
+    maxFiresPerTick: positiveInt('maxFiresPerTick', options.maxFiresPerTick, DEFAULT_MAX_FIRES_PER_TICK),
+    maxFirePayloadBytesPerTick: positiveInt(
+      'maxFirePayloadBytesPerTick',
+      options.maxFirePayloadBytesPerTick,
+      DEFAULT_MAX_FIRE_PAYLOAD_BYTES_PER_TICK,
+    ),
   };
 }

@@ -1,5 +1,5 @@
 import type { Fence, Logger, Store } from '@cadenza/core';
-import { type FiredEvent, fireDueSchedules } from './fire-schedules.js';
+import { type FiredEvent, type FireSettings, fireDueSchedules, type PlannedThisTick } from './fire-schedules.js';
 
 /** What one tick did, summed over its batches. */
 export interface TickCounts {
@@ -43,7 +43,8 @@ export interface BatchResult {
  * spends the round trips of one step, not three: a fire is late by one step's time at
  * most); dependents come after the lease recovery, whose final failures may fail
  * dependents. Every write carries the fence; a `StaleEpochError` propagates to the caller,
- * which steps down.
+ * which steps down. A schedule is planned once per tick (`plannedThisTick`): one whose
+ * catch-up the caps cut stays due, and the next tick goes on with it.
  */
 export async function runBatch(
   store: Store,
@@ -51,10 +52,12 @@ export async function runBatch(
   now: number,
   limit: number,
   log: Logger,
+  fireSettings: FireSettings,
+  plannedThisTick: PlannedThisTick,
 ): Promise<BatchResult> {
   const counts = emptyCounts();
   const [fires, promoted, recovered] = await Promise.all([
-    fireDueSchedules(store, fence, now, limit, log),
+    fireDueSchedules(store, fence, now, limit, log, fireSettings, plannedThisTick),
     store.promoteDelayed(fence, now, limit),
     store.recoverExpiredLeases(fence, now, limit),
   ]);
@@ -71,7 +74,7 @@ export async function runBatch(
     counts.promoted >= limit ||
     counts.requeued + counts.expired >= limit ||
     counts.dependents >= limit ||
-    fires.due >= limit ||
-    fires.stillDue;
+    // A full batch may hide more due schedules, unless it brought none this tick had not planned.
+    (fires.due >= limit && fires.fresh > 0);
   return { counts, fired: fires.fired, more };
 }

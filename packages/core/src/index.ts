@@ -77,7 +77,10 @@ export {
 } from './retry/index.js';
 export {
   backoffSchema,
+  checkScheduleLimits,
   DEFAULT_MAX_PAYLOAD_BYTES,
+  DEFAULT_MAX_SCHEDULES_PER_TENANT,
+  DEFAULT_MIN_INTERVAL_MS,
   IDEMPOTENCY_KEY_PATTERN,
   type InputLimits,
   jobBatchSchema,
@@ -92,6 +95,8 @@ export {
   MAX_RESOURCES,
   MAX_TAGS,
   MAX_TIMEOUT_MS,
+  maxSchedulesPerTenant,
+  minIntervalMs,
   NAME_PATTERN,
   parseJobInclude,
   prepareJob,
@@ -100,6 +105,7 @@ export {
   prepareSchedule,
   scheduleInputSchema,
   TENANT_PATTERN,
+  upsertOptionsOf,
 } from './schemas/index.js';
 export type {
   ClaimRequest,
@@ -125,6 +131,7 @@ export type {
   Settlement,
   Store,
   StoreSignal,
+  UpsertScheduleOptions,
   UpsertScheduleResult,
 } from './store/store.js';
 // For store implementations: the store-independent pieces every store shares, so that
@@ -171,15 +178,18 @@ export {
   scheduleFromDefinition,
   setPaused,
 } from './store/support/schedule-changes.js';
+export { checkScheduleRoom, scheduleLimitOf, tooManySchedules } from './store/support/schedule-count.js';
 export { checkSettlements, type SettlementMove, settlementMove } from './store/support/settlements.js';
 export { StoreSignals } from './store/support/signals.js';
 export { tenantWeightsOf } from './store/support/weights.js';
 export {
   type FirePlan,
+  isPaced,
   nextFireAfter,
   nextFireOnUpsert,
   nextFireTimes,
   normalizeTrigger,
+  type PlanOptions,
   planFires,
 } from './time/index.js';
 export { Emitter, type Listener } from './util/emitter.js';

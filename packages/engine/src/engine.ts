@@ -2,6 +2,7 @@ import { hostname } from 'node:os';
 import { Coordinator, type CoordinatorOptions } from '@cadenza/coordinator';
 import {
   type Clock,
+  checkScheduleLimits,
   type EnqueueResult,
   type HandlersMap,
   type Hooks,
@@ -9,6 +10,7 @@ import {
   type Job,
   type JobInput,
   type Logger,
+  minIntervalMs,
   type NewJob,
   prepareJob,
   prepareJobs,
@@ -18,6 +20,7 @@ import {
   type Store,
   silentLogger,
   type UpsertScheduleResult,
+  upsertOptionsOf,
 } from '@cadenza/core';
 import { type HandlerRegistry, Worker, type WorkerOptions } from '@cadenza/worker';
 
@@ -31,7 +34,11 @@ export interface EngineOptions {
   id?: string;
   log?: Logger;
   hooks?: Hooks;
-  /** Limits on enqueued input (payload size). */
+  /**
+   * Limits on input: payload size, the shortest `every` (also the cadence the coordinator
+   * paces shorter stored ones to, unless `coordinator.minIntervalMs` says otherwise) and
+   * the most schedules per tenant.
+   */
   limits?: InputLimits;
   coordinator?: Omit<CoordinatorOptions, Shared>;
   worker?: Omit<WorkerOptions, Shared | 'handlers' | 'hooks'>;
@@ -58,7 +65,13 @@ export class Engine {
     const id = options.id ?? `${hostname()}:${process.pid}`;
     const log = options.log ?? silentLogger();
     const shared = { store: this.store, clock: this.clock, id, log };
-    this.coordinator = new Coordinator({ ...options.coordinator, ...shared });
+    // A bad limit is the deployment's mistake: refused here, not at each call.
+    checkScheduleLimits(this.limits);
+    this.coordinator = new Coordinator({
+      minIntervalMs: minIntervalMs(this.limits),
+      ...options.coordinator,
+      ...shared,
+    });
     this.worker = new Worker({
       ...options.worker,
       ...shared,
@@ -102,10 +115,13 @@ export class Engine {
     return results;
   }
 
-  /** Validates and creates or replaces a schedule. */
+  /**
+   * Validates and creates or replaces a schedule. Creating one more than the tenant's limit
+   * is refused with `resource_exhausted`; replacing one is always allowed.
+   */
   async upsertSchedule(id: string, input: ScheduleInput): Promise<UpsertScheduleResult> {
     const definition = prepareSchedule(id, input, this.limits);
-    const result = await this.store.upsertSchedule(definition, this.clock.now());
+    const result = await this.store.upsertSchedule(definition, this.clock.now(), upsertOptionsOf(this.limits));
     this.coordinator.wake();
     return result;
   }

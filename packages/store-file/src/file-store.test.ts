@@ -91,6 +91,23 @@ describe.each(FORMATS)('file store (%s)', (format) => {
     await third.close();
   });
 
+  it('reopened, still counts each tenant’s schedules for the per-tenant limit', async () => {
+    const path = folder.file(format);
+    const limit = { maxSchedulesPerTenant: 2 };
+    const first = await createFileStore({ path, format });
+    await first.upsertSchedule(scheduleDefinition({ id: 'a' }), T0, limit);
+    await first.upsertSchedule(scheduleDefinition({ id: 'b' }), T0, limit);
+    await first.close();
+
+    const second = await createFileStore({ path, format });
+    await expect(second.upsertSchedule(scheduleDefinition({ id: 'c' }), T0, limit)).rejects.toMatchObject({
+      code: 'resource_exhausted',
+    });
+    expect(await second.deleteSchedule('acme', 'a')).toBe(true);
+    expect((await second.upsertSchedule(scheduleDefinition({ id: 'c' }), T0, limit)).created).toBe(true);
+    await second.close();
+  });
+
   it('a missing file is an empty store, and its folder is created', async () => {
     const path = join(folder.dir, `new-${format}`, 'deeper', 'state');
     const store = await createFileStore({ path, format });

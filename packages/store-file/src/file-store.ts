@@ -37,6 +37,7 @@ import {
   type TenantLimits,
   tenantLimitsOf,
   tenantWeightsOf,
+  type UpsertScheduleOptions,
   type UpsertScheduleResult,
 } from '@cadenza/core';
 import { removeStaleTemporaries, type WriteFileAtomically, writeFileAtomically } from './atomic-write.js';
@@ -267,8 +268,12 @@ class FileBackedStore implements FileStore {
   nextDueAt(): Promise<number | undefined> {
     return this.inner.nextDueAt();
   }
-  upsertSchedule(definition: ScheduleDefinition, now: number): Promise<UpsertScheduleResult> {
-    return this.inner.upsertSchedule(definition, now);
+  upsertSchedule(
+    definition: ScheduleDefinition,
+    now: number,
+    options?: UpsertScheduleOptions,
+  ): Promise<UpsertScheduleResult> {
+    return this.inner.upsertSchedule(definition, now, options);
   }
   getSchedule(tenant: string, id: string): Promise<Schedule | undefined> {
     return this.inner.getSchedule(tenant, id);

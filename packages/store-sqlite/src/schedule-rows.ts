@@ -50,6 +50,12 @@ export function loadSchedule(ctx: Ctx, tenant: string, id: string): Schedule | u
   return row === undefined ? undefined : scheduleOf(row);
 }
 
+/** How many schedules `tenant` holds (a range of the primary key, so it reads only its rows). */
+export function countSchedules(ctx: Ctx, tenant: string): number {
+  const row = ctx.sql('SELECT count(*) AS n FROM schedules WHERE tenant = ?').get(tenant) as { n: number };
+  return row.n;
+}
+
 /** Inserts or replaces; a new `due_seq` files it behind schedules set earlier with the same next fire. */
 export function putSchedule(ctx: Ctx, schedule: Schedule): void {
   ctx

@@ -1,6 +1,7 @@
 import {
   checkFires,
   checkScheduleDefinition,
+  checkScheduleRoom,
   countFire,
   countTrigger,
   type FireResult,
@@ -12,18 +13,33 @@ import {
   type ScheduleDefinition,
   type ScheduleFire,
   scheduleFromDefinition,
+  scheduleLimitOf,
   setPaused,
+  type UpsertScheduleOptions,
   type UpsertScheduleResult,
 } from '@cadenza/core';
 import type { Ctx } from './context.js';
 import { enqueueBatch } from './enqueue.js';
 import { loadJob, statusOf } from './rows.js';
-import { loadSchedule, putSchedule } from './schedule-rows.js';
+import { countSchedules, loadSchedule, putSchedule } from './schedule-rows.js';
 
-/** Creates or replaces a schedule; its history (runCount, lastFireAt, createdAt) carries over. */
-export function upsertSchedule(ctx: Ctx, definition: ScheduleDefinition, now: number): UpsertScheduleResult {
+/**
+ * Creates or replaces a schedule; its history (runCount, lastFireAt, createdAt) carries
+ * over. A new one must fit its tenant's limit: counted inside this write's IMMEDIATE
+ * transaction, so that two processes creating at once cannot both pass.
+ */
+export function upsertSchedule(
+  ctx: Ctx,
+  definition: ScheduleDefinition,
+  now: number,
+  options?: UpsertScheduleOptions,
+): UpsertScheduleResult {
   checkScheduleDefinition(definition);
+  const max = scheduleLimitOf(options);
   const existing = loadSchedule(ctx, definition.tenant, definition.id);
+  if (existing === undefined && max !== undefined) {
+    checkScheduleRoom(definition.tenant, definition.id, countSchedules(ctx, definition.tenant), max);
+  }
   const schedule = scheduleFromDefinition(definition, existing, now);
   putSchedule(ctx, schedule);
   return { schedule: loadSchedule(ctx, schedule.tenant, schedule.id) ?? schedule, created: existing === undefined };

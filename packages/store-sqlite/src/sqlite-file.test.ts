@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { StaleEpochError, type Store } from '@cadenza/core';
-import { newJob } from '@cadenza/core/testing';
+import { newJob, scheduleDefinition } from '@cadenza/core/testing';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SCHEMA_VERSION } from './migrations.js';
@@ -86,6 +86,29 @@ describe('sqlite store on a file', () => {
       expect(
         plan('SELECT * FROM schedules WHERE paused = 0 AND next_fire_at IS NOT NULL AND next_fire_at <= 5'),
       ).toContain('schedules_due');
+    } finally {
+      db.close();
+    }
+  });
+
+  it('two stores on one file (as two processes) share one count of a tenant’s schedules', async () => {
+    const a = open();
+    const b = open();
+    const limit = { maxSchedulesPerTenant: 2 };
+    await a.upsertSchedule(scheduleDefinition({ id: 'from-a' }), T0, limit);
+    await b.upsertSchedule(scheduleDefinition({ id: 'from-b' }), T0, limit);
+    await expect(a.upsertSchedule(scheduleDefinition({ id: 'third' }), T0, limit)).rejects.toMatchObject({
+      code: 'resource_exhausted',
+    });
+    expect((await b.listSchedules({ tenant: 'acme', limit: 10 })).schedules.map((s) => s.id)).toEqual([
+      'from-a',
+      'from-b',
+    ]);
+    // The count reads one tenant's rows through the primary key, not the whole table.
+    const db = new Database(path, { readonly: true });
+    try {
+      const plan = db.prepare("EXPLAIN QUERY PLAN SELECT count(*) FROM schedules WHERE tenant = 'a'").all();
+      expect(JSON.stringify(plan)).toContain('USING PRIMARY KEY (tenant=?)');
     } finally {
       db.close();
     }

@@ -33,6 +33,7 @@ import {
   type TenantLimits,
   tenantLimitsOf,
   tenantWeightsOf,
+  type UpsertScheduleOptions,
   type UpsertScheduleResult,
 } from '@cadenza/core';
 import { cancel, retry } from './cancel-retry.js';
@@ -177,8 +178,12 @@ class SqliteStore implements Store {
   }
 
   // ── schedules ────────────────────────────────────────────────────────────
-  async upsertSchedule(definition: ScheduleDefinition, now: number): Promise<UpsertScheduleResult> {
-    return this.tx.write((c) => upsertSchedule(c, definition, checkInstant('now', now)));
+  async upsertSchedule(
+    definition: ScheduleDefinition,
+    now: number,
+    options?: UpsertScheduleOptions,
+  ): Promise<UpsertScheduleResult> {
+    return this.tx.write((c) => upsertSchedule(c, definition, checkInstant('now', now), options));
   }
 
   async getSchedule(tenant: string, id: string): Promise<Schedule | undefined> {

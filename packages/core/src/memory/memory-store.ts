@@ -20,6 +20,7 @@ import type {
   Settlement,
   Store,
   StoreSignal,
+  UpsertScheduleOptions,
   UpsertScheduleResult,
 } from '../store/store.js';
 import { checkCount, checkDuration, checkInstant, checkText } from '../store/support/arguments.js';
@@ -213,8 +214,12 @@ class InMemoryStore implements MemoryStore {
   }
 
   // ── schedules ────────────────────────────────────────────────────────────
-  async upsertSchedule(definition: ScheduleDefinition, now: number): Promise<UpsertScheduleResult> {
-    return this.write(() => upsertSchedule(this.state, definition, checkInstant('now', now)));
+  async upsertSchedule(
+    definition: ScheduleDefinition,
+    now: number,
+    options?: UpsertScheduleOptions,
+  ): Promise<UpsertScheduleResult> {
+    return this.write(() => upsertSchedule(this.state, definition, checkInstant('now', now), options));
   }
 
   async getSchedule(tenant: string, id: string): Promise<Schedule | undefined> {

@@ -15,14 +15,21 @@ function keyOf(tenant: string, id: string): string {
 export class ScheduleTable {
   private readonly rows = new Map<string, Schedule>();
   private readonly due = new TimeIndex<string>();
+  /** How many schedules each tenant holds, for the per-tenant limit. */
+  private readonly counts = new Map<string, number>();
 
   get(tenant: string, id: string): Schedule | undefined {
     return this.rows.get(keyOf(tenant, id));
   }
 
+  countOf(tenant: string): number {
+    return this.counts.get(tenant) ?? 0;
+  }
+
   /** Inserts or replaces, and files the schedule under its next fire when it is due at all. */
   put(schedule: Schedule): void {
     const key = keyOf(schedule.tenant, schedule.id);
+    if (!this.rows.has(key)) this.counted(schedule.tenant, 1);
     this.rows.set(key, schedule);
     if (!schedule.paused && schedule.nextFireAt !== undefined) this.due.set(key, schedule.nextFireAt);
     else this.due.delete(key);
@@ -31,7 +38,15 @@ export class ScheduleTable {
   delete(tenant: string, id: string): boolean {
     const key = keyOf(tenant, id);
     this.due.delete(key);
-    return this.rows.delete(key);
+    if (!this.rows.delete(key)) return false;
+    this.counted(tenant, -1);
+    return true;
+  }
+
+  private counted(tenant: string, change: number): void {
+    const count = this.countOf(tenant) + change;
+    if (count > 0) this.counts.set(tenant, count);
+    else this.counts.delete(tenant);
   }
 
   /** Every schedule, in the order they were first put (for snapshots). */
@@ -52,7 +67,12 @@ export class ScheduleTable {
   /** Replaces everything with a snapshot's schedules and due index (in its order). */
   restore(schedules: Iterable<Schedule>, due: Iterable<readonly [string, string, number]>): void {
     this.rows.clear();
-    for (const schedule of schedules) this.rows.set(keyOf(schedule.tenant, schedule.id), schedule);
+    this.counts.clear();
+    for (const schedule of schedules) {
+      const key = keyOf(schedule.tenant, schedule.id);
+      if (!this.rows.has(key)) this.counted(schedule.tenant, 1);
+      this.rows.set(key, schedule);
+    }
     this.due.restore([...due].map(([tenant, id, at]) => [keyOf(tenant, id), at] as const));
   }
 

@@ -1,7 +1,7 @@
 import type { Job } from '../model/job.js';
 import type { Schedule, ScheduleDefinition } from '../model/schedule.js';
 import { jobFromSchedule } from '../schemas/index.js';
-import type { FireResult, ScheduleFire, UpsertScheduleResult } from '../store/store.js';
+import type { FireResult, ScheduleFire, UpsertScheduleOptions, UpsertScheduleResult } from '../store/store.js';
 import { notFound } from '../store/support/arguments.js';
 import { checkFires, checkScheduleDefinition } from '../store/support/schedule-calls.js';
 import {
@@ -11,13 +11,26 @@ import {
   scheduleFromDefinition,
   setPaused,
 } from '../store/support/schedule-changes.js';
+import { checkScheduleRoom, scheduleLimitOf } from '../store/support/schedule-count.js';
 import { applyInserts, planInserts } from './enqueue.js';
 import type { MemoryState } from './state.js';
 
-/** Creates or replaces a schedule; its history (runCount, lastFireAt, createdAt) carries over. */
-export function upsertSchedule(state: MemoryState, definition: ScheduleDefinition, now: number): UpsertScheduleResult {
+/**
+ * Creates or replaces a schedule; its history (runCount, lastFireAt, createdAt) carries
+ * over. A new one must fit its tenant's limit, when one is given.
+ */
+export function upsertSchedule(
+  state: MemoryState,
+  definition: ScheduleDefinition,
+  now: number,
+  options?: UpsertScheduleOptions,
+): UpsertScheduleResult {
   checkScheduleDefinition(definition);
+  const max = scheduleLimitOf(options);
   const existing = state.schedules.get(definition.tenant, definition.id);
+  if (existing === undefined) {
+    checkScheduleRoom(definition.tenant, definition.id, state.schedules.countOf(definition.tenant), max);
+  }
   // A copy: the store keeps no reference to the caller's objects.
   const schedule = scheduleFromDefinition(structuredClone(definition), existing, now);
   state.schedules.put(schedule);

@@ -5,6 +5,8 @@ export { parseJobInclude } from './job-include.js';
 export { jobBatchSchema, jobInputSchema } from './job-schema.js';
 export {
   DEFAULT_MAX_PAYLOAD_BYTES,
+  DEFAULT_MAX_SCHEDULES_PER_TENANT,
+  DEFAULT_MIN_INTERVAL_MS,
   IDEMPOTENCY_KEY_PATTERN,
   type InputLimits,
   MAX_ATTEMPTS,
@@ -21,4 +23,5 @@ export {
 } from './limits.js';
 export { prepareJob, prepareJobBatch, prepareJobs } from './prepare-job.js';
 export { jobFromSchedule, prepareSchedule } from './prepare-schedule.js';
+export { checkScheduleLimits, maxSchedulesPerTenant, minIntervalMs, upsertOptionsOf } from './schedule-limits.js';
 export { scheduleInputSchema } from './schedule-schema.js';

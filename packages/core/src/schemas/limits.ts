@@ -22,6 +22,18 @@ export const MAX_BATCH_JOBS = 10_000;
 export const DEFAULT_MAX_PAYLOAD_BYTES = 1024 * 1024;
 export const MAX_ATTEMPTS = 1000;
 export const MAX_CATCH_UP_LIMIT = 10_000;
+/**
+ * Shortest `every` unless the deployment sets another: one fire a second per schedule at
+ * most, so that a schedule cannot flood the store with jobs.
+ */
+export const DEFAULT_MIN_INTERVAL_MS = 1000;
+/**
+ * Most schedules one tenant may hold unless the deployment sets another. Far above what a
+ * tenant defines by hand (tens, a few hundred), low enough that a script creating schedules
+ * in a loop stops early: at the 1 s minimum interval, 1,000 schedules fire at most 1,000 jobs
+ * a second, two of the coordinator's batches of 500 due schedules.
+ */
+export const DEFAULT_MAX_SCHEDULES_PER_TENANT = 1000;
 /** cron expressions and zone names are short; this only stops absurd inputs early. */
 export const MAX_CRON_LENGTH = 256;
 export const MAX_TZ_LENGTH = 64;
@@ -43,6 +55,13 @@ export const MAX_DATE_MS = 8.64e15;
 export interface InputLimits {
   /** Largest payload, in bytes of its JSON text (UTF-8). Default 1 MiB. */
   maxPayloadBytes?: number;
+  /** Shortest `every` a schedule may have, in ms. Default 1,000. */
+  minIntervalMs?: number;
+  /**
+   * Most schedules one tenant may hold: creating one more is refused with
+   * `resource_exhausted`; replacing one is always allowed. Default 1,000.
+   */
+  maxSchedulesPerTenant?: number;
 }
 
 /** What each rule expects, worded for error messages (`…, expected <this>`). */
@@ -69,6 +88,6 @@ export const EXPECTED = {
   paused: 'true or false',
   cron: `a cron expression (a string of at most ${MAX_CRON_LENGTH} characters)`,
   tz: `an IANA time zone name (a string of at most ${MAX_TZ_LENGTH} characters)`,
-  every: `an integer number of milliseconds from 1 to ${MAX_DURATION_MS} (100 years)`,
+  every: `an integer number of milliseconds, at least the minimum interval (${DEFAULT_MIN_INTERVAL_MS} unless the deployment sets another) and at most ${MAX_DURATION_MS} (100 years)`,
   manual: 'true',
 } as const;

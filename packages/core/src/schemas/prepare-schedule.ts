@@ -13,13 +13,18 @@ import { nameSchema } from './fields.js';
 import type { InputLimits } from './limits.js';
 import { checkPayload, maxPayloadBytes } from './payload.js';
 import { resourcesField } from './prepare-job.js';
+import { checkEvery, minIntervalMs } from './schedule-limits.js';
 import { scheduleInputSchema } from './schedule-schema.js';
 import { triggerOf } from './trigger.js';
 import { parseOrThrow } from './zod-errors.js';
 
-/** Validates a schedule input for the schedule `id` (which must look like a name). */
+/**
+ * Validates a schedule input for the schedule `id` (which must look like a name), under the
+ * deployment's limits: the payload's size and the shortest `every`.
+ */
 export function prepareSchedule(id: string, input: ScheduleInput | unknown, limits?: InputLimits): ScheduleDefinition {
   const scheduleId = parseOrThrow(nameSchema, id, ['id'], 'id');
+  checkEvery(input, minIntervalMs(limits));
   const schedule = parseOrThrow(scheduleInputSchema, input, [], 'schedule');
   const payload = schedule.payload === undefined ? null : schedule.payload;
   checkPayload(payload, ['payload'], maxPayloadBytes(limits));

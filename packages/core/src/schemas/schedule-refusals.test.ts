@@ -1,4 +1,4 @@
-import { describe, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { prepareSchedule } from './index.js';
 import { every, expectRefusal } from './schemas.test-helpers.js';
 
@@ -26,8 +26,9 @@ const BAD_SCHEDULES: [string, unknown, string | undefined, string][] = [
   ['cron with one field', { name: 'a', cron: 'nope' }, 'cron', 'fields'],
   ['tz not a string', { name: 'a', cron: '* * * * *', tz: 1 }, 'tz', 'an IANA time zone name'],
   ['tz unknown', { name: 'a', cron: '* * * * *', tz: 'Mars/Olympus' }, 'tz', 'IANA time zone'],
-  ['every 0', { name: 'a', every: 0 }, 'every', 'an integer number of milliseconds from 1'],
-  ['every fractional', { name: 'a', every: 1.5 }, 'every', 'an integer number of milliseconds'],
+  ['every 0', { name: 'a', every: 0 }, 'every', 'an integer number of milliseconds from 1000 (the minimum interval)'],
+  ['every below the minimum', { name: 'a', every: 999 }, 'every', 'from 1000 (the minimum interval)'],
+  ['every fractional', { name: 'a', every: 1000.5 }, 'every', 'an integer number of milliseconds'],
   ['every a string', { name: 'a', every: '1m' }, 'every', 'an integer number of milliseconds'],
   [
     'startAt without offset',
@@ -63,6 +64,25 @@ describe('prepareSchedule refuses bad input, naming the field and what was expec
     ['x'.repeat(129), '1 to 128'],
   ])('refuses the schedule id %j', (id, expected) => {
     expectRefusal(() => prepareSchedule(id, every), 'id', expected);
+  });
+
+  it('refuses an every below the minimum interval in force, naming it', () => {
+    expectRefusal(
+      () => prepareSchedule('s1', { name: 'a', every: 4999 }, { minIntervalMs: 5000 }),
+      'every',
+      'got 4999, expected an integer number of milliseconds from 5000 (the minimum interval)',
+    );
+    expect(prepareSchedule('s1', { name: 'a', every: 5000 }, { minIntervalMs: 5000 }).trigger).toEqual({
+      kind: 'every',
+      every: 5000,
+      startAt: undefined,
+    });
+    // A deployment may allow shorter cadences than the default.
+    expect(prepareSchedule('s1', { name: 'a', every: 50 }, { minIntervalMs: 10 }).trigger).toMatchObject({ every: 50 });
+  });
+
+  it.each([0, -5, 1.5, Number.NaN])('refuses the deployment limit minIntervalMs %s, naming it', (minIntervalMs) => {
+    expectRefusal(() => prepareSchedule('s1', every, { minIntervalMs }), 'limits.minIntervalMs', 'milliseconds');
   });
 
   it('refuses a payload over the limit with payload_too_large', () => {

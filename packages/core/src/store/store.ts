@@ -130,8 +130,15 @@ export interface Store {
    * Creates or replaces a schedule. Its `nextFireAt` is computed by core's
    * `nextFireOnUpsert`: kept when the trigger is unchanged, otherwise the first fire
    * after both `now` and the last fire (so a replaced schedule never fires a time twice).
+   * With `options.maxSchedulesPerTenant`, creating a schedule is refused with
+   * `resource_exhausted` when its tenant holds that many already (checked inside the
+   * store's own write, so two concurrent creates cannot both pass); replacing is allowed.
    */
-  upsertSchedule(definition: ScheduleDefinition, now: number): Promise<UpsertScheduleResult>;
+  upsertSchedule(
+    definition: ScheduleDefinition,
+    now: number,
+    options?: UpsertScheduleOptions,
+  ): Promise<UpsertScheduleResult>;
   getSchedule(tenant: string, id: string): Promise<Schedule | undefined>;
   listSchedules(query: ScheduleQuery): Promise<SchedulePage>;
   /** Returns false when there was no such schedule. */
@@ -290,6 +297,11 @@ export interface ScheduleQuery {
 export interface SchedulePage {
   schedules: Schedule[];
   nextCursor: string | undefined;
+}
+
+export interface UpsertScheduleOptions {
+  /** Most schedules the definition's tenant may hold; no limit when absent. */
+  maxSchedulesPerTenant?: number;
 }
 
 export interface UpsertScheduleResult {

@@ -163,4 +163,83 @@ export function scheduleTests(t: Fixture): void {
       expect(await ids(T0 + 5 * MINUTE, 10)).toEqual(['first', 'second', 'third']);
     });
   });
+
+  describe('the limit of schedules per tenant', () => {
+    const idsOf = async (tenant: string) =>
+      (await t.store.listSchedules({ tenant, limit: 100 })).schedules.map((s) => s.id);
+
+    it('refuses one schedule more with resource_exhausted naming the limit, and writes nothing', async () => {
+      const limit = { maxSchedulesPerTenant: 2 };
+      await t.store.upsertSchedule(scheduleDefinition({ id: 'a' }), T0, limit);
+      await t.store.upsertSchedule(scheduleDefinition({ id: 'b' }), T0, limit);
+      const refusal = await expectRefusal(
+        t.store.upsertSchedule(scheduleDefinition({ id: 'c', trigger: { kind: 'at', at: T0 + SECOND } }), T0, limit),
+        'resource_exhausted',
+      );
+      expect(refusal.message).toContain('maxSchedulesPerTenant 2');
+      expect(refusal.message).toContain('"acme"');
+      expect(await t.store.getSchedule('acme', 'c')).toBeUndefined();
+      expect(await idsOf('acme')).toEqual(['a', 'b']);
+      // Nothing was filed to fire either: the refused schedule would be due first.
+      expect(await t.store.nextDueAt()).toBe(T0 + MINUTE);
+      expect((await t.store.dueSchedules(T0 + MINUTE, 10)).map((s) => s.id).sort()).toEqual(['a', 'b']);
+    });
+
+    it('always lets a schedule be replaced, and counts each tenant on its own', async () => {
+      const limit = { maxSchedulesPerTenant: 1 };
+      await t.store.upsertSchedule(scheduleDefinition({ id: 'a' }), T0, limit);
+      const replaced = await t.store.upsertSchedule(
+        scheduleDefinition({ id: 'a', job: { ...scheduleJob(), priority: 9 } }),
+        T0 + SECOND,
+        limit,
+      );
+      expect(replaced).toMatchObject({ created: false, schedule: { job: { priority: 9 } } });
+      const paused = await t.store.upsertSchedule(scheduleDefinition({ id: 'a', paused: true }), T0 + SECOND, limit);
+      expect(paused.schedule.paused).toBe(true);
+      const other = await t.store.upsertSchedule(scheduleDefinition({ id: 'a', tenant: 'beta' }), T0, limit);
+      expect(other.created).toBe(true);
+      await expectRefusal(
+        t.store.upsertSchedule(scheduleDefinition({ id: 'b', tenant: 'beta' }), T0, limit),
+        'resource_exhausted',
+      );
+      // Without a limit the store refuses nothing: the limit is the caller's to give.
+      expect((await t.store.upsertSchedule(scheduleDefinition({ id: 'b' }), T0)).created).toBe(true);
+    });
+
+    it('a deleted schedule makes room for a new one', async () => {
+      const limit = { maxSchedulesPerTenant: 2 };
+      await t.store.upsertSchedule(scheduleDefinition({ id: 'a' }), T0, limit);
+      await t.store.upsertSchedule(scheduleDefinition({ id: 'b' }), T0, limit);
+      await expectRefusal(t.store.upsertSchedule(scheduleDefinition({ id: 'c' }), T0, limit), 'resource_exhausted');
+      expect(await t.store.deleteSchedule('acme', 'a')).toBe(true);
+      expect((await t.store.upsertSchedule(scheduleDefinition({ id: 'c' }), T0, limit)).created).toBe(true);
+      expect(await idsOf('acme')).toEqual(['b', 'c']);
+    });
+
+    it('concurrent creates take exactly the room that is left', async () => {
+      const limit = { maxSchedulesPerTenant: 3 };
+      await t.store.upsertSchedule(scheduleDefinition({ id: 'first' }), T0, limit);
+      const ids = ['c1', 'c2', 'c3', 'c4', 'c5', 'c6'];
+      const outcomes = await Promise.allSettled(
+        ids.map((id) => t.store.upsertSchedule(scheduleDefinition({ id }), T0, limit)),
+      );
+      const created = ids.filter((_id, i) => outcomes[i]?.status === 'fulfilled');
+      expect(created).toHaveLength(2);
+      for (const outcome of outcomes) {
+        if (outcome.status === 'rejected') expect(outcome.reason).toMatchObject({ code: 'resource_exhausted' });
+      }
+      expect((await idsOf('acme')).sort()).toEqual(['first', ...created].sort());
+    });
+
+    it('refuses a limit that is not a whole number from 1, writing nothing', async () => {
+      for (const maxSchedulesPerTenant of [0, -1, 1.5, Number.NaN]) {
+        const refusal = await expectRefusal(
+          t.store.upsertSchedule(scheduleDefinition(), T0, { maxSchedulesPerTenant }),
+          'invalid_argument',
+        );
+        expect(refusal.message).toContain('maxSchedulesPerTenant');
+      }
+      expect(await idsOf('acme')).toEqual([]);
+    });
+  });
 }

@@ -19,8 +19,15 @@
 // counted by arithmetic and only the newest `maxCatchUp` (or one) are listed (series.ts).
 // *On-time fires are capped too, at MAX_ON_TIME_FIRES (the newest; older ones are skipped),
 // which only a very large grace with a per-second trigger can reach.
+//
+// Pacing: an `every` shorter than the coordinator's `minIntervalMs` (stored before the
+// minimum was raised, or written to the store directly) is planned as if it fired every
+// k-th time of its cadence, k the least whole number with `k × every >= minIntervalMs`
+// (series.ts). A stored `nextFireAt` between two paced times moves to the next paced time.
+// Each fire is still a time of the schedule's own series, later than the last fire, so no
+// time fires twice, and no two fires are closer than the minimum.
 import type { Schedule } from '../model/schedule.js';
-import { type FireSeries, lastFires, seriesOf } from './series.js';
+import { type FireSeries, lastFires, pacedEvery, seriesOf } from './series.js';
 
 export const MAX_ON_TIME_FIRES = 10_000;
 
@@ -32,10 +39,24 @@ export interface FirePlan {
   nextFireAt: number | undefined;
 }
 
+export interface PlanOptions {
+  /** The shortest cadence to fire at (see "Pacing" above). Default: none. */
+  minIntervalMs?: number;
+}
+
+/** Whether `schedule` is an `every` shorter than `minIntervalMs`, which planFires paces. */
+export function isPaced(schedule: Pick<Schedule, 'trigger'>, minIntervalMs: number): boolean {
+  const { trigger } = schedule;
+  return trigger.kind === 'every' && pacedEvery(trigger.every, minIntervalMs) !== trigger.every;
+}
+
 /** What a due schedule should fire at `now`, by its misfire policy. */
-export function planFires(schedule: Schedule, now: number): FirePlan {
-  const series = seriesOf(schedule.trigger);
+export function planFires(schedule: Schedule, now: number, options: PlanOptions = {}): FirePlan {
+  const minIntervalMs = options.minIntervalMs ?? 0;
+  const series = seriesOf(schedule.trigger, minIntervalMs);
   let first = schedule.nextFireAt;
+  // A paced schedule's stored next fire may lie between two paced times: take the next one.
+  if (first !== undefined && isPaced(schedule, minIntervalMs)) first = series.firstAfter(first - 1);
   // Never fire a time at or before the last fire again, whatever nextFireAt says (a clock
   // stepped back, a hand-edited row): (scheduleId, scheduledFor) is fired at most once.
   if (first !== undefined && schedule.lastFireAt !== undefined && first <= schedule.lastFireAt) {

@@ -59,6 +59,11 @@ function everySeries(every: number, anchor: number): FireSeries {
   };
 }
 
+/** `every`, or the least whole multiple of it that is at least `minIntervalMs`. */
+export function pacedEvery(every: number, minIntervalMs: number): number {
+  return every >= minIntervalMs ? every : every * Math.ceil(minIntervalMs / every);
+}
+
 function atSeries(at: number): FireSeries {
   return {
     firstAfter: (after) => (at > after ? at : undefined),
@@ -67,12 +72,17 @@ function atSeries(at: number): FireSeries {
   };
 }
 
-export function seriesOf(trigger: NormalizedTrigger): FireSeries {
+/**
+ * The fire times of `trigger`. An `every` shorter than `minIntervalMs` is paced: it fires
+ * every k-th time of its own cadence, k the least whole number with `k × every` at least the
+ * minimum, so its fires stay times of its own series and no two are closer than the minimum.
+ */
+export function seriesOf(trigger: NormalizedTrigger, minIntervalMs = 0): FireSeries {
   switch (trigger.kind) {
     case 'cron':
       return cronSeries(trigger.cron, trigger.tz);
     case 'every':
-      return everySeries(trigger.every, trigger.startAt ?? 0);
+      return everySeries(pacedEvery(trigger.every, minIntervalMs), trigger.startAt ?? 0);
     case 'at':
       return atSeries(trigger.at);
     case 'manual':

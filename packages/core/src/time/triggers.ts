@@ -58,8 +58,9 @@ function normalizeZone(value: unknown): string {
 }
 
 /**
- * `every` is a whole number of milliseconds, at least 1. We set no larger floor: a fast
- * cadence is the user's choice, and the coordinator's own tick bounds how often it fires.
+ * `every` is a whole number of milliseconds, at least 1. The shortest `every` a deployment
+ * accepts (`minIntervalMs`) is a limit of the deployment, not of time: prepareSchedule
+ * refuses what is shorter, and the coordinator paces what was stored shorter (misfire.ts).
  */
 function normalizeEvery(value: unknown): number {
   if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 1) {

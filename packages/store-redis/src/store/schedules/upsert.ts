@@ -5,21 +5,28 @@ import {
   type Schedule,
   type ScheduleDefinition,
   scheduleFromDefinition,
+  scheduleLimitOf,
   setPaused,
+  type UpsertScheduleOptions,
   type UpsertScheduleResult,
 } from '@cadenza/core';
 import type { RedisContext } from '../../context.js';
 import { decodeSchedule } from './row.js';
 import { writeSchedule } from './write.js';
 
-/** core's scheduleFromDefinition on the stored row (history carried over), written by compare-and-set. */
+/**
+ * core's scheduleFromDefinition on the stored row (history carried over), written by
+ * compare-and-set; a new schedule must fit its tenant's limit (schedule-put.lua counts).
+ */
 export async function upsertSchedule(
   ctx: RedisContext,
   definition: ScheduleDefinition,
   now: number,
+  options?: UpsertScheduleOptions,
 ): Promise<UpsertScheduleResult> {
   checkScheduleDefinition(definition);
   checkInstant('now', now);
+  const max = scheduleLimitOf(options);
   const { tenant, id } = definition;
   return writeSchedule(
     ctx,
@@ -31,7 +38,7 @@ export async function upsertSchedule(
       const schedule = scheduleFromDefinition(structuredClone(definition), existing, now);
       return { schedule, answer: { schedule, created: existing === undefined } };
     },
-    true,
+    { register: true, ...(max === undefined ? {} : { maxSchedulesPerTenant: max }) },
   );
 }
 

@@ -1,4 +1,4 @@
-import { CadenzaError, type Schedule } from '@cadenza/core';
+import { CadenzaError, type Schedule, tooManySchedules } from '@cadenza/core';
 import type { RedisContext } from '../../context.js';
 import { runTenantScripts } from '../tenant-scripts.js';
 import { readRow } from './read.js';
@@ -7,30 +7,41 @@ import { encodeSchedule } from './row.js';
 /** Rounds of read, compute, compare-and-set before giving up on a schedule written that often. */
 const ATTEMPTS = 20;
 
+export interface WriteOptions {
+  /** Also record the tenant in the cross-tenant tenant set (a schedule may be created). */
+  register?: boolean;
+  /** Refuse to create the schedule when its tenant holds this many (checked by the script). */
+  maxSchedulesPerTenant?: number;
+}
+
 /**
  * Read–compute–write with a compare-and-set: `change` gets the row as read ('' for none)
  * and returns the schedule to store (or undefined to store nothing); the schedule-put
  * script writes it only if the row is still the one read, else we read again. Comparing
  * the whole row rather than a version number means a row deleted and written back alike
- * counts as unchanged, which is right: the change computed from it still holds.
+ * counts as unchanged, which is right: the change computed from it still holds. A new
+ * schedule is counted against its tenant's limit inside the script, at the write.
  */
 export async function writeSchedule<T>(
   ctx: RedisContext,
   tenant: string,
   id: string,
   change: (raw: string) => { schedule: Schedule | undefined; answer: T },
-  register = false,
+  options: WriteOptions = {},
 ): Promise<T> {
+  const max = options.maxSchedulesPerTenant;
   for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
     const raw = await readRow(ctx, tenant, id);
     const { schedule, answer } = change(raw);
     if (schedule === undefined) return answer;
     const [reply] = await runTenantScripts(
       ctx,
-      [{ tenant, script: 'schedule-put', args: [id, raw, encodeSchedule(schedule)] }],
-      { register },
+      [{ tenant, script: 'schedule-put', args: [id, raw, encodeSchedule(schedule), max ?? ''] }],
+      { register: options.register === true },
     );
-    if (Number(reply?.[0]) === 1) return answer;
+    const outcome = Number(reply?.[0]);
+    if (outcome === 1) return answer;
+    if (outcome === 2 && max !== undefined) throw tooManySchedules(tenant, id, Number(reply?.[1]), max);
   }
   throw new CadenzaError(
     'conflict',
