@@ -159,6 +159,46 @@ describe('GET /v1/jobs', () => {
     const all = body(await app.inject({ url: '/v1/jobs' }));
     expect(all.jobs.map((j: { name: string }) => j.name)).toEqual(['b', 'a', 'a', 'a']);
   });
+
+  it('leaves payload and result out unless ?include= asks for them; the job itself is always whole', async () => {
+    const { app, store, clock } = testServer();
+    const { id } = body(
+      await app.inject({ method: 'POST', url: '/v1/jobs', payload: { name: 'a', payload: { to: 'x' } } }),
+    );
+    await finish(store, clock.now(), 'succeeded');
+    const listed = async (query: string): Promise<Record<string, unknown>> => {
+      const res = await app.inject({ url: `/v1/jobs${query}` });
+      expect(res.statusCode).toBe(200);
+      const [job] = body(res).jobs;
+      expect(job.id).toBe(id);
+      return job;
+    };
+    const plain = await listed('');
+    expect(plain).toMatchObject({ id, status: 'succeeded', name: 'a' });
+    expect(Object.keys(plain)).not.toContain('payload');
+    expect(Object.keys(plain)).not.toContain('result');
+    const withPayload = await listed('?include=payload');
+    expect(withPayload.payload).toEqual({ to: 'x' });
+    expect(Object.keys(withPayload)).not.toContain('result');
+    const withResult = await listed('?include=result');
+    expect(withResult.result).toEqual({ sent: 3 });
+    expect(Object.keys(withResult)).not.toContain('payload');
+    expect(await listed('?include=payload,result')).toMatchObject({ payload: { to: 'x' }, result: { sent: 3 } });
+    expect(await listed('?include=result,payload')).toMatchObject({ payload: { to: 'x' }, result: { sent: 3 } });
+    expect(body(await app.inject({ url: `/v1/jobs/${id}` }))).toMatchObject({
+      payload: { to: 'x' },
+      result: { sent: 3 },
+    });
+  });
+
+  it('keeps error in a list: it is what a list of failed jobs is for', async () => {
+    const { app, store, clock } = testServer();
+    await app.inject({ method: 'POST', url: '/v1/jobs', payload: { name: 'a', payload: { big: 'x'.repeat(1000) } } });
+    await finish(store, clock.now(), 'failed');
+    const [job] = body(await app.inject({ url: '/v1/jobs?status=failed' })).jobs;
+    expect(job.error).toEqual({ code: 'handler_error', message: 'boom' });
+    expect(Object.keys(job)).not.toContain('payload');
+  });
 });
 
 describe('DELETE /v1/jobs/:id', () => {

@@ -13,6 +13,11 @@ describe('bad query parameters', () => {
     ['/v1/jobs?cursor=garbage', 'cursor'],
     ['/v1/jobs?status=waiting&status=failed', 'status'],
     ['/v1/jobs?sort=asc', 'sort'],
+    ['/v1/jobs?include=everything', 'include'],
+    ['/v1/jobs?include=', 'include'],
+    ['/v1/jobs?include=payload,payload', 'include'],
+    ['/v1/jobs?include=payload%2C%20result', 'include'],
+    ['/v1/jobs?include=payload&include=result', 'include'],
     ['/v1/schedules?tenant=A', 'tenant'],
     ['/v1/schedules?limit=-1', 'limit'],
     ['/v1/schedules/s?tenant=A', 'tenant'],
@@ -29,6 +34,16 @@ describe('bad query parameters', () => {
       expect(await storeContents(store)).toEqual({ jobs: 0, schedules: 0 });
     });
   }
+});
+
+describe('include', () => {
+  it('names the allowed values when it refuses one', async () => {
+    const { app } = testServer();
+    const error = errorOf(await app.inject({ url: '/v1/jobs?include=errors' }));
+    expect(error.message).toBe(
+      'include: got "errors", expected payload, result, or both separated by a comma (payload,result)',
+    );
+  });
 });
 
 describe('limit', () => {

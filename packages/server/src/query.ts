@@ -7,6 +7,7 @@ import {
   type JobQuery,
   type JobStatus,
   NAME_PATTERN,
+  parseJobInclude,
   TENANT_PATTERN,
 } from '@cadenza/core';
 
@@ -76,9 +77,9 @@ export function statusParam(value: string | undefined): JobStatus | undefined {
   return status;
 }
 
-/** `GET /v1/jobs?tenant=&status=&name=&tag=&limit=&cursor=` */
+/** `GET /v1/jobs?tenant=&status=&name=&tag=&limit=&cursor=&include=` */
 export function jobQuery(raw: unknown): JobQuery {
-  const q = checkQuery(raw, ['tenant', 'status', 'name', 'tag', 'limit', 'cursor']);
+  const q = checkQuery(raw, ['tenant', 'status', 'name', 'tag', 'limit', 'cursor', 'include']);
   const query: JobQuery = { limit: limitParam(q.limit) };
   const tenant = tenantParam(q.tenant);
   const status = statusParam(q.status);
@@ -90,6 +91,8 @@ export function jobQuery(raw: unknown): JobQuery {
   if (name !== undefined) query.name = name;
   if (tag !== undefined) query.tag = tag;
   if (cursor !== undefined) query.cursor = cursor;
+  // `include=payload`, `include=result` or `include=payload,result`: listed jobs leave both out otherwise.
+  if (q.include !== undefined) query.include = parseJobInclude(q.include);
   return query;
 }
 

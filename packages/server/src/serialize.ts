@@ -1,9 +1,10 @@
-import type { BackoffPolicy, Job, JobError, QueueDepth, Schedule } from '@cadenza/core';
+import type { BackoffPolicy, JobError, ListedJob, QueueDepth, Schedule } from '@cadenza/core';
 
 /**
  * What the API shows of jobs and schedules. The engine keeps times as epoch ms; the API
- * speaks ISO-8601 UTC. Fields the job does not have are left out. A lease's token is a
- * worker's secret and is never shown.
+ * speaks ISO-8601 UTC. Fields the job does not have are left out, and so are `payload`
+ * and `result` of a listed job that was not asked for them. A lease's token is a worker's
+ * secret and is never shown.
  */
 export function iso(ms: number | undefined): string | undefined {
   return ms === undefined ? undefined : new Date(ms).toISOString();
@@ -13,9 +14,9 @@ export interface JobJson {
   id: string;
   name: string;
   tenant: string;
-  status: Job['status'];
+  status: ListedJob['status'];
   priority: number;
-  payload: unknown;
+  payload?: unknown;
   tags: string[];
   attempt: number;
   maxAttempts: number;
@@ -35,7 +36,7 @@ export interface JobJson {
   lease?: { workerId: string; expiresAt: string };
 }
 
-export function jobJson(job: Job): JobJson {
+export function jobJson(job: ListedJob): JobJson {
   return {
     id: job.id,
     name: job.name,

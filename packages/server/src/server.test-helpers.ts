@@ -3,6 +3,7 @@
  * driven through `inject()` (no socket). Excluded from the build (tsconfig.json).
  */
 import { createMemoryStore, FakeClock, type Store } from '@cadenza/core';
+import { allJobs } from '@cadenza/core/testing';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { afterEach } from 'vitest';
 import { createServer, type ServerOptions } from './server.js';
@@ -52,7 +53,7 @@ export function errorOf(response: LightMyRequestResponse): { code: string; messa
 
 /** Everything the store holds, as the tests that check "nothing was written" see it. */
 export async function storeContents(store: Store): Promise<{ jobs: number; schedules: number }> {
-  const jobs = await store.listJobs({ limit: 1000 });
+  const jobs = await allJobs(store);
   const schedules = await store.listSchedules({ limit: 1000 });
-  return { jobs: jobs.jobs.length, schedules: schedules.schedules.length };
+  return { jobs: jobs.length, schedules: schedules.schedules.length };
 }
