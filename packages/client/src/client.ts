@@ -2,6 +2,7 @@ import {
   CadenzaError,
   type CadenzaEvent,
   type Clock,
+  checkScheduleLimits,
   DEFAULT_TENANT,
   type EnqueueResult,
   type EventLog,
@@ -18,11 +19,12 @@ import {
   type Store,
   subscribe,
   type UpsertScheduleResult,
+  upsertOptionsOf,
   withEvents,
 } from '@cadenza/core';
 import { JobWaiter, type PollOptions, type WaitOptions } from './job-waiter.js';
 
-/** A page of `listJobs`; `limit` defaults to 50, as `GET /v1/jobs` does. */
+/** What `listJobs` asks for; `limit` defaults to 50, as `GET /v1/jobs` does. */
 export type ListJobsQuery = Partial<JobQuery>;
 
 export const DEFAULT_LIST_LIMIT = 50;
@@ -32,7 +34,10 @@ export interface CadenzaClientOptions {
   store: Store;
   /** Where `now` comes from (enqueue times, delays, timeouts). Default: the system clock. */
   clock?: Clock;
-  /** Limits on enqueued input (payload size), as the server applies them. */
+  /**
+   * Limits on input, as the server applies them: payload size, the shortest `every`
+   * (default 1,000 ms) and the most schedules per tenant (default 1,000).
+   */
   limits?: InputLimits;
   /** The pace of `waitFor`'s shared poll. */
   poll?: PollOptions;
@@ -70,6 +75,8 @@ export class CadenzaClient {
     this.log = options.events;
     this.store = options.events === undefined ? options.store : withEvents(options.store, options.events);
     this.clock = options.clock ?? realClock;
+    // A bad limit is the caller's mistake: refused here, not at each call.
+    checkScheduleLimits(options.limits);
     this.limits = options.limits;
     this.waiter = new JobWaiter(this.store, this.clock, options.poll);
   }
@@ -92,7 +99,13 @@ export class CadenzaClient {
     return this.store.getJob(id);
   }
 
-  /** Newest first; pass `nextCursor` back as `cursor` for the next page. */
+  /**
+   * A page of jobs, newest first; pass `nextCursor` back as `cursor` for the next page. A
+   * page may hold fewer than `limit` jobs, even none, while `nextCursor` is set (the store
+   * stopped after a bounded read): read on until `nextCursor` is undefined. Listed jobs
+   * carry no `payload` and no `result` unless `include: { payload: true, result: true }`
+   * (either or both) asks for them; `getJob` gives the whole job.
+   */
   listJobs(query: ListJobsQuery = {}): Promise<JobPage> {
     return this.store.listJobs({ ...query, limit: query.limit ?? DEFAULT_LIST_LIMIT });
   }
@@ -107,10 +120,15 @@ export class CadenzaClient {
     return this.store.retry(id, this.clock.now());
   }
 
-  /** Creates or replaces the schedule `id` of the input's tenant; answers it with its `nextFireAt`. */
+  /**
+   * Creates or replaces the schedule `id` of the input's tenant; answers it with its
+   * `nextFireAt`. An `every` below the minimum interval is refused (`invalid_argument`), and
+   * so is one schedule more than the tenant may hold (`resource_exhausted`); replacing an
+   * existing schedule is always allowed.
+   */
   async upsertSchedule(id: string, input: ScheduleInput): Promise<UpsertScheduleResult> {
     const definition = prepareSchedule(id, input, this.limits);
-    return this.store.upsertSchedule(definition, this.clock.now());
+    return this.store.upsertSchedule(definition, this.clock.now(), upsertOptionsOf(this.limits));
   }
 
   /** Fires a schedule now, whatever its trigger: one job with `scheduledFor` = now. */

@@ -33,6 +33,30 @@ describe('listJobs', () => {
   });
 });
 
+describe('listJobs include', () => {
+  it('leaves payload and result out unless include asks; getJob is whole', async () => {
+    const { id } = await t.client.enqueue({ name: 'email.send', payload: { to: 'a@example.com' } });
+    await runJob(t.worker, id, { result: { sent: 1 } });
+    const only = async (query: Parameters<typeof t.client.listJobs>[0]) => {
+      const [job, more] = (await t.client.listJobs(query)).jobs;
+      expect(more).toBeUndefined();
+      expect(job?.id).toBe(id);
+      return job ?? {};
+    };
+    const plain = await only({});
+    expect(Object.keys(plain)).not.toContain('payload');
+    expect(Object.keys(plain)).not.toContain('result');
+    expect(await only({ include: { payload: true } })).toMatchObject({ payload: { to: 'a@example.com' } });
+    expect(Object.keys(await only({ include: { payload: true } }))).not.toContain('result');
+    expect(await only({ include: { payload: true, result: true } })).toMatchObject({
+      payload: { to: 'a@example.com' },
+      result: { sent: 1 },
+    });
+    expect(await mustGet(t.client, id)).toMatchObject({ payload: { to: 'a@example.com' }, result: { sent: 1 } });
+    await expectRefusal(t.client.listJobs({ include: { body: true } as never }), 'invalid_argument', 'include');
+  });
+});
+
 describe('cancel', () => {
   it('cancels a waiting job for good: final, and a second cancel is a conflict', async () => {
     const { id } = await t.client.enqueue({ name: 'email.send' });
