@@ -1,5 +1,6 @@
 import {
   type Clock,
+  checkScheduleLimits,
   DEFAULT_MAX_PAYLOAD_BYTES,
   type EnqueueResult,
   type EventLog,
@@ -91,7 +92,8 @@ export function createServer(options: ServerOptions): FastifyInstance {
     store,
     clock,
     log,
-    limits: limits.maxPayloadBytes === undefined ? {} : { maxPayloadBytes: limits.maxPayloadBytes },
+    // What core's schemas and the store apply: payload size, shortest every, schedules per tenant.
+    limits,
     node: options.node,
     metrics,
     notReady: options.notReady ?? (() => undefined),
@@ -130,6 +132,7 @@ function checkLimits(limits: ServerLimits): ServerLimits {
       throw invalidArgument(`limits.${key}`, value, 'a positive integer number of bytes');
     }
   }
+  checkScheduleLimits(limits);
   return limits;
 }
 

@@ -1,4 +1,4 @@
-import { CadenzaError, invalidArgument, prepareSchedule } from '@cadenza/core';
+import { CadenzaError, invalidArgument, prepareSchedule, upsertOptionsOf } from '@cadenza/core';
 import type { FastifyInstance } from 'fastify';
 import type { RouteContext } from '../context.js';
 import { cursorParam, idParam, limitParam, scheduleTenant } from '../query.js';
@@ -38,7 +38,8 @@ export function registerScheduleRoutes(app: FastifyInstance, ctx: RouteContext):
   app.put<{ Params: IdParams }>('/v1/schedules/:id', async (request, reply) => {
     const { query } = scheduleTenant(request.query);
     const definition = prepareSchedule(request.params.id, bodyWithTenant(request.body, query.tenant), ctx.limits);
-    const { schedule, created } = await store.upsertSchedule(definition, clock.now());
+    // One schedule more than the tenant's limit is refused (429); replacing one never is.
+    const { schedule, created } = await store.upsertSchedule(definition, clock.now(), upsertOptionsOf(ctx.limits));
     ctx.changed();
     return reply.code(created ? 201 : 200).send(scheduleJson(schedule));
   });
