@@ -2,7 +2,8 @@
 // FakeClock against the real Redis store. Stepped backwards, no fire time fires twice;
 // stepped forwards, the misfire policy decides what the skipped hours give.
 import { Coordinator } from '@cadenza/coordinator';
-import { FakeClock, type Job, prepareSchedule } from '@cadenza/core';
+import { FakeClock, prepareSchedule } from '@cadenza/core';
+import { allJobs } from '@cadenza/core/testing';
 import { createRedisStore, type RedisStore } from '@cadenza/store-redis';
 import { type RedisHarness, startRedis } from '@cadenza/store-redis/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -58,9 +59,9 @@ async function timeIs(at: number, step = false): Promise<void> {
 }
 
 async function fireTimes(scheduleId: string): Promise<string[]> {
-  const { jobs } = await store.listJobs({ limit: 1000 });
+  const jobs = await allJobs(store, { limit: 1000 });
   return jobs
-    .filter((j: Job) => j.scheduleId === scheduleId)
+    .filter((j) => j.scheduleId === scheduleId)
     .map((j) => new Date(j.scheduledFor ?? 0).toISOString().slice(11, 19))
     .sort();
 }
@@ -91,7 +92,7 @@ describe('a leader whose clock is stepped', () => {
     const all = await after('all');
     expect(all).toHaveLength(102);
     expect([all[0], all.at(-1)]).toEqual(['00:19:00', '02:00:00']);
-    const { jobs } = await store.listJobs({ limit: 1000 });
+    const jobs = await allJobs(store, { limit: 1000 });
     expect(doubled(jobs.filter((j) => j.scheduleId === 'all'))).toEqual([]);
   }, 30_000);
 });

@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Job } from '@cadenza/core';
+import type { ListedJob } from '@cadenza/core';
 import { type RedisHarness, startRedis } from '@cadenza/store-redis/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { assertBuilt, waitFor } from './cadenza-process.js';
@@ -85,7 +85,7 @@ describe('misfires after every coordinator stopped for 10 s', () => {
       expect(want.missed, `${policy}: missed fire times`).toBeGreaterThanOrEqual(8);
       expect(firstTick, policy).toEqual(want.fires);
       // Later ticks fire on time again, every second, after the first tick's.
-      const later = after.filter((j) => j.createdAt !== now).map((j: Job) => j.scheduledFor ?? 0);
+      const later = after.filter((j) => j.createdAt !== now).map((j: ListedJob) => j.scheduledFor ?? 0);
       const newest = Math.max(...want.fires);
       expect(later, policy).toEqual(later.map((_, i) => newest + (i + 1) * SECOND));
       report(`misfire ${policy}: ${want.missed} missed, first tick fired ${firstTick.length}`);

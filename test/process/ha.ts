@@ -3,7 +3,7 @@
  * who leads, a process's log lines, and the one check they all end with — every fire time
  * has exactly one job.
  */
-import { type Job, prepareSchedule, realClock, type ScheduleInput } from '@cadenza/core';
+import { type ListedJob, prepareSchedule, realClock, type ScheduleInput } from '@cadenza/core';
 import { expect } from 'vitest';
 import { type Cadenza, waitFor } from './cadenza-process.js';
 import type { Cluster } from './cluster.js';
@@ -53,8 +53,8 @@ export function waitForLog(node: Cadenza, msg: string, timeoutMs = 20_000): Prom
 }
 
 /** Every job a schedule created, read through the store (a few hundred at most here). */
-export async function jobsOf(c: Cluster, scheduleId: string): Promise<Job[]> {
-  const jobs: Job[] = [];
+export async function jobsOf(c: Cluster, scheduleId: string): Promise<ListedJob[]> {
+  const jobs: ListedJob[] = [];
   let cursor: string | undefined;
   do {
     const page = await c.store.listJobs({ limit: 500, ...(cursor === undefined ? {} : { cursor }) });
@@ -65,14 +65,14 @@ export async function jobsOf(c: Cluster, scheduleId: string): Promise<Job[]> {
 }
 
 /** Fire times with more than one job: must be none, ever. */
-export function doubled(jobs: readonly Job[]): number[] {
+export function doubled(jobs: readonly ListedJob[]): number[] {
   const seen = new Map<number, number>();
   for (const j of jobs) seen.set(j.scheduledFor ?? -1, (seen.get(j.scheduledFor ?? -1) ?? 0) + 1);
   return [...seen].filter(([, n]) => n > 1).map(([at]) => at);
 }
 
 /** Asserts one job for each whole second in [from, to] and no fire time doubled. */
-export function expectEverySecondOnce(jobs: readonly Job[], from: number, to: number): void {
+export function expectEverySecondOnce(jobs: readonly ListedJob[], from: number, to: number): void {
   expect(doubled(jobs).map((t) => new Date(t).toISOString())).toEqual([]);
   const fired = new Set(jobs.map((j) => j.scheduledFor));
   const missing: string[] = [];

@@ -17,6 +17,7 @@ import { eventLogOf } from '../event-log.js';
 import { addStoreOptions, chooseStore, type StoreFlags } from '../store-flags.js';
 import { openStore } from '../store-url.js';
 import { table } from '../table.js';
+import { newestJobs } from './newest-jobs.js';
 import { failuresLine, recentFailures } from './recent-failures.js';
 import { statusText } from './status-text.js';
 
@@ -46,6 +47,8 @@ async function withStore<T>(flags: StoreFlags, run: (store: Store) => Promise<T>
 }
 
 const iso = (ms: number | undefined): string => (ms === undefined ? '-' : new Date(ms).toISOString());
+
+type JobsFlags = StoreFlags & { status?: string; tenant?: string; name?: string; tag?: string; limit: string };
 
 export function registerAdmin(program: Command): void {
   registerVerbs(program);
@@ -112,26 +115,31 @@ function registerVerbs(program: Command): void {
     .addOption(option('--status <status>', JOB_STATUSES.join(', ')))
     .addOption(option('--tenant <tenant>', 'only this tenant'))
     .addOption(option('--name <name>', 'only jobs of this name'))
-    .addOption(option('--limit <n>', 'at most this many').default('50'))
-    .action(async (flags: StoreFlags & { status?: string; tenant?: string; name?: string; limit: string }) => {
+    .addOption(option('--tag <tag>', 'only jobs carrying this tag'))
+    .addOption(option('--limit <n>', 'at most this many, 1-1000').default('50'))
+    .action(async (flags: JobsFlags) => {
       if (flags.status !== undefined && !(JOB_STATUSES as readonly string[]).includes(flags.status)) {
         throw new UsageError(
           `--status: got ${JSON.stringify(flags.status)}, expected one of ${JOB_STATUSES.join(', ')}`,
         );
       }
       const limit = integer('--limit', flags.limit, 1, 1000);
-      const page = await withStore(flags, (store) =>
-        store.listJobs({
+      const jobs = await withStore(flags, (store) =>
+        newestJobs(
+          store,
+          {
+            ...(flags.status === undefined ? {} : { status: flags.status as JobStatus }),
+            ...(flags.tenant === undefined ? {} : { tenant: flags.tenant }),
+            ...(flags.name === undefined ? {} : { name: flags.name }),
+            ...(flags.tag === undefined ? {} : { tag: flags.tag }),
+          },
           limit,
-          ...(flags.status === undefined ? {} : { status: flags.status as JobStatus }),
-          ...(flags.tenant === undefined ? {} : { tenant: flags.tenant }),
-          ...(flags.name === undefined ? {} : { name: flags.name }),
-        }),
+        ),
       );
       out(
         table(
           ['ID', 'NAME', 'TENANT', 'STATUS', 'PRI', 'ATTEMPT', 'CREATED', 'FINISHED'],
-          page.jobs.map((j) => [
+          jobs.map((j) => [
             j.id,
             j.name,
             j.tenant,
