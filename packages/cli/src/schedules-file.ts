@@ -1,5 +1,12 @@
 import { readFileSync } from 'node:fs';
-import { type JobInput, type Logger, prepareJob, prepareSchedule, type ScheduleInput } from '@cadenza/core';
+import {
+  type InputLimits,
+  type JobInput,
+  type Logger,
+  prepareJob,
+  prepareSchedule,
+  type ScheduleInput,
+} from '@cadenza/core';
 import type { Engine } from '@cadenza/engine';
 import { oneLine, UsageError } from './errors.js';
 
@@ -17,8 +24,11 @@ export interface StartupFile {
   jobs: JobInput[];
 }
 
-/** Reads and checks the whole file; `now` only anchors the validation of its jobs. */
-export function readStartupFile(path: string, now: number): StartupFile {
+/**
+ * Reads and checks the whole file, under the limits the engine will apply (the shortest
+ * `every`, the payload size); `now` only anchors the validation of its jobs.
+ */
+export function readStartupFile(path: string, now: number, limits?: InputLimits): StartupFile {
   const fail = (what: string): UsageError => new UsageError(`--schedules ${path}: ${what}`);
   let text: string;
   try {
@@ -49,7 +59,7 @@ export function readStartupFile(path: string, now: number): StartupFile {
         // References to earlier keys become ids only at enqueue; check the rest now.
         const checked = { ...input, dependsOn: dependsOn?.filter((d) => !keys.has(d)) };
         try {
-          prepareJob(checked, now);
+          prepareJob(checked, now, limits);
         } catch (error) {
           throw fail(`jobs[${index}]: ${oneLine(error)}`);
         }
@@ -59,7 +69,7 @@ export function readStartupFile(path: string, now: number): StartupFile {
       continue;
     }
     try {
-      prepareSchedule(key, value as ScheduleInput);
+      prepareSchedule(key, value as ScheduleInput, limits);
     } catch (error) {
       throw fail(`schedule ${JSON.stringify(key)}: ${oneLine(error)}`);
     }

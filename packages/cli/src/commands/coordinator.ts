@@ -5,9 +5,10 @@ import { coordinatorInfo } from '../node-info.js';
 import { addProcessOptions, checkProcessFlags, type ProcessFlags } from '../process-flags.js';
 import { recordCoordinator } from '../record-metrics.js';
 import { runProcess } from '../run-process.js';
+import { addMinIntervalOption, checkScheduleFlags, type ScheduleFlags } from '../schedule-flags.js';
 import { addLockRedisOption, addRedisOptions, checkLockRedis, requireRedis, type StoreFlags } from '../store-flags.js';
 
-interface CoordinatorFlags extends ProcessFlags, StoreFlags {
+interface CoordinatorFlags extends ProcessFlags, StoreFlags, ScheduleFlags {
   leaderTtlMs: string;
   lockRedis?: string[];
 }
@@ -22,6 +23,7 @@ export function registerCoordinator(program: Command): void {
   addRedisOptions(command);
   addLockRedisOption(command);
   addLeaderOption(command);
+  addMinIntervalOption(command);
   addProcessOptions(command, undefined).action(async (flags: CoordinatorFlags) => {
     await runCoordinator(flags);
   });
@@ -31,9 +33,10 @@ async function runCoordinator(flags: CoordinatorFlags): Promise<void> {
   const choice = { ...requireRedis(flags), ...checkLockRedis(flags.lockRedis) };
   const settings = checkProcessFlags(flags);
   const leaseTtlMs = checkLeaderTtl(flags);
+  const { minIntervalMs } = checkScheduleFlags(flags);
 
   await runProcess('coordinator', settings, choice, async ({ store, log, id, metrics }) => {
-    const coordinator = new Coordinator({ store, id, log, leaseTtlMs });
+    const coordinator = new Coordinator({ store, id, log, leaseTtlMs, minIntervalMs });
     recordCoordinator(coordinator, store, metrics);
     await coordinator.start();
     return {
