@@ -5,11 +5,11 @@
  * plays the worker: it claims and settles through `createRedisStore` directly, as a
  * worker process would, so the client sees only what crossed Redis.
  */
-import { type ClaimedJob, type Job, realClock, type Store, withEvents } from '@cadenza/core';
+import { type ClaimedJob, type Job, type ListedJob, realClock, type Store, withEvents } from '@cadenza/core';
 import { createRedisStore } from '@cadenza/store-redis';
 import { type RedisHarness, startRedis } from '@cadenza/store-redis/testing';
 import { afterAll, afterEach, beforeAll, beforeEach, expect } from 'vitest';
-import { CadenzaClient, type CadenzaClientOptions } from './client.js';
+import { CadenzaClient, type CadenzaClientOptions, type ListJobsQuery } from './client.js';
 import { createClient } from './create-client.js';
 
 export interface ClientFixture {
@@ -97,6 +97,18 @@ export async function finish(worker: Store, job: ClaimedJob, outcome: Outcome): 
 /** Claims the job and ends its attempt. */
 export async function runJob(worker: Store, id: string, outcome: Outcome): Promise<void> {
   await finish(worker, await claim(worker, id), outcome);
+}
+
+/** Every job a query lists, page after page until `nextCursor` is undefined (a page may be short). */
+export async function listAll(client: CadenzaClient, query: ListJobsQuery = {}): Promise<ListedJob[]> {
+  const jobs: ListedJob[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await client.listJobs({ ...query, ...(cursor === undefined ? {} : { cursor }) });
+    jobs.push(...page.jobs);
+    cursor = page.nextCursor;
+  } while (cursor !== undefined);
+  return jobs;
 }
 
 /** The job, which must exist. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { clientFixture, expectRefusal, mustGet } from './client.test-helpers.js';
+import { clientFixture, expectRefusal, listAll, mustGet } from './client.test-helpers.js';
 
 const t = clientFixture();
 
@@ -31,19 +31,19 @@ describe('enqueue', () => {
     const first = await t.client.enqueue({ name: 'order.ship', idempotencyKey: 'order/42' });
     const second = await t.client.enqueue({ name: 'order.ship', idempotencyKey: 'order/42' });
     expect(second).toEqual({ id: first.id, status: 'waiting', created: false });
-    expect((await t.client.listJobs()).jobs.map((j) => j.id)).toEqual([first.id]);
+    expect((await listAll(t.client)).map((j) => j.id)).toEqual([first.id]);
   });
 
   it("refuses bad input with core's field error and writes nothing", async () => {
     await expectRefusal(t.client.enqueue({ name: 'email.send', priority: 12 }), 'invalid_argument', 'priority');
     await expectRefusal(t.client.enqueue({ name: 'bad name!' }), 'invalid_argument', 'name');
-    expect((await t.client.listJobs()).jobs).toEqual([]);
+    expect(await listAll(t.client)).toEqual([]);
   });
 
   it('refuses a payload over the configured limit with payload_too_large', async () => {
     const small = t.open({ limits: { maxPayloadBytes: 16 } });
     await expectRefusal(small.enqueue({ name: 'email.send', payload: 'x'.repeat(100) }), 'payload_too_large');
-    expect((await t.client.listJobs()).jobs).toEqual([]);
+    expect(await listAll(t.client)).toEqual([]);
   });
 });
 
@@ -70,7 +70,7 @@ describe('enqueueBatch', () => {
       'jobs.2.maxAttempts',
     );
     expect(error.message).toContain('jobs.2.maxAttempts');
-    expect((await t.client.listJobs()).jobs).toEqual([]);
+    expect(await listAll(t.client)).toEqual([]);
   });
 
   it('writes nothing when the store refuses one job (an unknown parent)', async () => {
@@ -78,6 +78,6 @@ describe('enqueueBatch', () => {
       t.client.enqueueBatch([{ name: 'ok.one' }, { name: 'child', dependsOn: ['default:nosuchparent'] }]),
       'invalid_argument',
     );
-    expect((await t.client.listJobs()).jobs).toEqual([]);
+    expect(await listAll(t.client)).toEqual([]);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { clientFixture, expectRefusal, mustGet, runJob } from './client.test-helpers.js';
+import { clientFixture, expectRefusal, listAll, mustGet, runJob } from './client.test-helpers.js';
 
 const t = clientFixture();
 
@@ -9,7 +9,7 @@ describe('listJobs', () => {
     const b = await t.client.enqueue({ name: 'email.send', tenant: 'globex' });
     const c = await t.client.enqueue({ name: 'report.build', tenant: 'acme', delayMs: 60_000 });
     const ids = async (query: Parameters<typeof t.client.listJobs>[0]): Promise<string[]> =>
-      (await t.client.listJobs(query)).jobs.map((j) => j.id).sort();
+      (await listAll(t.client, query)).map((j) => j.id).sort();
 
     expect(await ids({ tenant: 'acme' })).toEqual([a.id, c.id].sort());
     expect(await ids({ status: 'delayed' })).toEqual([c.id]);
@@ -38,7 +38,7 @@ describe('listJobs include', () => {
     const { id } = await t.client.enqueue({ name: 'email.send', payload: { to: 'a@example.com' } });
     await runJob(t.worker, id, { result: { sent: 1 } });
     const only = async (query: Parameters<typeof t.client.listJobs>[0]) => {
-      const [job, more] = (await t.client.listJobs(query)).jobs;
+      const [job, more] = await listAll(t.client, query);
       expect(more).toBeUndefined();
       expect(job?.id).toBe(id);
       return job ?? {};

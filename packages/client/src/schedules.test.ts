@@ -1,6 +1,6 @@
 import { realClock } from '@cadenza/core';
 import { describe, expect, it } from 'vitest';
-import { clientFixture, expectRefusal, mustGet } from './client.test-helpers.js';
+import { clientFixture, expectRefusal, listAll, mustGet } from './client.test-helpers.js';
 
 const t = clientFixture();
 
@@ -43,7 +43,7 @@ describe('schedules', () => {
   it('answers not_found for a schedule of another tenant', async () => {
     await t.client.upsertSchedule('reindex', { name: 'search.reindex', tenant: 'acme', manual: true });
     await expectRefusal(t.client.triggerSchedule('reindex'), 'not_found');
-    expect((await t.client.listJobs()).jobs).toEqual([]);
+    expect(await listAll(t.client)).toEqual([]);
   });
 
   it("refuses a bad schedule with core's field error and writes nothing", async () => {

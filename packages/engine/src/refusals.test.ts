@@ -1,4 +1,5 @@
 import { CadenzaError, type JobInput, type ScheduleInput } from '@cadenza/core';
+import { allJobs } from '@cadenza/core/testing';
 import { describe, expect, it } from 'vitest';
 import { testEngine } from './engine.test-helpers.js';
 
@@ -58,7 +59,7 @@ describe('bad input is refused and writes nothing', () => {
     const error = await refusal(engine.enqueue(input as JobInput));
     expect(error.code).toBe(code);
     expect(error.message).toContain(field);
-    expect((await store.listJobs({ limit: 10 })).jobs).toEqual([]);
+    expect(await allJobs(store)).toEqual([]);
   });
 
   it.each(badJobs)('batch: %s as the second job', async (_label, input, code, field) => {
@@ -66,7 +67,7 @@ describe('bad input is refused and writes nothing', () => {
     const error = await refusal(engine.enqueueBatch([{ name: 'a' }, input as JobInput]));
     expect(error.code).toBe(code);
     expect(error.message).toMatch(field === 'dependsOn' ? /dependsOn/ : `jobs.1.${field}`);
-    expect((await store.listJobs({ limit: 10 })).jobs).toEqual([]);
+    expect(await allJobs(store)).toEqual([]);
   });
 
   it.each(badSchedules)('schedule: %s', async (_label, input, field) => {

@@ -1,3 +1,4 @@
+import { allJobs } from '@cadenza/core/testing';
 import { describe, expect, it } from 'vitest';
 import { body, errorOf, testServer } from './server.test-helpers.js';
 
@@ -123,7 +124,7 @@ describe('POST /v1/schedules/:id/{trigger|pause|resume}', () => {
       scheduledFor: '2026-01-01T00:00:00.000Z',
       status: 'waiting',
     });
-    expect((await store.listJobs({ limit: 10 })).jobs).toHaveLength(1);
+    expect(await allJobs(store)).toHaveLength(1);
   });
 
   it('pause and resume', async () => {
@@ -143,6 +144,6 @@ describe('POST /v1/schedules/:id/{trigger|pause|resume}', () => {
       expect(res.statusCode).toBe(404);
       expect(errorOf(res).code).toBe('not_found');
     }
-    expect((await store.listJobs({ limit: 10 })).jobs).toHaveLength(0);
+    expect(await allJobs(store)).toHaveLength(0);
   });
 });
