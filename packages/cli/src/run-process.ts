@@ -18,6 +18,8 @@ export interface Started {
   routes: 'all' | 'health';
   /** Told of writes through the API (single-node mode wakes its engine). */
   hooks?: Pick<ServerOptions, 'onEnqueued' | 'onChanged'>;
+  /** Limits of the HTTP API (`dev` and `server`: --max-payload-bytes, --max-event-clients). */
+  http?: Pick<ServerOptions, 'limits'>;
   /** Whether this process's coordinator leads now (coordinator and dev), for its reports. */
   leading?: () => boolean;
   /** Stops what was started: gracefully, or with `timeoutMs: 0` when the start failed half-way. */
@@ -114,6 +116,7 @@ export async function runProcess(
         metrics,
         events,
         ...running.hooks,
+        ...running.http,
         notReady: () => (shutdown.stopping ? stoppingReason(running) : undefined),
       });
       where = `listening on ${await listen(app, settings.host, settings.port)}`;

@@ -9,7 +9,13 @@ export { type JobJson, jobJson, type QueueJson, type ScheduleJson, scheduleJson 
 export {
   BODY_SLACK_BYTES,
   createServer,
+  DEFAULT_CONNECTION_TIMEOUT_MS,
   DEFAULT_MAX_BATCH_BODY_BYTES,
+  DEFAULT_MAX_EVENT_BUFFER_BYTES,
+  DEFAULT_MAX_EVENT_CLIENTS,
+  DEFAULT_REQUEST_TIMEOUT_MS,
   type ServerLimits,
   type ServerOptions,
+  type ServerTimeouts,
 } from './server.js';
+export { DISCARD_LIMIT_FACTOR } from './unread-body.js';

@@ -14,6 +14,7 @@ import {
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { NodeInfo, RouteContext } from './context.js';
 import { installErrorHandlers } from './errors.js';
+import { EventFeed } from './events/event-feed.js';
 import { ProcessMetrics } from './metrics/process-metrics.js';
 import { registerClusterRoutes } from './routes/cluster.js';
 import { registerEventRoutes } from './routes/events.js';
@@ -25,12 +26,40 @@ import { registerScheduleRoutes } from './routes/schedules.js';
 export const BODY_SLACK_BYTES = 64 * 1024;
 /** Default largest body of `POST /v1/jobs/batch`. */
 export const DEFAULT_MAX_BATCH_BODY_BYTES = 32 * 1024 * 1024;
+/** Default most clients of `GET /v1/events` at once, per process. */
+export const DEFAULT_MAX_EVENT_CLIENTS = 1000;
+/** Default most bytes waiting for one SSE client before it is dropped as not reading. */
+export const DEFAULT_MAX_EVENT_BUFFER_BYTES = 1024 * 1024;
+/**
+ * Default time a request may take to arrive whole, headers and body: long enough for the
+ * largest batch body (32 MiB) at about half a MiB a second, short enough that a client
+ * trickling a body ("slowloris") holds its connection a minute at most. Node answers 408.
+ */
+export const DEFAULT_REQUEST_TIMEOUT_MS = 60_000;
+/**
+ * Default time a connection may stay silent (nothing read or written) before it is
+ * destroyed: longer than keep-alive's 72 s, so that idle keep-alive connections are closed
+ * by that rule first, and than a request's minute; it ends connections that are neither.
+ * Event streams are exempt (they write a keepalive comment every 15 s anyway).
+ */
+export const DEFAULT_CONNECTION_TIMEOUT_MS = 90_000;
 
 export interface ServerLimits extends InputLimits {
   /** Largest request body; default the payload limit plus 64 KiB. */
   maxBodyBytes?: number;
   /** Largest body of a batch; default 32 MiB (or maxBodyBytes, if larger). */
   maxBatchBodyBytes?: number;
+  /** Most clients of `GET /v1/events` at once; the next is answered 429. Default 1,000. */
+  maxEventClients?: number;
+  /** Most bytes waiting for one SSE client; past it the client is dropped. Default 1 MiB. */
+  maxEventBufferBytes?: number;
+}
+
+export interface ServerTimeouts {
+  /** Time for a whole request to arrive; default 60 s (DEFAULT_REQUEST_TIMEOUT_MS). */
+  requestMs?: number;
+  /** Time a connection may stay silent; default 90 s (DEFAULT_CONNECTION_TIMEOUT_MS). */
+  connectionMs?: number;
 }
 
 export interface ServerOptions {
@@ -38,6 +67,7 @@ export interface ServerOptions {
   clock?: Clock;
   log?: Logger;
   limits?: ServerLimits;
+  timeouts?: ServerTimeouts;
   node?: NodeInfo;
   /**
    * `all` (default): the whole HTTP API. `health`: only `/healthz`, `/readyz` and `/metrics`,
@@ -77,7 +107,20 @@ export function createServer(options: ServerOptions): FastifyInstance {
   const bodyLimit = limits.maxBodyBytes ?? maxPayload + BODY_SLACK_BYTES;
   const batchBodyLimit = limits.maxBatchBodyBytes ?? Math.max(DEFAULT_MAX_BATCH_BODY_BYTES, bodyLimit);
 
-  const app = Fastify({ logger: false, bodyLimit, return503OnClosing: true });
+  const timeouts = checkTimeouts(options.timeouts ?? {});
+
+  const requestTimeout = timeouts.requestMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
+  const app = Fastify({
+    logger: false,
+    bodyLimit,
+    return503OnClosing: true,
+    requestTimeout,
+    connectionTimeout: timeouts.connectionMs ?? DEFAULT_CONNECTION_TIMEOUT_MS,
+    // Node takes the request timeout at its server's construction (set later, it is not
+    // enforced), and looks for requests past it every 30 s by default: a 60 s limit would
+    // end a request after 60 to 90 s. Looking four times per limit keeps it within 25%.
+    http: { requestTimeout, connectionsCheckingInterval: checkingInterval(requestTimeout) },
+  });
   const metrics =
     options.metrics ?? new ProcessMetrics({ log, labels: options.node === undefined ? {} : { node: options.node.id } });
 
@@ -120,20 +163,49 @@ export function createServer(options: ServerOptions): FastifyInstance {
   registerJobRoutes(app, context, batchBodyLimit);
   registerScheduleRoutes(app, context);
   registerClusterRoutes(app, context);
-  if (options.events !== undefined) registerEventRoutes(app, options.events, log);
+  if (options.events !== undefined) {
+    registerEventRoutes(app, {
+      feed: new EventFeed(options.events, { log }),
+      log,
+      metrics,
+      maxClients: limits.maxEventClients ?? DEFAULT_MAX_EVENT_CLIENTS,
+      maxBufferedBytes: limits.maxEventBufferBytes ?? DEFAULT_MAX_EVENT_BUFFER_BYTES,
+    });
+  }
   return app;
 }
 
 /** A bad limit is the deployment's mistake: refused at start, not at each request. */
 function checkLimits(limits: ServerLimits): ServerLimits {
-  for (const key of ['maxPayloadBytes', 'maxBodyBytes', 'maxBatchBodyBytes'] as const) {
+  for (const key of ['maxPayloadBytes', 'maxBodyBytes', 'maxBatchBodyBytes', 'maxEventBufferBytes'] as const) {
     const value = limits[key];
     if (value !== undefined && (!Number.isSafeInteger(value) || value < 1)) {
       throw invalidArgument(`limits.${key}`, value, 'a positive integer number of bytes');
     }
   }
+  const clients = limits.maxEventClients;
+  if (clients !== undefined && (!Number.isSafeInteger(clients) || clients < 1)) {
+    throw invalidArgument('limits.maxEventClients', clients, 'a positive integer number of clients');
+  }
   checkScheduleLimits(limits);
   return limits;
+}
+
+/** How often Node looks for requests past `requestTimeout`: a quarter of it, from 50 ms to 30 s. */
+function checkingInterval(requestTimeout: number): number {
+  if (requestTimeout === 0) return 30_000;
+  return Math.min(30_000, Math.max(50, Math.floor(requestTimeout / 4)));
+}
+
+function checkTimeouts(timeouts: ServerTimeouts): ServerTimeouts {
+  for (const key of ['requestMs', 'connectionMs'] as const) {
+    const value = timeouts[key];
+    // 0 turns a timeout off, as in Node.
+    if (value !== undefined && (!Number.isSafeInteger(value) || value < 0)) {
+      throw invalidArgument(`timeouts.${key}`, value, 'a whole number of milliseconds, 0 for none');
+    }
+  }
+  return timeouts;
 }
 
 /**

@@ -10,6 +10,7 @@ import {
   type WorkerFlags,
 } from '../engine-flags.js';
 import { option } from '../env.js';
+import { addHttpOptions, checkHttpFlags, type HttpFlags } from '../http-flags.js';
 import { coordinatorInfo, workerInfo } from '../node-info.js';
 import { addProcessOptions, checkProcessFlags, type ProcessFlags } from '../process-flags.js';
 import { recordCoordinator, recordWorker } from '../record-metrics.js';
@@ -19,7 +20,7 @@ import { chooseStore } from '../store-flags.js';
 import { DEFAULT_STORE } from '../store-url.js';
 import { addTenantOptions, checkTenantFlags, type TenantFlags } from '../tenant-flags.js';
 
-interface DevFlags extends ProcessFlags, WorkerFlags, TenantFlags {
+interface DevFlags extends ProcessFlags, WorkerFlags, TenantFlags, HttpFlags {
   store: string;
   prefix?: string;
   schedules?: string;
@@ -35,7 +36,7 @@ export function registerDev(program: Command): void {
     )
     .addOption(option('--prefix <prefix>', 'key prefix, for a redis:// store (default cz)'))
     .addOption(option('--schedules <file>', 'JSON file of schedules (and "jobs") upserted at start'));
-  addProcessOptions(command, '8080');
+  addHttpOptions(addProcessOptions(command, '8080'));
   addTenantOptions(addWorkerOptions(command));
   addLeaderOption(command).action(async (flags: DevFlags) => {
     await runDev(flags);
@@ -45,6 +46,7 @@ export function registerDev(program: Command): void {
 async function runDev(flags: DevFlags): Promise<void> {
   // Check everything that needs no store first, so a bad flag leaves nothing behind.
   const settings = checkProcessFlags(flags);
+  const http = checkHttpFlags(flags);
   const worker = checkWorkerFlags(flags);
   const leaderTtlMs = checkLeaderTtl(flags);
   const choice = {
@@ -65,6 +67,7 @@ async function runDev(flags: DevFlags): Promise<void> {
     return {
       node: { ...workerInfo(engine.worker, worker.concurrency), ...coordinatorInfo(engine.coordinator) },
       routes: 'all',
+      http,
       leading: () => engine.coordinator.isLeader,
       hooks: wakeOnWrites(engine, log),
       stop: (options) => engine.stop(options),

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { addHttpOptions, checkHttpFlags, type HttpFlags } from '../http-flags.js';
 import { addProcessOptions, checkProcessFlags, type ProcessFlags } from '../process-flags.js';
 import { runProcess } from '../run-process.js';
 import { addRedisOptions, requireRedis, type StoreFlags } from '../store-flags.js';
@@ -7,10 +8,11 @@ import { addRedisOptions, requireRedis, type StoreFlags } from '../store-flags.j
 export function registerServer(program: Command): void {
   const command = program.command('server').description("the HTTP API for a cluster's Redis");
   addRedisOptions(command);
-  addProcessOptions(command, '8080').action(async (flags: ProcessFlags & StoreFlags) => {
+  addHttpOptions(addProcessOptions(command, '8080')).action(async (flags: ProcessFlags & StoreFlags & HttpFlags) => {
     const choice = requireRedis(flags);
     const settings = checkProcessFlags(flags);
+    const http = checkHttpFlags(flags);
     // Workers and coordinators in other processes hear of new work from the store itself.
-    await runProcess('server', settings, choice, async () => ({ node: {}, routes: 'all', stop: async () => {} }));
+    await runProcess('server', settings, choice, async () => ({ node: {}, routes: 'all', http, stop: async () => {} }));
   });
 }

@@ -109,6 +109,17 @@ export const METRICS = {
     help: 'HTTP requests answered, by method, route and status.',
     labelNames: ['method', 'route', 'status'],
   },
+  // Servers of the full API (server, dev).
+  eventClients: {
+    name: 'cadenza_event_clients',
+    help: 'Clients reading GET /v1/events (server-sent events) from this process now.',
+    labelNames: [],
+  },
+  eventClientsDropped: {
+    name: 'cadenza_event_clients_dropped_total',
+    help: 'Clients of GET /v1/events dropped because they stopped reading: the output waiting for them passed the limit.',
+    labelNames: [],
+  },
 } as const;
 
 /** The names of every cadenza_ metric (histograms also export `_bucket`, `_sum` and `_count`). */

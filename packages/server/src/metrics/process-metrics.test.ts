@@ -41,8 +41,9 @@ describe('ProcessMetrics', () => {
     expect(text).toContain('cadenza_job_wait_seconds_count{name="a",tenant="t"} 2');
   });
 
-  it('declares every metric of the catalog once a worker and a coordinator are watched', async () => {
+  it('declares every metric of the catalog once a worker, a coordinator and event clients are watched', async () => {
     const m = metrics();
+    m.watchEventClients(() => 0);
     m.watchWorker(() => ({ active: 0, concurrency: 1 }));
     m.watchCoordinator(createMemoryStore(), () => ({ leading: false, epoch: undefined }));
     const declared = [...(await m.registry.metrics()).matchAll(/^# HELP (cadenza_\S+) /gm)].map((x) => x[1]);

@@ -44,6 +44,7 @@ export class ProcessMetrics {
   private readonly storeDuration: Histogram;
   private readonly storeErrors: Counter;
   private readonly requests: Counter;
+  private readonly eventClientsDropped: Counter;
 
   constructor(options: ProcessMetricsOptions) {
     this.log = options.log;
@@ -72,6 +73,7 @@ export class ProcessMetrics {
     this.storeDuration = histogram(METRICS.storeDuration, STORE_BUCKETS);
     this.storeErrors = counter(METRICS.storeErrors);
     this.requests = counter(METRICS.httpRequests);
+    this.eventClientsDropped = counter(METRICS.eventClientsDropped);
   }
 
   /** `name` and `tenant` of a job, each within its cardinality bound. */
@@ -124,6 +126,23 @@ export class ProcessMetrics {
   storeCall(method: string, seconds: number, errorCode?: string): void {
     this.storeDuration.observe({ method }, seconds);
     if (errorCode !== undefined) this.storeErrors.inc({ method, code: errorCode });
+  }
+
+  /** A client of GET /v1/events was dropped for not reading. */
+  eventClientDropped(): void {
+    this.eventClientsDropped.inc();
+  }
+
+  /** The gauge of a server's SSE clients: how many read GET /v1/events now. */
+  watchEventClients(count: () => number): void {
+    new Gauge({
+      ...METRICS.eventClients,
+      labelNames: [],
+      registers: [this.registry],
+      collect() {
+        this.set(count());
+      },
+    });
   }
 
   /** A worker's gauges: jobs held now and its concurrency. */
