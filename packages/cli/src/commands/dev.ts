@@ -15,12 +15,13 @@ import { coordinatorInfo, workerInfo } from '../node-info.js';
 import { addProcessOptions, checkProcessFlags, type ProcessFlags } from '../process-flags.js';
 import { recordCoordinator, recordWorker } from '../record-metrics.js';
 import { runProcess } from '../run-process.js';
+import { addScheduleOptions, checkScheduleFlags, type ScheduleFlags } from '../schedule-flags.js';
 import { applyStartupFile, readStartupFile, type StartupFile } from '../schedules-file.js';
 import { chooseStore } from '../store-flags.js';
 import { DEFAULT_STORE } from '../store-url.js';
 import { addTenantOptions, checkTenantFlags, type TenantFlags } from '../tenant-flags.js';
 
-interface DevFlags extends ProcessFlags, WorkerFlags, TenantFlags, HttpFlags {
+interface DevFlags extends ProcessFlags, WorkerFlags, TenantFlags, HttpFlags, ScheduleFlags {
   store: string;
   prefix?: string;
   schedules?: string;
@@ -36,7 +37,7 @@ export function registerDev(program: Command): void {
     )
     .addOption(option('--prefix <prefix>', 'key prefix, for a redis:// store (default cz)'))
     .addOption(option('--schedules <file>', 'JSON file of schedules (and "jobs") upserted at start'));
-  addHttpOptions(addProcessOptions(command, '8080'));
+  addScheduleOptions(addHttpOptions(addProcessOptions(command, '8080')));
   addTenantOptions(addWorkerOptions(command));
   addLeaderOption(command).action(async (flags: DevFlags) => {
     await runDev(flags);
@@ -47,6 +48,8 @@ async function runDev(flags: DevFlags): Promise<void> {
   // Check everything that needs no store first, so a bad flag leaves nothing behind.
   const settings = checkProcessFlags(flags);
   const http = checkHttpFlags(flags);
+  // The API and the engine (its coordinator, the --schedules file) apply the same limits.
+  const limits = { ...http.limits, ...checkScheduleFlags(flags) };
   const worker = checkWorkerFlags(flags);
   const leaderTtlMs = checkLeaderTtl(flags);
   const choice = {
@@ -55,11 +58,19 @@ async function runDev(flags: DevFlags): Promise<void> {
   };
   const handlers = flags.handlers === undefined ? {} : await loadHandlers(flags.handlers);
   const startup: StartupFile | undefined =
-    flags.schedules === undefined ? undefined : readStartupFile(flags.schedules, realClock.now());
+    flags.schedules === undefined ? undefined : readStartupFile(flags.schedules, realClock.now(), limits);
 
   await runProcess('dev', settings, choice, async ({ store, log, id, metrics }) => {
     if (flags.handlers === undefined) log.warn('no --handlers: every job will fail with no_handler');
-    const engine = createEngine({ store, handlers, id, log, worker, coordinator: { leaseTtlMs: leaderTtlMs } });
+    const engine = createEngine({
+      store,
+      handlers,
+      id,
+      log,
+      limits,
+      worker,
+      coordinator: { leaseTtlMs: leaderTtlMs },
+    });
     recordWorker(engine.worker, worker.concurrency, metrics);
     recordCoordinator(engine.coordinator, store, metrics);
     if (startup !== undefined) await applyStartupFile(engine, startup, log);
@@ -67,7 +78,7 @@ async function runDev(flags: DevFlags): Promise<void> {
     return {
       node: { ...workerInfo(engine.worker, worker.concurrency), ...coordinatorInfo(engine.coordinator) },
       routes: 'all',
-      http,
+      http: { ...http, limits },
       leading: () => engine.coordinator.isLeader,
       hooks: wakeOnWrites(engine, log),
       stop: (options) => engine.stop(options),
