@@ -94,6 +94,10 @@ describe('clients of GET /v1/events', () => {
     for (const c of clients) expect(c.events.map((e) => e.id)).toEqual(ids);
     for (const { after, client } of resumed) expect(client.events.map((e) => e.id)).toEqual(ids.slice(after + 1));
     expect((await clientCount(redis)) - before).toBeLessThanOrEqual(2);
+    // A server with open streams still stops at once on SIGTERM, ending them.
+    nodes.delete(node);
+    expect(await node.stop()).toEqual({ code: 0, signal: null });
+    await waitFor('every stream to end', () => clients.every((c) => c.ended()));
     process.stdout.write(
       `[event-clients] Redis connections: ${before} before, ${during} with 500 SSE clients; ${resumed.length} resumed clients\n`,
     );
