@@ -12,6 +12,7 @@ import {
 import { drive, spyStore } from '@cadenza/core/testing';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { Coordinator } from './coordinator.js';
+import type { FiredEvent } from './fire-schedules.js';
 import type { CoordinatorOptions } from './options.js';
 
 const MINUTE = 60_000;
@@ -50,6 +51,31 @@ async function fireTimes(store: Store): Promise<number[]> {
   return times;
 }
 
+/**
+ * Starts a coordinator on `store` and drives the clock until it has created `total` jobs;
+ * answers the jobs each tick created (ticks that created none left out) and the events.
+ */
+async function catchUp(
+  store: Store,
+  options: Partial<CoordinatorOptions>,
+  total: number,
+): Promise<{ perTick: number[]; fired: FiredEvent[] }> {
+  const c = start(store, options);
+  const perTick: number[] = [];
+  const fired: FiredEvent[] = [];
+  c.on('tick', (t) => {
+    if (t.jobsCreated > 0) perTick.push(t.jobsCreated);
+  });
+  c.on('fired', (e) => fired.push(e));
+  await c.start();
+  await drive(
+    clock,
+    c.once('tick', () => perTick.reduce((a, b) => a + b, 0) >= total),
+    1000,
+  );
+  return { perTick, fired };
+}
+
 const minutesBefore = (from: number, to: number): number[] =>
   Array.from({ length: from - to + 1 }, (_, i) => T0 - (from - i) * MINUTE);
 
@@ -60,28 +86,14 @@ describe('a long catch-up', () => {
     // Created 2,000 minutes ago: 1,998 fire times are missed (older than the 60 s grace),
     // the newest 1,000 of them are owed, then T0-1min and T0 are on time.
     await overdue(store, { name: 'report', every: MINUTE, misfire: 'all', maxCatchUp: 1000 }, 2000);
-    const c = start(store, { maxFiresPerTick: 100 });
-    const ticks: number[] = [];
-    const skipped: number[] = [];
-    c.on('tick', (t) => ticks.push(t.jobsCreated));
-    c.on('fired', (e) => skipped.push(e.skipped));
-    let created = 0;
-    c.on('fired', (e) => {
-      created += e.jobIds.length;
-    });
-    await c.start();
-    await drive(
-      clock,
-      c.once('tick', () => created >= 1002),
-      1000,
-    );
+    const { perTick, fired } = await catchUp(store, { maxFiresPerTick: 100 }, 1002);
 
-    expect(ticks.filter((n) => n > 0)).toEqual([100, 100, 100, 100, 100, 100, 100, 100, 100, 100, 2]);
+    expect(perTick).toEqual([100, 100, 100, 100, 100, 100, 100, 100, 100, 100, 2]);
     for (const call of calls.recordFires ?? []) {
       for (const fire of call[1] as ScheduleFire[]) expect(fire.jobs.length).toBeLessThanOrEqual(100);
     }
     // The policy's skips are counted once, by the first tick.
-    expect(skipped).toEqual([998, ...Array<number>(10).fill(0)]);
+    expect(fired.map((e) => e.skipped)).toEqual([998, ...Array<number>(10).fill(0)]);
     expect(await fireTimes(store)).toEqual(minutesBefore(1001, 0));
     expect(await store.getSchedule('default', 'catch-up')).toMatchObject({
       runCount: 1002,
@@ -97,31 +109,15 @@ describe('a long catch-up', () => {
     const store = createMemoryStore();
     const payload = { text: 'x'.repeat(10_000) }; // 10,011 bytes of JSON
     await overdue(store, { name: 'big', every: MINUTE, misfire: 'all', payload }, 11);
-    const c = start(store, { maxFirePayloadBytesPerTick: 45_000 });
-    const ticks: number[] = [];
-    c.on('tick', (t) => ticks.push(t.jobsCreated));
-    await c.start();
-    await drive(
-      clock,
-      c.once('tick', () => ticks.reduce((a, b) => a + b, 0) >= 11),
-      1000,
-    );
-    expect(ticks.filter((n) => n > 0)).toEqual([4, 4, 3]);
+    const big = await catchUp(store, { maxFirePayloadBytesPerTick: 45_000 }, 11);
+    expect(big.perTick).toEqual([4, 4, 3]);
     expect(await fireTimes(store)).toEqual(minutesBefore(10, 0));
 
     // A payload larger than the cap: one job per tick, still every fire once.
     const tiny = createMemoryStore();
     await overdue(tiny, { name: 'big', every: MINUTE, misfire: 'all', payload }, 3);
-    const d = start(tiny, { maxFirePayloadBytesPerTick: 100 });
-    const perTick: number[] = [];
-    d.on('tick', (t) => perTick.push(t.jobsCreated));
-    await d.start();
-    await drive(
-      clock,
-      d.once('tick', () => perTick.reduce((a, b) => a + b, 0) >= 3),
-      1000,
-    );
-    expect(perTick.filter((n) => n > 0)).toEqual([1, 1, 1]);
+    const huge = await catchUp(tiny, { maxFirePayloadBytesPerTick: 100 }, 3);
+    expect(huge.perTick).toEqual([1, 1, 1]);
     expect(await fireTimes(tiny)).toEqual(minutesBefore(2, 0));
   });
 
