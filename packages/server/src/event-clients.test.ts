@@ -3,54 +3,13 @@ import type { FastifyInstance } from 'fastify';
 import { afterEach, describe, expect, it } from 'vitest';
 import { testServer } from './server.test-helpers.js';
 import { RawClient, requestHead } from './socket.test-helpers.js';
+import { openEvents } from './sse.test-helpers.js';
 
 const clients: RawClient[] = [];
-const streams: AbortController[] = [];
 afterEach(() => {
   // Before the server closes: closing waits for open connections.
   for (const client of clients.splice(0)) client.destroy();
-  for (const stream of streams.splice(0)) stream.abort();
 });
-
-/** An SSE client over fetch that counts the events it reads. */
-interface Reader {
-  count(): number;
-  /** Whether the stream ended (the server closed it). */
-  ended(): boolean;
-  reached(n: number): Promise<void>;
-}
-
-async function reader(base: string): Promise<Reader> {
-  const stop = new AbortController();
-  streams.push(stop);
-  const response = await fetch(`${base}/v1/events`, { signal: stop.signal });
-  expect(response.status).toBe(200);
-  let count = 0;
-  let ended = false;
-  let waiting: { n: number; resolve: () => void } | undefined;
-  void (async () => {
-    const decoder = new TextDecoder();
-    let text = '';
-    try {
-      for await (const piece of response.body as unknown as AsyncIterable<Uint8Array>) {
-        text += decoder.decode(piece, { stream: true });
-        const messages = text.split('\n\n');
-        text = messages.pop() ?? '';
-        count += messages.filter((m) => m.includes('\ndata: ')).length;
-        if (waiting !== undefined && count >= waiting.n) waiting.resolve();
-      }
-      ended = true;
-    } catch {
-      // Aborted at the end of the test, or cut.
-      ended = true;
-    }
-  })();
-  return {
-    count: () => count,
-    ended: () => ended,
-    reached: (n) => (count >= n ? Promise.resolve() : new Promise((resolve) => (waiting = { n, resolve }))),
-  };
-}
 
 /** The value of an unlabelled metric, as `/metrics` shows it. */
 async function metric(app: FastifyInstance, name: string): Promise<number> {
@@ -78,8 +37,8 @@ describe('clients of GET /v1/events', () => {
   it('are capped: past the limit a client is refused 429 naming it, and let in once one leaves', async () => {
     const { app } = testServer({ events: new MemoryEventLog(), limits: { maxEventClients: 2 } });
     const base = await app.listen({ host: '127.0.0.1', port: 0 });
-    await reader(base);
-    await reader(base);
+    const first = await openEvents(base);
+    await openEvents(base);
     const refused = await fetch(`${base}/v1/events`);
     expect(refused.status).toBe(429);
     expect(((await refused.json()) as { error: unknown }).error).toEqual({
@@ -87,9 +46,9 @@ describe('clients of GET /v1/events', () => {
       message: expect.stringContaining('its limit (maxEventClients 2)'),
     });
     expect(await metric(app, 'cadenza_event_clients')).toBe(2);
-    streams[0]?.abort();
+    first.close();
     await until('a client to leave', async () => (await metric(app, 'cadenza_event_clients')) === 1);
-    await reader(base);
+    await openEvents(base);
     expect(await metric(app, 'cadenza_event_clients')).toBe(2);
   });
 
@@ -97,7 +56,7 @@ describe('clients of GET /v1/events', () => {
     const events = new MemoryEventLog(1_000_000);
     const { app } = testServer({ events, limits: { maxEventBufferBytes: 64 * 1024 } });
     const base = await app.listen({ host: '127.0.0.1', port: 0 });
-    const readers = [await reader(base), await reader(base)];
+    const readers = [await openEvents(base), await openEvents(base)];
     // A client that asks for the stream and never reads a byte of it.
     const stalled = await RawClient.open(base);
     clients.push(stalled);
@@ -116,7 +75,7 @@ describe('clients of GET /v1/events', () => {
     }
     events.append(Array.from({ length: 100 }, () => event(++appended)));
     await Promise.all(readers.map((r) => r.reached(appended)));
-    for (const r of readers) expect(r.count()).toBe(appended);
+    for (const r of readers) expect(r.events.length).toBe(appended);
     expect(await metric(app, 'cadenza_event_clients')).toBe(2);
     // Once it reads again, it finds its stream ended.
     stalled.socket.resume();
@@ -127,7 +86,7 @@ describe('clients of GET /v1/events', () => {
     const events = new MemoryEventLog();
     const { app } = testServer({ events, timeouts: { requestMs: 150, connectionMs: 400 } });
     const base = await app.listen({ host: '127.0.0.1', port: 0 });
-    const stream = await reader(base);
+    const stream = await openEvents(base);
     // A request that never finishes its body, then a connection that sends nothing: each
     // is ended in its turn, while the stream, open since before both, stays silent.
     const unfinished = await RawClient.open(base);

@@ -1,29 +1,14 @@
 import { createMemoryStore, MemoryEventLog, withEvents } from '@cadenza/core';
 import { describe, expect, it } from 'vitest';
 import { body, testServer } from './server.test-helpers.js';
+import { openEvents } from './sse.test-helpers.js';
 
 /** Opens `GET path` on a listening server and collects `count` event payloads. */
 async function collect(base: string, path: string, count: number): Promise<Record<string, unknown>[]> {
-  const stop = new AbortController();
-  const response = await fetch(`${base}${path}`, { signal: stop.signal });
-  const decoder = new TextDecoder();
-  const events: Record<string, unknown>[] = [];
-  let text = '';
-  try {
-    for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
-      text += decoder.decode(chunk, { stream: true });
-      const messages = text.split('\n\n');
-      text = messages.pop() ?? '';
-      for (const message of messages) {
-        const data = message.split('\n').find((line) => line.startsWith('data: '));
-        if (data !== undefined) events.push(JSON.parse(data.slice(6)));
-      }
-      if (events.length >= count) break;
-    }
-  } finally {
-    stop.abort();
-  }
-  return events;
+  const stream = await openEvents(base, path);
+  await stream.reached(count);
+  stream.close();
+  return stream.events.slice(0, count);
 }
 
 describe('GET /v1/events', () => {
