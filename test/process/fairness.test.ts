@@ -3,21 +3,22 @@
 // tenant "quiet" enqueues one job a second for as long as big's backlog lasts. Every quiet
 // job is measured, and the largest figures are bounded (not a fraction, not a percentile):
 //
-// - Its wait, start of its handler − its enqueue: what the user feels. At most 250 ms.
+// - Its wait, start of its handler − its enqueue: what the user feels. At most 400 ms.
 //   The defect this guards against (a claimer under load kept claiming from the tenants of
 //   the band that filled its last call, so a tenant that joined the band waited until two
 //   of that worker's claims happened to overlap) made the largest wait of a run 109–540 ms
-//   on this 2-core machine, and ~1 s in an earlier measurement. Since the fix: 3–36 ms a
-//   job in calmer runs, and a largest of up to 155 ms while other builds and tests ran
-//   (load average 6–8: every process, the enqueuing test among them, gets the CPU late;
-//   130 ms of that 155 was the enqueue call itself). 250 ms fails on a ~1 s tail and not
-//   on that noise; the defect's shorter tails are caught by the next bound.
+//   on this 2-core machine, and ~1 s in an earlier measurement. Since the fix: 18–44 ms in
+//   five runs at load average 3–5, and up to 247 ms at 7.5, with other builds and tests
+//   running: every process, the enqueuing test among them, then gets the CPU late (big's
+//   jobs started at a tenth of their usual pace during that wait; in another run, 130 ms
+//   of a 155 ms wait was the enqueue call itself). 400 ms is 1.6× that noise and fails on
+//   a ~1 s tail; the defect's shorter tails are caught by the next bound.
 // - How many of big's jobs started between its enqueue call's return and its start: what
 //   fairness promises, and unlike time it does not stretch on a slow machine. Each worker
 //   may start the jobs of the claims it has on their way when the job arrives, and of the
 //   one whose index read first shows it (the next one gives it its turn): a claim takes at
 //   most the worker's 10 slots, so about 40 in all. At most 60. Measured since the fix
-//   (load average 6–8): 10–15 at most in a run; with the defect, 93–232.
+//   (load average 3–8): 6–25 at most in a run; with the defect, 93–232.
 //
 //   FAIRNESS_RUNS=5             runs the scenario five times in a row, each asserted and printed
 //   FAIRNESS_MAX_WAIT_MS=50     asserts the goal (a largest wait of 50 ms), on a quiet machine
@@ -34,7 +35,7 @@ const BACKLOG_FLOOR = 2_000;
 const MAX_QUIET_JOBS = 30;
 const MAX_OVERTAKEN = 60;
 const RUNS = positiveEnv('FAIRNESS_RUNS', 1);
-const MAX_WAIT_MS = positiveEnv('FAIRNESS_MAX_WAIT_MS', 250);
+const MAX_WAIT_MS = positiveEnv('FAIRNESS_MAX_WAIT_MS', 400);
 
 function positiveEnv(name: string, fallback: number): number {
   const raw = process.env[name];
@@ -87,14 +88,20 @@ describe('fair service between tenants', () => {
       const measured = quiet.map((r) => {
         const { callMs = 0, returnedAt = r.createdAt } = enqueued.get(r.jobId) ?? {};
         const overtaken = bigStarts.filter((t) => t >= returnedAt && t < r.startedAt).length;
-        return { ...r, wait: r.startedAt - r.createdAt, callMs, overtaken };
+        return { ...r, wait: r.startedAt - r.createdAt, callMs, returnedAt, overtaken };
       });
       const slowest = measured.reduce((a, b) => (b.wait > a.wait ? b : a));
       const mostOvertaken = Math.max(...measured.map((m) => m.overtaken));
+      // Big's pace while the slowest waited, against the whole run's: a machine short of CPU
+      // slows every process alike, where an unfair claimer keeps starting big's jobs.
+      const pace = (jobs: number, ms: number) => (ms > 0 ? `${Math.round((jobs * 1000) / ms)}/s` : 'n/a');
+      const bigSpan = Math.max(...bigStarts) - Math.min(...bigStarts);
       process.stdout.write(
         `[fairness] run ${run}/${RUNS}: ${quiet.length} quiet jobs behind big's backlog, wait (start − enqueue) ` +
-          `${describeWaits(measured.map((m) => m.wait))}; the slowest on ${slowest.worker}, its enqueue call ` +
-          `${slowest.callMs} ms, ${slowest.overtaken} of big's jobs started after it; at most ${mostOvertaken} did for any\n`,
+          `${describeWaits(measured.map((m) => m.wait))}; the slowest on ${slowest.worker}: its enqueue call ` +
+          `${slowest.callMs} ms, ${slowest.overtaken} of big's jobs started after it (big's pace meanwhile ` +
+          `${pace(slowest.overtaken, slowest.startedAt - slowest.returnedAt)}, ` +
+          `over the run ${pace(bigStarts.length, bigSpan)}); at most ${mostOvertaken} of big's started after any\n`,
       );
       // Every job's "wait ms / enqueue call ms / big's jobs started after it", for a failure.
       const all = measured.map((m) => `${m.wait}/${m.callMs}/${m.overtaken}`).join(' ');
