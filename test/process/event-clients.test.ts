@@ -4,7 +4,6 @@
 // they missed and then the live events with no gap or repeat, a client that stops reading
 // is dropped while the others keep up, and past --max-event-clients a client is refused 429.
 import { connect } from 'node:net';
-import type { Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type Cadenza, startCadenza, waitFor } from './cadenza-process.js';
 import { clustersPerFile } from './cluster.js';
@@ -42,7 +41,7 @@ async function metric(node: Cadenza, name: string): Promise<number> {
   return Number(new RegExp(`^${name}\\{[^}]*\\} (\\S+)$`, 'm').exec(text)?.[1]);
 }
 
-async function clientCount(redis: Redis): Promise<number> {
+async function clientCount(redis: ReturnType<typeof file.redis.client>): Promise<number> {
   const list = (await redis.client('LIST')) as string;
   return list.split('\n').filter((line) => line.trim() !== '').length;
 }
