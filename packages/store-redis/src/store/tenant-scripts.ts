@@ -164,9 +164,13 @@ export function storeError(error: unknown, epoch?: number): Error {
     return new CadenzaError(REFUSALS[code] ?? 'conflict', text);
   }
   if (message === 'Command timed out')
-    return new CadenzaError('unavailable', 'redis did not answer in time (commandTimeoutMs): it is stuck or overloaded', {
-      cause: error,
-    });
+    return new CadenzaError(
+      'unavailable',
+      'redis did not answer in time (commandTimeoutMs): it is stuck or overloaded',
+      {
+        cause: error,
+      },
+    );
   if (isConnectionFault(message))
     return new CadenzaError('unavailable', `redis is unavailable: ${message}`, { cause: error });
   return error instanceof Error ? error : new Error(message);
