@@ -3,12 +3,13 @@
 //
 //   node bench/dev-sqlite.mjs [--jobs 10000] [--batch 1000] [--store sqlite:PATH]
 //
-// Needs a build first (`npx -y pnpm@12.4.2 build`).
-import { spawn } from 'node:child_process';
+// Needs a build first (`npx -y pnpm@12.4.2 build`). To profile the server:
+// CADENZA_BENCH_NODE_FLAGS="--cpu-prof --cpu-prof-dir=/tmp/prof" (lib/cadenza-dev.mjs).
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { startDev } from './lib/cadenza-dev.mjs';
 
 const { values } = parseArgs({
   options: {
@@ -21,36 +22,16 @@ const total = Number(values.jobs);
 const batch = Number(values.batch);
 const dir = mkdtempSync(join(tmpdir(), 'cadenza-bench-'));
 const store = values.store ?? `sqlite:${join(dir, 'bench.db')}`;
-const root = join(import.meta.dirname, '..');
 
-const child = spawn(
-  process.execPath,
-  [
-    // e.g. CADENZA_BENCH_NODE_FLAGS="--cpu-prof --cpu-prof-dir=/tmp/prof" to profile the server
-    ...(process.env.CADENZA_BENCH_NODE_FLAGS?.split(' ').filter(Boolean) ?? []),
-    join(root, 'packages/cli/dist/bin.js'),
-    'dev',
-    '--port',
-    '0',
-    '--store',
-    store,
-    '--handlers',
-    join(import.meta.dirname, 'noop-handlers.mjs'),
-    '--log-level',
-    'warn',
-  ],
-  { stdio: ['ignore', 'pipe', 'inherit'] },
-);
-
-const url = await new Promise((resolve, reject) => {
-  let buffered = '';
-  child.stdout.on('data', (chunk) => {
-    buffered += chunk;
-    const match = buffered.match(/listening on (http:\/\/\S+)/);
-    if (match) resolve(match[1]);
-  });
-  child.once('exit', (code) => reject(new Error(`cadenza dev exited with ${code} before listening`)));
-});
+const dev = await startDev([
+  '--store',
+  store,
+  '--handlers',
+  join(import.meta.dirname, 'noop-handlers.mjs'),
+  '--log-level',
+  'warn',
+]);
+const url = dev.url;
 
 async function api(path, init) {
   const response = await fetch(url + path, { headers: { 'content-type': 'application/json' }, ...init });
@@ -82,6 +63,5 @@ console.log(`jobs             ${total} in batches of ${batch}`);
 console.log(`enqueue          ${Math.round(total / ((enqueued - started) / 1000))} jobs/s`);
 console.log(`enqueue to done  ${seconds.toFixed(2)} s = ${Math.round(total / seconds)} jobs/s`);
 
-child.kill('SIGTERM');
-await new Promise((resolve) => child.once('exit', resolve));
+await dev.stop();
 rmSync(dir, { recursive: true, force: true });

@@ -1,16 +1,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  type ClaimedJob,
-  createMemoryStore,
-  type Job,
-  type JobQuery,
-  type ListedJob,
-  type NewJob,
-  type Store,
-} from '@cadenza/core';
-import { newJob } from '@cadenza/core/testing';
+import { type ClaimedJob, createMemoryStore, type Job, type JobQuery, type NewJob, type Store } from '@cadenza/core';
+import { allJobs, newJob } from '@cadenza/core/testing';
 import { afterAll, describe, expect, it } from 'vitest';
 import { random } from './random.test-helpers.js';
 import { createSqliteStore } from './sqlite-store.js';
@@ -44,18 +36,6 @@ function strip(answer: { value: unknown } | { error: unknown }): unknown {
   const value = answer.value;
   if (Array.isArray(value) && value.every(isJob)) return { value: value.map(comparable) };
   return isJob(value) ? { value: comparable(value) } : answer;
-}
-
-/** Every page of a list, read to its end. */
-async function everyPage(store: Store, query: JobQuery): Promise<ListedJob[]> {
-  const jobs: ListedJob[] = [];
-  let cursor: string | undefined;
-  do {
-    const page = await store.listJobs({ ...query, ...(cursor === undefined ? {} : { cursor }) });
-    jobs.push(...page.jobs);
-    cursor = page.nextCursor;
-  } while (cursor !== undefined);
-  return jobs;
 }
 
 /** Filters compared at the end: each alone and in pairs, paged 3 at a time. */
@@ -167,9 +147,9 @@ async function lifecycle(seed: number, steps: number): Promise<void> {
       }
     }
     const whole = { include: { payload: true, result: true } };
-    await both((s) => everyPage(s, { ...whole, limit: 10_000 }), 'every job at the end');
+    await both((s) => allJobs(s, { ...whole, limit: 10_000 }), 'every job at the end');
     for (const filters of LIST_FILTERS) {
-      await both((s) => everyPage(s, { ...filters, limit: 3 }), `list ${JSON.stringify(filters)} at the end`);
+      await both((s) => allJobs(s, { ...filters, limit: 3 }), `list ${JSON.stringify(filters)} at the end`);
     }
     await both((s) => s.depths(), 'depths at the end');
   } finally {
