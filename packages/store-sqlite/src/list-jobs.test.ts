@@ -72,8 +72,7 @@ describe('sqlite listJobs on a file', () => {
     // Turn the file back into what version 3 wrote: no job_tags, none of the new indexes.
     const db = new Database(path);
     db.exec(`DROP TABLE job_tags;
-      DROP INDEX jobs_status_newest; DROP INDEX jobs_name_newest;
-      DROP INDEX jobs_tenant_status_newest; DROP INDEX jobs_name_status_newest;
+      DROP INDEX jobs_status_newest; DROP INDEX jobs_name_newest; DROP INDEX jobs_tenant_status_newest;
       PRAGMA user_version = 3;`);
     db.close();
 

@@ -3,6 +3,7 @@ import {
   checkJobQuery,
   type JobPage,
   type JobQuery,
+  type JobStatus,
   type ListPosition,
   listCursor,
   listedJob,
@@ -12,12 +13,14 @@ import { JOB_COLUMNS, type JobRow, jobOf } from './rows.js';
 
 /**
  * listJobs: a page newest first (by `created_at`, then `id`, both descending), read in
- * that order from an index (schema version 4), so that no call sorts or scans the job
- * table. The index is the first of SOURCES whose filters are all asked for:
+ * that order from an index (schema versions 4 and 5), so that no call sorts or scans the
+ * job table. The index is the first of SOURCES whose filters are all asked for (and, for
+ * the status indexes, which hold jobs at rest only, whose status it holds):
  *
  * - When it answers every filter asked, the page is its next `limit` entries after the
  *   cursor, and one more tells whether there is a next page.
- * - When filters are left over (say name and tenant: no index has both), they are checked
+ * - When filters are left over (say name and tenant: no index has both; or a status of
+ *   waiting or active, which no index keeps in list order), they are checked
  *   on the rows of the next MAX_LIST_READ entries only. The page holds the matches among
  *   them, so it may be short, even empty; its cursor is then the last entry read, and
  *   the next call reads on from there. The caller reads until there is no cursor.
@@ -35,17 +38,27 @@ type Filter = 'tenant' | 'status' | 'name' | 'tag';
 export interface ListSource {
   index: string;
   keys: readonly Filter[];
+  /**
+   * A partial index's condition: the index serves a query only when it holds the status
+   * asked for, and the query repeats the condition so that SQLite may use the index.
+   */
+  partial?: { where: string; statuses: readonly JobStatus[] };
 }
+
+/** Jobs at rest: the status indexes leave out waiting and active jobs, which move all the time (schema.ts, version 5). */
+const AT_REST = {
+  where: "jobs.status NOT IN ('waiting', 'active')",
+  statuses: ['delayed', 'blocked', 'succeeded', 'failed', 'canceled'],
+} as const;
 
 /** Most specific first. A tag is answered by job_tags only, so a query with one always reads it. */
 export const SOURCES: readonly ListSource[] = [
   { index: 'job_tags_tenant_newest', keys: ['tenant', 'tag'] },
   { index: 'job_tags_newest', keys: ['tag'] },
-  { index: 'jobs_tenant_status_newest', keys: ['tenant', 'status'] },
-  { index: 'jobs_name_status_newest', keys: ['name', 'status'] },
+  { index: 'jobs_tenant_status_newest', keys: ['tenant', 'status'], partial: AT_REST },
   { index: 'jobs_name_newest', keys: ['name'] },
   { index: 'jobs_tenant_newest', keys: ['tenant'] },
-  { index: 'jobs_status_newest', keys: ['status'] },
+  { index: 'jobs_status_newest', keys: ['status'], partial: AT_REST },
   { index: 'jobs_newest', keys: [] },
 ];
 
@@ -110,6 +123,7 @@ export function listStatements(query: CheckedJobQuery, budget: number): ListStat
       leftParams.push(value);
     }
   }
+  if (source.partial !== undefined) own.push(source.partial.where);
   if (query.after !== undefined) {
     own.push(`(${createdAt}, ${id}) < (?, ?)`);
     ownParams.push(query.after.createdAt, query.after.id);
@@ -144,7 +158,10 @@ function where(conditions: readonly string[]): string {
 function sourceFor(query: CheckedJobQuery): ListSource {
   const asked = (['tenant', 'status', 'name', 'tag'] as const).filter((filter) => query[filter] !== undefined);
   const source = SOURCES.find(
-    (s) => s.keys.every((key) => asked.includes(key)) && (query.tag === undefined || s.keys.includes('tag')),
+    (s) =>
+      s.keys.every((key) => asked.includes(key)) &&
+      (query.tag === undefined || s.keys.includes('tag')) &&
+      (s.partial === undefined || (query.status !== undefined && s.partial.statuses.includes(query.status))),
   );
   // jobs_newest (no keys) serves any query without a tag, and job_tags_newest any with one.
   if (source === undefined) throw new Error('no listing index serves this query');

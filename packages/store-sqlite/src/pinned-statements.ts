@@ -1,10 +1,11 @@
 /**
  * Statements that read the jobs of one status through that status's partial index
- * (schema.ts), pinned to it with INDEXED BY. Without statistics, SQLite's planner ranks
- * an equality on the leading column of the listing indexes (`jobs_status_newest`,
- * `jobs_tenant_status_newest`, schema version 4) above these partial indexes, and would
- * then read every job of the status and sort them: promoting delayed jobs, taking back
- * leases, counting holdings and computing the next due time would grow with the history.
+ * (schema.ts), pinned to it with INDEXED BY. Without statistics, SQLite's planner may
+ * rank an equality on the leading column of the listing indexes (`jobs_status_newest`,
+ * `jobs_tenant_status_newest`, schema version 4; it did at version 4) above these partial
+ * indexes, and then read every job of the status and sort them: promoting delayed jobs,
+ * taking back leases, counting holdings and computing the next due time would grow with
+ * the history.
  * Pinned, a statement fails to prepare if its index is ever gone rather than slowing down
  * unseen. The query-plan tests read these same strings.
  */
