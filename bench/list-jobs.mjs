@@ -3,17 +3,20 @@
 // filling the store takes minutes (reuse a filled file with --file).
 //
 //   node bench/list-jobs.mjs [--jobs 500000] [--requests 30] [--file PATH] [--store sqlite|snapshot]
+//   node bench/list-jobs.mjs --store redis [--redis URL]
 //
 // Needs a build first (`npx -y pnpm@12.4.2 build`). Each store kind is one entry of KINDS:
-// how to open it for filling, and the flags that make `cadenza dev` serve it. The jobs are
-// written through the Store interface, so a new kind (a `--redis URL` mode, say) needs only
-// its own entry, plus whatever it reports of its own (SLOWLOG, for Redis).
-import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+// how to open it for filling, and how to serve it (`cadenza dev`, or for Redis `cadenza
+// server` with a `cadenza coordinator` ticking beside it). The jobs are written through the
+// Store interface. Redis also reports its SLOWLOG over the timed requests (every command
+// over 1 ms; the goal is none over 5 ms), its memory, and the server process's memory
+// before and after the requests.
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { prepareJobs } from '@cadenza/core';
-import { startDev } from './lib/cadenza-dev.mjs';
+import { startCadenza, startDev } from './lib/cadenza-dev.mjs';
 import { percentile } from './lib/stats.mjs';
 
 const root = join(import.meta.dirname, '..');
@@ -24,6 +27,7 @@ const { values } = parseArgs({
     requests: { type: 'string', default: '30' },
     file: { type: 'string' },
     store: { type: 'string', default: 'sqlite' },
+    redis: { type: 'string' },
   },
 });
 const TOTAL = Number(values.jobs);
@@ -35,7 +39,9 @@ const REQUESTS = Number(values.requests);
  * `open()` gives `{ store, filled, flags, describe, cleanup }`: a Store to fill (closed
  * before `cadenza dev` starts), whether it holds jobs already (a reused file: filling is
  * skipped), the dev flags that serve the same data, a line about it for the report, and
- * what to remove at the end.
+ * what to remove at the end. A kind served otherwise than by `cadenza dev` gives
+ * `serve()` instead of `flags` (answering `{ url, pid, stop }`), and may give `watch()`,
+ * answering `report()` for what it saw while the pages were timed.
  */
 const KINDS = {
   sqlite: {
@@ -66,6 +72,76 @@ const KINDS = {
     },
   },
 };
+
+/**
+ * A cluster's data on Redis (its own redis-server unless `--redis URL`), served by `cadenza
+ * server` while a `cadenza coordinator` ticks (promotion, recovery, release, retention,
+ * depths) on the same keys.
+ */
+KINDS.redis = {
+  async open() {
+    const { createRedisStore } = await import('@cadenza/store-redis');
+    const { startRedis } = await import('@cadenza/store-redis/testing');
+    const { Redis } = await import('ioredis');
+    const harness = values.redis === undefined ? await startRedis() : undefined;
+    const url = values.redis ?? harness.url;
+    const admin = new Redis(url);
+    const prefix = 'listbench';
+    const filled = (await admin.exists(`${prefix}:tenants`)) === 1;
+    const redisFlags = ['--redis', url, '--prefix', prefix, '--log-level', 'error'];
+    let coordinator;
+    return {
+      filled,
+      store: createRedisStore({ url, prefix }),
+      async serve() {
+        coordinator = await startCadenza('coordinator', redisFlags);
+        const server = await startCadenza('server', [...redisFlags, '--port', '0']);
+        return {
+          url: server.url,
+          pid: server.child.pid,
+          stop: async () => {
+            await server.stop();
+            await coordinator.stop();
+          },
+        };
+      },
+      async watch() {
+        await admin.config('SET', 'slowlog-log-slower-than', '1000');
+        await admin.config('SET', 'slowlog-max-len', '100000');
+        await admin.slowlog('RESET');
+        return {
+          async report() {
+            // A script is named by its sha; the arguments after the keys say which one it was.
+            const slow = (await admin.slowlog('GET', -1)).map(([, , usec, args]) => ({
+              usec,
+              command: args[0] === 'evalsha' ? `evalsha ${args[1]}` : args[0],
+            }));
+            const over5 = slow.filter((entry) => entry.usec > 5000);
+            const worst = slow.reduce((a, b) => (b.usec > (a?.usec ?? 0) ? b : a), undefined);
+            const memory = /used_memory_human:(\S+)/.exec(await admin.info('memory'))?.[1];
+            if (process.env.LIST_BENCH_SLOW === '1') for (const e of over5) console.error(e.usec, e.command);
+            return [
+              `redis SLOWLOG   ${over5.length} commands over 5 ms, ${slow.length} over 1 ms during the timed requests` +
+                (worst === undefined ? '' : ` (slowest: ${worst.command} ${(worst.usec / 1000).toFixed(1)} ms)`),
+              `redis memory    ${memory}`,
+            ];
+          },
+        };
+      },
+      describe: () => `redis (${harness === undefined ? url : 'its own redis-server'}), cadenza server + coordinator`,
+      cleanup: async () => {
+        admin.disconnect();
+        await harness?.stop();
+      },
+    };
+  },
+};
+
+/** The resident memory of a process, in MiB (Linux). */
+function rssMiB(pid) {
+  const kib = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1]);
+  return (kib / 1024).toFixed(0);
+}
 
 /** `--file`, or `name` in a new temporary folder that `cleanup` removes. */
 function storeFile(name) {
@@ -232,11 +308,17 @@ const held = Object.values(counts).reduce((a, b) => a + b, 0);
 
 // Claims nothing (the process always uses more than 1 MiB), so that the jobs keep the
 // states they were filled with while the pages are timed.
-const dev = await startDev([...opened.flags, '--log-level', 'error', '--max-memory-mb', '1']);
+const dev =
+  opened.serve === undefined
+    ? await startDev([...opened.flags, '--log-level', 'error', '--max-memory-mb', '1'])
+    : await opened.serve();
 const url = dev.url;
+const pid = dev.pid ?? dev.child.pid;
 // Warm up: the coordinator's first tick (retention reads every finished job once) and
 // SQLite's page cache; not timed.
 for (const query of FILTERS) await timePage(url, query);
+const rssBefore = rssMiB(pid);
+const watching = await opened.watch?.();
 
 const fmt = (ms) => (Number.isFinite(ms) ? ms.toFixed(1) : '-');
 const rows = [];
@@ -253,6 +335,16 @@ for (const query of FILTERS) {
     `${(page.bytes / 1024).toFixed(0)}`,
   ]);
 }
+// The queue depths across tenants, as `GET /v1/cluster` reads them (depths()).
+const cluster = [];
+for (let i = 0; i < REQUESTS; i++) {
+  const started = performance.now();
+  const response = await fetch(`${url}/v1/cluster`);
+  await response.json();
+  cluster.push(performance.now() - started);
+}
+const seen = (await watching?.report()) ?? [];
+const rssAfter = rssMiB(pid);
 await dev.stop();
 
 console.log(`store            ${opened.describe()}`);
@@ -263,10 +355,15 @@ console.log(
 );
 if (fillSeconds !== undefined) console.log(`filled in        ${fillSeconds.toFixed(0)} s`);
 console.log(`requests         ${REQUESTS} per page, one at a time, after a warm-up; times in ms (client side)`);
+console.log(`process memory   ${rssBefore} MiB before the timed requests, ${rssAfter} MiB after (resident)`);
+console.log(
+  `GET /v1/cluster  p50 ${fmt(percentile(cluster, 50))} ms, p95 ${fmt(percentile(cluster, 95))} ms (queue depths)`,
+);
+for (const line of seen) console.log(line);
 console.log('');
 const head = ['GET /v1/jobs?limit=50&…', 'jobs', 'cursor', 'p50', 'p95', 'next page jobs', 'next p50', 'KiB'];
 const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
 const line = (cells) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
 console.log(line(head));
 for (const row of rows) console.log(line(row));
-opened.cleanup();
+await opened.cleanup();

@@ -20,6 +20,17 @@ local keep_payload = string.find(include, 'p', 1, true) ~= nil
 local keep_result = string.find(include, 'r', 1, true) ~= nil
 local needle = tag ~= '' and ('"' .. tag .. '"') or nil
 
+-- Whether a record (raw, as kept in K.j) may match: its tag, status and name are looked
+-- for before the record is decoded, since most entries a filtered slice looks at do not match.
+local function may_match(raw)
+  -- A tag is in the record's text wherever it is, so a record without it is no match.
+  if needle and not string.find(raw, needle, 1, true) then return false end
+  local at = field_starts(raw, R_NAME + 1)
+  if status ~= '' and string.sub(raw, 1, at[2] - 2) ~= status then return false end
+  if name ~= '' and string.sub(raw, at[R_NAME], at[R_NAME + 1] - 2) ~= name then return false end
+  return true
+end
+
 -- The job's record as listed (nil when it does not match the filters).
 local function listed(r, job_status)
   if status ~= '' and job_status ~= status then return nil end
@@ -64,7 +75,7 @@ if status ~= '' and status ~= 'waiting' then
     local raw = redis.call('HGET', K.j, id)
     out[1] = position
     looked = i
-    if raw then
+    if raw and may_match(raw) then
       local r = rec_decode(raw)
       local record = listed(r, r[R_STATUS])
       if record then
@@ -84,7 +95,18 @@ else
     local position, id = entries[i][1], entries[i][2][2]
     out[1] = position
     looked = i
-    local r, job_status = load_job(id)
+    -- A job in K.j (any status but waiting, or parked) is filtered on its raw record; a
+    -- waiting job's entry is read only when waiting jobs may match.
+    local raw = redis.call('HGET', K.j, id)
+    local r, job_status
+    if raw then
+      if may_match(raw) then
+        r = rec_decode(raw)
+        job_status = r[R_STATUS]
+      end
+    elseif status == '' or status == 'waiting' then
+      r, job_status = load_job(id)
+    end
     if r then
       local record = listed(r, job_status)
       if record then

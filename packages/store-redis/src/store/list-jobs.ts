@@ -14,7 +14,7 @@ import { decodeRecord } from './record.js';
 import { runTenantScripts } from './tenant-scripts.js';
 
 /** Entries one `list-jobs` script looks at, at most: a few milliseconds of Redis. */
-const SLICE_BUDGET = 500;
+const SLICE_BUDGET = 100;
 /** Entries one listJobs call looks at across its scripts before it answers a short page. */
 const CALL_BUDGET = 20_000;
 
@@ -42,16 +42,20 @@ interface Reader {
   last: Position | undefined;
   exhausted: boolean;
   found: Found[];
+  /** How many matches its next slice asks for: little at first, more each time it is asked again. */
+  ask: number;
 }
 
 /**
  * Lists jobs from each tenant's creation log or status index (lua/list-jobs.lua, see
  * lua/includes/listing.lua): every script looks at a bounded slice, below where the last
  * one stopped, and answers the matches. Tenants are read side by side, one pipelined
- * round trip per round, and merged newest first. A page only holds jobs newer than every
- * place a tenant stopped reading at (a tenant not read to its end may still hold a newer
- * match below it), so when the call's budget runs out first the page is short and its
- * cursor is that place: the next page goes on from there.
+ * round trip per round, and merged newest first. The first round asks each tenant for its
+ * share of the page; later rounds ask, for four times as many each time, only the tenants
+ * that may still hold a job of the page (those whose reading stopped above the page's
+ * last candidate). A page only holds jobs newer than every place such a tenant stopped
+ * at, so when the call's budget runs out first the page is short and its cursor is that
+ * place: the next page goes on from there.
  *
  * Cost: a page of `limit` jobs with a status filter (other than waiting) or none reads
  * about `limit` entries per tenant. Name, tag and `waiting` filters read entries until
@@ -62,32 +66,29 @@ export async function listJobs(ctx: RedisContext, query: JobQuery): Promise<JobP
   const checked = checkJobQuery({ ...query, cursor: undefined });
   const after = query.cursor === undefined ? undefined : positionOf(query.cursor);
   const tenants = checked.tenant !== undefined ? [checked.tenant] : await ctx.redis.smembers(tenantsKey(ctx.prefix));
+  const want = checked.limit + 1;
+  const share = Math.max(2, Math.ceil(want / Math.max(1, tenants.length)));
   const readers: Reader[] = tenants.map((tenant) => ({
     tenant,
     bound: after === undefined ? '' : boundAfter(after, tenant),
     last: undefined,
     exhausted: false,
     found: [],
+    ask: share,
   }));
-  const want = checked.limit + 1;
   let looked = 0;
+  let reading = readers;
   for (;;) {
-    const reading = readers.filter((r) => !r.exhausted && r.found.length < want);
-    if (reading.length === 0) break;
-    looked += await readSlices(ctx, checked, reading, want);
+    looked += await readSlices(ctx, checked, reading);
     const page = pageOf(readers, checked.limit);
-    if (page.complete || looked >= CALL_BUDGET) return page.result;
+    if (page.open.length === 0 || looked >= CALL_BUDGET) return page.result;
+    for (const reader of page.open) reader.ask = Math.min(want, reader.ask * 4);
+    reading = page.open;
   }
-  return pageOf(readers, checked.limit).result;
 }
 
 /** One round: a slice of each reader, pipelined; answers how many entries were looked at. */
-async function readSlices(
-  ctx: RedisContext,
-  query: CheckedJobQuery,
-  readers: readonly Reader[],
-  want: number,
-): Promise<number> {
+async function readSlices(ctx: RedisContext, query: CheckedJobQuery, readers: readonly Reader[]): Promise<number> {
   const include = `${query.include.payload ? 'p' : ''}${query.include.result ? 'r' : ''}`;
   const answers = await runTenantScripts(
     ctx,
@@ -99,7 +100,7 @@ async function readSlices(
         query.status ?? '',
         query.name ?? '',
         query.tag ?? '',
-        want - reader.found.length,
+        reader.ask,
         SLICE_BUDGET,
         include,
       ],
@@ -124,29 +125,33 @@ async function readSlices(
 }
 
 /**
- * The page the readers allow: matches newer than every place a reader stopped short of its
- * end (the horizon). Complete when it can be answered as it would be with every tenant
- * read through: `limit` jobs and a known next one, or every reader at its end.
+ * The page the readers allow, and the readers that may still change it (`open`): those not
+ * at their end whose reading stopped above the page's last candidate (the (limit+1)-th
+ * match found), since below their stop they may hold newer matches than it. The page
+ * holds the matches newer than every open reader's stop (the horizon), so it is what it
+ * would be with every tenant read through once `open` is empty.
  */
-function pageOf(readers: readonly Reader[], limit: number): { complete: boolean; result: JobPage } {
+function pageOf(readers: readonly Reader[], limit: number): { open: Reader[]; result: JobPage } {
+  const all = readers.flatMap((r) => r.found).sort((a, b) => compare(b.at, a.at));
+  const candidate = all[limit]?.at;
+  const open = readers.filter(
+    (r) => !r.exhausted && (candidate === undefined || r.last === undefined || compare(r.last, candidate) > 0),
+  );
   let horizon: Position | undefined;
-  let open = false;
-  for (const reader of readers) {
-    if (reader.exhausted) continue;
-    open = true;
+  for (const reader of open) {
     if (reader.last !== undefined && (horizon === undefined || compare(reader.last, horizon) > 0)) {
       horizon = reader.last;
     }
   }
-  const all = readers.flatMap((r) => r.found).sort((a, b) => compare(b.at, a.at));
   const safe = horizon === undefined ? all : all.filter((f) => compare(f.at, horizon) >= 0);
   const page = safe.slice(0, limit);
-  const more = safe.length > limit || open;
+  // More to list: a match past the page, or a reader not at its end.
+  const more = safe.length > limit || readers.some((r) => !r.exhausted);
   const last = page[page.length - 1];
   // A full page goes on after its last job; a short one after the horizon it stopped at.
   const next = page.length === limit && last !== undefined ? last.at : horizon;
   return {
-    complete: safe.length > limit || !open,
+    open,
     result: {
       jobs: page.map((f) => f.job),
       nextCursor: more && next !== undefined ? encodeCursor([next.ms, next.tenant, next.seq]) : undefined,
