@@ -55,6 +55,36 @@ local filtered = name ~= '' or tag ~= '' or status == 'waiting'
 local count = filtered and budget or math.min(budget, want)
 local out = { '', 0, 0 }
 
+-- Looks at the entries of one slice in order, each a (log position, local id), until WANT
+-- matched: `job_of(id)` answers the job's record and status when it may match, else nil.
+local function look(entries, position_of, id_of, job_of)
+  local looked = 0
+  for i = 1, #entries do
+    if (#out - 3) / 3 >= want then break end
+    local position, id = position_of(entries[i]), id_of(entries[i])
+    out[1] = position
+    looked = i
+    local r, job_status = job_of(id)
+    local record = r and listed(r, job_status)
+    if record then
+      out[#out + 1] = position
+      out[#out + 1] = id
+      out[#out + 1] = record
+    end
+  end
+  out[3] = looked
+  if looked == #entries and #entries < count then out[2] = 1 end
+end
+
+-- A job kept in K.j (its record `raw`, read here when not given), filtered on the raw
+-- record before it is decoded.
+local function kept_job(id, raw)
+  raw = raw or redis.call('HGET', K.j, id)
+  if not (raw and may_match(raw)) then return nil end
+  local r = rec_decode(raw)
+  return r, r[R_STATUS]
+end
+
 if status ~= '' and status ~= 'waiting' then
   local code = STATUS_CODE[status]
   local top
@@ -65,58 +95,19 @@ if status ~= '' and status ~= 'waiting' then
     top = '(' .. code .. log_bytes(tonumber(ms), tonumber(seq))
   end
   local members = redis.call('ZREVRANGEBYLEX', K.i, top, '[' .. code, 'LIMIT', 0, count)
-  local looked = 0
-  for i = 1, #members do
-    if (#out - 3) / 3 >= want then break end
-    local member = members[i]
+  look(members, function(member)
     local ms, seq = struct.unpack('>I6I4', member, 2)
-    local position = string.format('%d-%d', ms, seq)
-    local id = string.sub(member, 12)
-    local raw = redis.call('HGET', K.j, id)
-    out[1] = position
-    looked = i
-    if raw and may_match(raw) then
-      local r = rec_decode(raw)
-      local record = listed(r, r[R_STATUS])
-      if record then
-        out[#out + 1] = position
-        out[#out + 1] = id
-        out[#out + 1] = record
-      end
-    end
-  end
-  out[3] = looked
-  if looked == #members and #members < count then out[2] = 1 end
+    return string.format('%d-%d', ms, seq)
+  end, function(member) return string.sub(member, 12) end, function(id) return kept_job(id) end)
 else
   local entries = redis.call('XREVRANGE', K.a, bound == '' and '+' or ('(' .. bound), '-', 'COUNT', count)
-  local looked = 0
-  for i = 1, #entries do
-    if (#out - 3) / 3 >= want then break end
-    local position, id = entries[i][1], entries[i][2][2]
-    out[1] = position
-    looked = i
-    -- A job in K.j (any status but waiting, or parked) is filtered on its raw record; a
-    -- waiting job's entry is read only when waiting jobs may match.
+  -- A job in K.j (any status but waiting, or parked) is filtered on its raw record; a
+  -- waiting job's entry is read only when waiting jobs may match.
+  look(entries, function(entry) return entry[1] end, function(entry) return entry[2][2] end, function(id)
     local raw = redis.call('HGET', K.j, id)
-    local r, job_status
-    if raw then
-      if may_match(raw) then
-        r = rec_decode(raw)
-        job_status = r[R_STATUS]
-      end
-    elseif status == '' or status == 'waiting' then
-      r, job_status = load_job(id)
-    end
-    if r then
-      local record = listed(r, job_status)
-      if record then
-        out[#out + 1] = position
-        out[#out + 1] = id
-        out[#out + 1] = record
-      end
-    end
-  end
-  out[3] = looked
-  if looked == #entries and #entries < count then out[2] = 1 end
+    if raw then return kept_job(id, raw) end
+    if status == '' or status == 'waiting' then return load_job(id) end
+    return nil
+  end)
 end
 return reply(out)

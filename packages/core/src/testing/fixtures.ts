@@ -180,11 +180,11 @@ export async function lead(store: Store, nodeId = 'c1', now = T0, ttlMs = LEASE_
   return { nodeId: lease.nodeId, epoch: lease.epoch };
 }
 
-/** Calls releaseDependents until it has nothing left to do; returns the total changed. */
-export async function releaseAll(store: Store, fence: Fence, now = T0): Promise<number> {
+/** Calls releaseDependents (`limit` a call) until it has nothing left to do; returns the total changed. */
+export async function releaseAll(store: Store, fence: Fence, now = T0, limit = 100): Promise<number> {
   let total = 0;
-  for (let round = 0; round < 100; round++) {
-    const changed = await store.releaseDependents(fence, now, 100);
+  for (let round = 0; round < 1000; round++) {
+    const changed = await store.releaseDependents(fence, now, limit);
     total += changed;
     if (changed === 0) return total;
   }

@@ -1,9 +1,8 @@
 import type { ClaimedJob } from '@cadenza/core';
-import type { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { countRoundTrips, newJob } from '../testing/jobs.test-helpers.js';
-import { type RedisHarness, startRedis } from '../testing/redis-server.js';
-import { createRedisStore, type RedisStore } from './redis-store.js';
+import { redisPerFile } from '../testing/redis-per-file.test-helpers.js';
+import type { RedisStore } from './redis-store.js';
 
 // What core's conformance tests cannot show: how the Claimer's one-round-trip path under
 // load (the band that filled the last call is claimed from while the index is read) meets
@@ -12,18 +11,10 @@ import { createRedisStore, type RedisStore } from './redis-store.js';
 const NOW = 1_700_000_000_000;
 const claimOf = (limit: number) => ({ workerId: 'w1', limit, leaseMs: 30_000, now: NOW });
 
-let harness: RedisHarness;
-let redis: Redis;
-beforeAll(async () => {
-  harness = await startRedis();
-  redis = harness.client();
-});
-afterAll(async () => {
-  await harness.stop();
-});
+const file = redisPerFile();
 
 function freshStore(): RedisStore {
-  return createRedisStore({ redis, prefix: harness.prefix() });
+  return file.freshStore().store;
 }
 
 async function enqueue(store: RedisStore, tenant: string, count: number, priority = 5): Promise<void> {
@@ -80,7 +71,7 @@ describe('redis store: claims under load meet new work', () => {
     const store = freshStore();
     await enqueue(store, 'big', 200);
     expect(await store.claim(claimOf(10))).toHaveLength(10);
-    const trips = await countRoundTrips(redis);
+    const trips = await countRoundTrips(file.redis);
     for (let i = 0; i < 5; i++) expect(await store.claim(claimOf(10))).toHaveLength(10);
     expect(trips.count()).toBe(5);
   });

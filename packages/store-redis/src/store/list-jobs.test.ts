@@ -1,29 +1,15 @@
 import { newJobId } from '@cadenza/core';
 import { newJob } from '@cadenza/core/testing';
-import type { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { tenantKeys } from '../keys.js';
-import { type RedisHarness, startRedis } from '../testing/redis-server.js';
-import { createRedisStore, type RedisStore } from './redis-store.js';
+import { redisPerFile } from '../testing/redis-per-file.test-helpers.js';
+import type { RedisStore } from './redis-store.js';
 
 // What core's listing tests cannot see: pages come from the creation log and the status
 // index a slice at a time, so a call's work is bounded whatever the tenant holds.
 const T0 = Date.UTC(2026, 0, 1);
 
-let harness: RedisHarness;
-let redis: Redis;
-beforeAll(async () => {
-  harness = await startRedis();
-  redis = harness.client();
-});
-afterAll(async () => {
-  await harness.stop();
-});
-
-function fresh(): { store: RedisStore; prefix: string } {
-  const prefix = harness.prefix();
-  return { store: createRedisStore({ redis, prefix }), prefix };
-}
+const file = redisPerFile();
 
 /** Every page of a query, as the list of ids per page. */
 async function pages(store: RedisStore, query: Parameters<RedisStore['listJobs']>[0]): Promise<string[][]> {
@@ -39,7 +25,7 @@ async function pages(store: RedisStore, query: Parameters<RedisStore['listJobs']
 
 describe('redis store: listing', () => {
   it('answers a short page with a cursor rather than reading a whole tenant for a rare name', async () => {
-    const { store } = fresh();
+    const { store } = file.freshStore();
     const rare = Array.from({ length: 3 }, () => newJob({ name: 'rare.job' }, T0));
     await store.enqueue(rare, T0);
     for (let k = 0; k < 30; k++) {
@@ -58,7 +44,7 @@ describe('redis store: listing', () => {
   }, 60_000);
 
   it('lists a status from its index: two failed jobs among thousands that succeeded, in one page', async () => {
-    const { store, prefix } = fresh();
+    const { store, prefix } = file.freshStore();
     await store.enqueue(
       Array.from({ length: 3000 }, (_, i) => newJob({}, T0 + i)),
       T0,
@@ -73,18 +59,18 @@ describe('redis store: listing', () => {
       ),
       T0,
     );
-    expect(await redis.zcard(tenantKeys(prefix, 'acme').index)).toBe(3000);
-    await redis.config('RESETSTAT');
+    expect(await file.redis.zcard(tenantKeys(prefix, 'acme').index)).toBe(3000);
+    await file.redis.config('RESETSTAT');
     const page = await store.listJobs({ tenant: 'acme', status: 'failed', limit: 10 });
     expect(page.jobs.map((j) => j.id).sort()).toEqual([...failed].sort());
     expect(page.nextCursor).toBeUndefined();
     // One slice: the two members of the index and their records, not 3,000 jobs.
-    const stats = await redis.info('commandstats');
+    const stats = await file.redis.info('commandstats');
     expect(Number(/cmdstat_hget:calls=(\d+)/.exec(stats)?.[1] ?? 0)).toBeLessThan(10);
   }, 60_000);
 
   it('pages three tenants with shared instants newest first, each job once, across statuses', async () => {
-    const { store } = fresh();
+    const { store } = file.freshStore();
     const ids: string[] = [];
     for (let k = 0; k < 12; k++) {
       const jobs = ['acme', 'beta', 'gamma'].map((tenant) => newJob({ tenant }, T0 + Math.floor(k / 4)));
@@ -106,7 +92,7 @@ describe('redis store: listing', () => {
   });
 
   it('keeps a job created with a clock behind the log: listed by arrival, its createdAt as given', async () => {
-    const { store } = fresh();
+    const { store } = file.freshStore();
     const ahead = newJob({}, T0 + 60_000);
     await store.enqueue([ahead], T0 + 60_000);
     const behind = { ...newJob({}, T0), id: newJobId('acme', T0) };
@@ -118,7 +104,7 @@ describe('redis store: listing', () => {
   });
 
   it('forgets deleted jobs: retention takes them out of the log and the index', async () => {
-    const { store, prefix } = fresh();
+    const { store, prefix } = file.freshStore();
     const keys = tenantKeys(prefix, 'acme');
     await store.enqueue(
       Array.from({ length: 50 }, () => newJob({}, T0)),
@@ -132,8 +118,8 @@ describe('redis store: listing', () => {
     const fence = await store.acquireLeadership('c1', 30_000, T0);
     if (fence === undefined) throw new Error('no lease');
     expect(await store.applyRetention(fence, { maxCount: 5, maxAgeMs: Number.POSITIVE_INFINITY }, T0)).toBe(25);
-    expect(await redis.xlen(keys.log)).toBe(25);
-    expect(await redis.zcard(keys.index)).toBe(5);
+    expect(await file.redis.xlen(keys.log)).toBe(25);
+    expect(await file.redis.zcard(keys.index)).toBe(5);
     expect((await pages(store, { limit: 7 })).flat()).toHaveLength(25);
   });
 });

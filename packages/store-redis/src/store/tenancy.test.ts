@@ -1,8 +1,7 @@
 import { newJob, scheduleDefinition } from '@cadenza/core/testing';
-import type { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { tenantKeys, tenantsKey } from '../keys.js';
-import { type RedisHarness, startRedis } from '../testing/redis-server.js';
+import { redisPerFile } from '../testing/redis-per-file.test-helpers.js';
 import { createRedisStore, type RedisStore } from './redis-store.js';
 
 // The tenant set holds the tenants with jobs or schedules, so that the coordinator's walks,
@@ -10,15 +9,7 @@ import { createRedisStore, type RedisStore } from './redis-store.js';
 const T0 = Date.UTC(2026, 0, 1);
 const FOREVER = Number.POSITIVE_INFINITY;
 
-let harness: RedisHarness;
-let redis: Redis;
-beforeAll(async () => {
-  harness = await startRedis();
-  redis = harness.client();
-});
-afterAll(async () => {
-  await harness.stop();
-});
+const file = redisPerFile();
 
 async function runAll(store: RedisStore, tenant: string, now: number): Promise<void> {
   const claimed = await store.claim({ workerId: 'w', limit: 100, leaseMs: 30_000, now, tenants: [tenant] });
@@ -30,65 +21,62 @@ async function runAll(store: RedisStore, tenant: string, now: number): Promise<v
 
 describe('redis store: tenancy', () => {
   it('takes a tenant whose jobs are all deleted out of the set, with its keys; its next job brings it back', async () => {
-    const prefix = harness.prefix();
-    const store = createRedisStore({ redis, prefix });
-    const other = createRedisStore({ redis, prefix });
+    const { store, prefix } = file.freshStore();
+    const other = createRedisStore({ redis: file.redis, prefix });
     await store.enqueue(
       Array.from({ length: 20 }, () => newJob({ tenant: 'brief' }, T0)),
       T0,
     );
     await store.enqueue([newJob({ tenant: 'steady' }, T0)], T0);
-    expect((await redis.smembers(tenantsKey(prefix))).sort()).toEqual(['brief', 'steady']);
+    expect((await file.redis.smembers(tenantsKey(prefix))).sort()).toEqual(['brief', 'steady']);
     await runAll(store, 'brief', T0);
 
     const fence = await store.acquireLeadership('c1', 60_000, T0);
     if (fence === undefined) throw new Error('no lease');
     // Finished jobs kept: the tenant stays.
     await store.applyRetention(fence, { maxCount: 100, maxAgeMs: FOREVER }, T0);
-    expect((await redis.smembers(tenantsKey(prefix))).sort()).toEqual(['brief', 'steady']);
+    expect((await file.redis.smembers(tenantsKey(prefix))).sort()).toEqual(['brief', 'steady']);
     // All deleted: it leaves, and what outlived its jobs goes with it.
     expect(await store.applyRetention(fence, { maxCount: 0, maxAgeMs: FOREVER }, T0)).toBe(20);
-    expect(await redis.smembers(tenantsKey(prefix))).toEqual(['steady']);
+    expect(await file.redis.smembers(tenantsKey(prefix))).toEqual(['steady']);
     const keys = tenantKeys(prefix, 'brief');
-    expect(await redis.exists(...keys.streams, keys.log, keys.claims, keys.index, keys.jobs)).toBe(0);
+    expect(await file.redis.exists(...keys.streams, keys.log, keys.claims, keys.index, keys.jobs)).toBe(0);
     expect((await store.depths()).map((d) => d.tenant)).toEqual(['steady']);
 
     // A process that had registered it before writes again: the script's mark brings it back.
     await other.enqueue([newJob({ tenant: 'brief' }, T0 + 1)], T0 + 1);
-    expect((await redis.smembers(tenantsKey(prefix))).sort()).toEqual(['brief', 'steady']);
+    expect((await file.redis.smembers(tenantsKey(prefix))).sort()).toEqual(['brief', 'steady']);
     expect((await store.listJobs({ tenant: 'brief', limit: 10 })).jobs).toHaveLength(1);
     await runAll(other, 'brief', T0 + 2);
     expect(await store.applyRetention(fence, { maxCount: 0, maxAgeMs: FOREVER }, T0 + 2)).toBe(1);
-    expect(await redis.smembers(tenantsKey(prefix))).toEqual(['steady']);
+    expect(await file.redis.smembers(tenantsKey(prefix))).toEqual(['steady']);
   });
 
   it('keeps a tenant that has a schedule and no job, and one with only delayed jobs', async () => {
-    const prefix = harness.prefix();
-    const store = createRedisStore({ redis, prefix });
+    const { store, prefix } = file.freshStore();
     await store.upsertSchedule(scheduleDefinition({ tenant: 'sched' }), T0);
     await store.enqueue([newJob({ tenant: 'later', runAt: T0 + 60_000 }, T0)], T0);
     const fence = await store.acquireLeadership('c1', 60_000, T0);
     if (fence === undefined) throw new Error('no lease');
     await store.applyRetention(fence, { maxCount: 0, maxAgeMs: 0 }, T0 + 1000);
-    expect((await redis.smembers(tenantsKey(prefix))).sort()).toEqual(['later', 'sched']);
+    expect((await file.redis.smembers(tenantsKey(prefix))).sort()).toEqual(['later', 'sched']);
     // A policy that deletes nothing still lets empty tenants go.
     await store.deleteSchedule('sched', 'digest');
     await store.applyRetention(fence, { maxCount: FOREVER, maxAgeMs: FOREVER }, T0 + 1000);
-    expect(await redis.smembers(tenantsKey(prefix))).toEqual(['later']);
+    expect(await file.redis.smembers(tenantsKey(prefix))).toEqual(['later']);
   });
 
   it('frees the key of each fire whose job retention deleted, while the schedule goes on', async () => {
-    const prefix = harness.prefix();
-    const store = createRedisStore({ redis, prefix });
+    const { store, prefix } = file.freshStore();
     await store.upsertSchedule(scheduleDefinition({ tenant: 'sched' }), T0);
     for (let k = 1; k <= 3; k++) await store.triggerSchedule('sched', 'digest', T0 + k);
     const keys = tenantKeys(prefix, 'sched');
-    expect(await redis.hlen(keys.idempotency)).toBe(3);
+    expect(await file.redis.hlen(keys.idempotency)).toBe(3);
     await runAll(store, 'sched', T0 + 10);
     const fence = await store.acquireLeadership('c1', 60_000, T0);
     if (fence === undefined) throw new Error('no lease');
     expect(await store.applyRetention(fence, { maxCount: 0, maxAgeMs: FOREVER }, T0 + 10)).toBe(3);
-    expect(await redis.hlen(keys.idempotency)).toBe(0);
-    expect(await redis.smembers(tenantsKey(prefix))).toEqual(['sched']);
+    expect(await file.redis.hlen(keys.idempotency)).toBe(0);
+    expect(await file.redis.smembers(tenantsKey(prefix))).toEqual(['sched']);
   });
 });
