@@ -2,7 +2,6 @@ import type { NewEvent } from '@cadenza/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRedisStore } from '../store/redis-store.js';
 import { type RedisHarness, startRedis } from '../testing/redis-server.js';
-import type { RedisEventLog } from './redis-event-log.js';
 
 let redis: RedisHarness;
 beforeAll(async () => {

@@ -95,15 +95,7 @@ async function readSlices(ctx: RedisContext, query: CheckedJobQuery, readers: re
     readers.map((reader) => ({
       tenant: reader.tenant,
       script: 'list-jobs',
-      args: [
-        reader.bound,
-        query.status ?? '',
-        query.name ?? '',
-        query.tag ?? '',
-        reader.ask,
-        SLICE_BUDGET,
-        include,
-      ],
+      args: [reader.bound, query.status ?? '', query.name ?? '', query.tag ?? '', reader.ask, SLICE_BUDGET, include],
     })),
   );
   let looked = 0;

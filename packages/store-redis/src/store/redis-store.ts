@@ -3,7 +3,6 @@ import {
   type ClaimedJob,
   type ClaimRequest,
   type EnqueueResult,
-  type EventLog,
   type Fence,
   type FireResult,
   gatesOf,
