@@ -110,13 +110,16 @@ export async function runAfterReads(
     if (holds !== '') freed.push(...holds.split(' '));
     return reply.slice(4);
   });
+  // Sent after the script that marked them, so that a tenant leaving meanwhile (retention's
+  // check of 'live' follows its SREM) cannot take them out again: see leaveTenants. Not
+  // awaited: the call's answer does not depend on it (a tenant new to this process was added
+  // ahead of its script already), and the commands that follow on this connection come
+  // after it anyway. A lost SADD is the gap leaveTenants describes.
+  if (live.size > 0) void ctx.redis.sadd(tenantsKey(ctx.prefix), ...live).catch(() => undefined);
   if (freed.length > 0) await releaseHolds(ctx, freed);
   const unhinted = new Set([...ready].filter((band) => !hinted.has(band)));
-  if (unhinted.size > 0 || due || live.size > 0) {
+  if (unhinted.size > 0 || due) {
     const follow = ctx.redis.pipeline();
-    // After the script that marked them, so that a tenant leaving meanwhile (retention's
-    // check of 'live' follows its SREM) cannot take them out again: see leaveTenants.
-    if (live.size > 0) follow.sadd(tenantsKey(ctx.prefix), ...live);
     addToReadyIndexes(ctx, follow, unhinted);
     if (unhinted.size > 0) follow.publish(signalChannel(ctx.prefix), 'ready');
     if (due) follow.publish(signalChannel(ctx.prefix), 'due');
