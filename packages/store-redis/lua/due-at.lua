@@ -1,7 +1,7 @@
 -- When ONE tenant next needs the coordinator: its earliest delayed runAt, lease expiry
 -- and schedule fire, and the finishedAt of the first parent whose children await
 -- release (the memory store counts a pending parent as due from the time it ended).
--- @keys 26
+-- @keys 27
 -- (no ARGV)
 -- Answer: { earliest runAt, earliest lease expiry, earliest fire, pending parent's end }
 --         as strings, '' for none; the last is '0' when a parent is pending but no

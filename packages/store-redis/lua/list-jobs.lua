@@ -1,16 +1,17 @@
 -- One slice of ONE tenant's job list, newest first (src/store/list-jobs.ts pages and merges
 -- tenants): from the status index for a status other than waiting, else from the creation
--- log (listing.lua). At most BUDGET entries are looked at, so a call's work is bounded by
--- its arguments whatever the tenant holds; a filter that few jobs match takes several
--- calls, each going on below where the last one stopped.
--- @keys 26
--- ARGV[1] bound: only jobs strictly older than this log position '<ms>-<seq>' ('' none)
+-- log (listing.lua). At most BUDGET jobs are looked at, so a call's work is bounded by its
+-- arguments whatever the tenant holds; a filter that few jobs match takes several calls,
+-- each going on below where the last one stopped.
+-- @keys 27
+-- ARGV[1] bound: only jobs strictly older than this place in the log '<ms>-<seq>.<k>' ('' none;
+--         k 0: older than the whole entry)
 -- ARGV[2] status ('' for any)   ARGV[3] name ('' for any)   ARGV[4] tag ('' for any)
--- ARGV[5] WANT: most jobs to answer   ARGV[6] BUDGET: most entries to look at
+-- ARGV[5] WANT: most jobs to answer   ARGV[6] BUDGET: most jobs to look at
 -- ARGV[7] what records keep of the large fields: 'p' payload, 'r' result ('pr' both, '' none)
--- Answer: { the position of the last entry looked at ('' none), 1 when the list has
---           nothing older (this slice reached its end) else 0, entries looked at, then
---           three per job: its log position, local id, record }
+-- Answer: { the place of the last job looked at ('' none), 1 when the list has nothing
+--           older (this slice reached its end) else 0, jobs looked at, then three per job:
+--           its place, local id, record }
 -- @include keys
 -- @include record
 -- @include jobs
@@ -55,25 +56,26 @@ local filtered = name ~= '' or tag ~= '' or status == 'waiting'
 local count = filtered and budget or math.min(budget, want)
 local out = { '', 0, 0 }
 
--- Looks at the entries of one slice in order, each a (log position, local id), until WANT
--- matched: `job_of(id)` answers the job's record and status when it may match, else nil.
-local function look(entries, position_of, id_of, job_of)
+-- Looks at `places` ({ place, local id } pairs, newest first) in order, at most `count`,
+-- until WANT matched; `ended`: the source has nothing older than these. `job_of(id)`
+-- answers the job's record and status when it may match, else nil.
+local function look(places, ended, job_of)
   local looked = 0
-  for i = 1, #entries do
+  for i = 1, math.min(#places, count) do
     if (#out - 3) / 3 >= want then break end
-    local position, id = position_of(entries[i]), id_of(entries[i])
-    out[1] = position
+    local place, id = places[i][1], places[i][2]
+    out[1] = place
     looked = i
     local r, job_status = job_of(id)
     local record = r and listed(r, job_status)
     if record then
-      out[#out + 1] = position
+      out[#out + 1] = place
       out[#out + 1] = id
       out[#out + 1] = record
     end
   end
   out[3] = looked
-  if looked == #entries and #entries < count then out[2] = 1 end
+  if ended and looked == #places then out[2] = 1 end
 end
 
 -- A job kept in K.j (its record `raw`, read here when not given), filtered on the raw
@@ -85,25 +87,60 @@ local function kept_job(id, raw)
   return r, r[R_STATUS]
 end
 
+local bound_ms, bound_seq, bound_k = string.match(bound, '^(%d+)%-(%d+)%.(%d+)$')
+
+-- At least `count` places of the log below the bound (whole entries, newest first), and
+-- whether the log has nothing older.
+local function log_places()
+  local places = {}
+  local function add(entry)
+    local ids = {}
+    for id in string.gmatch(entry[2][2], '%S+') do ids[#ids + 1] = id end
+    local from = #ids
+    if bound ~= '' and entry[1] == bound_ms .. '-' .. bound_seq then from = math.min(from, tonumber(bound_k) - 1) end
+    for k = from, 1, -1 do places[#places + 1] = { entry[1] .. '.' .. k, ids[k] } end
+  end
+  local top = '+'
+  if bound ~= '' then
+    local entry_id = bound_ms .. '-' .. bound_seq
+    -- The jobs of the bound's own entry placed before it come first.
+    if tonumber(bound_k) > 1 then
+      local entry = redis.call('XRANGE', K.a, entry_id, entry_id)[1]
+      if entry then add(entry) end
+    end
+    top = '(' .. entry_id
+  end
+  while #places < count do
+    local entries = redis.call('XREVRANGE', K.a, top, '-', 'COUNT', 2)
+    for _, entry in ipairs(entries) do
+      add(entry)
+      top = '(' .. entry[1]
+    end
+    if #entries < 2 then return places, true end
+  end
+  return places, false
+end
+
 if status ~= '' and status ~= 'waiting' then
   local code = STATUS_CODE[status]
   local top
   if bound == '' then
     top = '(' .. string.char(string.byte(code) + 1)
   else
-    local ms, seq = string.match(bound, '^(%d+)%-(%d+)$')
-    top = '(' .. code .. log_bytes(tonumber(ms), tonumber(seq))
+    top = '(' .. code .. log_bytes(tonumber(bound_ms), tonumber(bound_seq), tonumber(bound_k))
   end
   local members = redis.call('ZREVRANGEBYLEX', K.i, top, '[' .. code, 'LIMIT', 0, count)
-  look(members, function(member)
-    local ms, seq = struct.unpack('>I6I4', member, 2)
-    return string.format('%d-%d', ms, seq)
-  end, function(member) return string.sub(member, 12) end, function(id) return kept_job(id) end)
+  local places = {}
+  for i = 1, #members do
+    local ms, seq, k = struct.unpack('>I6I4I1', members[i], 2)
+    places[i] = { string.format('%d-%d.%d', ms, seq, k), string.sub(members[i], 13) }
+  end
+  look(places, #members < count, function(id) return kept_job(id) end)
 else
-  local entries = redis.call('XREVRANGE', K.a, bound == '' and '+' or ('(' .. bound), '-', 'COUNT', count)
   -- A job in K.j (any status but waiting, or parked) is filtered on its raw record; a
   -- waiting job's entry is read only when waiting jobs may match.
-  look(entries, function(entry) return entry[1] end, function(entry) return entry[2][2] end, function(id)
+  local places, ended = log_places()
+  look(places, ended, function(id)
     local raw = redis.call('HGET', K.j, id)
     if raw then return kept_job(id, raw) end
     if status == '' or status == 'waiting' then return load_job(id) end

@@ -4,7 +4,7 @@
 -- while a call answers that it stopped at the bound). A parent is kept while a child it
 -- has in K.c (jobs.lua, "Children") has not ended, as the memory store keeps it; it
 -- still takes one of the maxCount places. Deleting a job frees its idempotency key.
--- @keys 26
+-- @keys 27
 -- ARGV[1]  fence epoch
 -- ARGV[2]  maxCount: keep this many most recently finished ('' for no limit)
 -- ARGV[3]  cutoff: delete jobs finished strictly before it (now - maxAgeMs; '' for none)
@@ -90,6 +90,7 @@ for i = 1, #candidates do
     end
   end
 end
+log_forget()
 local MEMO_KEEP_MS = 600000
 local memos = redis.call('HGETALL', K.q)
 for i = 1, #memos, 2 do
@@ -114,7 +115,7 @@ end
 local left = 0
 if more == 0 and is_empty() then
   redis.call('HDEL', K.n, 'live')
-  local gone = { K.a, K.q, K.k, K.c, K.gn }
+  local gone = { K.a, K.al, K.q, K.k, K.c, K.gn }
   for p = 0, 9 do gone[#gone + 1] = stream_of(p) end
   redis.call('DEL', unpack(gone))
   left = 1

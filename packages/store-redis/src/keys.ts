@@ -39,10 +39,12 @@ export interface TenantKeys {
   parked: string;
   /** hash: local id → what a gated job needs (`gate=units …`) while parked, `@<holder>` while it holds. */
   gated: string;
-  /** stream: the creation log, one entry (`i` → local id) per job, named `<createdAt>-<seq>` (lua/includes/listing.lua). */
+  /** stream: the creation log, entries `<createdAt>-<seq>` of up to 100 local ids (`i`, space-joined) (lua/includes/listing.lua). */
   log: string;
-  /** zset (lex, score 0): `<status code><log position><local id>` for every job that is not waiting (listing.lua). */
+  /** zset (lex, score 0): `<status code><log place><local id>` for every job that is not waiting (listing.lua). */
   index: string;
+  /** hash: log entry id → how many of its jobs are still kept (listing.lua). */
+  logCounts: string;
   /** All of the above in the order every tenant script takes them (see keys.lua). */
   all: readonly string[];
 }
@@ -68,6 +70,7 @@ export function tenantKeys(prefix: string, tenant: string): TenantKeys {
     gated: `${base}gn`,
     log: `${base}a`,
     index: `${base}i`,
+    logCounts: `${base}al`,
   };
   // Order matters: keys.lua reads KEYS by these positions.
   const all = [
@@ -88,6 +91,7 @@ export function tenantKeys(prefix: string, tenant: string): TenantKeys {
     named.gated,
     named.log,
     named.index,
+    named.logCounts,
   ];
   return { streams, ...named, all };
 }

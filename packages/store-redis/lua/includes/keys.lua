@@ -1,9 +1,9 @@
 -- Shared: the tenant's keys. Every tenant script takes them first, in the order of
 -- `tenantKeys(...).all` in src/keys.ts (ten band streams, then the named keys), so a
--- script's header says "@keys 26" and names only what comes after them in ARGV. A script
--- over several tenants (enqueue: a batch is all or nothing across tenants) takes 26 keys
+-- script's header says "@keys 27" and names only what comes after them in ARGV. A script
+-- over several tenants (enqueue: a batch is all or nothing across tenants) takes 27 keys
 -- per tenant, one tenant after another, and moves between them with use_tenant().
-local KEYS_PER_TENANT = 26
+local KEYS_PER_TENANT = 27
 local KEY_BASE = 0  -- where the current tenant's keys start in KEYS
 local K = {}
 local function bind_keys(base)
@@ -24,8 +24,9 @@ local function bind_keys(base)
   K.q = KEYS[base + 22]   -- hash  claim id -> what that claim handed out (see claim.lua)
   K.g = KEYS[base + 23]   -- zset  waiting jobs parked for a gate, by band * 1e12 + arrival (see gates in jobs.lua)
   K.gn = KEYS[base + 24]  -- hash  local id -> 'gate=units ...' while parked, '@<holder>' while holding
-  K.a = KEYS[base + 25]   -- stream  the creation log: one entry per job, named by createdAt (listing.lua)
-  K.i = KEYS[base + 26]   -- zset  '<status code><log position><local id>' for every job not waiting (listing.lua)
+  K.a = KEYS[base + 25]   -- stream  the creation log: entries of up to 100 local ids, named by createdAt (listing.lua)
+  K.i = KEYS[base + 26]   -- zset  '<status code><log place><local id>' for every job not waiting (listing.lua)
+  K.al = KEYS[base + 27]  -- hash  log entry id -> how many of its jobs are still kept (listing.lua)
 end
 bind_keys(0)
 

@@ -103,23 +103,39 @@ describe('redis store: listing', () => {
     expect((await store.getJob(behind.id))?.createdAt).toBe(T0);
   });
 
-  it('forgets deleted jobs: retention takes them out of the log and the index', async () => {
+  it('forgets deleted jobs: retention counts them out of their log entry, which goes with its last job', async () => {
     const { store, prefix } = file.freshStore();
     const keys = tenantKeys(prefix, 'acme');
+    // 250 jobs of one batch fill three log entries (100, 100, 50), oldest first.
     await store.enqueue(
-      Array.from({ length: 50 }, () => newJob({}, T0)),
+      Array.from({ length: 250 }, () => newJob({}, T0)),
       T0,
     );
-    const claimed = await store.claim({ workerId: 'w', limit: 30, leaseMs: 30_000, now: T0 });
-    await store.settle(
-      claimed.map((job) => ({ jobId: job.id, token: job.lease.token, outcome: 'succeeded' as const, result: 1 })),
-      T0,
-    );
+    expect(await file.redis.xlen(keys.log)).toBe(3);
+    const runAll = async (limit: number, now: number) => {
+      const claimed = await store.claim({ workerId: 'w', limit, leaseMs: 30_000, now });
+      await store.settle(
+        claimed.map((job) => ({ jobId: job.id, token: job.lease.token, outcome: 'succeeded' as const, result: 1 })),
+        now,
+      );
+    };
+    // The first 100 finish first, so retention deletes the first entry's jobs first.
+    await runAll(100, T0);
+    await runAll(30, T0 + 1);
     const fence = await store.acquireLeadership('c1', 30_000, T0);
     if (fence === undefined) throw new Error('no lease');
-    expect(await store.applyRetention(fence, { maxCount: 5, maxAgeMs: Number.POSITIVE_INFINITY }, T0)).toBe(25);
-    expect(await file.redis.xlen(keys.log)).toBe(25);
+    const policy = { maxCount: 5, maxAgeMs: Number.POSITIVE_INFINITY };
+    expect(await store.applyRetention(fence, policy, T0 + 1)).toBe(125);
+    // The first entry went with its last job; the others count the jobs they still have.
+    expect(await file.redis.xlen(keys.log)).toBe(2);
+    const counts = Object.values(await file.redis.hgetall(keys.logCounts)).map(Number);
+    expect(counts.reduce((a, b) => a + b, 0)).toBe(125);
     expect(await file.redis.zcard(keys.index)).toBe(5);
-    expect((await pages(store, { limit: 7 })).flat()).toHaveLength(25);
+    const listed = (await pages(store, { limit: 7 })).flat();
+    expect(listed).toHaveLength(125);
+    expect(new Set(listed).size).toBe(125);
+    await runAll(120, T0 + 2);
+    expect(await store.applyRetention(fence, { ...policy, maxCount: 0 }, T0 + 2)).toBe(125);
+    expect(await file.redis.exists(keys.log, keys.logCounts, keys.index)).toBe(0);
   });
 });

@@ -19,13 +19,15 @@ const SLICE_BUDGET = 100;
 const CALL_BUDGET = 20_000;
 
 /**
- * A place in the list: a tenant's creation log position. Across tenants the list is
- * newest first by (ms, tenant, seq), all descending, which keeps each tenant's own order.
+ * A place in the list: a tenant's creation log place (entry `<ms>-<seq>`, k-th job in it).
+ * Across tenants the list is newest first by (ms, tenant, seq, k), all descending, which
+ * keeps each tenant's own order.
  */
 interface Position {
   ms: number;
   tenant: string;
   seq: number;
+  k: number;
 }
 
 interface Found {
@@ -36,7 +38,7 @@ interface Found {
 /** Where a tenant's reading stands. */
 interface Reader {
   tenant: string;
-  /** The next slice starts strictly below this log position ('' from the newest). */
+  /** The next slice starts strictly below this log place ('' from the newest). */
   bound: string;
   /** The last entry looked at; undefined until one was. */
   last: Position | undefined;
@@ -146,7 +148,7 @@ function pageOf(readers: readonly Reader[], limit: number): { open: Reader[]; re
     open,
     result: {
       jobs: page.map((f) => f.job),
-      nextCursor: more && next !== undefined ? encodeCursor([next.ms, next.tenant, next.seq]) : undefined,
+      nextCursor: more && next !== undefined ? encodeCursor([next.ms, next.tenant, next.seq, next.k]) : undefined,
     },
   };
 }
@@ -155,25 +157,33 @@ function pageOf(readers: readonly Reader[], limit: number): { open: Reader[]; re
 function compare(a: Position, b: Position): number {
   if (a.ms !== b.ms) return a.ms - b.ms;
   if (a.tenant !== b.tenant) return a.tenant < b.tenant ? -1 : 1;
-  return a.seq - b.seq;
+  return a.seq - b.seq || a.k - b.k;
 }
 
-function logPosition(id: string, tenant: string): Position {
-  const dash = id.indexOf('-');
-  return { ms: Number(id.slice(0, dash)), tenant, seq: Number(id.slice(dash + 1)) };
+/** A place as the script writes it, `<ms>-<seq>.<k>`. */
+function logPosition(place: string, tenant: string): Position {
+  const dash = place.indexOf('-');
+  const dot = place.indexOf('.', dash);
+  return {
+    ms: Number(place.slice(0, dash)),
+    tenant,
+    seq: Number(place.slice(dash + 1, dot)),
+    k: Number(place.slice(dot + 1)),
+  };
 }
 
 function positionOf(cursor: string): Position {
-  const [ms, tenant, seq] = decodeCursor(cursor, 'nsn') as [number, string, number];
-  return { ms, tenant, seq };
+  const [ms, tenant, seq, k] = decodeCursor(cursor, 'nsnn') as [number, string, number, number];
+  return { ms, tenant, seq, k };
 }
 
 /**
  * Where `tenant`'s reading starts for a page after `after` (exclusive, as the script takes
- * it): below `after` itself in its own tenant; at the same ms, tenants ordered after it
- * still have that whole ms to give, those ordered before it have given it already.
+ * it; k 0 is before a whole entry): below `after` itself in its own tenant; at the same ms,
+ * tenants ordered after it still have that whole ms to give, those ordered before it have
+ * given it already.
  */
 function boundAfter(after: Position, tenant: string): string {
-  if (tenant === after.tenant) return `${after.ms}-${after.seq}`;
-  return tenant < after.tenant ? `${after.ms + 1}-0` : `${after.ms}-0`;
+  if (tenant === after.tenant) return `${after.ms}-${after.seq}.${after.k}`;
+  return tenant < after.tenant ? `${after.ms + 1}-0.0` : `${after.ms}-0.0`;
 }
