@@ -23,7 +23,7 @@
 //   FAIRNESS_RUNS=5             runs the scenario five times in a row, each asserted and printed
 //   FAIRNESS_MAX_WAIT_MS=50     asserts the goal (a largest wait of 50 ms), on a quiet machine
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { JobInput } from '@cadenza/core';
+import { type JobInput, realClock } from '@cadenza/core';
 import { describe, expect, it } from 'vitest';
 import { type Cluster, clustersPerFile } from './cluster.js';
 import { describeWaits, readTimed } from './fairness-waits.js';
@@ -74,7 +74,7 @@ describe('fair service between tenants', () => {
         if ((await bigWaiting(c)) < BACKLOG_FLOOR) break;
         const before = performance.now();
         const [id = ''] = await c.enqueue([{ name: 'timed', tenant: 'quiet', payload: { ms: 0, k } }]);
-        enqueued.set(id, { callMs: Math.round(performance.now() - before), returnedAt: Date.now() });
+        enqueued.set(id, { callMs: Math.round(performance.now() - before), returnedAt: realClock.now() });
       }
       await c.succeeded(BIG_JOBS + enqueued.size, 120_000);
 

@@ -5,6 +5,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { realClock } from '@cadenza/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { assertBuilt, type Cadenza, runCli, startDev, waitFor } from './cadenza-process.js';
 
@@ -47,7 +48,7 @@ describe('listing a large SQLite store', () => {
     ]);
     const first = await dev.http<{ createdAt: string }>('GET', `/v1/jobs/${acme[0]}`);
     const created = Date.parse(first.body.createdAt);
-    await waitFor('the next millisecond', () => Date.now() > created);
+    await waitFor('the next millisecond', () => realClock.now() > created);
     await batch(Array.from({ length: NEWER }, () => ({ name: 'rare', tenant: 'beta' })));
     const expected = acme.slice(0, 3).sort().reverse();
 
