@@ -42,11 +42,11 @@ for a = 2, #ARGV, 5 do
           string.sub(raw, at[R_RUNAT], at[R_RESULT] - 2), result, err,
           string.sub(raw, at[R_PROGRESS], at[R_WORKER] - 2), '', '', '' }, '\0')
         local created = string.sub(raw, at[R_CREATED], at[R_ATTEMPT] - 2)
-        local was, member = index_member('active', created, id), index_member(final, created, id)
-        if was then
-          unindexed[#unindexed + 1] = was
+        local suffix = index_suffix(created, id)
+        if suffix then
+          unindexed[#unindexed + 1] = STATUS_CODE.active .. suffix
           indexed[#indexed + 1] = 0
-          indexed[#indexed + 1] = member
+          indexed[#indexed + 1] = STATUS_CODE[final] .. suffix
         end
         PENDING_UNLEASED[#PENDING_UNLEASED + 1] = id
         PENDING_FINISHED[#PENDING_FINISHED + 1] = now

@@ -81,22 +81,29 @@ local function log_bytes(ms, seq, k)
   return struct.pack('>I6I4I1', ms, seq, k)
 end
 
+-- What follows the status code in a job's index member (nil: no place in the log), so
+-- that a job changing status builds its members from one parse of its created field.
+local function index_suffix(created, id)
+  local ms, seq, k = log_place(created)
+  if not ms then return nil end
+  return log_bytes(ms, seq, k) .. id
+end
+
 -- The status index member of a job, or nil (waiting, or no place in the log).
 local function index_member(status, created, id)
   local code = STATUS_CODE[status]
   if not code then return nil end
-  local ms, seq, k = log_place(created)
-  if not ms then return nil end
-  return code .. log_bytes(ms, seq, k) .. id
+  local suffix = index_suffix(created, id)
+  return suffix and code .. suffix
 end
 
 -- A job moved from status `old` (nil: new) to `new`: its index member follows.
 local function index_move(id, created, old, new)
   if old == new then return end
-  local gone = old and index_member(old, created, id)
-  if gone then redis.call('ZREM', K.i, gone) end
-  local member = index_member(new, created, id)
-  if member then redis.call('ZADD', K.i, 0, member) end
+  local suffix = index_suffix(created, id)
+  if not suffix then return end
+  if STATUS_CODE[old] then redis.call('ZREM', K.i, STATUS_CODE[old] .. suffix) end
+  if STATUS_CODE[new] then redis.call('ZADD', K.i, 0, STATUS_CODE[new] .. suffix) end
 end
 
 -- Jobs deleted in this script, counted per log entry (unlist); log_forget writes them.

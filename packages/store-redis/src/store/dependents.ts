@@ -4,6 +4,9 @@ import { checkFence } from './fence.js';
 import { runPipeline, runTenantScripts } from './tenant-scripts.js';
 import { fencedTenants } from './upkeep-tenants.js';
 
+/** Rounds of scripts one call may send (each bounded by its share of the limit). */
+const MAX_WAVES = 10;
+
 /**
  * Settles the blocked children of parents that ended (lua/release-dependents.lua). Only
  * tenants with ended parents (`x` not empty) are called, each for its share of `limit`,
@@ -14,9 +17,6 @@ import { fencedTenants } from './upkeep-tenants.js';
  * the limit may leave work behind, which the coordinator finds through nextDueAt (a
  * parent awaiting release is due at once).
  */
-/** Rounds of scripts one call may send (each bounded by its share of the limit). */
-const MAX_WAVES = 10;
-
 export async function releaseDependents(ctx: RedisContext, fence: Fence, now: number, limit: number): Promise<number> {
   checkInstant('now', now);
   checkCount('limit', limit);

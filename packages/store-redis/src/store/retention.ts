@@ -5,6 +5,9 @@ import { checkFence } from './fence.js';
 import { runPipeline, runTenantScripts } from './tenant-scripts.js';
 import { fencedTenants } from './upkeep-tenants.js';
 
+/** Rounds of scripts one call may send; a tenant with more left is served at the next tick. */
+const MAX_ROUNDS = 10;
+
 /**
  * Deletes finished jobs beyond the policy, tenant by tenant (lua/retention.lua), one
  * script per tenant, pipelined; each deletes at most a bounded batch, and tenants with
@@ -67,6 +70,3 @@ async function leaveTenants(ctx: RedisContext, tenants: readonly string[]): Prom
   for (const tenant of tenants) ctx.registered.delete(tenant);
   if (back.length > 0) await ctx.redis.sadd(tenantsKey(ctx.prefix), ...back);
 }
-
-/** Rounds of scripts one call may send; a tenant with more left is served at the next tick. */
-const MAX_ROUNDS = 10;
