@@ -165,7 +165,7 @@ export function createServer(options: ServerOptions): FastifyInstance {
   registerClusterRoutes(app, context);
   if (options.events !== undefined) {
     registerEventRoutes(app, {
-      feed: new EventFeed(options.events, { log }),
+      feed: new EventFeed(options.events, { log, clock }),
       log,
       metrics,
       maxClients: limits.maxEventClients ?? DEFAULT_MAX_EVENT_CLIENTS,

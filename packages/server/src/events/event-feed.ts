@@ -1,4 +1,4 @@
-import type { CadenzaEvent, EventLog, Logger } from '@cadenza/core';
+import { type CadenzaEvent, type Clock, type EventLog, type Logger, realClock, sleepOn } from '@cadenza/core';
 
 /** Events handed to a reader at once: in log order, never empty. */
 export type FeedListener = (events: readonly CadenzaEvent[]) => void;
@@ -10,6 +10,8 @@ export interface FeedReader {
 
 export interface EventFeedOptions {
   log: Logger;
+  /** Whose timers pace the retries after a failed read (default: real time). */
+  clock?: Pick<Clock, 'setTimeout'>;
   /** Recent events kept in memory, so that readers resuming from one of them join without a read. Default 2,000. */
   recent?: number;
   /** Longest wait of one blocking read. Default 5,000 ms. */
@@ -154,7 +156,8 @@ export class EventFeed {
           { err: error },
           `events: reading the event log failed; trying again in ${this.retryMs} ms`,
         );
-        await pause(this.retryMs, this.stop.signal);
+        // Ends early (rejected) when the feed closes.
+        await sleepOn(this.options.clock ?? realClock, this.retryMs, this.stop.signal).catch(() => undefined);
       }
       this.nextTurn();
     }
@@ -231,16 +234,4 @@ function deferred(): { promise: Promise<void>; resolve: () => void } {
     resolve = r;
   });
   return { promise, resolve };
-}
-
-function pause(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const done = () => {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    signal.addEventListener('abort', done, { once: true });
-  });
 }
