@@ -7,9 +7,9 @@ import {
   type HandlersMap,
 } from '@cadenza/core';
 
-/** SPEC's rule for job names. */
+/** The rule for job names (core's NAME_PATTERN; docs/limits.md). */
 const NAME = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/;
-const SPEC_KEYS = new Set(['handler', 'cpu', 'timeoutMs', 'concurrency']);
+const HANDLER_OPTION_KEYS = new Set(['handler', 'cpu', 'timeoutMs', 'concurrency']);
 
 /** A handler with its options filled in. */
 export interface ResolvedHandler {
@@ -49,8 +49,8 @@ export function resolveHandler(name: string, entry: unknown): ResolvedHandler {
   }
   const spec = entry as Partial<HandlerSpec> & Record<string, unknown>;
   for (const key of Object.keys(spec)) {
-    if (!SPEC_KEYS.has(key))
-      throw bad(`${at}.${key}`, spec[key], `no such option (allowed: ${[...SPEC_KEYS].join(', ')})`);
+    if (!HANDLER_OPTION_KEYS.has(key))
+      throw bad(`${at}.${key}`, spec[key], `no such option (allowed: ${[...HANDLER_OPTION_KEYS].join(', ')})`);
   }
   if (typeof spec.handler !== 'function') throw bad(`${at}.handler`, spec.handler, 'a function (job, ctx) => result');
   if (spec.cpu !== undefined && typeof spec.cpu !== 'boolean') throw bad(`${at}.cpu`, spec.cpu, 'true or false');
