@@ -147,7 +147,7 @@ export class CadenzaClient {
   }
 
   /**
-   * The cluster's events (SPEC "Events"), oldest first, as they come: job events (enqueued,
+   * The cluster's events (docs/operations.md "Events"), oldest first, as they come: job events (enqueued,
    * started, progress, succeeded, failed, retried, released, canceled), schedule fires and
    * leader changes, from every process. Each event has an `id`; pass the last one seen as
    * `after` to resume where a previous iteration stopped. Ends when `signal` aborts.

@@ -4,7 +4,7 @@ import { clientFixture, expectRefusal, listAll, mustGet } from './client.test-he
 const t = clientFixture();
 
 describe('enqueue', () => {
-  it('adds a job that getJob then shows, with SPEC defaults filled in', async () => {
+  it('adds a job that getJob then shows, with the documented defaults filled in', async () => {
     const result = await t.client.enqueue({ name: 'email.send', payload: { to: 'a@example.com' }, tags: ['welcome'] });
     expect(result).toMatchObject({ status: 'waiting', created: true });
     expect(result.id.startsWith('default:')).toBe(true);

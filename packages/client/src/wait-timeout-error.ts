@@ -3,7 +3,7 @@ import type { JobStatus } from '@cadenza/core';
 /**
  * Thrown by `waitFor` when its `timeoutMs` passes before the job is final. Not a
  * `CadenzaError`: nothing was refused and the job is untouched (it may still finish), so
- * none of SPEC's error codes fits; callers tell it apart by class or by `name`.
+ * none of the error codes (docs/limits.md) fits; callers tell it apart by class or by `name`.
  */
 export class WaitTimeoutError extends Error {
   override readonly name = 'WaitTimeoutError';

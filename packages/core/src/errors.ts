@@ -1,6 +1,6 @@
 /**
  * The one error type cadenza throws at its users. Every error carries a `code` from
- * SPEC.md's catalogue, so that the HTTP API, the CLI and the client can map it without
+ * the catalogue in docs/limits.md, so that the HTTP API, the CLI and the client can map it without
  * parsing messages. Messages name the field, the value and what was expected.
  */
 export const ERROR_CODES = [

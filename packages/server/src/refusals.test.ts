@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { errorOf, storeContents, testServer } from './server.test-helpers.js';
 
 /**
- * SPEC: "Nothing is written by a refused request." Each bad input is refused with the
+ * Nothing is written by a refused request (docs/limits.md). Each bad input is refused with the
  * right code, a message naming the field, and an empty store afterwards.
  */
 interface Refusal {

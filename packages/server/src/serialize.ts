@@ -67,7 +67,7 @@ export function jobJson(job: ListedJob): JobJson {
   };
 }
 
-/** A schedule in the shape of SPEC's `PUT /v1/schedules/:id` body, plus what the engine computed. */
+/** A schedule in the shape of the `PUT /v1/schedules/:id` body, plus what the engine computed. */
 export interface ScheduleJson {
   id: string;
   tenant: string;

@@ -94,7 +94,7 @@ export interface ServerOptions {
 }
 
 /**
- * The HTTP API of SPEC.md on a fastify instance that is not listening yet: the caller
+ * The HTTP API (packages/server/README.md) on a fastify instance that is not listening yet: the caller
  * (the CLI) calls `.listen()`, tests call `.inject()`. The store is not closed with the
  * server: whoever opened it closes it.
  */

@@ -9,7 +9,7 @@ export interface ReadOptions {
 }
 
 /**
- * A bounded log of events (SPEC "Events"): Redis keeps it as a stream, local stores in
+ * A bounded log of events (docs/operations.md "Events"): Redis keeps it as a stream, local stores in
  * memory. Appending is best effort and never holds up the store call it follows: a write
  * that fails is reported and dropped, and an event can be missing after a crash between a
  * store call and its append. Readers resume from an event's id.

@@ -1,7 +1,7 @@
 import type { JobError, JobStatus } from '../model/job.js';
 
 /**
- * What happened to a job or a schedule, as the event stream tells it (SPEC "Events"):
+ * What happened to a job or a schedule, as the event stream tells it (docs/operations.md "Events"):
  *   enqueued   a job was created (not for a repeated idempotency key)
  *   started    a worker leased it; `attempt` is the attempt now running
  *   progress   its handler reported progress

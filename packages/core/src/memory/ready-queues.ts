@@ -1,7 +1,7 @@
 import { MAX_PRIORITY, MIN_PRIORITY } from '../model/job.js';
 
 /**
- * The waiting jobs, in the order `claim` hands them out (SPEC "Job lifecycle"):
+ * The waiting jobs, in the order `claim` hands them out (docs/jobs.md "Order"):
  *
  *   band 9 ─ ring of tenants ─► [acme: j1 j4 j7] [beta: j2] [gamma: j3 j5]   (cursor, served)
  *   band 8 ─ …

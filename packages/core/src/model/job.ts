@@ -1,5 +1,5 @@
 /**
- * A job's life, as SPEC.md states it:
+ * A job's life, as docs/jobs.md states it:
  *
  *            enqueue
  *   ┌──────────┼───────────────┐

@@ -2,7 +2,7 @@ import type { BackoffPolicy } from '../model/job.js';
 import { integer, oneOf, optional, strictObject } from './fields.js';
 import { EXPECTED, MAX_DURATION_MS } from './limits.js';
 
-/** SPEC: `{ type: 'fixed'|'linear'|'exponential', delayMs, maxDelayMs?, jitter?: 'none'|'full'|'equal' }`. */
+/** `{ type: 'fixed'|'linear'|'exponential', delayMs, maxDelayMs?, jitter?: 'none'|'full'|'equal' }` (docs/jobs.md). */
 export const backoffSchema = strictObject(
   {
     type: oneOf(['fixed', 'linear', 'exponential'], EXPECTED.backoffType),

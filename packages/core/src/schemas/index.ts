@@ -1,4 +1,4 @@
-// Input validation: SPEC.md "Limits on input" as zod schemas, and the functions that turn
+// Input validation: the limits on input (docs/limits.md) as zod schemas, and the functions that turn
 // validated input into what the engine stores. Each export is named; internals stay here.
 export { backoffSchema } from './backoff-schema.js';
 export { parseJobInclude } from './job-include.js';

@@ -1,5 +1,5 @@
 /**
- * SPEC.md "Limits on input", and the bounds SPEC leaves to us, in one place so that the
+ * The limits on input (docs/limits.md), with every bound we chose, in one place so that the
  * schemas, the docs and the error messages agree. Every regex is anchored.
  */
 

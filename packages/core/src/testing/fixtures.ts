@@ -18,7 +18,7 @@ export const MINUTE = 60 * SECOND;
 export const LEASE_MS = 30 * SECOND;
 
 export interface StoreOptions extends ResourceLimits {
-  /** Relative weights for fair service between tenants (see SPEC "priority"). */
+  /** Relative weights for fair service between tenants (docs/jobs.md, "Order"). */
   tenantWeights?: Record<string, number>;
   /** Per-tenant limits enforced at claim time (see core's TenantLimits). */
   tenantLimits?: Record<string, TenantLimits>;

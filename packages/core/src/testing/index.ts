@@ -1,5 +1,5 @@
 /**
- * The store conformance suite: every behaviour of SPEC.md's job lifecycle and schedules,
+ * The store conformance suite: every behaviour of the job lifecycle and schedules (docs/jobs.md, docs/time.md),
  * stated once against the Store interface. Each store's test file runs it:
  *
  *   runStoreConformance('sqlite', { create: async () => openSqliteStore(':memory:') });
@@ -35,7 +35,7 @@ export { allJobs, newJob, type StoreHarness, type StoreOptions, scheduleDefiniti
 export { scheduleJob } from './schedule-fixtures.js';
 export { type SpyStore, spyStore } from './spy-store.js';
 
-/** States every behaviour of SPEC.md's job lifecycle and schedules against a store. */
+/** States every behaviour of the job lifecycle and schedules (docs/jobs.md, docs/time.md) against a store. */
 export function runStoreConformance(name: string, harness: StoreHarness): void {
   describe(`store conformance: ${name}`, () => {
     const fixture = storeFixture(harness);

@@ -1,4 +1,4 @@
-// Cron wall times → instants, by SPEC's daylight-saving rules (RFC 5545 / Temporal
+// Cron wall times → instants, by the daylight-saving rules of docs/time.md (RFC 5545 / Temporal
 // 'compatible'):
 // - a wall time skipped by a spring-forward jump fires once, later by the size of the jump;
 // - a wall time repeated by a fall-back fires at its first occurrence only, unless the hour

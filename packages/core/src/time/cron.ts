@@ -3,12 +3,12 @@
 // `L`, `#`), always in UTC mode so that it never applies daylight-saving rules of its own:
 // walls.ts enumerates zone-less wall times and cron-series.ts maps them to instants.
 //
-// Where cron-parser departs from classic cron (and from SPEC), we fix the text before it
+// Where cron-parser departs from classic cron (and from docs/time.md), we fix the text before it
 // sees it, so that its answer is the one users expect:
 // - it accepts fewer than 5 fields (and "" as "every minute"): we require 5 or 6;
 // - it rejects repeated values (`0,7` for Sunday twice, `1-5,3`): we merge list items;
 // - it rejects `MON-SUN` (SUN is 0): a range ending in SUN ends at 7;
-// - macros are exact-case and lack `@midnight`: we map SPEC's macros ourselves;
+// - macros are exact-case and lack `@midnight`: we map our macros ourselves;
 // - it accepts Jenkins' `H` (a random value): we refuse it, since coordinators must agree;
 // - `?` is a wildcard in any field: we allow it only as a whole day-of-month/day-of-week.
 import { type CronExpression, CronExpressionParser } from 'cron-parser';
@@ -28,7 +28,7 @@ export interface CronSpec {
   readonly months: ReadonlySet<number>;
   /**
    * The hour field is `*` or `*∕n`: the cadence runs in real time through a repeated
-   * (fall-back) hour instead of firing only at the first occurrence (SPEC).
+   * (fall-back) hour instead of firing only at the first occurrence (docs/time.md).
    */
   readonly hourCadence: boolean;
   /** Whether the calendar day `day` (days since 1970-01-01) matches month, day-of-month and day-of-week. */

@@ -1,11 +1,11 @@
-// What a due schedule fires, by its misfire policy (SPEC "Misfires").
+// What a due schedule fires, by its misfire policy (docs/time.md "Misfires").
 //
 // The due fire times are `nextFireAt` and every later fire time up to and including `now`.
 // One that is more than `misfireGraceMs` late (`now - t > misfireGraceMs`) is *missed*; the
 // others are *on time*, however late within the grace, and always fire: a coordinator that
 // takes over within the grace fires what its predecessor left, it does not skip it.
 //
-// The policy decides only about missed times (rules where SPEC is silent are marked *):
+// The policy decides only about missed times (our own readings of a general rule are marked *):
 // - skip: none of them fire.
 // - once: one job, for the latest missed time, then the on-time ones. *The on-time fires do
 //   not absorb the missed one: with an hourly cron down from 08:30 to 10:00:30, the 09:00

@@ -1,4 +1,4 @@
-// Triggers as users write them (SPEC "Schedules and time") and the public next-fire queries.
+// Triggers as users write them (docs/time.md "Triggers") and the public next-fire queries.
 import { invalidArgument } from '../errors.js';
 import type { NormalizedTrigger, Trigger } from '../model/schedule.js';
 import { compileCron } from './cron.js';
@@ -74,7 +74,7 @@ export function nextFireAfter(trigger: NormalizedTrigger, from: number): number 
   return seriesOf(trigger).firstAfter(from);
 }
 
-/** SPEC: the next `count` fire instants strictly after `from`; fewer when the trigger ends. */
+/** The next `count` fire instants strictly after `from`; fewer when the trigger ends (docs/time.md). */
 export function nextFireTimes(trigger: Trigger, from: Date | number, count: number): Date[] {
   const normalized = normalizeTrigger(trigger);
   const start = from instanceof Date ? from.getTime() : from;

@@ -109,7 +109,7 @@ local function ensure_group(stream)
 end
 
 -- Appends a waiting job at the back of its tenant's band (FIFO: a job that waits again
--- goes to the back, as SPEC says for released, retried, promoted and recovered jobs).
+-- goes to the back, as docs/jobs.md says for released, retried, promoted and recovered jobs).
 -- Appends an entry (its twelve fields in the entry layout above) to band p's stream and
 -- notes the band as ready; answers the K.w value for the job ("<p>/<entry id>"), which the
 -- caller writes (one job at a time, or a whole batch in one HSET).

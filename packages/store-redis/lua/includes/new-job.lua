@@ -7,7 +7,7 @@ local function id_taken(id)
   return redis.call('HEXISTS', K.j, id) == 1 or redis.call('HEXISTS', K.w, id) == 1
 end
 
--- SPEC: a job waits until every parent has succeeded; a parent that ended failed or
+-- A job waits until every parent has succeeded; a parent that ended failed or
 -- canceled fails it. A parent no longer kept counts as done (see core's verdictOf).
 -- Returns 'ready' | 'blocked' | 'failed', and for 'failed' the parent and its status.
 local function verdict(parents)

@@ -16,7 +16,7 @@ export function checkCancelable(job: Job): void {
 
 /**
  * Whether a failed job, retried, runs now (`ready`) or waits blocked. Its parents are
- * looked at again (SPEC: a job stays blocked until every parent has succeeded): when one
+ * looked at again (a job stays blocked until every parent has succeeded): when one
  * ended failed or canceled, retrying the child alone would run it without its inputs, so
  * it is refused (retry the parent first). Only a failed job can be retried.
  */

@@ -2,7 +2,7 @@ import type { Job, JobError, JobStatus } from '../../model/job.js';
 
 /**
  * For store implementations: what a job's parents decide about it. Pure functions over
- * statuses, so that every store (whatever it keeps rows in) applies the same SPEC rules.
+ * statuses, so that every store (whatever it keeps rows in) applies the same rules (docs/jobs.md).
  */
 
 /** What a job's parents say about it. */
@@ -12,7 +12,7 @@ export type DependencyVerdict =
   | { kind: 'failed'; parentId: string; parentStatus: JobStatus };
 
 /**
- * SPEC: a job waits until every parent has succeeded; one parent that ended failed or
+ * A job waits until every parent has succeeded; one parent that ended failed or
  * canceled fails it, whatever the others do. A parent that is no longer kept (deleted by
  * retention, which spares parents of unfinished children, so only a retried child can
  * meet one) counts as done: there is nothing left to wait for.
