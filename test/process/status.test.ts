@@ -1,9 +1,13 @@
 // The registry of live processes, end to end: a coordinator, two workers and an API server
 // on one redis-server report themselves (`--report-every-ms`); `/v1/cluster` of the server
 // and `cadenza status --redis` list them; a SIGKILLed worker drops out once three reports
-// are missed, a SIGTERMed one at once. Build first; these tests run dist/bin.js.
-import { describe, expect, it } from 'vitest';
-import { type Cadenza, runCli, startCadenza, waitFor } from './cadenza-process.js';
+// are missed, a SIGTERMed one at once. And `cadenza status` on the SQLite file of a running
+// `cadenza dev` tells the truth about its leader's ticks. Build first; these tests run dist/bin.js.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { type Cadenza, runCli, startCadenza, startDev, waitFor } from './cadenza-process.js';
 import { clustersPerFile } from './cluster.js';
 
 // Every process reports every 100 ms, so a killed one is stale after 300 ms.
@@ -13,7 +17,7 @@ const COMMON = ['--log-level', 'warn', '--report-every-ms', '100'];
 const SLOW_REPORTS = ['--report-every-ms', '60000'];
 
 interface ClusterView {
-  leader: { id: string; epoch: number } | null;
+  leader: { id: string; epoch: number; lastTickAt: string | null } | null;
   coordinators: { id: string; leader: boolean; lastSeenAt: string }[];
   workers: { id: string; active: number; concurrency?: number; lastSeenAt: string }[];
   servers: { id: string }[];
@@ -48,6 +52,8 @@ describe('cadenza status and /v1/cluster', () => {
     // Each process reports before its start line, so all are listed once started; the
     // leader may take a moment to be elected.
     await waitFor('coord-1 to lead', async () => (await view(server)).leader?.id === 'coord-1');
+    // Redis keeps the leader's ticks, so once it has ticked, status must say when.
+    await waitFor('coord-1 to tick', async () => (await view(server)).leader?.lastTickAt != null);
     const all = await view(server);
     expect(all.coordinators).toEqual([expect.objectContaining({ id: 'coord-1', leader: true })]);
     expect(all.workers.map((w) => [w.id, w.concurrency])).toEqual([
@@ -59,9 +65,7 @@ describe('cadenza status and /v1/cluster', () => {
     const status = await runCli(['status', '--redis', redis.url, '--prefix', c.prefix]);
     expect(status.stderr).toBe('');
     expect(status.code).toBe(0);
-    expect(status.stdout).toMatch(
-      /^leader: coord-1 \(epoch \d+, lease expires in \d+s\), (last tick \S+ ago|no tick yet)$/m,
-    );
+    expect(status.stdout).toMatch(/^leader: coord-1 \(epoch \d+, lease expires in \d+s\), last tick \S+ ago$/m);
     expect(status.stdout).toMatch(/^ROLE +ID +ACTIVE +LEADER +LAST SEEN +UP$/m);
     expect(status.stdout).toMatch(/^coordinator +coord-1 +- +yes +\S+ ago +\S+$/m);
     expect(status.stdout).toMatch(/^worker +w1 +0\/4 +- +\S+ ago +\S+$/m);
@@ -82,5 +86,30 @@ describe('cadenza status and /v1/cluster', () => {
     const after = await runCli(['status', '--redis', redis.url, '--prefix', c.prefix]);
     expect(after.stdout).not.toMatch(/^worker /m);
     expect(after.stdout).toMatch(/^coordinator +coord-1 /m);
+  }, 60_000);
+});
+
+describe('cadenza status on the store of a running cadenza dev', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'cadenza-status-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('does not claim that a ticking leader never ticked', async () => {
+    const store = `sqlite:${join(dir, 'dev.db')}`;
+    const dev = await startDev(['--store', store, '--log-level', 'warn'], { CADENZA_ID: 'dev-1' });
+    try {
+      // The dev's own coordinator knows its ticks: wait until it has ticked.
+      await waitFor('dev-1 to tick', async () => (await view(dev)).leader?.lastTickAt != null);
+      const status = await runCli(['status', '--store', store]);
+      expect(status.stderr).toBe('');
+      expect(status.code).toBe(0);
+      const leaderLine = status.stdout.split('\n')[0];
+      expect(leaderLine).not.toContain('no tick yet');
+      // Either the store keeps the ticks and status says when, or it says it cannot know.
+      expect(leaderLine).toMatch(
+        /^leader: dev-1 \(epoch \d+, lease expires in \d+s\), (last tick \S+ ago|last tick not kept by this store \(one node: see its \/v1\/cluster\))$/,
+      );
+    } finally {
+      expect(await dev.stop('SIGTERM')).toEqual({ code: 0, signal: null });
+    }
   }, 60_000);
 });

@@ -19,10 +19,10 @@ import { openStore } from '../store-url.js';
 import { table } from '../table.js';
 import { newestJobs } from './newest-jobs.js';
 import { failuresLine, recentFailures } from './recent-failures.js';
-import { statusText } from './status-text.js';
+import { readStatus, statusText } from './status-text.js';
 
-// The admin verbs of SPEC.md, straight against a store (`--store S` or `--redis URL`):
-// enqueue, jobs, jobs show, schedules, status.
+// The admin verbs, straight against a store (`--store S` or `--redis URL`), with or without
+// processes running on it: enqueue, jobs, jobs show, schedules, status.
 
 function out(text: string): void {
   process.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
@@ -217,9 +217,9 @@ function registerVerbs(program: Command): void {
     )
     .action(async (flags: StoreFlags) => {
       const now = realClock.now();
-      const [leader, nodes, depths, failures] = await withStore(flags, (store) =>
-        Promise.all([store.getLeadership(now), store.listNodes?.(now), store.depths(), recentFailures(store, now)]),
+      const [view, failures] = await withStore(flags, (store) =>
+        Promise.all([readStatus(store, now), recentFailures(store, now)]),
       );
-      out(`${statusText(now, leader, nodes, depths)}\n\n${failuresLine(failures)}`);
+      out(`${statusText(now, view)}\n\n${failuresLine(failures)}`);
     });
 }

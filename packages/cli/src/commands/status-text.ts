@@ -1,25 +1,50 @@
-import { JOB_STATUSES, type JobStatus, type Leadership, type NodeReport, type QueueDepth } from '@cadenza/core';
+import {
+  JOB_STATUSES,
+  type JobStatus,
+  type Leadership,
+  type NodeReport,
+  type QueueDepth,
+  type Store,
+} from '@cadenza/core';
 import { table } from '../table.js';
+
+/** What `cadenza status` read from a store. */
+export interface StatusView {
+  leader: Leadership | undefined;
+  /**
+   * Whether the store keeps the leader's ticks (`recordLeaderTick`). A store used by one
+   * process only (SQLite, files) may not: there a missing `lastTickAt` says nothing about
+   * the leader, and only that process's own `/v1/cluster` knows when it last ticked.
+   */
+  ticksKept: boolean;
+  /** Undefined for a store that keeps no registry of processes (single node). */
+  nodes: readonly NodeReport[] | undefined;
+  depths: readonly QueueDepth[];
+}
+
+/** Reads what `statusText` shows. */
+export async function readStatus(store: Store, now: number): Promise<StatusView> {
+  const [leader, nodes, depths] = await Promise.all([store.getLeadership(now), store.listNodes?.(now), store.depths()]);
+  return { leader, ticksKept: store.recordLeaderTick !== undefined, nodes, depths };
+}
 
 /**
  * `cadenza status`: the leader line, then the live processes (coordinators first, then
- * workers and API servers), then job counts by tenant and priority. `nodes` is undefined
- * for a store that keeps no registry of processes (single node: ask its `/v1/cluster`).
+ * workers and API servers), then job counts by tenant and priority.
  */
-export function statusText(
-  now: number,
-  leader: Leadership | undefined,
-  nodes: readonly NodeReport[] | undefined,
-  depths: readonly QueueDepth[],
-): string {
-  return [leaderLine(now, leader), nodesText(now, leader, nodes), depthsTable(depths)].join('\n\n');
+export function statusText(now: number, view: StatusView): string {
+  return [leaderLine(now, view), nodesText(now, view.leader, view.nodes), depthsTable(view.depths)].join('\n\n');
 }
 
-function leaderLine(now: number, leader: Leadership | undefined): string {
+function leaderLine(now: number, { leader, ticksKept }: StatusView): string {
   if (leader === undefined) return 'leader: none';
   const lease = leader.expiresAt > now ? `expires in ${Math.ceil((leader.expiresAt - now) / 1000)}s` : 'expired';
-  const tick = leader.lastTickAt === undefined ? 'no tick yet' : `last tick ${ago(now, leader.lastTickAt)}`;
-  return `leader: ${leader.nodeId} (epoch ${leader.epoch}, lease ${lease}), ${tick}`;
+  return `leader: ${leader.nodeId} (epoch ${leader.epoch}, lease ${lease}), ${tickText(now, leader, ticksKept)}`;
+}
+
+function tickText(now: number, leader: Leadership, ticksKept: boolean): string {
+  if (leader.lastTickAt !== undefined) return `last tick ${ago(now, leader.lastTickAt)}`;
+  return ticksKept ? 'no tick yet' : 'last tick not kept by this store (one node: see its /v1/cluster)';
 }
 
 const ROLE_ORDER: Record<NodeReport['role'], number> = { coordinator: 0, dev: 1, worker: 2, server: 3 };
