@@ -3,6 +3,7 @@ import { type HandlerRegistry, loadHandlersModule } from '@cadenza/worker';
 import type { Command } from 'commander';
 import { option } from './env.js';
 import { integer, oneLine, UsageError } from './errors.js';
+import { showDefault } from './help.js';
 
 // The flags of the worker and the coordinator, shared by `dev` (which runs both) and by
 // `worker` and `coordinator` (which run one each).
@@ -41,9 +42,9 @@ export function addWorkerOptions(command: Command): Command {
       ),
     )
     .addOption(
-      option(
-        '--cpu-threads <n>',
-        'worker threads for cpu: true handlers (default: available cores - 1, or their summed concurrency)',
+      showDefault(
+        option('--cpu-threads <n>', 'worker threads for cpu: true handlers'),
+        "the cpu handlers' summed concurrency, else available cores - 1",
       ),
     )
     .addOption(

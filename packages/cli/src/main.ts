@@ -6,6 +6,7 @@ import { registerDev } from './commands/dev.js';
 import { registerServer } from './commands/server.js';
 import { registerWorker } from './commands/worker.js';
 import { oneLine, UsageError } from './errors.js';
+import { HELP } from './help.js';
 
 export function buildProgram(): Command {
   const program = new Command('cadenza')
@@ -15,6 +16,7 @@ export function buildProgram(): Command {
     .showSuggestionAfterError()
     .enablePositionalOptions()
     .version(version(), '-v, --version')
+    .configureHelp(HELP) // before the commands: each inherits it
     .exitOverride();
   registerDev(program);
   registerWorker(program);

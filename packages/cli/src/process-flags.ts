@@ -2,6 +2,7 @@ import { hostname } from 'node:os';
 import type { Command } from 'commander';
 import { option } from './env.js';
 import { integer, UsageError } from './errors.js';
+import { showDefault } from './help.js';
 import { LOG_LEVELS } from './logger.js';
 
 /** The flags of every long-running command (dev, worker, coordinator, server). */
@@ -37,7 +38,9 @@ export function addProcessOptions(command: Command, port: string | undefined): C
   return command
     .addOption(port === undefined ? portOption : portOption.default(port))
     .addOption(option('--host <host>', 'address to listen on').default('127.0.0.1'))
-    .addOption(option('--id <name>', 'names this process in leases, logs, metrics and /v1/cluster (default: host:pid)'))
+    .addOption(
+      showDefault(option('--id <name>', 'names this process in leases, logs, metrics and /v1/cluster'), 'HOST:PID'),
+    )
     .addOption(option('--log-level <level>', LOG_LEVELS.join(', ')).default('info'))
     .addOption(
       option(

@@ -2,6 +2,7 @@ import type { TenantLimits } from '@cadenza/core';
 import type { Command } from 'commander';
 import { option } from './env.js';
 import { UsageError } from './errors.js';
+import { showDefault } from './help.js';
 import { DEFAULT_STORE, parseStoreUrl } from './store-url.js';
 
 /** Which store a command opens, and the flag that named it (for messages). */
@@ -19,12 +20,14 @@ export interface StoreChoice {
   jobConcurrency?: Record<string, number>;
 }
 
-const REDIS_FORMS = 'redis://HOST:PORT or rediss://HOST:PORT (CADENZA_REDIS)';
+const REDIS_FORMS = 'redis://HOST:PORT or rediss://HOST:PORT';
+// Refusals name the variable too: the bad value may have come from the environment.
+const REDIS_EXPECTED = `${REDIS_FORMS} (--redis or CADENZA_REDIS)`;
 // The Redis store's own rule for its key prefix, checked here so the message names the flag.
 const PREFIX_PATTERN = /^[A-Za-z0-9_.-]+$/;
 
 const prefixOption = () =>
-  option('--prefix <prefix>', 'key prefix in Redis, so deployments can share one (default cz)');
+  showDefault(option('--prefix <prefix>', 'key prefix in Redis, so deployments can share one'), 'cz');
 
 /** `--redis URL` and `--prefix P`: the cluster commands (worker, coordinator, server). */
 export function addRedisOptions(command: Command): Command {
@@ -65,9 +68,10 @@ export function checkLockRedis(urls: readonly string[] | undefined): { lockUrls?
 export function addStoreOptions(command: Command): Command {
   return command
     .addOption(
-      option(
-        '--store <store>',
-        `memory, sqlite:PATH, json:PATH, snapshot:PATH or redis://… (default ${DEFAULT_STORE})`,
+      // No parsed default: chooseStore must see whether --store was given beside --redis.
+      showDefault(
+        option('--store <store>', 'memory, sqlite:PATH, json:PATH, snapshot:PATH or redis://…'),
+        DEFAULT_STORE,
       ),
     )
     .addOption(option('--redis <url>', `the same as --store, for a cluster's Redis: ${REDIS_FORMS}`))
@@ -96,9 +100,9 @@ export function chooseStore(flags: StoreFlags): StoreChoice {
 /** The store of a cluster command: `--redis` is required and must be a Redis URL. */
 export function requireRedis(flags: StoreFlags): StoreChoice {
   const url = flags.redis?.trim();
-  if (url === undefined || url === '') throw new UsageError(`--redis: missing; expected ${REDIS_FORMS}`);
+  if (url === undefined || url === '') throw new UsageError(`--redis: missing; expected ${REDIS_EXPECTED}`);
   if (!/^rediss?:\/\/[^/]/.test(url)) {
-    throw new UsageError(`--redis: got ${JSON.stringify(flags.redis)}, expected ${REDIS_FORMS}`);
+    throw new UsageError(`--redis: got ${JSON.stringify(flags.redis)}, expected ${REDIS_EXPECTED}`);
   }
   return { text: url, flag: '--redis', ...checkedPrefix(flags.prefix) };
 }

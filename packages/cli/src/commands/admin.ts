@@ -14,6 +14,7 @@ import type { Command } from 'commander';
 import { option } from '../env.js';
 import { integer, oneLine, UsageError } from '../errors.js';
 import { eventLogOf } from '../event-log.js';
+import { showDefault } from '../help.js';
 import { addStoreOptions, chooseStore, type StoreFlags } from '../store-flags.js';
 import { openStore } from '../store-url.js';
 import { table } from '../table.js';
@@ -66,11 +67,11 @@ function registerVerbs(program: Command): void {
     .description('adds a job and prints its id')
     .argument('<name>', 'job name (which handler runs it)')
     .addOption(option('--payload <json>', 'the job payload, as JSON'))
-    .addOption(option('--tenant <tenant>', 'tenant (default "default")'))
-    .addOption(option('--priority <n>', '0-9, higher runs first (default 5)'))
+    .addOption(showDefault(option('--tenant <tenant>', 'tenant'), 'the tenant "default"'))
+    .addOption(showDefault(option('--priority <n>', '0-9, higher runs first'), '5'))
     .addOption(option('--delay <ms>', 'run no sooner than this many ms from now'))
     .addOption(option('--idempotency-key <key>', 'a repeat with the same key returns the first job'))
-    .addOption(option('--max-attempts <n>', 'attempts before the job fails (default 1)'))
+    .addOption(showDefault(option('--max-attempts <n>', 'attempts before the job fails'), '1'))
     .action(
       async (
         name: string,

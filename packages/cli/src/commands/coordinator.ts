@@ -1,6 +1,7 @@
 import { Coordinator } from '@cadenza/coordinator';
 import type { Command } from 'commander';
 import { addLeaderOption, checkLeaderTtl } from '../engine-flags.js';
+import { markRequired } from '../help.js';
 import { coordinatorInfo } from '../node-info.js';
 import { addProcessOptions, checkProcessFlags, type ProcessFlags } from '../process-flags.js';
 import { recordCoordinator } from '../record-metrics.js';
@@ -20,7 +21,7 @@ interface CoordinatorFlags extends ProcessFlags, StoreFlags, ScheduleFlags {
  */
 export function registerCoordinator(program: Command): void {
   const command = program.command('coordinator').description("fires schedules and recovers jobs for a cluster's Redis");
-  addRedisOptions(command);
+  markRequired(addRedisOptions(command), '--redis');
   addLockRedisOption(command);
   addLeaderOption(command);
   addMinIntervalOption(command);

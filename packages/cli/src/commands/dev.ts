@@ -10,6 +10,7 @@ import {
   type WorkerFlags,
 } from '../engine-flags.js';
 import { option } from '../env.js';
+import { showDefault } from '../help.js';
 import { addHttpOptions, checkHttpFlags, type HttpFlags } from '../http-flags.js';
 import { coordinatorInfo, workerInfo } from '../node-info.js';
 import { addProcessOptions, checkProcessFlags, type ProcessFlags } from '../process-flags.js';
@@ -35,7 +36,7 @@ export function registerDev(program: Command): void {
     .addOption(
       option('--store <store>', 'memory, sqlite:PATH, json:PATH, snapshot:PATH or redis://…').default(DEFAULT_STORE),
     )
-    .addOption(option('--prefix <prefix>', 'key prefix, for a redis:// store (default cz)'))
+    .addOption(showDefault(option('--prefix <prefix>', 'key prefix, for a redis:// store'), 'cz'))
     .addOption(option('--schedules <file>', 'JSON file of schedules (and "jobs") upserted at start'));
   addScheduleOptions(addHttpOptions(addProcessOptions(command, '8080')));
   addTenantOptions(addWorkerOptions(command));

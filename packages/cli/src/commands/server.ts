@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { markRequired } from '../help.js';
 import { addHttpOptions, checkHttpFlags, type HttpFlags } from '../http-flags.js';
 import { addProcessOptions, checkProcessFlags, type ProcessFlags } from '../process-flags.js';
 import { runProcess } from '../run-process.js';
@@ -8,7 +9,7 @@ import { addRedisOptions, requireRedis, type StoreFlags } from '../store-flags.j
 /** `cadenza server`: the HTTP API of a cluster; it keeps no state, so any number may run. */
 export function registerServer(program: Command): void {
   const command = program.command('server').description("the HTTP API for a cluster's Redis");
-  addRedisOptions(command);
+  markRequired(addRedisOptions(command), '--redis');
   addScheduleOptions(addHttpOptions(addProcessOptions(command, '8080'))).action(
     async (flags: ProcessFlags & StoreFlags & HttpFlags & ScheduleFlags) => {
       const choice = requireRedis(flags);

@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { addWorkerOptions, checkTenants, checkWorkerFlags, loadHandlers, type WorkerFlags } from '../engine-flags.js';
 import { option } from '../env.js';
 import { UsageError } from '../errors.js';
+import { markRequired } from '../help.js';
 import { workerInfo } from '../node-info.js';
 import { addProcessOptions, checkProcessFlags, type ProcessFlags } from '../process-flags.js';
 import { recordWorker } from '../record-metrics.js';
@@ -21,6 +22,7 @@ export function registerWorker(program: Command): void {
   addTenantOptions(
     addWorkerOptions(command).addOption(option('--tenants <list>', 'only claim jobs of these tenants, e.g. a,b')),
   );
+  markRequired(command, '--redis', '--handlers');
   addProcessOptions(command, undefined).action(async (flags: WorkerCommandFlags) => {
     await runWorker(flags);
   });

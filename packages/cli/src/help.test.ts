@@ -1,0 +1,71 @@
+import type { Command } from 'commander';
+import { describe, expect, it } from 'vitest';
+import { buildProgram } from './main.js';
+
+/** Every command and subcommand, by its path (`jobs show`). */
+function commands(): Map<string, Command> {
+  const all = new Map<string, Command>();
+  const visit = (command: Command, path: string) => {
+    for (const sub of command.commands) {
+      const name = path === '' ? sub.name() : `${path} ${sub.name()}`;
+      all.set(name, sub);
+      visit(sub, name);
+    }
+  };
+  visit(buildProgram(), '');
+  return all;
+}
+
+// Help wraps long lines at whitespace: joined again, the text reads as written.
+const unwrapped = (command: Command) => command.helpInformation().replace(/\s+/g, ' ');
+
+const REQUIRED: Record<string, string[]> = {
+  worker: ['--redis <url>', '--handlers <file>'],
+  coordinator: ['--redis <url>'],
+  server: ['--redis <url>'],
+};
+
+describe('cadenza … --help', () => {
+  const all = commands();
+
+  it('covers every command', () => {
+    expect([...all.keys()].sort()).toEqual(
+      ['coordinator', 'dev', 'enqueue', 'jobs', 'jobs show', 'schedules', 'server', 'status', 'worker'].sort(),
+    );
+  });
+
+  for (const [path, command] of all) {
+    it(`${path}: names each environment variable once, beside its flag`, () => {
+      const help = command.helpInformation();
+      const named = help.match(/\bCADENZA_[A-Z0-9_]+\b/g) ?? [];
+      const expected = command.options.flatMap((o) => (o.envVar === undefined ? [] : [o.envVar]));
+      expect(expected.length).toBeGreaterThan(0);
+      expect([...named].sort()).toEqual([...expected].sort());
+    });
+
+    it(`${path}: marks exactly its required flags, in the flag list and the usage line`, () => {
+      const help = command.helpInformation();
+      const required = REQUIRED[path] ?? [];
+      const marked = [...help.matchAll(/^ {2}(--\S+ <[a-z]+>) \(required\)/gm)].map((m) => m[1]);
+      expect(marked).toEqual(required);
+      const usage = help.split('\n')[0];
+      expect(usage).toBe(`Usage: cadenza ${[path, ...required, command.usage()].join(' ')}`);
+    });
+
+    it(`${path}: shows each default`, () => {
+      const help = unwrapped(command);
+      for (const option of command.options) {
+        const shown = option.defaultValueDescription ?? option.defaultValue;
+        if (shown === undefined) continue;
+        expect(help, option.long).toContain(`(default: ${String(shown)}; env: ${option.envVar})`);
+      }
+    });
+  }
+
+  it('shows the defaults a command works out itself', () => {
+    const help = unwrapped(all.get('status') as Command);
+    expect(help).toContain('(default: sqlite:./.cadenza/cadenza.db; env: CADENZA_STORE)');
+    expect(help).toContain('(default: cz; env: CADENZA_PREFIX)');
+    expect(unwrapped(all.get('worker') as Command)).toContain('(default: HOST:PID; env: CADENZA_ID)');
+  });
+});
