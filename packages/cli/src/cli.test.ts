@@ -18,7 +18,7 @@ const dir = mkdtempSync(join(tmpdir(), 'cadenza-cli-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('store urls', () => {
-  it('parses every form SPEC.md names', () => {
+  it('parses every form of --store', () => {
     expect(parseStoreUrl('memory')).toEqual({ kind: 'memory' });
     expect(parseStoreUrl('sqlite:./.cadenza/cadenza.db')).toEqual({ kind: 'sqlite', path: './.cadenza/cadenza.db' });
     expect(parseStoreUrl('json:/tmp/x.json')).toEqual({ kind: 'json', path: '/tmp/x.json' });

@@ -14,7 +14,7 @@ import { displayStore, openStore } from './store-url.js';
 export interface Started {
   /** What `/v1/cluster` and `/metrics` tell of this process, beside its id and role. */
   node: Omit<NodeInfo, 'id' | 'role'>;
-  /** `all`: the HTTP API of SPEC.md; `health`: only `/healthz`, `/readyz` and `/metrics`. */
+  /** `all`: the whole HTTP API (packages/server/README.md); `health`: only `/healthz`, `/readyz` and `/metrics`. */
   routes: 'all' | 'health';
   /** Told of writes through the API (single-node mode wakes its engine). */
   hooks?: Pick<ServerOptions, 'onEnqueued' | 'onChanged'>;

@@ -5,7 +5,7 @@ import { oneLine, UsageError } from './errors.js';
 
 export const DEFAULT_STORE = 'sqlite:./.cadenza/cadenza.db';
 
-/** Where state lives, as `--store` names it (SPEC.md "Store"). */
+/** Where state lives, as `--store` names it (the stores are listed in packages/cli/README.md). */
 export type StoreUrl =
   | { kind: 'memory' }
   | { kind: 'sqlite' | 'json' | 'snapshot'; path: string }
