@@ -121,6 +121,8 @@ export async function runProcess(
       });
       where = `listening on ${await listen(app, settings.host, settings.port)}`;
     }
+    // Log lines are held until the end of a turn: those of the start go out ahead of this line.
+    log.flush();
     process.stdout.write(`cadenza ${role} ${where} (store ${displayStore(choice.text)})\n`);
   } catch (error) {
     await reporter?.stop().catch(() => undefined);
