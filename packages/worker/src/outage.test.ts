@@ -51,6 +51,7 @@ function logLines() {
   const log = { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') } as Record<string, unknown>;
   log.fatal = log.error;
   log.child = () => log;
+  log.isLevelEnabled = () => true;
   return { log: log as unknown as Logger, lines, warnings: () => lines.filter((l) => l.level === 'warn') };
 }
 

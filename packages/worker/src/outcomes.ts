@@ -3,16 +3,18 @@ import type { Attempt } from './attempt.js';
 import type { WorkerEvents } from './events.js';
 import type { ResolvedWorkerOptions } from './options.js';
 import { type AttemptOutcome, settlementFor } from './outcome.js';
+import { logOutcome } from './outcome-log.js';
 import type { SettlementBuffer } from './settlements.js';
 import { within } from './waits.js';
 
 type Deps = Pick<ResolvedWorkerOptions, 'clock' | 'log' | 'hooks' | 'random'>;
 
 /**
- * Turns decided attempts into writes, hooks and events: the settlement goes into the
- * shared buffer (one store call for many jobs); once the store has answered, the hooks
- * run (`after`, `failure`, then `retry` or `dead`) and the matching event is emitted.
- * Hooks see what happened and never change it.
+ * Turns decided attempts into writes, log lines, hooks and events: the settlement goes into
+ * the shared buffer (one store call for many jobs); once the store has answered, the
+ * attempt's log line is written (outcome-log.ts), the hooks run (`after`, `failure`, then
+ * `retry` or `dead`) and the matching event is emitted. Hooks see what happened and never
+ * change it.
  */
 export class Outcomes {
   private readonly inFlight = new Set<Promise<void>>();
@@ -65,6 +67,8 @@ export class Outcomes {
     // How long the handler ran; measured here, before the write, so a slow store does not count.
     const durationMs = Math.max(0, now - (attempt.startedAt ?? now));
     const state = await this.settlements.add(settlement);
+    // Logged as soon as the store took it, so a slow hook does not hold the line back.
+    if (state === 'ok') logOutcome(this.deps.log, job, settlement, durationMs);
     await this.runHooks(job, settlement, state);
     if (state !== 'ok') {
       this.deps.log.warn({ ...jobLogFields(job), state }, 'outcome not written: the lease was gone');
