@@ -1,20 +1,6 @@
 import type { Command } from 'commander';
 import { describe, expect, it } from 'vitest';
-import { buildProgram } from './main.js';
-
-/** Every command and subcommand, by its path (`jobs show`). */
-function commands(): Map<string, Command> {
-  const all = new Map<string, Command>();
-  const visit = (command: Command, path: string) => {
-    for (const sub of command.commands) {
-      const name = path === '' ? sub.name() : `${path} ${sub.name()}`;
-      all.set(name, sub);
-      visit(sub, name);
-    }
-  };
-  visit(buildProgram(), '');
-  return all;
-}
+import { commandsByPath } from './commands.test-helpers.js';
 
 // Help wraps long lines at whitespace: joined again, the text reads as written.
 const unwrapped = (command: Command) => command.helpInformation().replace(/\s+/g, ' ');
@@ -26,7 +12,7 @@ const REQUIRED: Record<string, string[]> = {
 };
 
 describe('cadenza … --help', () => {
-  const all = commands();
+  const all = commandsByPath();
 
   it('covers every command', () => {
     expect([...all.keys()].sort()).toEqual(
