@@ -1,5 +1,7 @@
 import { type Logger, secretRedactor } from '@cadenza/core';
 import { pino } from 'pino';
+import { stdoutLines } from './log-destination.js';
+import { censorSecretKeys } from './log-keys.js';
 import { prettyLine } from './pretty-log.js';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -12,25 +14,34 @@ export interface LoggerOptions {
   secrets?: readonly string[];
   /** One readable line per entry instead of JSON (`cadenza dev` on a terminal). */
   pretty?: boolean;
+  /** Where finished lines go; stdout (buffered, flushed on exit) unless a test says otherwise. */
+  destination?: { write(line: string): void };
 }
 
 /**
  * The process log: pino JSON lines on stdout, one object per line. The only other line a
  * long-running command writes to stdout is its start line, which is plain text. Every
- * finished line passes through the secret redactor, so a password inside an error message
- * or a stack is hidden as surely as one under a known key.
+ * finished line passes through two censors: the values of keys that name a credential
+ * (`password`, `token`, `authorization`, at any depth), and each known secret wherever it
+ * appears, so that a password inside an error message or a stack is hidden as surely as one
+ * under a known key. Both are a substring search on a line that holds nothing to hide.
  */
-export function createLogger({ level, base, secrets = [], pretty = false }: LoggerOptions): Logger {
+export function createLogger({
+  level,
+  base,
+  secrets = [],
+  pretty = false,
+  destination = stdoutLines(),
+}: LoggerOptions): Logger {
   const redact = secretRedactor(secrets);
+  const clean = (line: string) => redact(censorSecretKeys(line));
   return pino(
     {
       level,
       base,
       timestamp: pino.stdTimeFunctions.isoTime,
-      // Keys that hold credentials by name, whatever their value.
-      redact: { paths: ['password', '*.password', 'token', '*.token', 'authorization', '*.authorization'] },
-      hooks: { streamWrite: (line) => (pretty ? prettyLine(redact(line)) : redact(line)) },
+      hooks: { streamWrite: pretty ? (line) => prettyLine(clean(line)) : clean },
     },
-    pino.destination({ dest: 1, sync: true }),
+    destination,
   );
 }

@@ -7,8 +7,8 @@ const LEVEL_NAMES: Record<number, string> = {
   60: 'FATAL',
 };
 
-/** Fields shown in the line's head, or not at all (the same on every line of a process). */
-const HIDDEN = new Set(['level', 'time', 'msg', 'pid', 'hostname', 'node', 'role']);
+/** Fields shown in the line's head, or not at all (the same on every line of a process: one worker in `dev`). */
+const HIDDEN = new Set(['level', 'time', 'msg', 'pid', 'hostname', 'node', 'role', 'worker']);
 
 /**
  * One pino JSON line as a line a person reads on a terminal (`cadenza dev`):
@@ -36,6 +36,11 @@ function format(key: string, value: unknown): string {
   if (key === 'err' && typeof value === 'object' && value !== null) {
     const err = value as { message?: unknown; stack?: unknown };
     return JSON.stringify(String(err.message ?? ''));
+  }
+  // A job's error, as the attempt lines carry it: `error=timeout "timed out after 50 ms"`.
+  if (key === 'error' && typeof value === 'object' && value !== null) {
+    const { code, message } = value as { code?: unknown; message?: unknown };
+    if (typeof code === 'string' && typeof message === 'string') return `${code} ${JSON.stringify(message)}`;
   }
   return typeof value === 'string' ? (/\s/.test(value) ? JSON.stringify(value) : value) : JSON.stringify(value);
 }
