@@ -75,12 +75,23 @@ export function startDev(args: readonly string[], env: Record<string, string> = 
  * Starts `cadenza ROLE --port 0 …args` (any long-running command), resolves once its start
  * line names the URL and `/readyz` answers 200; rejects (with stderr) if it exits first.
  */
-export async function startCadenza(
+export function startCadenza(role: Role, args: readonly string[], env: Record<string, string> = {}): Promise<Cadenza> {
+  return startCommand(role, process.execPath, [BIN, role, '--port', '0', ...args], { env });
+}
+
+/**
+ * Starts any command line that runs a long-running `cadenza ROLE` (the installed binary
+ * through `npx`, say) in `cwd`, and waits for it as `startCadenza` does.
+ */
+export async function startCommand(
   role: Role,
-  args: readonly string[],
-  env: Record<string, string> = {},
+  command: string,
+  argv: readonly string[],
+  { cwd = ROOT, env = {}, group = false }: { cwd?: string; env?: Record<string, string>; group?: boolean } = {},
 ): Promise<Cadenza> {
-  const proc = spawn(process.execPath, [BIN, role, '--port', '0', ...args], { cwd: ROOT, env: cleanEnv(env) });
+  // `group`: the command starts its own process group and `stop` signals the whole group, as
+  // Ctrl-C in a terminal does (a wrapper such as npx does not pass a signal on to its child).
+  const proc = spawn(command, argv, { cwd, env: cleanEnv(env), detached: group });
   const stdout: string[] = [];
   let stderr = '';
   proc.stderr.on('data', (d: Buffer) => {
@@ -115,7 +126,8 @@ export async function startCadenza(
     exited,
     http,
     async stop(signal: NodeJS.Signals = 'SIGTERM') {
-      proc.kill(signal);
+      if (group && proc.pid !== undefined) process.kill(-proc.pid, signal);
+      else proc.kill(signal);
       return exited;
     },
   };
