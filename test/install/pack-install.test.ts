@@ -4,7 +4,7 @@
 // `cadenza` command run through npx (single-node mode, then a small cluster on a real
 // redis-server) and a script of the folder's own that enqueues through @cadenza/client.
 import { execFile } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { promisify } from 'node:util';
@@ -28,9 +28,8 @@ beforeAll(async () => {
   expect(relative(ROOT, dir).startsWith('..')).toBe(true);
   const packs = join(dir, 'packs');
   mkdirSync(packs);
-  for (const name of PACKAGES) {
-    await run('npx', [...PNPM, 'pack', '--pack-destination', packs], { cwd: join(ROOT, 'packages', name) });
-  }
+  // The README's command ("Install"), with the tarballs written here.
+  await run('npx', [...PNPM, '-r', '--filter', './packages/*', 'pack', '--pack-destination', packs], { cwd: ROOT });
   tarballs = readdirSync(packs).map((file) => join(packs, file));
   app = join(dir, 'my-service');
   mkdirSync(app);

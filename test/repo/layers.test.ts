@@ -1,4 +1,4 @@
-// The package layering of DESIGN.md, checked on every run:
+// The package layering of docs/architecture.md, checked on every run:
 // core ← stores ← coordinator, worker, client ← engine ← server ← cli.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
