@@ -54,7 +54,8 @@ export function runCli(
   });
 }
 
-function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+/** The test's environment without CADENZA_* variables (which would set flags), plus `extra`. */
+export function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
   for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('CADENZA_')) env[k] = v;
   return { ...env, ...extra };
