@@ -140,7 +140,7 @@ export class CadenzaClient {
    * Resolves with the job once it is final (succeeded, failed or canceled) — a failed job
    * resolves too: look at its `status` and `error`. Rejects with `WaitTimeoutError` after
    * `timeoutMs`, with the signal's reason on abort, with `not_found` for an unknown job
-   * and with `unavailable` when the client closes. Polls for now (see JobWaiter).
+   * and with `unavailable` when the client closes. Polls (see JobWaiter).
    */
   async waitFor(id: string, options: WaitOptions = {}): Promise<Job> {
     return this.waiter.wait(id, options);

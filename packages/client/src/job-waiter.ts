@@ -39,8 +39,8 @@ interface Waiter {
 type Answer = Job | undefined | CadenzaError;
 
 /**
- * `waitFor` without an event stream. There is none yet (a later issue adds one), so this
- * polls `getJob` — but as one loop for the whole client: each round asks for every job
+ * `waitFor` by polling `getJob` (a wait needs no event stream, and a poll cannot miss an
+ * end that happened before the wait began) — but as one loop for the whole client: each round asks for every job
  * anyone waits for in one batched `getJobs` call, so a thousand concurrent waits cost one
  * round trip per round rather than a thousand poll loops. The pace adapts: a round runs at
  * once when a wait starts, the interval is short (10 ms) after a round in which some job
