@@ -16,7 +16,7 @@ describe.each(readdirSync(join(root, 'packages')))('packages/%s', (dir) => {
 
   it('describes itself and points to its home', () => {
     expect(manifest.name).toBe(`@cadenza/${dir}`);
-    expect(manifest.description).toMatch(/\w{10,}/);
+    expect(manifest.description.length).toBeGreaterThan(30);
     expect(manifest.license).toBe('MIT');
     expect(manifest.repository).toMatchObject({ type: 'git', directory: `packages/${dir}` });
     expect(manifest.engines).toEqual(rootManifest.engines);
