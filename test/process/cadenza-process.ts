@@ -41,17 +41,23 @@ export function runCli(
 ): Promise<Exit & { stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
     const proc = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, env: cleanEnv(env) });
-    let stdout = '';
-    let stderr = '';
-    proc.stdout.on('data', (d: Buffer) => {
-      stdout += d.toString();
-    });
-    proc.stderr.on('data', (d: Buffer) => {
-      stderr += d.toString();
-    });
+    const output = captureOutput(proc);
     proc.on('error', reject);
-    proc.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
+    proc.on('close', (code, signal) => resolve({ code, signal, ...output() }));
   });
+}
+
+/** Gathers everything a child process writes; the function returns it so far. */
+export function captureOutput(proc: ChildProcess): () => { stdout: string; stderr: string } {
+  let stdout = '';
+  let stderr = '';
+  proc.stdout?.on('data', (d: Buffer) => {
+    stdout += d.toString();
+  });
+  proc.stderr?.on('data', (d: Buffer) => {
+    stderr += d.toString();
+  });
+  return () => ({ stdout, stderr });
 }
 
 /** The test's environment without CADENZA_* variables (which would set flags), plus `extra`. */

@@ -6,7 +6,7 @@ import { spawn } from 'node:child_process';
 import { chmodSync, mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { BIN, cleanEnv, ROOT, waitFor } from '../process/cadenza-process.js';
+import { BIN, captureOutput, cleanEnv, ROOT, waitFor } from '../process/cadenza-process.js';
 
 export interface Ran {
   code: number | null;
@@ -78,14 +78,7 @@ function runToEnd(
       detached: group,
       env: cleanEnv({ PATH: `${join(scratch, 'bin')}:${process.env.PATH ?? ''}`, ...env }),
     });
-    let stdout = '';
-    let stderr = '';
-    proc.stdout.on('data', (d: Buffer) => {
-      stdout += d.toString();
-    });
-    proc.stderr.on('data', (d: Buffer) => {
-      stderr += d.toString();
-    });
+    const output = captureOutput(proc);
     let hung = false;
     const timer = setTimeout(() => {
       hung = true;
@@ -100,7 +93,7 @@ function runToEnd(
       if (group && proc.pid !== undefined) ended = endGroup(proc.pid);
     });
     proc.on('close', (code, signal) => {
-      ended.then(() => resolve({ code, signal, stdout, stderr, hung }), reject);
+      ended.then(() => resolve({ code, signal, ...output(), hung }), reject);
     });
   });
 }
