@@ -19,6 +19,7 @@ import { delayedTests } from './delayed.js';
 import { dependencyTests } from './dependencies.js';
 import { enqueueTests } from './enqueue.js';
 import { type StoreHarness, storeFixture } from './fixtures.js';
+import { keepsLeaderTicks, leaderTickTests } from './leader-ticks.js';
 import { leadershipTests } from './leadership-and-fencing.js';
 import { leaseTests } from './leases.js';
 import { limitTests } from './limits.js';
@@ -35,9 +36,14 @@ export { allJobs, newJob, type StoreHarness, type StoreOptions, scheduleDefiniti
 export { scheduleJob } from './schedule-fixtures.js';
 export { type SpyStore, spyStore } from './spy-store.js';
 
-/** States every behaviour of the job lifecycle and schedules (docs/jobs.md, docs/time.md) against a store. */
+/**
+ * States every behaviour of the job lifecycle and schedules (docs/jobs.md, docs/time.md)
+ * against a store, and of the optional methods the store has: the suite opens one store
+ * while it is collected to see which (`recordLeaderTick`), and defines their tests only for
+ * a store that has them.
+ */
 export function runStoreConformance(name: string, harness: StoreHarness): void {
-  describe(`store conformance: ${name}`, () => {
+  describe(`store conformance: ${name}`, async () => {
     const fixture = storeFixture(harness);
     enqueueTests(fixture);
     claimAndFairnessTests(fixture);
@@ -54,5 +60,6 @@ export function runStoreConformance(name: string, harness: StoreHarness): void {
     limitTests(fixture);
     resourceTests(fixture);
     sizeTests(fixture);
+    if ((await keepsLeaderTicks(harness)) !== false) leaderTickTests(fixture);
   });
 }
