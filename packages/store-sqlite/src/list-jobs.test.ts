@@ -69,10 +69,12 @@ describe('sqlite listJobs on a file', () => {
     await first.enqueue(tagged, T0);
     await first.close();
     opened = [];
-    // Turn the file back into what version 3 wrote: no job_tags, none of the new indexes.
+    // Turn the file back into what version 3 wrote: no job_tags, none of the new indexes,
+    // no leader tick (version 6).
     const db = new Database(path);
     db.exec(`DROP TABLE job_tags;
       DROP INDEX jobs_status_newest; DROP INDEX jobs_name_newest; DROP INDEX jobs_tenant_status_newest;
+      ALTER TABLE leader DROP COLUMN ticked_at;
       PRAGMA user_version = 3;`);
     db.close();
 

@@ -210,3 +210,12 @@ CREATE INDEX jobs_status_newest ON jobs (status, created_at, id) WHERE status NO
 CREATE INDEX jobs_tenant_status_newest ON jobs (tenant, status, created_at, id)
   WHERE status NOT IN ('waiting', 'active');
 `;
+
+/**
+ * Version 6: the leader's last tick (`recordLeaderTick`), so that another process on the
+ * file (`cadenza status --store sqlite:PATH` beside a running `cadenza dev`) can tell when
+ * the leader last worked. NULL until the term's first tick; a new epoch clears it.
+ */
+export const SCHEMA_V6 = `
+ALTER TABLE leader ADD COLUMN ticked_at INTEGER;
+`;

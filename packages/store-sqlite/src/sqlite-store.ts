@@ -39,7 +39,13 @@ import {
 import { cancel, retry } from './cancel-retry.js';
 import { releaseDependents } from './dependencies.js';
 import { enqueueBatch } from './enqueue.js';
-import { acquireLeadership, currentLeadership, releaseLeadership, renewLeadership } from './leadership.js';
+import {
+  acquireLeadership,
+  currentLeadership,
+  recordLeaderTick,
+  releaseLeadership,
+  renewLeadership,
+} from './leadership.js';
 import { listJobs } from './list-jobs.js';
 import { openDatabase } from './open.js';
 import { depths } from './queries.js';
@@ -148,6 +154,13 @@ class SqliteStore implements Store {
 
   async releaseLeadership(fence: Fence): Promise<void> {
     return this.tx.write((c) => releaseLeadership(c, fence));
+  }
+
+  /** Kept so that another process on the file (`cadenza status`) sees when the leader last ticked. */
+  async recordLeaderTick(fence: Fence, now: number): Promise<void> {
+    const at = checkInstant('now', now);
+    // Fenced inside; it writes the leader row only, so no due time can move.
+    this.tx.write((c) => recordLeaderTick(c, fence, at), false);
   }
 
   async getLeadership(now: number): Promise<Leadership | undefined> {

@@ -52,11 +52,11 @@ export class Transactions {
   /**
    * A change in one IMMEDIATE transaction. Signals raised inside are emitted after the
    * commit; `due` when the earliest due time moved earlier (checked only while somebody
-   * listens).
+   * listens, and only for a change that may move one: `movesDue`).
    */
-  write<T>(change: (c: Ctx) => T): T {
+  write<T>(change: (c: Ctx) => T, movesDue = true): T {
     this.open();
-    const listening = this.signals.listening;
+    const listening = movesDue && this.signals.listening;
     const result = this.guard(() =>
       this.db
         .transaction(() => {
