@@ -28,9 +28,16 @@ const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
 describe('createLogger', () => {
   it('writes one JSON line per entry at or above its level', () => {
     const { log, entries } = logTo({ level: 'warn' });
+    const before = Date.now();
     log.info({ jobId: 'j1' }, 'job succeeded');
     log.warn({ jobId: 'j2' }, 'job failed, will retry');
     log.error({ jobId: 'j3' }, 'job failed');
+    const after = Date.now();
+    for (const { time } of entries()) {
+      expect(new Date(String(time)).toISOString()).toBe(time);
+      expect(Date.parse(String(time))).toBeGreaterThanOrEqual(before);
+      expect(Date.parse(String(time))).toBeLessThanOrEqual(after);
+    }
     expect(entries().map((e) => [e.level, e.msg, e.jobId, e.node, e.role])).toEqual([
       [40, 'job failed, will retry', 'j2', 'n1', 'worker'],
       [50, 'job failed', 'j3', 'n1', 'worker'],

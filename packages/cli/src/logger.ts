@@ -24,7 +24,7 @@ export interface LoggerOptions {
  * finished line passes through two censors: the values of keys that name a credential
  * (`password`, `token`, `authorization`, at any depth), and each known secret wherever it
  * appears, so that a password inside an error message or a stack is hidden as surely as one
- * under a known key. Both are a substring search on a line that holds nothing to hide.
+ * under a known key. On a line that holds nothing to hide, each costs one search of its text.
  */
 export function createLogger({
   level,
@@ -39,9 +39,25 @@ export function createLogger({
     {
       level,
       base,
-      timestamp: pino.stdTimeFunctions.isoTime,
+      timestamp: isoTime,
       hooks: { streamWrite: pretty ? (line) => prettyLine(clean(line)) : clean },
     },
     destination,
   );
+}
+
+let lastMs = Number.NaN;
+let lastTime = '';
+
+/**
+ * pino's `isoTime`, made once per millisecond: a busy worker writes many lines in each one,
+ * and formatting the date was a fifth of what a line cost (profile of a worker at 10,000 jobs a second).
+ */
+function isoTime(): string {
+  const now = Date.now();
+  if (now !== lastMs) {
+    lastMs = now;
+    lastTime = `,"time":"${new Date(now).toISOString()}"`;
+  }
+  return lastTime;
 }

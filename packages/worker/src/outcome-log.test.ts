@@ -1,7 +1,15 @@
 // The worker's one log line per attempt outcome, read from a logger that keeps every call:
 // exactly one line per attempt, with the job's fields; levels below the logger's are never
 // even built (the check a worker at tens of thousands of jobs a second relies on).
-import { createMemoryStore, FakeClock, type HandlersMap, type Logger, type NewJob, type Store } from '@cadenza/core';
+import {
+  createMemoryStore,
+  FakeClock,
+  type HandlersMap,
+  jobLogFields,
+  type Logger,
+  type NewJob,
+  type Store,
+} from '@cadenza/core';
 import { drive, newJob } from '@cadenza/core/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Worker } from './worker.js';
@@ -174,6 +182,14 @@ describe('a log line per attempt outcome', () => {
     const attemptLines = lines.filter((l) => l.jobId !== undefined);
     expect(attemptLines.map((l) => l.name).sort()).toEqual(['broken', 'missing', 'slow']);
     expect(below.filter((l) => l.jobId !== undefined)).toEqual([]);
+  });
+
+  it('every line carries every field of jobLogFields (written out one by one here, for speed)', async () => {
+    const { lines } = await runOneOfEach('info');
+    const keys = Object.keys(jobLogFields({ id: 'x', name: 'n', tenant: 't', attempt: 1 }));
+    const attemptLines = lines.filter((l) => l.jobId !== undefined);
+    expect(attemptLines).toHaveLength(5);
+    for (const line of attemptLines) expect(Object.keys(line)).toEqual(expect.arrayContaining(keys));
   });
 
   it('a job given back at shutdown says so', async () => {

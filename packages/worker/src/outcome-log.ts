@@ -1,4 +1,4 @@
-import { type Job, jobLogFields, type Logger, type Settlement } from '@cadenza/core';
+import type { Job, Logger, Settlement } from '@cadenza/core';
 
 /**
  * The one log line for an attempt whose outcome the store took, so that a worker's log tells
@@ -10,31 +10,45 @@ import { type Job, jobLogFields, type Logger, type Settlement } from '@cadenza/c
  *   info   "job released: the worker is stopping"
  *
  * `error` is the job's error as stored, `{ code, message }`. Every line carries the job's
- * fields (`jobLogFields`: jobId, name, tenant, attempt), and is built only when its level is
- * on: a worker running tens of thousands of jobs a second spends nothing on a line that
- * `--log-level` would throw away.
+ * fields of core's `jobLogFields` (jobId, name, tenant, attempt), and is built only when its
+ * level is on: a worker running tens of thousands of jobs a second spends nothing on a line
+ * that `--log-level` would throw away.
  */
 export function logOutcome(log: Logger, job: Job, settlement: Settlement, durationMs: number): void {
   switch (settlement.outcome) {
     case 'succeeded':
-      if (log.isLevelEnabled('info')) log.info({ ...jobLogFields(job), durationMs }, 'job succeeded');
+      if (log.isLevelEnabled('info')) {
+        log.info(
+          { jobId: job.id, name: job.name, tenant: job.tenant, attempt: job.attempt, durationMs },
+          'job succeeded',
+        );
+      }
       return;
     case 'failed': {
-      const { code, message } = settlement.error;
       const { retryAt } = settlement;
-      if (retryAt !== undefined) {
-        if (!log.isLevelEnabled('warn')) return;
-        const fields = { ...jobLogFields(job), maxAttempts: job.maxAttempts, durationMs, error: { code, message } };
-        log.warn({ ...fields, retryAt: new Date(retryAt).toISOString() }, 'job failed, will retry');
-      } else if (log.isLevelEnabled('error')) {
-        const fields = { ...jobLogFields(job), maxAttempts: job.maxAttempts, durationMs, error: { code, message } };
-        log.error(fields, 'job failed');
-      }
+      const level = retryAt === undefined ? 'error' : 'warn';
+      if (!log.isLevelEnabled(level)) return;
+      const fields = {
+        jobId: job.id,
+        name: job.name,
+        tenant: job.tenant,
+        attempt: job.attempt,
+        maxAttempts: job.maxAttempts,
+        durationMs,
+        error: { code: settlement.error.code, message: settlement.error.message },
+      };
+      if (retryAt === undefined) log.error(fields, 'job failed');
+      else log.warn({ ...fields, retryAt: new Date(retryAt).toISOString() }, 'job failed, will retry');
       return;
     }
     case 'released':
       // The attempt is given back unspent: the job runs again, here after a restart or elsewhere.
-      if (log.isLevelEnabled('info')) log.info(jobLogFields(job), 'job released: the worker is stopping');
+      if (log.isLevelEnabled('info')) {
+        log.info(
+          { jobId: job.id, name: job.name, tenant: job.tenant, attempt: job.attempt },
+          'job released: the worker is stopping',
+        );
+      }
       return;
   }
 }
