@@ -23,7 +23,7 @@ describe('the leader line of cadenza status', () => {
     expect(leaderLine(view({}))).toBe('leader: node-1 (epoch 3, lease expires in 8s), no tick yet');
   });
 
-  // A SQLite or file store is read by one process only: its leader may be ticking all along.
+  // A json: or snapshot: store does not keep ticks: its leader may be ticking all along.
   it('says the store does not keep ticks rather than claiming the leader never ticked', () => {
     const line = leaderLine(view({ ticksKept: false }));
     expect(line).toBe(

@@ -12,9 +12,10 @@ import { table } from '../table.js';
 export interface StatusView {
   leader: Leadership | undefined;
   /**
-   * Whether the store keeps the leader's ticks (`recordLeaderTick`). A store used by one
-   * process only (SQLite, files) may not: there a missing `lastTickAt` says nothing about
-   * the leader, and only that process's own `/v1/cluster` knows when it last ticked.
+   * Whether the store keeps the leader's ticks (`recordLeaderTick`: Redis and SQLite do). A
+   * store used by one process only (the `json:` and `snapshot:` files) may not: there a
+   * missing `lastTickAt` says nothing about the leader, and only that process's own
+   * `/v1/cluster` knows when it last ticked.
    */
   ticksKept: boolean;
   /** Undefined for a store that keeps no registry of processes (single node). */
