@@ -14,6 +14,7 @@ afterAll(() => {
 });
 
 runStoreConformance('sqlite', {
+  keepsLeaderTicks: true,
   create: async (options) => {
     files += 1;
     return createSqliteStore({

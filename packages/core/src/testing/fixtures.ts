@@ -31,12 +31,7 @@ export interface StoreHarness {
   supportsTenantWeights?: boolean;
   /** Set false for a store that never calls `subscribe` listeners (allowed): the signal tests are skipped. */
   supportsSignals?: boolean;
-  /**
-   * Whether the stores have the optional `recordLeaderTick`. Left out, the suite opens a
-   * store while it is collected to see; a harness that can open one only once its
-   * `beforeAll` ran (a server or folder it starts) should say, or a store without the
-   * method skips those tests at run time instead of not having them.
-   */
+  /** True for stores that have the optional `recordLeaderTick` (checked against the store). */
   keepsLeaderTicks?: boolean;
 }
 

@@ -19,7 +19,7 @@ import { delayedTests } from './delayed.js';
 import { dependencyTests } from './dependencies.js';
 import { enqueueTests } from './enqueue.js';
 import { type StoreHarness, storeFixture } from './fixtures.js';
-import { keepsLeaderTicks, leaderTickTests } from './leader-ticks.js';
+import { leaderTickDeclarationTest, leaderTickTests } from './leader-ticks.js';
 import { leadershipTests } from './leadership-and-fencing.js';
 import { leaseTests } from './leases.js';
 import { limitTests } from './limits.js';
@@ -38,12 +38,11 @@ export { type SpyStore, spyStore } from './spy-store.js';
 
 /**
  * States every behaviour of the job lifecycle and schedules (docs/jobs.md, docs/time.md)
- * against a store, and of the optional methods the store has: the suite opens one store
- * while it is collected to see which (`recordLeaderTick`), and defines their tests only for
- * a store that has them.
+ * against a store, and of the optional methods its harness says it has
+ * (`keepsLeaderTicks`).
  */
 export function runStoreConformance(name: string, harness: StoreHarness): void {
-  describe(`store conformance: ${name}`, async () => {
+  describe(`store conformance: ${name}`, () => {
     const fixture = storeFixture(harness);
     enqueueTests(fixture);
     claimAndFairnessTests(fixture);
@@ -60,6 +59,7 @@ export function runStoreConformance(name: string, harness: StoreHarness): void {
     limitTests(fixture);
     resourceTests(fixture);
     sizeTests(fixture);
-    if ((await keepsLeaderTicks(harness)) !== false) leaderTickTests(fixture);
+    leaderTickDeclarationTest(fixture);
+    if (harness.keepsLeaderTicks === true) leaderTickTests(fixture);
   });
 }

@@ -1,29 +1,9 @@
-import { describe, expect, it, type TestContext } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { StaleEpochError } from '../errors.js';
-import type { Fence, Store } from '../store/store.js';
-import { type Fixture, lead, SECOND, type StoreHarness, T0 } from './fixtures.js';
+import type { Fence } from '../store/store.js';
+import { type Fixture, lead, SECOND, T0 } from './fixtures.js';
 
 const TTL = 10 * SECOND;
-
-/**
- * Whether the harness's stores keep the leader's ticks (the optional `recordLeaderTick`):
- * as the harness says, else asked of a store opened while the suite is collected;
- * undefined when the harness cannot open one yet (a server or folder its `beforeAll` makes).
- */
-export async function keepsLeaderTicks(harness: StoreHarness): Promise<boolean | undefined> {
-  if (harness.keepsLeaderTicks !== undefined) return harness.keepsLeaderTicks;
-  let probe: Store;
-  try {
-    probe = await harness.create();
-  } catch {
-    return undefined;
-  }
-  try {
-    return probe.recordLeaderTick !== undefined;
-  } finally {
-    await probe.close();
-  }
-}
 
 async function expectStale(promise: Promise<unknown>): Promise<void> {
   const error: unknown = await promise.then(
@@ -35,26 +15,29 @@ async function expectStale(promise: Promise<unknown>): Promise<void> {
 }
 
 /**
- * `recordLeaderTick` and `Leadership.lastTickAt`, for a store that keeps them. Defined only
- * for such a store; where the suite could not tell while collecting, a store without the
- * method skips each test at run time.
+ * Whether the store keeps the leader's ticks is what its harness declares
+ * (`keepsLeaderTicks`, default false): checked against the store itself on every run, so
+ * that a store cannot gain or lose `recordLeaderTick` without its tests following.
  */
+export function leaderTickDeclarationTest(t: Fixture): void {
+  it('keeps the leader’s ticks exactly when its harness says so (keepsLeaderTicks)', () => {
+    expect(t.store.recordLeaderTick !== undefined).toBe(t.harness.keepsLeaderTicks === true);
+  });
+}
+
+/** `recordLeaderTick` and `Leadership.lastTickAt`, for a store that keeps them. */
 export function leaderTickTests(t: Fixture): void {
-  /** The store's recordLeaderTick; skips the test on a store that does not keep ticks. */
-  function recorder(context: TestContext): (fence: Fence, now: number) => Promise<void> {
+  /** The store's recordLeaderTick (the declaration test above fails where it is missing). */
+  function recorder(): (fence: Fence, now: number) => Promise<void> {
     const store = t.store;
     const record = store.recordLeaderTick;
-    if (record === undefined) {
-      if (t.harness.keepsLeaderTicks === true)
-        throw new Error('the harness says its stores keep the leader’s ticks, but this one has no recordLeaderTick');
-      return context.skip('this store does not keep the leader’s ticks');
-    }
+    if (record === undefined) throw new Error('this store has no recordLeaderTick');
     return (fence, now) => record.call(store, fence, now);
   }
 
   describe('leader ticks (recordLeaderTick)', () => {
-    it('a new term has no last tick; each tick is reported as lastTickAt, the latest one', async (context) => {
-      const record = recorder(context);
+    it('a new term has no last tick; each tick is reported as lastTickAt, the latest one', async () => {
+      const record = recorder();
       const fence = await lead(t.store, 'c1', T0, TTL);
       const lease = { ...fence, expiresAt: T0 + TTL };
       expect(await t.store.getLeadership(T0)).toEqual(lease);
@@ -64,8 +47,8 @@ export function leaderTickTests(t: Fixture): void {
       expect(await t.store.getLeadership(T0 + 6 * SECOND)).toEqual({ ...lease, lastTickAt: T0 + 5 * SECOND });
     });
 
-    it('a renewal keeps the term’s last tick; a new epoch starts without one', async (context) => {
-      const record = recorder(context);
+    it('a renewal keeps the term’s last tick; a new epoch starts without one', async () => {
+      const record = recorder();
       const first = await lead(t.store, 'c1', T0, TTL);
       await record(first, T0 + SECOND);
       await t.store.renewLeadership(first, TTL, T0 + 2 * SECOND);
@@ -92,8 +75,8 @@ export function leaderTickTests(t: Fixture): void {
       });
     });
 
-    it('refuses a deposed or released leader’s tick with StaleEpochError, changing nothing', async (context) => {
-      const record = recorder(context);
+    it('refuses a deposed or released leader’s tick with StaleEpochError, changing nothing', async () => {
+      const record = recorder();
       const stale = await lead(t.store, 'c1', T0, TTL);
       const current = await lead(t.store, 'c2', T0 + TTL, TTL);
       await record(current, T0 + TTL + SECOND);
@@ -109,8 +92,8 @@ export function leaderTickTests(t: Fixture): void {
       await expectStale(record(current, T0 + TTL + 4 * SECOND));
     });
 
-    it('takes a tick from a leader whose lease ran out, until another node leads', async (context) => {
-      const record = recorder(context);
+    it('takes a tick from a leader whose lease ran out, until another node leads', async () => {
+      const record = recorder();
       const fence = await lead(t.store, 'c1', T0, TTL);
       // Like every fenced write: the holder may write past expiry while nobody took over.
       await record(fence, T0 + 2 * TTL);

@@ -13,6 +13,7 @@ afterAll(async () => {
 });
 
 runStoreConformance('redis', {
+  keepsLeaderTicks: true,
   create: async (options) =>
     createRedisStore({
       url: redis.url,

@@ -38,6 +38,7 @@ function store(prefix = data.prefix()): RedisStore {
 
 describe.skipIf(external)('redlock', () => {
   runStoreConformance('redis with three lock instances', {
+    keepsLeaderTicks: true,
     create: async (options) =>
       createRedisStore({
         url: data.url,
