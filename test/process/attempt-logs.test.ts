@@ -168,7 +168,7 @@ describe('a log line per attempt outcome, from cadenza dev', () => {
     const logged = (msg: string) =>
       attemptLines(node.stdout)
         .filter((l) => l.msg === msg)
-        .map((l) => l.jobId)
+        .map((l) => String(l.jobId))
         .sort();
     const listed = async (status: string) => {
       const out = await runCli(['jobs', '--status', status, '--limit', '1000', '--store', `sqlite:${file}`]);
