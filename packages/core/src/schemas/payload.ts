@@ -20,8 +20,10 @@ interface Visit {
  * deeper than the call stack.
  */
 export function checkPayload(payload: unknown, path: Path, maxBytes: number): void {
-  const bad = findNonJson(payload);
-  if (bad !== undefined) throw fieldError([...path, ...pathOf(bad)], bad.value, EXPECTED_JSON);
+  if (!quickJson(payload, { left: QUICK_BUDGET }, 0)) {
+    const bad = findNonJson(payload);
+    if (bad !== undefined) throw fieldError([...path, ...pathOf(bad)], bad.value, EXPECTED_JSON);
+  }
   let json: string;
   try {
     json = JSON.stringify(payload);
@@ -41,6 +43,35 @@ export function checkPayload(payload: unknown, path: Path, maxBytes: number): vo
       { field: formatPath(path) },
     );
   }
+}
+
+/** Values the quick check looks at before it leaves a payload to the full walk. */
+const QUICK_BUDGET = 256;
+const QUICK_DEPTH = 16;
+
+/**
+ * True when a small payload is plain JSON, found without the full walk's bookkeeping (no
+ * visit records, no set of seen objects): most payloads are a few fields. False means
+ * "not shown here" — a bad value, or more values or depth than the budget (which also
+ * stops a cycle) — and the full walk decides and names the bad value's path.
+ */
+function quickJson(value: unknown, budget: { left: number }, depth: number): boolean {
+  if (--budget.left < 0) return false;
+  if (value === null || typeof value === 'string' || typeof value === 'boolean') return true;
+  if (typeof value === 'number') return Number.isFinite(value);
+  if (typeof value !== 'object' || depth >= QUICK_DEPTH) return false;
+  if (Array.isArray(value)) {
+    for (const item of value) if (item === undefined || !quickJson(item, budget, depth + 1)) return false;
+    return true;
+  }
+  const proto: unknown = Object.getPrototypeOf(value);
+  if (proto !== Object.prototype && proto !== null) return false;
+  for (const key in value) {
+    if (!Object.hasOwn(value, key)) continue;
+    const item: unknown = (value as Record<string, unknown>)[key];
+    if (item !== undefined && !quickJson(item, budget, depth + 1)) return false;
+  }
+  return true;
 }
 
 function findNonJson(root: unknown): Visit | undefined {

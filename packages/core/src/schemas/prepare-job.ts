@@ -1,5 +1,6 @@
 import { newJobId } from '../model/ids.js';
 import { DEFAULT_PRIORITY, DEFAULT_TENANT, type JobInput, type NewJob } from '../model/job.js';
+import { commonJobInput } from './common-job-input.js';
 import { jobBatchSchema, jobInputSchema } from './job-schema.js';
 import { type InputLimits, MAX_BATCH_JOBS } from './limits.js';
 import { checkPayload, maxPayloadBytes } from './payload.js';
@@ -46,7 +47,7 @@ export function prepareJobBatch(body: unknown, now: number, limits?: InputLimits
 }
 
 function prepareJobAt(input: unknown, now: number, maxBytes: number, prefix: Path, root: string): NewJob {
-  const job = parseOrThrow(jobInputSchema, input, prefix, root);
+  const job = commonJobInput(input) ?? parseOrThrow(jobInputSchema, input, prefix, root);
   if (job.delayMs !== undefined && job.runAt !== undefined) {
     throw fieldError(
       [...prefix, 'runAt'],
