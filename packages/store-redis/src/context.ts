@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
 import { type TenantKeys, tenantKeys } from './keys.js';
-import type { Scripts } from './scripts/call.js';
+import { execPipeline, type Scripts } from './scripts/call.js';
 
 /** What every operation needs: the client, its scripts and the key prefix. */
 export interface RedisContext {
@@ -52,7 +52,7 @@ export function groupBy<T>(items: readonly T[], keyOf: (item: T) => string): Map
 
 /** Runs a pipeline and returns its replies, throwing the first error any command gave. */
 export async function execAll(pipeline: ReturnType<Redis['pipeline']>): Promise<unknown[]> {
-  const replies = await pipeline.exec();
+  const replies = await execPipeline(pipeline);
   if (replies === null) throw new Error('redis pipeline was discarded');
   return replies.map(([error, reply]) => {
     if (error) throw error;

@@ -1,29 +1,196 @@
-import type { ChainableCommander, Redis } from 'ioredis';
+import { type ChainableCommander, Redis } from 'ioredis';
 import { PACKAGE_VERSION } from '../version.js';
-import { commandName, registerScripts } from './loader.js';
+import {
+  buildLibrary,
+  commandName,
+  ensureLibrary,
+  isMissingFunction,
+  type Library,
+  loadLibrary,
+  readScript,
+  registerScripts,
+  scriptNames,
+} from './loader.js';
 
 type Target = Redis | ChainableCommander;
 type Method = (...args: (string | number)[]) => unknown;
+type Reply = [Error | null, unknown];
+
+/** One function call queued on a pipeline: where it sits, to send it again if Redis lacked it. */
+interface Queued {
+  index: number;
+  name: string;
+  keys: readonly string[];
+  args: readonly (string | number)[];
+}
+
+/** Pipelines holding function calls, with the Scripts that queued them (see execPipeline). */
+const QUEUED = new WeakMap<ChainableCommander, { scripts: Scripts; calls: Queued[] }>();
+
+/** Whether a client's connection has a library loaded (shared by every Scripts on that client). */
+interface LoadState {
+  loaded: boolean;
+  loading: Promise<void> | undefined;
+}
+
+const LOAD_STATES = new WeakMap<Redis, Map<string, LoadState>>();
+
+function loadState(redis: Redis, library: string): LoadState {
+  let states = LOAD_STATES.get(redis);
+  if (states === undefined) {
+    const created = new Map<string, LoadState>();
+    states = created;
+    LOAD_STATES.set(redis, created);
+    // After a reconnect the server may be another one: look again before the next call.
+    redis.on('ready', () => {
+      for (const state of created.values()) state.loaded = false;
+    });
+  }
+  let state = states.get(library);
+  if (state === undefined) {
+    state = { loaded: false, loading: undefined };
+    states.set(library, state);
+  }
+  return state;
+}
+
+let cachedLibrary: Library | undefined;
+
+/** The package's library, built once per process (reading and hashing ~60 KiB of Lua). */
+function packageLibrary(): Library {
+  cachedLibrary ??= buildLibrary(
+    PACKAGE_VERSION,
+    scriptNames().filter((name) => readScript(name).library),
+  );
+  return cachedLibrary;
+}
 
 /**
- * Calls scripts registered by `registerScripts` on a client or a pipeline. ioredis adds
- * defined commands as methods at run time, which its types cannot know; this is the one
- * place that looks them up, and it fails loudly when one is missing.
+ * Calls the package's Lua on a client or a pipeline: the functions of its Redis Functions
+ * library by FCALL (FCALL_RO for those that only read), the scripts not moved there yet by
+ * EVALSHA (ioredis defined commands).
+ *
+ * The library is loaded once per connection before the first call (INFO to check the
+ * version, FUNCTION LIST, FUNCTION LOAD REPLACE only when missing), and again after a
+ * reconnect (the server may be another, or restarted without its data). When Redis answers
+ * that a function is missing anyway (FUNCTION FLUSH, or a server replaced under a live
+ * connection), the library is loaded again and the call sent once more, also for calls
+ * made in pipelines (execPipeline): a function that is missing did nothing.
  */
 export class Scripts {
+  readonly library: Library;
   /** Scripts taking any number of keys: their calls give the number first. */
   private readonly variable: Set<string>;
+  private readonly state: LoadState;
 
-  constructor(redis: Redis) {
-    this.variable = registerScripts(redis, PACKAGE_VERSION);
+  constructor(
+    private readonly redis: Redis,
+    library: Library = packageLibrary(),
+  ) {
+    this.library = library;
+    const evalsha = scriptNames().filter((name) => !library.functions.has(name));
+    this.variable = registerScripts(redis, PACKAGE_VERSION, evalsha);
+    this.state = loadState(redis, library.name);
   }
 
-  /** On a client: resolves with the reply. On a pipeline: queues the call (reply from exec). */
+  /** Makes sure the library is in Redis (once per connection; shared by concurrent callers). */
+  ready(): Promise<void> {
+    const state = this.state;
+    if (state.loaded) return Promise.resolve();
+    state.loading ??= ensureLibrary(this.redis, this.library)
+      .then(() => {
+        state.loaded = true;
+      })
+      .finally(() => {
+        state.loading = undefined;
+      });
+    return state.loading;
+  }
+
+  /** Loads the library again (Redis said a function was missing); shared by concurrent callers. */
+  private reload(): Promise<void> {
+    const state = this.state;
+    state.loaded = false;
+    state.loading ??= loadLibrary(this.redis, this.library)
+      .then(() => {
+        state.loaded = true;
+      })
+      .finally(() => {
+        state.loading = undefined;
+      });
+    return state.loading;
+  }
+
+  /** On a client: resolves with the reply. On a pipeline: queues the call (reply from execPipeline). */
   call(target: Target, name: string, keys: readonly string[], args: readonly (string | number)[]): unknown {
+    if (this.library.functions.has(name)) {
+      if (target instanceof Redis) {
+        if (target !== this.redis) throw new Error('Scripts.call: a client other than the one these scripts serve');
+        return this.callFunction(name, keys, args);
+      }
+      const pipeline = target as ChainableCommander;
+      let queued = QUEUED.get(pipeline);
+      if (queued === undefined) {
+        queued = { scripts: this, calls: [] };
+        QUEUED.set(pipeline, queued);
+      }
+      queued.calls.push({ index: pipeline.length, name, keys, args });
+      this.send(pipeline, name, keys, args);
+      return undefined;
+    }
     const command = commandName(name, PACKAGE_VERSION);
     const method = (target as unknown as Record<string, Method | undefined>)[command];
     if (typeof method !== 'function') throw new Error(`lua script ${command} is not registered on this client`);
     if (this.variable.has(name)) return method.call(target, keys.length, ...keys, ...args);
     return method.call(target, ...keys, ...args);
   }
+
+  private async callFunction(name: string, keys: readonly string[], args: readonly (string | number)[]) {
+    if (!this.state.loaded) await this.ready();
+    try {
+      return await this.send(this.redis, name, keys, args);
+    } catch (error) {
+      if (!isMissingFunction(error)) throw error;
+      await this.reload();
+      return this.send(this.redis, name, keys, args);
+    }
+  }
+
+  private send(target: Target, name: string, keys: readonly string[], args: readonly (string | number)[]): unknown {
+    const fn = this.library.functions.get(name);
+    if (fn === undefined) throw new Error(`lua function ${name} is not in the library`);
+    if (fn.readOnly) return target.fcall_ro(fn.name, keys.length, ...keys, ...args);
+    return target.fcall(fn.name, keys.length, ...keys, ...args);
+  }
+
+  /** The pipeline part of execPipeline: sends the library first, retries calls that missed it. */
+  async exec(pipeline: ChainableCommander, calls: readonly Queued[]): Promise<Reply[] | null> {
+    if (!this.state.loaded) await this.ready();
+    const replies = (await pipeline.exec()) as Reply[] | null;
+    if (replies === null) return null;
+    const missed = calls.filter((call) => isMissingFunction(replies[call.index]?.[0]));
+    if (missed.length === 0) return replies;
+    await this.reload();
+    const again = this.redis.pipeline();
+    for (const call of missed) this.send(again, call.name, call.keys, call.args);
+    const answers = (await again.exec()) as Reply[] | null;
+    if (answers === null) return null;
+    missed.forEach((call, k) => {
+      replies[call.index] = answers[k] as Reply;
+    });
+    return replies;
+  }
+}
+
+/**
+ * `pipeline.exec()`, for pipelines that may hold function calls: the library is made
+ * sure of first, and calls that Redis answered with a missing function are sent again
+ * once it is loaded (after the rest of the pipeline: only what followed them in it ran
+ * ahead of them).
+ */
+export function execPipeline(pipeline: ChainableCommander): Promise<Reply[] | null> {
+  const queued = QUEUED.get(pipeline);
+  if (queued === undefined) return pipeline.exec() as Promise<Reply[] | null>;
+  QUEUED.delete(pipeline);
+  return queued.scripts.exec(pipeline, queued.calls);
 }
