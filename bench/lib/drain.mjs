@@ -1,30 +1,49 @@
-// Runs a backlog dry: `jobs` waiting no-op jobs are enqueued first (untimed), then `processes`
-// worker processes at `concurrency` start together; timed from the start until the last
-// handler has returned. Redis cost and socket writes cover the same window (plus the stop).
-
+// Runs a backlog dry: `processes` worker processes at `concurrency` are started and idle
+// (cadenza's frozen, BullMQ's not yet running), `jobs` waiting no-op jobs are enqueued
+// (untimed), then the workers go. Throughput is timed from the first handler start to the
+// last, over all processes (cadenza: from its log lines; BullMQ: from its handler). Redis's
+// cost (CPU, commands, read events) and the workers' CPU (/proc) are taken from the go
+// until every job is done and 100 ms more, so that settlements sent after the last handler
+// returned are in; the stop is not. Round trips are the worker processes' TCP segments to
+// Redis over the same window (lib/tcp-segments.mjs).
+import { setTimeout as sleep } from 'node:timers/promises';
 import { noopJobs } from './payload.mjs';
 import { perJob, snapshot } from './redis-cost.mjs';
-import { spawnWorkers } from './workers.mjs';
+import { segmentsOut } from './tcp-segments.mjs';
+
+const sum = (values) => values.reduce((a, b) => a + b, 0);
 
 export async function drain(ctx, system, { jobs, processes, concurrency }) {
   const prefix = ctx.prefix();
-  const workers = await spawnWorkers(system, processes, { url: ctx.url, prefix, concurrency });
+  const workers = await system.spawnWorkers(processes, { url: ctx.url, prefix, concurrency });
+  workers.hold();
   const client = await system.open(ctx.url, prefix);
   const batch = noopJobs(1000);
   for (let sent = 0; sent < jobs; sent += batch.length) await client.enqueueBatch(batch);
   await client.close();
 
   const before = await snapshot(ctx.admin);
-  const startedAt = workers.go();
-  const endedAt = await workers.waitDone(jobs, 180_000);
-  const results = await workers.stop();
+  const segmentsBefore = sum(Object.values(segmentsOut(workers.pids, ctx.port)));
+  workers.go();
+  const { firstStartAt, lastStartAt } = await workers.waitDone(jobs, 180_000);
+  await sleep(100);
+  workers.endCpu();
+  const segmentsAfter = sum(Object.values(segmentsOut(workers.pids, ctx.port)));
   const after = await snapshot(ctx.admin);
-  const writes = results.reduce((sum, r) => sum + r.writes, 0);
-  const workerCpuMs = results.reduce((sum, r) => sum + r.cpuMs, 0);
+  const results = await workers.stop();
+  const cost = perJob(before, after, jobs);
+  const workerCpuMs = sum(results.map((r) => r.cpuMs));
+  const writes = sum(results.map((r) => r.writes ?? Number.NaN));
   return {
-    jobsPerSecond: jobs / ((endedAt - startedAt) / 1000),
-    ...perJob(before, after, jobs),
-    roundTrips: writes / jobs,
+    jobsPerSecond: jobs / ((lastStartAt - firstStartAt) / 1000),
+    cpuUs: cost.cpuUs,
+    commands: cost.commands,
+    roundTrips: (segmentsAfter - segmentsBefore) / jobs,
+    // How many times Redis read from a client meanwhile: below the round trips when requests
+    // queue up behind each other (Redis then reads several at once).
+    redisReads: cost.reads,
+    // BullMQ only: its socket writes counted in its children, beside Redis's count of reads.
+    socketWrites: writes / jobs,
     workerCpuUs: (workerCpuMs * 1000) / jobs,
   };
 }

@@ -1,6 +1,7 @@
-// The rows of the table: which metric, how to print it, and the target issue 5 holds cadenza
-// to. `ratio` is always cadenza ÷ BullMQ; a target is either on that ratio or on cadenza's
-// own value. A row whose metric was not measured this run (e.g. --only) is left out.
+// The rows of the table: which metric, how to print it, and the target cadenza is held to
+// (issue 15's goal table, and issue 5's targets where issue 15 sets none). `ratio` is always
+// cadenza ÷ BullMQ; a target is on that ratio, on cadenza's own value, or both. A row whose
+// metric was not measured this run (e.g. --only) is left out.
 
 const rate = { unit: 'jobs/s', digits: 0 };
 const ms = { unit: 'ms', digits: 1 };
@@ -14,6 +15,22 @@ const atMost = (fraction, label) => ({
   check: ({ ratio }) => ratio <= fraction,
 });
 const under = (limit) => ({ text: `< ${limit} ms`, check: ({ cadenza }) => cadenza < limit });
+/** cadenza's own value at most `limit` (with its unit, e.g. '10 µs'). */
+const noMore = (limit, unit = '') => ({
+  text: `≤ ${limit.toLocaleString('en-US')}${unit ? ` ${unit}` : ''}`,
+  check: ({ cadenza }) => cadenza <= limit,
+});
+/** cadenza's own value at least `limit`. */
+const noLess = (limit, unit = '') => ({
+  text: `≥ ${limit.toLocaleString('en-US')}${unit ? ` ${unit}` : ''}`,
+  check: ({ cadenza }) => cadenza >= limit,
+});
+/** Every one of the targets. */
+const both = (...targets) => ({
+  text: targets.map((t) => t.text).join(' and '),
+  needsBullmq: targets.some((t) => t.needsBullmq),
+  check: (values) => targets.every((t) => t.check(values)),
+});
 const zero = { text: '0', check: ({ cadenza }) => cadenza === 0 };
 
 export const ROWS = [
@@ -21,7 +38,12 @@ export const ROWS = [
   { figure: '1 enqueue, single, 100 in flight', key: 'enqueue.single', ...rate, target: atLeast(1.5) },
   { figure: '2 throughput, concurrency 1', key: 'throughput.c1', ...rate, target: atLeast(1.5) },
   { figure: '2 throughput, concurrency 10', key: 'throughput.c10', ...rate, target: atLeast(2.5) },
-  { figure: '2 throughput, concurrency 100', key: 'throughput.c100', ...rate, target: atLeast(5) },
+  {
+    figure: '2 throughput, concurrency 100',
+    key: 'throughput.c100',
+    ...rate,
+    target: both(atLeast(5), noLess(100_000, 'jobs/s')),
+  },
   { figure: '3 latency p50', key: 'latency.p50', ...ms },
   {
     figure: '3 latency p99',
@@ -43,22 +65,34 @@ export const ROWS = [
   { figure: '5 cron fires doubled', key: 'cron.doubled', unit: '', digits: 0, target: zero },
   { figure: '6 Redis CPU / job, enqueue (batches)', key: 'cost.enqueue.cpuUs', ...us },
   { figure: '6 Redis CPU / job, run (c=100)', key: 'cost.run.cpuUs', ...us },
-  { figure: '6 Redis CPU / job, enqueue + run', key: 'cost.total.cpuUs', ...us, target: atMost(1 / 6, '⅙') },
+  {
+    figure: '6 Redis CPU / job, enqueue + run',
+    key: 'cost.total.cpuUs',
+    ...us,
+    target: both(atMost(1 / 6, '⅙'), noMore(10, 'µs')),
+  },
   { figure: '6 Redis CPU / job, single enqueue', key: 'cost.single.cpuUs', ...us },
   { figure: '6 commands / job, enqueue (batches)', key: 'cost.enqueue.commands', ...count },
   { figure: '6 commands / job, run (c=100)', key: 'cost.run.commands', ...count },
   { figure: '6 commands / job, enqueue + run', key: 'cost.total.commands', ...count, target: atMost(0.1, '⅒') },
   { figure: '6 commands / job, single enqueue', key: 'cost.single.commands', ...count },
   { figure: '6 round trips / job, enqueue (batches)', key: 'cost.enqueue.roundTrips', unit: '', digits: 4 },
+  {
+    figure: '6 round trips / job, run (c=1)',
+    key: 'cost.run1.roundTrips',
+    unit: '',
+    digits: 2,
+    target: noMore(1),
+  },
   { figure: '6 round trips / job, run (c=100)', key: 'cost.run.roundTrips', unit: '', digits: 4 },
   { figure: '6 round trips / job, single enqueue', key: 'cost.single.roundTrips', unit: '', digits: 2 },
-  { figure: '6 worker CPU / job, run (c=100)', key: 'cost.run.workerCpuUs', ...us },
+  { figure: '6 worker CPU / job, run (c=100)', key: 'cost.run.workerCpuUs', ...us, target: noMore(8, 'µs') },
   {
     figure: '6 Redis memory / waiting job (100 B payload)',
     key: 'memory.waiting',
     unit: 'B',
     digits: 0,
-    target: atMost(1 / 3, '⅓'),
+    target: both(atMost(1 / 3, '⅓'), noMore(220, 'B')),
   },
   { figure: '7 fairness: b wait p50', key: 'fairness.b.p50', ...ms },
   { figure: '7 fairness: b wait p99', key: 'fairness.b.p99', ...ms },

@@ -6,9 +6,13 @@
 //   fork(config) ─────────────► connects, builds its worker (not started)
 //                ◄───────────── { type: 'ready' }
 //   { type: 'go' } ───────────► starts the worker; while it runs, every 20 ms:
-//                ◄───────────── { type: 'progress', done, lastAt }
+//                ◄───────────── { type: 'progress', done, firstStartAt, lastStartAt }
 //   { type: 'stop' } ─────────► stops the worker (in-flight jobs finish)
-//                ◄───────────── { type: 'result', done, lastAt, samples, writes, cpuMs }
+//                ◄───────────── { type: 'result', done, firstStartAt, lastStartAt, samples, writes }
+//
+// The harness reads the child's CPU from outside (/proc/<pid>/stat), as it does for
+// `cadenza worker`; `writes` (socket writes to Redis, counted in-process) is kept beside
+// Redis's own count of reads as a cross-check.
 import { setTimeout as sleep } from 'node:timers/promises';
 import { countWrites, portOf } from './round-trips.mjs';
 
@@ -19,51 +23,39 @@ import { countWrites, portOf } from './round-trips.mjs';
  */
 export async function serveWorker(build) {
   const config = JSON.parse(process.argv[2]);
-  const state = { done: 0, lastAt: 0 };
+  const state = { done: 0, firstStartAt: 0, lastStartAt: 0 };
   // samples[group] = flat [ref, lag, ref, lag, …]: compact, and cron needs the refs to count fires.
   const samples = {};
   const handle = async (ref, group = 'all') => {
     const startedAt = Date.now();
+    if (state.firstStartAt === 0) state.firstStartAt = startedAt;
+    state.lastStartAt = startedAt;
     if (config.record && ref !== undefined) {
       samples[group] ??= [];
       samples[group].push(ref, startedAt - ref);
     }
     if (config.sleepMs > 0) await sleep(config.sleepMs);
     state.done++;
-    state.lastAt = Date.now();
   };
   const worker = await build(config, handle);
   let writes;
-  let cpu;
   let timer;
   let reported = -1;
   const report = () => {
     if (state.done === reported) return;
     reported = state.done;
-    process.send({ type: 'progress', done: state.done, lastAt: state.lastAt });
+    process.send({ type: 'progress', ...state });
   };
   process.on('message', async (message) => {
     if (message.type === 'go') {
       writes = countWrites(portOf(config.url));
-      cpu = process.cpuUsage();
       timer = setInterval(report, 20);
       await worker.start();
     } else if (message.type === 'stop') {
       await worker.stop();
       clearInterval(timer);
       report();
-      const used = process.cpuUsage(cpu);
-      process.send(
-        {
-          type: 'result',
-          done: state.done,
-          lastAt: state.lastAt,
-          samples,
-          writes: writes?.stop() ?? 0,
-          cpuMs: (used.user + used.system) / 1000,
-        },
-        () => process.exit(0),
-      );
+      process.send({ type: 'result', ...state, samples, writes: writes?.stop() ?? 0 }, () => process.exit(0));
     }
   });
   process.send({ type: 'ready' });

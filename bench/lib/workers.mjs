@@ -1,7 +1,12 @@
-// The harness side of worker processes: fork N real child processes of one system, start
-// them together, follow their progress, stop them and collect what they measured.
+// The harness side of BullMQ's worker processes: fork N real child processes running its
+// Worker class (systems/bullmq-worker.mjs), start them together, follow their progress, stop
+// them and collect what they measured. cadenza's side runs the real `cadenza worker` command
+// instead (lib/cadenza-processes.mjs); both hand back the same shape. CPU is read from
+// outside on both sides (/proc/<pid>/stat, lib/proc-cpu.mjs).
 import { fork } from 'node:child_process';
 import { once } from 'node:events';
+import { window } from './cadenza-processes.mjs';
+import { cpuMsOf } from './proc-cpu.mjs';
 
 /**
  * Forks `count` workers of `system` with `config` (see lib/worker-child.mjs); resolves once
@@ -10,6 +15,7 @@ import { once } from 'node:events';
 export async function spawnWorkers(system, count, config) {
   const children = [];
   const progress = [];
+  const cpu = [];
   let waiter;
   for (let k = 0; k < count; k++) {
     const child = fork(system.workerScript, [JSON.stringify(config)], {
@@ -17,7 +23,7 @@ export async function spawnWorkers(system, count, config) {
       // e.g. BENCH_WORKER_FLAGS="--cpu-prof --cpu-prof-dir=/tmp/prof" to profile the workers
       execArgv: process.env.BENCH_WORKER_FLAGS?.split(' ').filter(Boolean) ?? [],
     });
-    progress.push({ done: 0, lastAt: 0 });
+    progress.push({ done: 0, firstStartAt: 0, lastStartAt: 0 });
     child.on('message', (message) => {
       if (message.type === 'progress') {
         progress[k] = message;
@@ -32,15 +38,25 @@ export async function spawnWorkers(system, count, config) {
   await Promise.all(children.map((child) => waitFor(child, 'ready')));
 
   const done = () => progress.reduce((sum, p) => sum + p.done, 0);
+  const readCpu = () => {
+    children.forEach((child, k) => {
+      cpu[k].to ??= cpuMsOf(child.pid);
+    });
+  };
   return {
+    name: system.name,
+    pids: children.map((child) => child.pid),
     done,
-    /** Starts every worker; answers the epoch ms it did so. */
+    /** Nothing to do: the children connect but run nothing before 'go'. */
+    hold() {},
+    /** Notes each child's CPU so far and starts every worker; answers the epoch ms it did so. */
     go() {
+      for (const child of children) cpu.push({ from: cpuMsOf(child.pid), to: undefined });
       const at = Date.now();
       for (const child of children) child.send({ type: 'go' });
       return at;
     },
-    /** Resolves when the workers have finished `total` jobs between them, with the last one's end (epoch ms). */
+    /** Resolves when the workers have finished `total` jobs between them, with { firstStartAt, lastStartAt }. */
     async waitDone(total, timeoutMs) {
       const deadline = Date.now() + timeoutMs;
       while (done() < total) {
@@ -51,15 +67,18 @@ export async function spawnWorkers(system, count, config) {
           setTimeout(resolve, Math.min(left, 200));
         });
       }
-      return Math.max(...progress.map((p) => p.lastAt));
+      return window(progress);
     },
-    /** Stops every worker; answers their results (done, samples, socket writes, CPU). */
+    /** Reads each child's CPU now (the end of the timed phase); `stop` does it otherwise. */
+    endCpu: readCpu,
+    /** Stops every worker; answers their results (done, first and last start, samples, socket writes, CPU). */
     async stop() {
+      if (cpu.length > 0) readCpu();
       const results = children.map((child) => waitFor(child, 'result'));
       for (const child of children) child.send({ type: 'stop' });
       const answered = await Promise.all(results);
       await Promise.all(children.map((child) => (child.exitCode === null ? once(child, 'exit') : undefined)));
-      return answered;
+      return answered.map((result, k) => ({ ...result, cpuMs: cpu[k] ? cpu[k].to - cpu[k].from : Number.NaN }));
     },
   };
 }

@@ -5,7 +5,7 @@
 // second from the first, none missing and none twice.
 import { setTimeout as sleep } from 'node:timers/promises';
 import { latencies } from '../lib/stats.mjs';
-import { allSamples, spawnWorkers } from '../lib/workers.mjs';
+import { allSamples } from '../lib/workers.mjs';
 
 const WINDOW_MS = 15_000;
 
@@ -14,7 +14,7 @@ export default {
   title: 'an every-second schedule for 15 s',
   async run(ctx, system) {
     const prefix = ctx.prefix();
-    const workers = await spawnWorkers(system, 1, {
+    const workers = await system.spawnWorkers(1, {
       url: ctx.url,
       prefix,
       concurrency: 10,

@@ -4,7 +4,7 @@
 // system runs through them; the first start (min) shows how precisely the system woke up.
 import { setTimeout as sleep } from 'node:timers/promises';
 import { latencies } from '../lib/stats.mjs';
-import { allSamples, lags, spawnWorkers } from '../lib/workers.mjs';
+import { allSamples, lags } from '../lib/workers.mjs';
 
 export default {
   id: 'delayed',
@@ -12,7 +12,7 @@ export default {
   async run(ctx, system) {
     const jobs = Math.round(10_000 * ctx.scale);
     const prefix = ctx.prefix();
-    const workers = await spawnWorkers(system, 1, {
+    const workers = await system.spawnWorkers(1, {
       url: ctx.url,
       prefix,
       concurrency: 100,

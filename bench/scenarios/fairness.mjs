@@ -4,7 +4,7 @@
 // of its handler minus its enqueue; under FIFO it would be a's whole backlog ahead of it.
 import { setTimeout as sleep } from 'node:timers/promises';
 import { latencies } from '../lib/stats.mjs';
-import { lags, mergeSamples, spawnWorkers } from '../lib/workers.mjs';
+import { lags, mergeSamples } from '../lib/workers.mjs';
 
 export default {
   id: 'fairness',
@@ -13,13 +13,15 @@ export default {
   async run(ctx, system) {
     const backlog = Math.round(20_000 * ctx.scale);
     const prefix = ctx.prefix();
-    const workers = await spawnWorkers(system, 1, {
+    const workers = await system.spawnWorkers(1, {
       url: ctx.url,
       prefix,
       concurrency: 10,
       record: true,
       sleepMs: 5,
     });
+    // cadenza's worker is running already: frozen until a's backlog is all in, as it was in 'go'.
+    workers.hold();
     const client = await system.open(ctx.url, prefix);
     const batch = Array.from({ length: 1000 }, () => ({ tenant: 'a', payload: {} }));
     for (let sent = 0; sent < backlog; sent += batch.length) await client.enqueueBatch(batch);

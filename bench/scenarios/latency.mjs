@@ -4,14 +4,14 @@
 // was called.
 import { setTimeout as sleep } from 'node:timers/promises';
 import { latencies } from '../lib/stats.mjs';
-import { allSamples, lags, spawnWorkers } from '../lib/workers.mjs';
+import { allSamples, lags } from '../lib/workers.mjs';
 
 export default {
   id: 'latency',
   title: '1,000 jobs/s for 10 s into one worker at concurrency 50',
   async run(ctx, system) {
     const prefix = ctx.prefix();
-    const workers = await spawnWorkers(system, 1, { url: ctx.url, prefix, concurrency: 50, record: true });
+    const workers = await system.spawnWorkers(1, { url: ctx.url, prefix, concurrency: 50, record: true });
     const client = await system.open(ctx.url, prefix);
     workers.go();
     await sleep(200);

@@ -3,6 +3,7 @@
 // retention runs), workers in bench/systems/bullmq-worker.mjs processes.
 import { fileURLToPath } from 'node:url';
 import { Queue } from 'bullmq';
+import { spawnWorkers } from '../lib/workers.mjs';
 
 export const QUEUE = 'bench';
 
@@ -14,6 +15,7 @@ export function connection(url) {
 export const bullmq = {
   name: 'BullMQ',
   workerScript: fileURLToPath(new URL('./bullmq-worker.mjs', import.meta.url)),
+  spawnWorkers: (count, config) => spawnWorkers(bullmq, count, config),
   async open(url, prefix) {
     const queue = new Queue(QUEUE, { connection: connection(url), prefix });
     await queue.waitUntilReady();

@@ -1,18 +1,20 @@
 // cadenza as the harness drives it: enqueue through the public client (@cadenza/client, on
-// @cadenza/store-redis), run jobs in bench/systems/cadenza-worker.mjs processes (Worker, and
-// a Coordinator where delayed jobs or schedules need one).
-import { fileURLToPath } from 'node:url';
+// @cadenza/store-redis); run jobs in the real `cadenza worker` command (and `cadenza
+// coordinator` where delayed jobs or schedules need one), as users run them
+// (lib/cadenza-processes.mjs). Jobs are named `noop`, the job bench/noop-handlers.mjs and
+// lib/recording-handlers.mjs handle.
 import { createClient } from '@cadenza/client';
+import { spawnCadenzaWorkers } from '../lib/cadenza-processes.mjs';
 
 export const cadenza = {
   name: 'cadenza',
-  workerScript: fileURLToPath(new URL('./cadenza-worker.mjs', import.meta.url)),
+  spawnWorkers: spawnCadenzaWorkers,
   async open(url, prefix) {
     const client = createClient({ url, prefix });
     // Connects (and fails here, not inside a timed phase, if Redis is not there).
     await client.getJob('default:warm-up');
     const input = (job) => ({
-      name: 'job',
+      name: 'noop',
       payload: job.payload,
       ...(job.tenant === undefined ? {} : { tenant: job.tenant }),
       ...(job.runAt === undefined ? {} : { runAt: new Date(job.runAt) }),
@@ -23,7 +25,7 @@ export const cadenza = {
       /** An every-second schedule; answers when it was created. */
       async everySecond(id) {
         const at = Date.now();
-        await client.upsertSchedule(id, { name: 'job', every: 1000 });
+        await client.upsertSchedule(id, { name: 'noop', every: 1000 });
         return at;
       },
       close: () => client.close(),

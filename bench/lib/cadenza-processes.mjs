@@ -1,0 +1,205 @@
+// The cadenza side's worker processes: the real `cadenza worker` command (and `cadenza
+// coordinator` where delayed jobs or schedules need one), started the way users start them —
+// packages/cli/dist/bin.js with its defaults (log level info: a line per job; no --port) —
+// with stdout sent to a file in a temp folder, as a log collector would take it. Everything
+// is read from outside the processes:
+//   - progress and the throughput window from the log: each "job succeeded" line, whose
+//     `time` − `durationMs` is the handler's start (to the ms);
+//   - CPU from /proc/<pid>/stat (lib/proc-cpu.mjs), before and after the timed phase;
+//   - per-job lateness (figures 3, 4, 5, 7) from lib/recording-handlers.mjs, which writes its
+//     samples to a file when the process exits.
+// The handle has the same shape as lib/workers.mjs's (BullMQ's forked children).
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, readSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { cpuMsOf } from './proc-cpu.mjs';
+
+const ROOT = join(import.meta.dirname, '..', '..');
+const BIN = join(ROOT, 'packages', 'cli', 'dist', 'bin.js');
+export const NOOP_HANDLERS = join(ROOT, 'bench', 'noop-handlers.mjs');
+const RECORDING_HANDLERS = join(ROOT, 'bench', 'lib', 'recording-handlers.mjs');
+
+/** A `cadenza` child with stdout appended to `logFile`; resolves once its start line is in the file. */
+async function startCommand(command, args, { logFile, env = {} }) {
+  const out = openSync(logFile, 'a');
+  const child = spawn(
+    process.execPath,
+    [...(process.env.BENCH_WORKER_FLAGS?.split(' ').filter(Boolean) ?? []), BIN, command, ...args],
+    { stdio: ['ignore', out, 'inherit'], env: { ...process.env, ...env } },
+  );
+  closeSync(out);
+  let exited = false;
+  child.once('exit', (code, signal) => {
+    exited = true;
+    if (code !== 0 && signal !== 'SIGTERM') console.error(`cadenza ${command} exited with ${code ?? signal}`);
+  });
+  const deadline = Date.now() + 30_000;
+  while (!new RegExp(`^cadenza ${command} `, 'm').test(readFileSync(logFile, 'utf8'))) {
+    if (exited) throw new Error(`cadenza ${command} exited before it started; its output: ${logFile}`);
+    if (Date.now() > deadline) throw new Error(`cadenza ${command} did not start within 30 s; its output: ${logFile}`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  return child;
+}
+
+/** Follows one worker's log file: "job succeeded" lines, and the first and last handler start. */
+class LogTail {
+  constructor(file) {
+    this.file = file;
+    this.offset = 0;
+    this.rest = '';
+    this.done = 0;
+    this.failed = 0;
+    this.firstStartAt = Number.POSITIVE_INFINITY;
+    this.lastStartAt = 0;
+    this.buffer = Buffer.alloc(1 << 20);
+  }
+
+  read() {
+    const fd = openSync(this.file, 'r');
+    try {
+      for (;;) {
+        const n = readSync(fd, this.buffer, 0, this.buffer.length, this.offset);
+        if (n === 0) break;
+        this.offset += n;
+        const text = this.rest + this.buffer.toString('utf8', 0, n);
+        const end = text.lastIndexOf('\n');
+        this.rest = text.slice(end + 1);
+        for (const line of text.slice(0, end + 1).split('\n')) this.line(line);
+      }
+    } finally {
+      closeSync(fd);
+    }
+  }
+
+  line(line) {
+    if (line.includes('"msg":"job succeeded"')) {
+      this.done++;
+      const time = Date.parse(/"time":"([^"]+)"/.exec(line)?.[1] ?? '');
+      const duration = Number(/"durationMs":(\d+)/.exec(line)?.[1] ?? 0);
+      const startedAt = time - duration;
+      if (startedAt < this.firstStartAt) this.firstStartAt = startedAt;
+      if (startedAt > this.lastStartAt) this.lastStartAt = startedAt;
+    } else if (line.includes('"msg":"job failed')) {
+      this.failed++;
+    }
+  }
+}
+
+/**
+ * Starts `count` `cadenza worker` processes on an empty queue (and one `cadenza coordinator`
+ * when `config.coordinator`), resolved once each has printed its start line. config: { url,
+ * prefix, concurrency, record (per-job lateness samples), sleepMs, coordinator }.
+ */
+export async function spawnCadenzaWorkers(count, config) {
+  const dir = mkdtempSync(join(tmpdir(), 'cadenza-bench-'));
+  const redis = ['--redis', config.url, '--prefix', config.prefix];
+  const coordinator = config.coordinator
+    ? await startCommand('coordinator', redis, { logFile: join(dir, 'coordinator.log') })
+    : undefined;
+  const record = config.record || config.sleepMs > 0;
+  const workers = await Promise.all(
+    Array.from({ length: count }, async (_, k) => {
+      const logFile = join(dir, `worker-${k}.log`);
+      const samplesFile = join(dir, `samples-${k}.json`);
+      const child = await startCommand(
+        'worker',
+        [
+          ...redis,
+          '--handlers',
+          record ? RECORDING_HANDLERS : NOOP_HANDLERS,
+          '--concurrency',
+          String(config.concurrency),
+        ],
+        {
+          logFile,
+          env: record ? { BENCH_SAMPLES_FILE: samplesFile, BENCH_SLEEP_MS: String(config.sleepMs ?? 0) } : {},
+        },
+      );
+      return { child, tail: new LogTail(logFile), samplesFile, cpuFrom: 0, cpuTo: undefined };
+    }),
+  );
+  const done = () => {
+    let sum = 0;
+    for (const w of workers) {
+      w.tail.read();
+      sum += w.tail.done;
+    }
+    return sum;
+  };
+  const readCpu = () => {
+    for (const w of workers) w.cpuTo ??= cpuMsOf(w.child.pid);
+  };
+  let held = false;
+  return {
+    name: 'cadenza',
+    /** The worker processes' ids (not the coordinator's). */
+    pids: workers.map((w) => w.child.pid),
+    done,
+    /**
+     * Freezes the workers (SIGSTOP) so that a backlog can be enqueued before any of them
+     * sees it; `go` thaws them. They are started and idle by then, like BullMQ's children
+     * before their 'go' message: neither system's start-up is timed.
+     */
+    hold() {
+      for (const w of workers) w.child.kill('SIGSTOP');
+      held = true;
+    },
+    /** Notes each worker's CPU so far, lets them run; answers the epoch ms. */
+    go() {
+      for (const w of workers) w.cpuFrom = cpuMsOf(w.child.pid);
+      const at = Date.now();
+      if (held) for (const w of workers) w.child.kill('SIGCONT');
+      held = false;
+      return at;
+    },
+    /** Resolves once `total` jobs are logged as succeeded, with { firstStartAt, lastStartAt } over all workers. */
+    async waitDone(total, timeoutMs) {
+      const deadline = Date.now() + timeoutMs;
+      while (done() < total) {
+        if (Date.now() > deadline) throw new Error(`cadenza: ${done()} of ${total} jobs done after ${timeoutMs} ms`);
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      return window(workers.map((w) => w.tail));
+    },
+    /** Reads each worker's CPU now (the end of the timed phase); `stop` does it otherwise. */
+    endCpu: readCpu,
+    /** SIGTERM to every process (workers drain), and what they measured. */
+    async stop() {
+      readCpu();
+      const exits = workers.map((w) => (w.child.exitCode === null ? once(w.child, 'exit') : undefined));
+      for (const w of workers) w.child.kill('SIGTERM');
+      await Promise.all(exits);
+      if (coordinator) {
+        const exit = once(coordinator, 'exit');
+        coordinator.kill('SIGTERM');
+        await exit;
+      }
+      const results = workers.map((w) => {
+        w.tail.read();
+        if (w.tail.failed > 0) console.warn(`  cadenza worker: ${w.tail.failed} job(s) failed (${w.tail.file})`);
+        return {
+          done: w.tail.done,
+          firstStartAt: w.tail.done > 0 ? w.tail.firstStartAt : 0,
+          lastStartAt: w.tail.lastStartAt,
+          samples: existsSync(w.samplesFile) ? JSON.parse(readFileSync(w.samplesFile, 'utf8')) : {},
+          cpuMs: w.cpuTo - w.cpuFrom,
+        };
+      });
+      if (!process.env.BENCH_KEEP_LOGS) rmSync(dir, { recursive: true, force: true });
+      else console.log(`  cadenza logs kept in ${dir}`);
+      return results;
+    },
+  };
+}
+
+/** The first and the last handler start over several processes (those that ran any job). */
+export function window(parts) {
+  const ran = parts.filter((p) => p.done > 0);
+  return {
+    firstStartAt: Math.min(...ran.map((p) => p.firstStartAt)),
+    lastStartAt: Math.max(...ran.map((p) => p.lastStartAt)),
+  };
+}
