@@ -9,10 +9,12 @@
 -- @include keys
 -- @include record
 -- @include jobs
+local ctx = new_ctx(KEYS)
+local K = ctx.K
 local now, id = ARGV[1], ARGV[2]
-local r, old = load_job(id)
-if not r then return reply({ 'none' }) end
-if FINAL[old] then return reply({ 'final', rec_encode(r) }) end
-if old == 'waiting' then take_from_stream(id) end
-finish(id, r, old, 'canceled', now, nil, true)
-return reply({ 'ok', rec_encode(r) })
+local r, old = load_job(ctx, id)
+if not r then return reply(ctx, { 'none' }) end
+if FINAL[old] then return reply(ctx, { 'final', rec_encode(r) }) end
+if old == 'waiting' then take_from_stream(ctx, id) end
+finish(ctx, id, r, old, 'canceled', now, nil, true)
+return reply(ctx, { 'ok', rec_encode(r) })

@@ -13,6 +13,8 @@
 -- @include record
 -- @include jobs
 -- @include limits
+local ctx = new_ctx(KEYS)
+local K = ctx.K
 local now, p, worker, expires, claim_id, forget = ARGV[1], ARGV[2], ARGV[4], ARGV[5], ARGV[6], ARGV[7]
 local max_active, rate, burst = tonumber(ARGV[8]), tonumber(ARGV[9]), tonumber(ARGV[10])
 if forget ~= '' then redis.call('HDEL', K.q, forget) end
@@ -29,7 +31,7 @@ if memo then
     end
   end
 else
-  local room, spend = limit_room(tonumber(now), max_active, rate, burst)
+  local room, spend = limit_room(ctx, tonumber(now), max_active, rate, burst)
   local taken, handed, limited = 0, {}, 0
   for a = 11, #ARGV, 2 do
     local id, holder = ARGV[a], ARGV[a + 1]
@@ -47,10 +49,10 @@ else
       redis.call('ZADD', K.l, expires, id)
       redis.call('ZREM', K.g, id)
       redis.call('HSET', K.gn, id, '@' .. holder)
-      index_move(id, r[R_CREATED], 'waiting', 'active')
-      bump('parked', p, -1)
-      bump('waiting', p, -1)
-      bump('active', p, 1)
+      index_move(ctx, id, r[R_CREATED], 'waiting', 'active')
+      bump(ctx, 'parked', p, -1)
+      bump(ctx, 'waiting', p, -1)
+      bump(ctx, 'active', p, 1)
       handed[#handed + 1] = id .. '/' .. token
       jobs[#jobs + 1] = id
       jobs[#jobs + 1] = record
@@ -62,10 +64,10 @@ else
   spend(taken)
   if taken > 0 then redis.call('HSET', K.q, claim_id, now .. ' ' .. table.concat(handed, ' ')) end
 end
-flush_writes()
+flush_writes(ctx)
 local c = redis.call('HMGET', K.n, 'waiting/' .. p, 'parked/' .. p)
 local parked = tonumber(c[2] or '0')
 local out = { tonumber(c[1] or '0') - parked, 0, parked, #jobs / 2, #refused / 2 }
 for i = 1, #refused do out[#out + 1] = refused[i] end
 for i = 1, #jobs do out[#out + 1] = jobs[i] end
-return reply(out)
+return reply(ctx, out)

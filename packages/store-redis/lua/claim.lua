@@ -32,11 +32,13 @@
 -- @include record
 -- @include jobs
 -- @include limits
+local ctx = new_ctx(KEYS)
+local K = ctx.K
 local now, p, count, worker, expires = ARGV[1], ARGV[2], tonumber(ARGV[3]), ARGV[4], ARGV[5]
 local claim_id, forget = ARGV[6], ARGV[7]
 local max_active, rate, burst = tonumber(ARGV[8]), tonumber(ARGV[9]), tonumber(ARGV[10])
 local gate_list, offer = ARGV[11], tonumber(ARGV[12])
-local stream = stream_of(p)
+local stream = stream_of(ctx, p)
 local GATES = nil
 if gate_list ~= '' then
   GATES = {}
@@ -51,7 +53,7 @@ end
 
 -- The answer: the counts, the parked jobs offered (when asked and there is room), the jobs.
 local function answer(jobs, limited, room_left, read)
-  flush_writes()
+  flush_writes(ctx)
   local left, parked = band_counts()
   local out = { left, limited, parked, read or #jobs / 2, 0 }
   if offer > 0 and room_left > 0 and parked > 0 then
@@ -67,7 +69,7 @@ local function answer(jobs, limited, room_left, read)
     end
   end
   for i = 1, #jobs do out[#out + 1] = jobs[i] end
-  return reply(out)
+  return reply(ctx, out)
 end
 
 -- What an entry's job needs of the gates ('' for nothing): its name's concurrency and the
@@ -105,7 +107,7 @@ if memo then
 end
 -- Over a limit the jobs stay waiting, and the count left is still the band's whole count:
 -- a limited tenant keeps its place in the ready index (it is not an empty one).
-local room, spend = limit_room(tonumber(now), max_active, rate, burst)
+local room, spend = limit_room(ctx, tonumber(now), max_active, rate, burst)
 local limited = 0
 if room ~= nil and room <= count then
   limited = 1
@@ -132,7 +134,7 @@ for e = 1, got do
     redis.call('HSET', K.j, id, rec_encode(r))
     redis.call('ZADD', K.g, tonumber(p) * 1e12 + redis.call('HINCRBY', K.n, 'gseq', 1), id)
     redis.call('HSET', K.gn, id, needs)
-    bump('parked', p, 1)
+    bump(ctx, 'parked', p, 1)
   end
 end
 call_chunked('HDEL', K.w, read_ids)
@@ -174,7 +176,7 @@ if taken > 0 then
   call_chunked('ZADD', K.l, leases)
   call_chunked('ZADD', K.i, indexed)
   redis.call('HSET', K.q, claim_id, now .. ' ' .. table.concat(handed, ' '))
-  bump('waiting', p, -taken)
-  bump('active', p, taken)
+  bump(ctx, 'waiting', p, -taken)
+  bump(ctx, 'active', p, taken)
 end
 return answer(jobs, limited, count - taken, got)

@@ -17,6 +17,8 @@
 -- @include record
 -- @include jobs
 -- @include new-job
+local ctx = new_ctx(KEYS)
+local K = ctx.K
 local now, tenants = ARGV[1], tonumber(ARGV[2])
 local FIELDS = 8
 local NONE = {}
@@ -31,14 +33,13 @@ for t = 1, tenants do
 end
 
 local function enter(t)
-  use_tenant(t)
-  TENANT = string.match(K.w, '{t:(.*)}:w$')
+  use_tenant(ctx, t)
 end
 
 -- Checks one tenant's part, writing nothing: answers the plan for writing it, or a refusal.
 local function check(t)
   local part = parts[t]
-  local own = TENANT .. ':'
+  local own = tenant_name(ctx) .. ':'
   local planned = {}     -- local id -> true for jobs this call creates
   local alias = {}       -- local id -> the kept job's local id (its key was held already)
   local held = {}        -- idempotency key -> local id, for keys taken earlier in this call
@@ -68,7 +69,7 @@ local function check(t)
       if not kept then
         kept = redis.call('HGET', K.k, key)
         -- A key whose job retention deleted is free again.
-        if kept and not id_taken(kept) then kept = false end
+        if kept and not id_taken(ctx, kept) then kept = false end
       end
     end
     kept_of[n] = kept
@@ -82,7 +83,7 @@ local function check(t)
           if given == own .. id then return { '!', t, 'self', n, given } end
           local parent = string.sub(given, 1, #own) == own and string.sub(given, #own + 1) or nil
           if parent then parent = alias[parent] or parent end
-          if not parent or not (planned[parent] or id_taken(parent)) then return { '!', t, 'parent', n, given } end
+          if not parent or not (planned[parent] or id_taken(ctx, parent)) then return { '!', t, 'parent', n, given } end
           if not seen[parent] then
             seen[parent] = true
             parents[#parents + 1] = parent
@@ -101,7 +102,7 @@ end
 local function with_parents(options, parents)
   if #parents == 0 then return options end
   local ids = {}
-  for i = 1, #parents do ids[i] = cjson.encode(TENANT .. ':' .. parents[i]) end
+  for i = 1, #parents do ids[i] = cjson.encode(tenant_name(ctx) .. ':' .. parents[i]) end
   local list = '"dependsOn":[' .. table.concat(ids, ',') .. ']'
   if options == '' then return '{' .. list .. '}' end
   return string.sub(options, 1, -2) .. ',' .. list .. '}'
@@ -129,20 +130,20 @@ local function write(t, plan, out)
     if plain and (run_at == '' or tonumber(run_at) <= tonumber(now)) then
       local p = ARGV[a + 1]
       where[#where + 1] = id
-      where[#where + 1] = append_entry(p, { id, log_new(id, now), '0', '', '', '', run_at, ARGV[a + 3], ARGV[a + 4], ARGV[a + 5], '', '' })
-      bump('waiting', p, 1)
+      where[#where + 1] = append_entry(ctx, p, { id, log_new(ctx, id, now), '0', '', '', '', run_at, ARGV[a + 3], ARGV[a + 4], ARGV[a + 5], '', '' })
+      bump(ctx, 'waiting', p, 1)
       out[#out + 1] = id
       out[#out + 1] = 'waiting'
       out[#out + 1] = 1
     elseif kept then
       out[#out + 1] = kept
-      out[#out + 1] = status_of(kept)
+      out[#out + 1] = status_of(ctx, kept)
       out[#out + 1] = 0
     else
       local key, parents = ARGV[a + 6], plan.parents_of[n] or NONE
-      local r = rec_new(ARGV[a + 1], log_new(id, now), run_at, ARGV[a + 3], ARGV[a + 4], with_parents(ARGV[a + 5], parents))
+      local r = rec_new(ARGV[a + 1], log_new(ctx, id, now), run_at, ARGV[a + 3], ARGV[a + 4], with_parents(ARGV[a + 5], parents))
       out[#out + 1] = id
-      out[#out + 1] = place(id, r, parents, now, nil)
+      out[#out + 1] = place(ctx, id, r, parents, now, nil)
       out[#out + 1] = 1
       if key ~= '' then redis.call('HSET', K.k, key, id) end
     end
@@ -159,11 +160,11 @@ for t = 1, tenants do
   end
   plans[t] = plan
 end
-if #faults > 1 then return reply(faults) end
+if #faults > 1 then return reply(ctx, faults) end
 local out = { 'ok' }
 for t = 1, tenants do
   enter(t)
-  mark_live()
+  mark_live(ctx)
   write(t, plans[t], out)
 end
-return reply(out)
+return reply(ctx, out)

@@ -2,7 +2,6 @@
 -- entry's id is the number of events appended so far (a counter beside the stream), so
 -- trimming by MINID counts events, whatever the number of events per entry.
 -- @keys 2
--- @library
 -- KEYS[1] the event stream   KEYS[2] its counter (events appended so far)
 -- ARGV[1] events in this entry   ARGV[2] the events (a JSON array)   ARGV[3] MAX events to keep
 -- Answer: the entry's id

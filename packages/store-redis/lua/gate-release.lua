@@ -3,7 +3,6 @@
 -- gates' slot. A holder not found (released already) is skipped, so releasing twice is
 -- harmless.
 -- @keys 4
--- @library
 -- KEYS[1] held (and '#gen', counting releases)   KEYS[2] holders   KEYS[3] deadlines   KEYS[4] waiters (see gate-take.lua)
 -- ARGV[1..] holders
 -- Answer: the waiters ('<priority>/<tenant>' bands with parked jobs) to wake when any

@@ -2,7 +2,6 @@
 -- parked jobs, in the order offered: each job whose every gate has room gets all it
 -- needs at once; the others get nothing and stay parked. Touches only the gates' slot.
 -- @keys 4
--- @library
 -- KEYS[1] held (gate -> units)   KEYS[2] holders (holder -> needs)
 -- KEYS[3] deadlines (holder by when its hold must be confirmed)   KEYS[4] waiters
 -- ARGV[1] now   ARGV[2] deadline for the new holds (the lease deadline they will get)

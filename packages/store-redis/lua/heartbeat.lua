@@ -7,6 +7,8 @@
 -- @include keys
 -- @include record
 -- @include jobs
+local ctx = new_ctx(KEYS)
+local K = ctx.K
 local expires = ARGV[1]
 local out, records, leases = {}, {}, {}
 for a = 2, #ARGV, 3 do
@@ -31,4 +33,4 @@ for a = 2, #ARGV, 3 do
 end
 call_chunked('HSET', K.j, records)
 call_chunked('ZADD', K.l, leases)
-return reply(out)
+return reply(ctx, out)

@@ -3,7 +3,6 @@
 -- TTL: a leader whose lease ran out may still write until another node takes over, so
 -- the key must outlive its expiry (see src/store/fence.ts).
 -- @keys 1
--- @library
 -- KEYS[1]  P:leader  hash: node ('' once released), epoch (only grows), expiresAt,
 --                     tickedAt (the term's last tick; cleared by a new epoch)
 -- ARGV[1]  node id   ARGV[2] now   ARGV[3] expiresAt (now + ttl, computed by the caller)

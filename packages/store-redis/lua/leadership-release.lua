@@ -1,7 +1,6 @@
 -- Gives the coordinator lease up at once, if this fence holds it. The epoch stays, so
 -- the next leader's is higher and this fence is refused from now on.
 -- @keys 1
--- @library
 -- KEYS[1]  P:leader  hash: node, epoch, expiresAt
 -- ARGV[1]  node id   ARGV[2] epoch
 -- Answer: 1 when released, 0 when the fence did not hold the lease.

@@ -2,7 +2,6 @@
 -- expiry: an expired lease is not revived (its holder may have stepped down on its own
 -- deadline); a fresh acquire, with a new epoch, is the way back.
 -- @keys 1
--- @library
 -- KEYS[1]  P:leader  hash: node, epoch, expiresAt
 -- ARGV[1]  node id   ARGV[2] epoch   ARGV[3] now   ARGV[4] new expiresAt
 -- Answer: { node, epoch, expiresAt }, or {} when the fence no longer holds the lease.

@@ -1,7 +1,6 @@
 -- Notes when the leader last finished a tick, so that every node's /v1/cluster and
 -- /readyz can say how long ago the leader worked. Fenced like every leader write.
 -- @keys 1
--- @library
 -- KEYS[1]  P:leader  hash: node, epoch, expiresAt, tickedAt
 -- ARGV[1]  node id   ARGV[2] epoch   ARGV[3] now
 -- Answer: 1 when noted, 0 when the fence no longer names the leader.

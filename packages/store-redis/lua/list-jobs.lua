@@ -4,6 +4,7 @@
 -- arguments whatever the tenant holds; a filter that few jobs match takes several calls,
 -- each going on below where the last one stopped.
 -- @keys 27
+-- @no-writes
 -- ARGV[1] bound: only jobs strictly older than this place in the log '<ms>-<seq>.<k>' ('' none;
 --         k 0: older than the whole entry)
 -- ARGV[2] status ('' for any)   ARGV[3] name ('' for any)   ARGV[4] tag ('' for any)
@@ -15,6 +16,8 @@
 -- @include keys
 -- @include record
 -- @include jobs
+local ctx = new_ctx(KEYS)
+local K = ctx.K
 local bound, status, name, tag = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
 local want, budget, include = tonumber(ARGV[5]), tonumber(ARGV[6]), ARGV[7]
 local keep_payload = string.find(include, 'p', 1, true) ~= nil
@@ -143,8 +146,8 @@ else
   look(places, ended, function(id)
     local raw = redis.call('HGET', K.j, id)
     if raw then return kept_job(id, raw) end
-    if status == '' or status == 'waiting' then return load_job(id) end
+    if status == '' or status == 'waiting' then return load_job(ctx, id) end
     return nil
   end)
 end
-return reply(out)
+return reply(ctx, out)

@@ -6,7 +6,6 @@
 -- the hash, against the caller's `now` (as every script here, so fake clocks work), and
 -- as a Redis PEXPIRE, so a lock whose holder vanished frees itself on real time too.
 -- @keys 1
--- @library
 -- KEYS[1]  P:leader-lock  hash: node, epoch ('0' while pending), expiresAt
 -- ARGV[1]  node id   ARGV[2] now   ARGV[3] expiresAt   ARGV[4] ttl ms (for PEXPIRE)
 -- Answer: 1 when this node now holds the lock here, 0 while another node's lasts.

@@ -1,7 +1,6 @@
 -- Redlock, one instance: deletes this node's lock on ONE lock instance (of this epoch, or
 -- still pending), so that another coordinator can take it at once.
 -- @keys 1
--- @library
 -- KEYS[1]  P:leader-lock  hash: node, epoch, expiresAt
 -- ARGV[1]  node id   ARGV[2] epoch
 -- Answer: 1 when deleted, 0 when the lock here is not this node's.

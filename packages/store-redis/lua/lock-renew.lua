@@ -2,7 +2,6 @@
 -- epoch (the first renewal after an acquire turns the pending '0' into the real epoch).
 -- An expired lock is not revived: acquiring again is the way back.
 -- @keys 1
--- @library
 -- KEYS[1]  P:leader-lock  hash: node, epoch, expiresAt
 -- ARGV[1]  node id   ARGV[2] epoch   ARGV[3] now   ARGV[4] new expiresAt   ARGV[5] ttl ms
 -- Answer: 1 when extended, 0 when this node's lock (of this epoch) is not here any more.

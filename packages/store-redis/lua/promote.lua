@@ -8,21 +8,23 @@
 -- @include record
 -- @include jobs
 -- @include fence
-if not fence_ok(ARGV[1]) then return redis.error_reply('stale_epoch ' .. ARGV[1]) end
+local ctx = new_ctx(KEYS)
+local K = ctx.K
+if not fence_ok(ctx, ARGV[1]) then return redis.error_reply('stale_epoch ' .. ARGV[1]) end
 local now = tonumber(ARGV[2])
 local promoted = 0
 for a = 3, #ARGV do
   local id = ARGV[a]
   local run_at = redis.call('ZSCORE', K.d, id)
   if run_at and tonumber(run_at) <= now then
-    local r, old = load_job(id)
+    local r, old = load_job(ctx, id)
     if old == 'delayed' then
       r[R_STATUS] = 'waiting'
-      save(id, r, old)
+      save(ctx, id, r, old)
       promoted = promoted + 1
     else
       redis.call('ZREM', K.d, id)
     end
   end
 end
-return reply({ promoted })
+return reply(ctx, { promoted })

@@ -15,8 +15,10 @@
 -- @include new-job
 -- @include fence
 -- @include schedule
+local ctx = new_ctx(KEYS)
+local K = ctx.K
 local JOB_FIELDS = 7
-if not fence_ok(ARGV[1]) then return redis.error_reply('stale_epoch ' .. ARGV[1]) end
+if not fence_ok(ctx, ARGV[1]) then return redis.error_reply('stale_epoch ' .. ARGV[1]) end
 local now = ARGV[2]
 
 local fires = {}
@@ -27,8 +29,8 @@ while a <= #ARGV do
   a = a + 4
   for _ = 1, count do
     local id = ARGV[a]
-    if id_taken(id) then
-      return redis.error_reply('invalid_argument id: got ' .. cjson.encode(TENANT .. ':' .. id) .. ', expected a new job id, used once')
+    if id_taken(ctx, id) then
+      return redis.error_reply('invalid_argument id: got ' .. cjson.encode(tenant_name(ctx) .. ':' .. id) .. ', expected a new job id, used once')
     end
     fire.jobs[#fire.jobs + 1] = a
     a = a + JOB_FIELDS
@@ -51,10 +53,10 @@ for f = 1, #fires do
     for _, j in ipairs(fire.jobs) do
       local id, at = ARGV[j], ARGV[j + 6]
       local key = fire_key(fire.sid, at)
-      if not fire_holder(key) then
-        local r = rec_new(ARGV[j + 1], log_new(id, now), ARGV[j + 5], ARGV[j + 2], ARGV[j + 3], ARGV[j + 4])
-        mark_live()
-        place(id, r, {}, now, nil)
+      if not fire_holder(ctx, key) then
+        local r = rec_new(ARGV[j + 1], log_new(ctx, id, now), ARGV[j + 5], ARGV[j + 2], ARGV[j + 3], ARGV[j + 4])
+        mark_live(ctx)
+        place(ctx, id, r, {}, now, nil)
         redis.call('HSET', K.k, key, id)
         made[#made + 1] = id
       end
@@ -64,10 +66,10 @@ for f = 1, #fires do
     s[S_RUNS] = tostring(tonumber(s[S_RUNS]) + #made)
     s[S_LAST] = last
     s[S_NEXT] = fire.next
-    sched_save(fire.sid, s)
+    sched_save(ctx, fire.sid, s)
     out[#out + 1] = 1
     out[#out + 1] = #made
     for _, id in ipairs(made) do out[#out + 1] = id end
   end
 end
-return reply(out)
+return reply(ctx, out)

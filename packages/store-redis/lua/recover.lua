@@ -10,7 +10,9 @@
 -- @include record
 -- @include jobs
 -- @include fence
-if not fence_ok(ARGV[1]) then return redis.error_reply('stale_epoch ' .. ARGV[1]) end
+local ctx = new_ctx(KEYS)
+local K = ctx.K
+if not fence_ok(ctx, ARGV[1]) then return redis.error_reply('stale_epoch ' .. ARGV[1]) end
 local now = ARGV[2]
 local out = {}
 for a = 3, #ARGV do
@@ -18,7 +20,7 @@ for a = 3, #ARGV do
   local outcome = ''
   local expires = redis.call('ZSCORE', K.l, id)
   if expires and tonumber(expires) <= tonumber(now) then
-    local r, old = load_job(id)
+    local r, old = load_job(ctx, id)
     if old ~= 'active' then
       redis.call('ZREM', K.l, id)
     else
@@ -29,16 +31,16 @@ for a = 3, #ARGV do
           code = 'lease_expired',
           message = 'the lease of worker ' .. worker .. ' expired during attempt ' .. r[R_ATTEMPT] .. ' of ' .. max,
         })
-        finish(id, r, old, 'failed', now, err)
+        finish(ctx, id, r, old, 'failed', now, err)
         outcome = 'f'
       else
         rec_clear_lease(r)
         r[R_STATUS] = 'waiting'
-        save(id, r, old)
+        save(ctx, id, r, old)
         outcome = 'r'
       end
     end
   end
   out[#out + 1] = outcome
 end
-return reply(out)
+return reply(ctx, out)

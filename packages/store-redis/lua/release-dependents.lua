@@ -18,9 +18,11 @@
 -- @include jobs
 -- @include new-job
 -- @include fence
-if not fence_ok(ARGV[1]) then return redis.error_reply('stale_epoch ' .. ARGV[1]) end
+local ctx = new_ctx(KEYS)
+local K = ctx.K
+if not fence_ok(ctx, ARGV[1]) then return redis.error_reply('stale_epoch ' .. ARGV[1]) end
 local now, limit = ARGV[2], tonumber(ARGV[3])
-local head = TENANT .. ':'
+local head = tenant_name(ctx) .. ':'
 
 -- The local ids of a job's parents (options keep them in full: "<tenant>:<local>").
 local function parents_of(r)
@@ -38,7 +40,7 @@ local changed, looked = 0, 0
 while looked < limit do
   local parent = redis.call('LINDEX', K.x, 0)
   if not parent then break end
-  local members = child_members(parent, math.min(CHUNK, limit - looked))
+  local members = child_members(ctx, parent, math.min(CHUNK, limit - looked))
   if #members == 0 then
     redis.call('LPOP', K.x)
   else
@@ -46,18 +48,18 @@ while looked < limit do
     local waiting = {}
     for i = 1, #members do
       local kid = string.sub(members[i], skip)
-      local r, old = load_job(kid)
+      local r, old = load_job(ctx, kid)
       if old == 'blocked' then
-        local v, by, by_status = verdict(parents_of(r))
+        local v, by, by_status = verdict(ctx, parents_of(r))
         if v == 'blocked' then
           waiting[#waiting + 1] = 0
           waiting[#waiting + 1] = parent .. '\1' .. kid
         elseif v == 'failed' then
-          finish(kid, r, old, 'failed', now, dependency_error(by, by_status))
+          finish(ctx, kid, r, old, 'failed', now, dependency_error(ctx, by, by_status))
           changed = changed + 1
         elseif v == 'ready' then
           set_runnable(r, now)
-          save(kid, r, old)
+          save(ctx, kid, r, old)
           changed = changed + 1
         end
       end
@@ -67,4 +69,4 @@ while looked < limit do
     call_chunked('ZADD', K.c, waiting)
   end
 end
-return reply({ changed, redis.call('LLEN', K.x) > 0 and 1 or 0 })
+return reply(ctx, { changed, redis.call('LLEN', K.x) > 0 and 1 or 0 })

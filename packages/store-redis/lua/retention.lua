@@ -22,7 +22,9 @@
 -- @include jobs
 -- @include fence
 -- @include schedule
-if not fence_ok(ARGV[1]) then return redis.error_reply('stale_epoch ' .. ARGV[1]) end
+local ctx = new_ctx(KEYS)
+local K = ctx.K
+if not fence_ok(ctx, ARGV[1]) then return redis.error_reply('stale_epoch ' .. ARGV[1]) end
 local max_count, cutoff = ARGV[2], ARGV[3]
 
 local BATCH = 1000
@@ -45,12 +47,12 @@ end
 -- WAITED_LOOK are read per parent, and a parent with more is kept for a later call.
 local WAITED_LOOK = 100
 local function has_open_child(id)
-  if has_children(id) then return true end
+  if has_children(ctx, id) then return true end
   local from, to = waited_range(id)
   local members = redis.call('ZRANGEBYLEX', K.c, from, to, 'LIMIT', 0, WAITED_LOOK + 1)
   local ended = {}
   for i = 1, math.min(#members, WAITED_LOOK) do
-    local s = status_of(string.sub(members[i], #id + 2))
+    local s = status_of(ctx, string.sub(members[i], #id + 2))
     if s and not FINAL[s] then
       call_chunked('ZREM', K.c, ended)
       return true
@@ -84,13 +86,13 @@ for i = 1, #candidates do
       end
       redis.call('HDEL', K.j, id)
       redis.call('ZREM', K.f, id)
-      unlist(id, r[R_CREATED], r[R_STATUS])
-      bump(r[R_STATUS], r[R_PRIORITY], -1)
+      unlist(ctx, id, r[R_CREATED], r[R_STATUS])
+      bump(ctx, r[R_STATUS], r[R_PRIORITY], -1)
       deleted = deleted + 1
     end
   end
 end
-log_forget()
+log_forget(ctx)
 local MEMO_KEEP_MS = 600000
 local memos = redis.call('HGETALL', K.q)
 for i = 1, #memos, 2 do
@@ -100,14 +102,14 @@ end
 -- Nothing left: no schedule, no parent awaiting release, and every job count at zero.
 local function is_empty()
   if redis.call('HLEN', K.h) > 0 or redis.call('LLEN', K.x) > 0 then return false end
-  flush_writes()
+  flush_writes(ctx)
   -- K.n holds at most a count per status and band and a few other fields.
   local fields = redis.call('HGETALL', K.n)
   for i = 1, #fields, 2 do
     if string.find(fields[i], '/', 1, true) and tonumber(fields[i + 1]) ~= 0 then return false end
   end
   for p = 0, 9 do
-    if redis.call('XLEN', stream_of(p)) > 0 then return false end
+    if redis.call('XLEN', stream_of(ctx, p)) > 0 then return false end
   end
   return true
 end
@@ -116,8 +118,8 @@ local left = 0
 if more == 0 and is_empty() then
   redis.call('HDEL', K.n, 'live')
   local gone = { K.a, K.al, K.q, K.k, K.c, K.gn }
-  for p = 0, 9 do gone[#gone + 1] = stream_of(p) end
+  for p = 0, 9 do gone[#gone + 1] = stream_of(ctx, p) end
   redis.call('DEL', unpack(gone))
   left = 1
 end
-return reply({ deleted, more, left })
+return reply(ctx, { deleted, more, left })

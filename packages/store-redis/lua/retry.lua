@@ -10,18 +10,20 @@
 -- @include record
 -- @include jobs
 -- @include new-job
+local ctx = new_ctx(KEYS)
+local K = ctx.K
 local now, id = ARGV[1], ARGV[2]
-local r, old = load_job(id)
-if not r then return reply({ 'none' }) end
-if old ~= 'failed' then return reply({ 'refused', rec_encode(r) }) end
+local r, old = load_job(ctx, id)
+if not r then return reply(ctx, { 'none' }) end
+if old ~= 'failed' then return reply(ctx, { 'refused', rec_encode(r) }) end
 
 local parents = {}
-local own = TENANT .. ':'
+local own = tenant_name(ctx) .. ':'
 for _, given in ipairs(rec_options(r).dependsOn or {}) do
   parents[#parents + 1] = string.sub(given, #own + 1)
 end
-local v, parent, parent_status = verdict(parents)
-if v == 'failed' then return reply({ 'refused', rec_encode(r), parent, parent_status }) end
+local v, parent, parent_status = verdict(ctx, parents)
+if v == 'failed' then return reply(ctx, { 'refused', rec_encode(r), parent, parent_status }) end
 
 r[R_ATTEMPT] = '0'
 r[R_ERROR], r[R_RESULT], r[R_PROGRESS], r[R_STARTED], r[R_FINISHED] = '', '', '', '', ''
@@ -29,5 +31,5 @@ rec_clear_lease(r)
 -- No longer final: out of the retention index, and no parent that ended any more.
 redis.call('ZREM', K.f, id)
 redis.call('LREM', K.x, 0, id)
-place(id, r, parents, now, old)
-return reply({ 'ok', rec_encode(r) })
+place(ctx, id, r, parents, now, old)
+return reply(ctx, { 'ok', rec_encode(r) })

@@ -10,13 +10,15 @@
 -- @include record
 -- @include jobs
 -- @include schedule
+local ctx = new_ctx(KEYS)
+local K = ctx.K
 local id, expected, row, max = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
 local current = redis.call('HGET', K.h, id) or ''
-if current ~= expected then return reply({ 0 }) end
+if current ~= expected then return reply(ctx, { 0 }) end
 if current == '' and max ~= nil and max ~= '' then
   local count = redis.call('HLEN', K.h)
-  if count >= tonumber(max) then return reply({ 2, count }) end
+  if count >= tonumber(max) then return reply(ctx, { 2, count }) end
 end
-mark_live()
-sched_save(id, sched_decode(row))
-return reply({ 1 })
+mark_live(ctx)
+sched_save(ctx, id, sched_decode(row))
+return reply(ctx, { 1 })

@@ -10,31 +10,33 @@
 -- @include jobs
 -- @include new-job
 -- @include schedule
+local ctx = new_ctx(KEYS)
+local K = ctx.K
 local now, sid, expected = ARGV[1], ARGV[2], ARGV[3]
 local id, priority, name, payload, options = ARGV[4], ARGV[5], ARGV[6], ARGV[7], ARGV[8]
 local current = redis.call('HGET', K.h, sid)
 if not current then
-  return redis.error_reply('not_found schedule ' .. cjson.encode(sid) .. ' of tenant ' .. cjson.encode(TENANT) .. ' was not found')
+  return redis.error_reply('not_found schedule ' .. cjson.encode(sid) .. ' of tenant ' .. cjson.encode(tenant_name(ctx)) .. ' was not found')
 end
-if current ~= expected then return reply({ 'retry' }) end
+if current ~= expected then return reply(ctx, { 'retry' }) end
 
 local key = fire_key(sid, now)
-local held = fire_holder(key)
+local held = fire_holder(ctx, key)
 if held then
-  local r = load_job(held)
-  return reply({ held, rec_encode(r) })
+  local r = load_job(ctx, held)
+  return reply(ctx, { held, rec_encode(r) })
 end
-if id_taken(id) then
-  return redis.error_reply('conflict id: a job with id ' .. TENANT .. ':' .. id .. ' exists already')
+if id_taken(ctx, id) then
+  return redis.error_reply('conflict id: a job with id ' .. tenant_name(ctx) .. ':' .. id .. ' exists already')
 end
 
-local r = rec_new(priority, log_new(id, now), '', name, payload, options)
-mark_live()
-place(id, r, {}, now, nil)
+local r = rec_new(priority, log_new(ctx, id, now), '', name, payload, options)
+mark_live(ctx)
+place(ctx, id, r, {}, now, nil)
 redis.call('HSET', K.k, key, id)
 -- core's countTrigger: lastFireAt never moves back.
 local s = sched_decode(current)
 s[S_RUNS] = tostring(tonumber(s[S_RUNS]) + 1)
 if s[S_LAST] == '' or tonumber(s[S_LAST]) < tonumber(now) then s[S_LAST] = now end
-sched_save(sid, s)
-return reply({ id, rec_encode(r) })
+sched_save(ctx, sid, s)
+return reply(ctx, { id, rec_encode(r) })

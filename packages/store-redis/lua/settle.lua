@@ -9,6 +9,8 @@
 -- @include keys
 -- @include record
 -- @include jobs
+local ctx = new_ctx(KEYS)
+local K = ctx.K
 local now = ARGV[1]
 local out = {}
 -- Final outcomes (the common case) are cut and joined as strings and written in one HSET;
@@ -48,15 +50,15 @@ for a = 2, #ARGV, 5 do
           indexed[#indexed + 1] = 0
           indexed[#indexed + 1] = STATUS_CODE[final] .. suffix
         end
-        PENDING_UNLEASED[#PENDING_UNLEASED + 1] = id
-        PENDING_FINISHED[#PENDING_FINISHED + 1] = now
-        PENDING_FINISHED[#PENDING_FINISHED + 1] = id
-        bump('active', p, -1)
-        bump(final, p, 1)
-        let_go(id)
-        if any_children and has_children(id) then
+        ctx.pending_unleased[#ctx.pending_unleased + 1] = id
+        ctx.pending_finished[#ctx.pending_finished + 1] = now
+        ctx.pending_finished[#ctx.pending_finished + 1] = id
+        bump(ctx, 'active', p, -1)
+        bump(ctx, final, p, 1)
+        let_go(ctx, id)
+        if any_children and has_children(ctx, id) then
           redis.call('RPUSH', K.x, id)
-          DUE = true
+          ctx.due = true
         end
       else
         local r = rec_decode(raw)
@@ -76,7 +78,7 @@ for a = 2, #ARGV, 5 do
           if attempt == 0 then r[R_STARTED] = '' end
           r[R_STATUS] = 'waiting'
         end
-        save(id, r, 'active')
+        save(ctx, id, r, 'active')
       end
     end
   end
@@ -85,4 +87,4 @@ end
 call_chunked('HSET', K.j, finals)
 call_chunked('ZREM', K.i, unindexed)
 call_chunked('ZADD', K.i, indexed)
-return reply(out)
+return reply(ctx, out)

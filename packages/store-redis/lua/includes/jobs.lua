@@ -37,27 +37,25 @@ end
 -- sent once per script (flush_writes, run by reply()): a batch of 100 settlements then
 -- costs one ZADD, one ZREM and a few HINCRBYs instead of 400 commands. Nothing reads
 -- these back within a script, except claim's count, which flushes first.
-local PENDING_COUNTS, PENDING_FINISHED, PENDING_UNLEASED = {}, {}, {}
 
-local function bump(status, priority, delta)
+local function bump(ctx, status, priority, delta)
   local field = status .. '/' .. priority
-  PENDING_COUNTS[field] = (PENDING_COUNTS[field] or 0) + delta
+  ctx.pending_counts[field] = (ctx.pending_counts[field] or 0) + delta
 end
 
 -- Blocked children registered in this script, as ZADD arguments for K.c (see children below).
-local PENDING_CHILDREN = {}
 
-local function flush_writes()
-  for field, delta in pairs(PENDING_COUNTS) do
-    if delta ~= 0 then redis.call('HINCRBY', K.n, field, delta) end
+local function flush_writes(ctx)
+  for field, delta in pairs(ctx.pending_counts) do
+    if delta ~= 0 then redis.call('HINCRBY', ctx.K.n, field, delta) end
   end
-  PENDING_COUNTS = {}
-  call_chunked('ZADD', K.f, PENDING_FINISHED)
-  PENDING_FINISHED = {}
-  call_chunked('ZREM', K.l, PENDING_UNLEASED)
-  PENDING_UNLEASED = {}
-  call_chunked('ZADD', K.c, PENDING_CHILDREN)
-  PENDING_CHILDREN = {}
+  ctx.pending_counts = {}
+  call_chunked('ZADD', ctx.K.f, ctx.pending_finished)
+  ctx.pending_finished = {}
+  call_chunked('ZREM', ctx.K.l, ctx.pending_unleased)
+  ctx.pending_unleased = {}
+  call_chunked('ZADD', ctx.K.c, ctx.pending_children)
+  ctx.pending_children = {}
 end
 BEFORE_REPLY[#BEFORE_REPLY + 1] = flush_writes
 
@@ -81,31 +79,30 @@ local function waited_range(parent)
   return '[' .. parent .. '\1', '(' .. parent .. '\2'
 end
 
-local function add_child(parent, child)
-  PENDING_CHILDREN[#PENDING_CHILDREN + 1] = 0
-  PENDING_CHILDREN[#PENDING_CHILDREN + 1] = child_member(parent, child)
+local function add_child(ctx, parent, child)
+  ctx.pending_children[#ctx.pending_children + 1] = 0
+  ctx.pending_children[#ctx.pending_children + 1] = child_member(parent, child)
 end
 
 -- Up to `count` children still blocked on `parent`, as K.c members (child = member after
 -- the parent's id and the NUL).
-local function child_members(parent, count)
-  if #PENDING_CHILDREN > 0 then flush_writes() end
+local function child_members(ctx, parent, count)
+  if #ctx.pending_children > 0 then flush_writes(ctx) end
   local from, to = children_range(parent)
-  return redis.call('ZRANGEBYLEX', K.c, from, to, 'LIMIT', 0, count)
+  return redis.call('ZRANGEBYLEX', ctx.K.c, from, to, 'LIMIT', 0, count)
 end
 
-local function has_children(parent)
-  return #child_members(parent, 1) > 0
+local function has_children(ctx, parent)
+  return #child_members(ctx, parent, 1) > 0
 end
 
 -- Band streams get their consumer group on first use; remembered for this script run.
-local GROUPS = {}
-local function ensure_group(stream)
-  if GROUPS[stream] then return end
+local function ensure_group(ctx, stream)
+  if ctx.groups[stream] then return end
   if redis.call('EXISTS', stream) == 0 then
     redis.call('XGROUP', 'CREATE', stream, 'g', '0', 'MKSTREAM')
   end
-  GROUPS[stream] = true
+  ctx.groups[stream] = true
 end
 
 -- Appends a waiting job at the back of its tenant's band (FIFO: a job that waits again
@@ -113,51 +110,51 @@ end
 -- Appends an entry (its twelve fields in the entry layout above) to band p's stream and
 -- notes the band as ready; answers the K.w value for the job ("<p>/<entry id>"), which the
 -- caller writes (one job at a time, or a whole batch in one HSET).
-local function append_entry(p, fields)
-  local stream = stream_of(p)
-  ensure_group(stream)
-  note_ready(p)
+local function append_entry(ctx, p, fields)
+  local stream = stream_of(ctx, p)
+  ensure_group(ctx, stream)
+  note_ready(ctx, p)
   return p .. '/' .. redis.call('XADD', stream, '*', 'j', table.concat(fields, '\0'))
 end
 
-local function to_stream(id, r)
-  local where = append_entry(r[R_PRIORITY], { id, r[R_CREATED], r[R_ATTEMPT], r[R_STARTED], r[R_PROGRESS],
+local function to_stream(ctx, id, r)
+  local where = append_entry(ctx, r[R_PRIORITY], { id, r[R_CREATED], r[R_ATTEMPT], r[R_STARTED], r[R_PROGRESS],
     r[R_FINISHED], r[R_RUNAT], r[R_NAME], r[R_PAYLOAD], r[R_OPTIONS], r[R_RESULT], r[R_ERROR] })
-  redis.call('HSET', K.w, id, where)
+  redis.call('HSET', ctx.K.w, id, where)
 end
 
 -- The job `id` wherever it is: its record and its previous status; nil when unknown.
 -- A waiting job's record is built from its stream entry (which stays where it is).
-local function load_job(id)
-  local raw = redis.call('HGET', K.j, id)
+local function load_job(ctx, id)
+  local raw = redis.call('HGET', ctx.K.j, id)
   if raw then
     local r = rec_decode(raw)
     return r, r[R_STATUS]
   end
-  local where = redis.call('HGET', K.w, id)
+  local where = redis.call('HGET', ctx.K.w, id)
   if not where then return nil end
   local p, entry_id = string.match(where, '^(%d)/(.+)$')
-  local found = redis.call('XRANGE', stream_of(p), entry_id, entry_id)[1]
+  local found = redis.call('XRANGE', stream_of(ctx, p), entry_id, entry_id)[1]
   if not found then return nil end
   local r = entry_record(found[2], p)
   return r, 'waiting'
 end
 
 -- Only the status of `id` (nil when unknown), without decoding the whole record.
-local function status_of(id)
-  local raw = redis.call('HGET', K.j, id)
+local function status_of(ctx, id)
+  local raw = redis.call('HGET', ctx.K.j, id)
   if raw then return string.sub(raw, 1, string.find(raw, '\0', 1, true) - 1) end
-  if redis.call('HEXISTS', K.w, id) == 1 then return 'waiting' end
+  if redis.call('HEXISTS', ctx.K.w, id) == 1 then return 'waiting' end
   return nil
 end
 
 -- Takes a waiting job's entry out of its stream (cancel, and moves other than claim).
-local function take_from_stream(id)
-  local where = redis.call('HGET', K.w, id)
+local function take_from_stream(ctx, id)
+  local where = redis.call('HGET', ctx.K.w, id)
   if not where then return end
   local p, entry_id = string.match(where, '^(%d)/(.+)$')
-  redis.call('XDEL', stream_of(p), entry_id)
-  redis.call('HDEL', K.w, id)
+  redis.call('XDEL', stream_of(ctx, p), entry_id)
+  redis.call('HDEL', ctx.K.w, id)
 end
 
 -- Gates (cluster-wide resources and per-name concurrency; src/store/gates/): a gated job
@@ -167,29 +164,28 @@ end
 -- the gates' slot, which no tenant script may touch: a job that stops being active adds
 -- its holder to FREED, and the caller releases it there. Most tenants never gate a job,
 -- so K.gn's existence is asked once per script and nothing more is done without it.
-local GATED = nil
-ON_NEXT_TENANT[#ON_NEXT_TENANT + 1] = function() GATED = nil end
-local function any_gated()
-  if GATED == nil then GATED = redis.call('EXISTS', K.gn) == 1 end
-  return GATED
+ON_NEXT_TENANT[#ON_NEXT_TENANT + 1] = function(ctx) ctx.gated = nil end
+local function any_gated(ctx)
+  if ctx.gated == nil then ctx.gated = redis.call('EXISTS', ctx.K.gn) == 1 end
+  return ctx.gated
 end
 
 -- A job leaves 'waiting': out of the parked set if it was parked there.
-local function unpark(id, p)
-  if not any_gated() then return end
-  if redis.call('ZREM', K.g, id) == 1 then
-    redis.call('HDEL', K.gn, id)
-    bump('parked', p, -1)
+local function unpark(ctx, id, p)
+  if not any_gated(ctx) then return end
+  if redis.call('ZREM', ctx.K.g, id) == 1 then
+    redis.call('HDEL', ctx.K.gn, id)
+    bump(ctx, 'parked', p, -1)
   end
 end
 
 -- A job stops being active: the units it held go back (by the caller, see FREED).
-local function let_go(id)
-  if not any_gated() then return end
-  local held = redis.call('HGET', K.gn, id)
+local function let_go(ctx, id)
+  if not any_gated(ctx) then return end
+  local held = redis.call('HGET', ctx.K.gn, id)
   if held and string.sub(held, 1, 1) == '@' then
-    redis.call('HDEL', K.gn, id)
-    FREED[#FREED + 1] = string.sub(held, 2)
+    redis.call('HDEL', ctx.K.gn, id)
+    ctx.freed[#ctx.freed + 1] = string.sub(held, 2)
   end
 end
 
@@ -197,48 +193,48 @@ end
 -- status `old` (nil for a new job). A job leaving 'waiting' must have been taken out of
 -- its stream by the caller (take_from_stream, or claim's own read). Final jobs enter the
 -- retention index, and a parent with blocked children is queued for their release.
-local function save(id, r, old)
+local function save(ctx, id, r, old)
   local new, p = r[R_STATUS], r[R_PRIORITY]
   if old == 'delayed' then
-    redis.call('ZREM', K.d, id)
+    redis.call('ZREM', ctx.K.d, id)
   elseif old == 'active' and new ~= 'active' then
-    PENDING_UNLEASED[#PENDING_UNLEASED + 1] = id
-    let_go(id)
+    ctx.pending_unleased[#ctx.pending_unleased + 1] = id
+    let_go(ctx, id)
   elseif old == 'waiting' and new ~= 'waiting' then
-    unpark(id, p)
+    unpark(ctx, id, p)
   end
   if old ~= new then
-    if old then bump(old, p, -1) end
-    bump(new, p, 1)
-    index_move(id, r[R_CREATED], old, new)
+    if old then bump(ctx, old, p, -1) end
+    bump(ctx, new, p, 1)
+    index_move(ctx, id, r[R_CREATED], old, new)
   end
   if new == 'waiting' then
-    if old and old ~= 'waiting' then redis.call('HDEL', K.j, id) end
-    to_stream(id, r)
+    if old and old ~= 'waiting' then redis.call('HDEL', ctx.K.j, id) end
+    to_stream(ctx, id, r)
     return
   end
-  redis.call('HSET', K.j, id, rec_encode(r))
+  redis.call('HSET', ctx.K.j, id, rec_encode(r))
   if new == 'delayed' then
-    redis.call('ZADD', K.d, r[R_RUNAT], id)
-    DUE = true
+    redis.call('ZADD', ctx.K.d, r[R_RUNAT], id)
+    ctx.due = true
   elseif new == 'active' then
-    redis.call('ZADD', K.l, r[R_EXPIRES], id)
+    redis.call('ZADD', ctx.K.l, r[R_EXPIRES], id)
   elseif FINAL[new] and old ~= new then
-    PENDING_FINISHED[#PENDING_FINISHED + 1] = r[R_FINISHED]
-    PENDING_FINISHED[#PENDING_FINISHED + 1] = id
-    if has_children(id) then
-      redis.call('RPUSH', K.x, id)
-      DUE = true
+    ctx.pending_finished[#ctx.pending_finished + 1] = r[R_FINISHED]
+    ctx.pending_finished[#ctx.pending_finished + 1] = id
+    if has_children(ctx, id) then
+      redis.call('RPUSH', ctx.K.x, id)
+      ctx.due = true
     end
   end
 end
 
 -- Ends a job: final status, finishedAt, lease dropped unless told to keep it (a job
 -- canceled while active keeps its lease so that its worker learns why it lost it).
-local function finish(id, r, old, status, now, err, keep_lease)
+local function finish(ctx, id, r, old, status, now, err, keep_lease)
   r[R_STATUS] = status
   r[R_FINISHED] = tostring(now)
   if err then r[R_ERROR] = err end
   if not keep_lease then rec_clear_lease(r) end
-  save(id, r, old)
+  save(ctx, id, r, old)
 end

@@ -1,38 +1,71 @@
--- Shared: the tenant's keys. Every tenant script takes them first, in the order of
+-- Shared: the tenant's keys, and the state of one call. Needs nothing; every other include
+-- needs it first.
+--
+-- Every tenant function takes the tenant's keys first, in the order of
 -- `tenantKeys(...).all` in src/keys.ts (ten band streams, then the named keys), so a
 -- script's header says "@keys 27" and names only what comes after them in ARGV. A script
 -- over several tenants (enqueue: a batch is all or nothing across tenants) takes 27 keys
 -- per tenant, one tenant after another, and moves between them with use_tenant().
+--
+-- A library's top level runs once, at FUNCTION LOAD, and its locals are shared by every
+-- call: here they hold only constants and functions. What one call keeps — its keys, the
+-- current tenant, what it holds back to write, what it tells its caller — is one table,
+-- `ctx`, made by new_ctx() at the start of the call and passed to every helper that needs
+-- it. Its fields, by the include that uses them:
+--   keys.lua     keys (the call's KEYS), K (the current tenant's named keys), base (where
+--                its keys start in keys), tenant (its name, once asked: tenant_name),
+--                part / parts (current tenant, tenants so far), ready, due, freed, live
+--   jobs.lua     pending_counts, pending_finished, pending_unleased, pending_children,
+--                groups, gated
+--   listing.lua  log, log_last, unlisted
+-- Redis 7.0 runs the top level without the standard globals (string, table, math…):
+-- use them only inside function bodies.
 local KEYS_PER_TENANT = 27
-local KEY_BASE = 0  -- where the current tenant's keys start in KEYS
-local K = {}
-local function bind_keys(base)
-  KEY_BASE = base
-  K.w = KEYS[base + 11]   -- hash  local id -> "<priority>/<entry id>" (waiting jobs)
-  K.j = KEYS[base + 12]   -- hash  local id -> record (every job that is not waiting)
-  K.n = KEYS[base + 13]   -- hash  "<status>/<priority>" -> count; 'tok' token counter; 'epoch' highest fence seen;
+local function bind_keys(ctx, base)
+  ctx.base = base
+  ctx.K.w = ctx.keys[base + 11]   -- hash  local id -> "<priority>/<entry id>" (waiting jobs)
+  ctx.K.j = ctx.keys[base + 12]   -- hash  local id -> record (every job that is not waiting)
+  ctx.K.n = ctx.keys[base + 13]   -- hash  "<status>/<priority>" -> count; 'tok' token counter; 'epoch' highest fence seen;
                           --       'bt'/'ba' the rate limit's bucket (limits.lua); 'gseq' parking order;
                           --       'live' set while the tenant is in the cross-tenant tenant set (see tenancy)
-  K.k = KEYS[base + 14]   -- hash  idempotency key -> local id
-  K.l = KEYS[base + 15]   -- zset  active local ids by lease deadline
-  K.d = KEYS[base + 16]   -- zset  delayed local ids by runAt
-  K.c = KEYS[base + 17]   -- zset  '<parent>\0<child>' for each child still blocked on a parent (all score 0)
-  K.x = KEYS[base + 18]   -- list  parents that ended with children waiting for release
-  K.f = KEYS[base + 19]   -- zset  finished local ids by finishedAt
-  K.h = KEYS[base + 20]   -- hash  schedule id -> schedule row (schedule.lua)
-  K.hz = KEYS[base + 21]  -- zset  schedule ids by nextFireAt
-  K.q = KEYS[base + 22]   -- hash  claim id -> what that claim handed out (see claim.lua)
-  K.g = KEYS[base + 23]   -- zset  waiting jobs parked for a gate, by band * 1e12 + arrival (see gates in jobs.lua)
-  K.gn = KEYS[base + 24]  -- hash  local id -> 'gate=units ...' while parked, '@<holder>' while holding
-  K.a = KEYS[base + 25]   -- stream  the creation log: entries of up to 100 local ids, named by createdAt (listing.lua)
-  K.i = KEYS[base + 26]   -- zset  '<status code><log place><local id>' for every job not waiting (listing.lua)
-  K.al = KEYS[base + 27]  -- hash  log entry id -> how many of its jobs are still kept (listing.lua)
+  ctx.K.k = ctx.keys[base + 14]   -- hash  idempotency key -> local id
+  ctx.K.l = ctx.keys[base + 15]   -- zset  active local ids by lease deadline
+  ctx.K.d = ctx.keys[base + 16]   -- zset  delayed local ids by runAt
+  ctx.K.c = ctx.keys[base + 17]   -- zset  '<parent>\0<child>' for each child still blocked on a parent (all score 0)
+  ctx.K.x = ctx.keys[base + 18]   -- list  parents that ended with children waiting for release
+  ctx.K.f = ctx.keys[base + 19]   -- zset  finished local ids by finishedAt
+  ctx.K.h = ctx.keys[base + 20]   -- hash  schedule id -> schedule row (schedule.lua)
+  ctx.K.hz = ctx.keys[base + 21]  -- zset  schedule ids by nextFireAt
+  ctx.K.q = ctx.keys[base + 22]   -- hash  claim id -> what that claim handed out (see claim.lua)
+  ctx.K.g = ctx.keys[base + 23]   -- zset  waiting jobs parked for a gate, by band * 1e12 + arrival (see gates in jobs.lua)
+  ctx.K.gn = ctx.keys[base + 24]  -- hash  local id -> 'gate=units ...' while parked, '@<holder>' while holding
+  ctx.K.a = ctx.keys[base + 25]   -- stream  the creation log: entries of up to 100 local ids, named by createdAt (listing.lua)
+  ctx.K.i = ctx.keys[base + 26]   -- zset  '<status code><log place><local id>' for every job not waiting (listing.lua)
+  ctx.K.al = ctx.keys[base + 27]  -- hash  log entry id -> how many of its jobs are still kept (listing.lua)
+  ctx.tenant = nil
 end
-bind_keys(0)
+
+-- The state of one call over `keys` (its KEYS), bound to its first tenant.
+local function new_ctx(keys)
+  local ctx = {
+    keys = keys, K = {}, base = 0, part = 1, parts = 1, ready = {}, due = false, freed = {}, live = {},
+    pending_counts = {}, pending_finished = {}, pending_unleased = {}, pending_children = {}, groups = {},
+    unlisted = {},
+  }
+  bind_keys(ctx, 0)
+  return ctx
+end
+
+-- The current tenant's name, from its key names (ids in messages are given in full:
+-- "<tenant>:<local>").
+local function tenant_name(ctx)
+  if not ctx.tenant then ctx.tenant = string.match(ctx.K.w, '{t:(.*)}:w$') end
+  return ctx.tenant
+end
 
 -- The stream of priority band p (0..9).
-local function stream_of(p)
-  return KEYS[KEY_BASE + 1 + tonumber(p)]
+local function stream_of(ctx, p)
+  return ctx.keys[ctx.base + 1 + tonumber(p)]
 end
 
 -- Lua's unpack() fails near 8,000 values, and Redis does not roll back what a script wrote
@@ -48,50 +81,49 @@ end
 
 -- What the script tells its caller besides its own answer (see src/store/tenant-scripts.ts):
 -- per tenant, the bands that got waiting jobs (the caller adds the tenant to their ready
--- indexes and publishes 'ready'), and whether a due time may have moved earlier ('due').
-local PART, PARTS = 1, 1
-local READY = {}
-local DUE = false
+-- indexes and publishes 'ready'), and whether a due time may have moved earlier ('due'):
+-- ctx.ready (per tenant of the call, the set of its bands) and ctx.due.
 
-local function note_ready(p)
-  local bands = READY[PART]
+local function note_ready(ctx, p)
+  local bands = ctx.ready[ctx.part]
   if not bands then
     bands = {}
-    READY[PART] = bands
+    ctx.ready[ctx.part] = bands
   end
   bands[p] = true
 end
 
--- Writes that other includes hold back to send once per script (see jobs.lua's
--- flush_writes); reply() runs them, so every script sends them before it answers.
+-- Writes that other includes hold back to send once per call (see jobs.lua's
+-- flush_writes); reply() runs them, so every function sends them before it answers. Filled
+-- at load time with functions of ctx; never changed by a call.
 local BEFORE_REPLY = {}
 
--- Per-tenant state other includes keep for the current tenant (caches of what its keys
--- hold); use_tenant() runs these resets when a script moves to the next tenant.
+-- Per-tenant state other includes keep in ctx for the current tenant (caches of what its
+-- keys hold); use_tenant() runs these resets (functions of ctx) when a call moves to the
+-- next tenant.
 local ON_NEXT_TENANT = {}
 
 -- Gate holds given up by jobs that stopped being active (jobs.lua): the caller releases
--- them in the gates' own slot (src/store/gates/), since no tenant script can touch it.
-local FREED = {}
+-- them (ctx.freed) in the gates' own slot (src/store/gates/), since no tenant script can
+-- touch it.
 
 -- Tenancy: the cross-tenant tenant set (P:tenants, walked by the coordinator, listing and
 -- depths) holds the tenants that have jobs or schedules. K.n's 'live' field says the
 -- tenant is in it; a script that writes a job or a schedule marks it, and when it was not
 -- marked (a new tenant, or one that had left: retention.lua), the caller adds the tenant
 -- to the set (src/store/tenant-scripts.ts). Per tenant of the script: marked now or not.
-local LIVE = {}
-local function mark_live()
-  if LIVE[PART] == nil then LIVE[PART] = redis.call('HSETNX', K.n, 'live', 1) == 1 end
+local function mark_live(ctx)
+  if ctx.live[ctx.part] == nil then ctx.live[ctx.part] = redis.call('HSETNX', ctx.K.n, 'live', 1) == 1 end
 end
 
 -- Moves a script over several tenants to its `part`-th tenant (1-based): what is held back
 -- for the current one is written first.
-local function use_tenant(part)
-  for i = 1, #BEFORE_REPLY do BEFORE_REPLY[i]() end
-  for i = 1, #ON_NEXT_TENANT do ON_NEXT_TENANT[i]() end
-  PART = part
-  if part > PARTS then PARTS = part end
-  bind_keys((part - 1) * KEYS_PER_TENANT)
+local function use_tenant(ctx, part)
+  for i = 1, #BEFORE_REPLY do BEFORE_REPLY[i](ctx) end
+  for i = 1, #ON_NEXT_TENANT do ON_NEXT_TENANT[i](ctx) end
+  ctx.part = part
+  if part > ctx.parts then ctx.parts = part end
+  bind_keys(ctx, (part - 1) * KEYS_PER_TENANT)
 end
 
 -- Every tenant script returns through this:
@@ -99,16 +131,16 @@ end
 -- The ready bands are digits ('597'); a script over several tenants gives them per tenant,
 -- separated by '|', in the order of its tenants. The tenants marked live are their places
 -- in that order ('1' for a one-tenant script), space-joined.
-local function reply(answer)
-  for i = 1, #BEFORE_REPLY do BEFORE_REPLY[i]() end
+local function reply(ctx, answer)
+  for i = 1, #BEFORE_REPLY do BEFORE_REPLY[i](ctx) end
   local parts, live = {}, {}
-  for part = 1, PARTS do
+  for part = 1, ctx.parts do
     local bands = {}
-    for p in pairs(READY[part] or {}) do bands[#bands + 1] = p end
+    for p in pairs(ctx.ready[part] or {}) do bands[#bands + 1] = p end
     parts[part] = table.concat(bands, '')
-    if LIVE[part] then live[#live + 1] = part end
+    if ctx.live[part] then live[#live + 1] = part end
   end
-  local out = { table.concat(parts, '|'), DUE and 1 or 0, table.concat(FREED, ' '), table.concat(live, ' ') }
+  local out = { table.concat(parts, '|'), ctx.due and 1 or 0, table.concat(ctx.freed, ' '), table.concat(live, ' ') }
   for i = 1, #answer do out[#out + 1] = answer[i] end
   return out
 end

@@ -24,45 +24,45 @@
 -- members of one status sit together in log order and a status is listed without reading
 -- the others. Waiting jobs, the many, are listed from the log.
 local LOG_ENTRY_IDS = 100
-local LOG = nil       -- the entry this script is filling: { id, now, ids }
-local LOG_LAST = nil  -- { ms, seq } of the newest entry id given (K.n 'alog'), once read
+-- ctx.log: the entry this call is filling, { id, ms, now, ids }; ctx.log_last: { ms, seq } of
+-- the newest entry id given (K.n 'alog'), once read.
 
 -- Writes the entry being filled.
-local function log_flush()
-  if LOG and #LOG.ids > 0 then
-    redis.call('XADD', K.a, LOG.id, 'i', table.concat(LOG.ids, ' '))
-    redis.call('HSET', K.al, LOG.id, #LOG.ids)
-    redis.call('HSET', K.n, 'alog', LOG.id)
+local function log_flush(ctx)
+  if ctx.log and #ctx.log.ids > 0 then
+    redis.call('XADD', ctx.K.a, ctx.log.id, 'i', table.concat(ctx.log.ids, ' '))
+    redis.call('HSET', ctx.K.al, ctx.log.id, #ctx.log.ids)
+    redis.call('HSET', ctx.K.n, 'alog', ctx.log.id)
   end
-  LOG = nil
+  ctx.log = nil
 end
 BEFORE_REPLY[#BEFORE_REPLY + 1] = log_flush
-ON_NEXT_TENANT[#ON_NEXT_TENANT + 1] = function() LOG_LAST = nil end
+ON_NEXT_TENANT[#ON_NEXT_TENANT + 1] = function(ctx) ctx.log_last = nil end
 
 -- The next entry id for jobs created at `ms`: later than every id given before.
-local function next_log_id(ms)
-  if not LOG_LAST then
-    local last = redis.call('HGET', K.n, 'alog') or '0-0'
+local function next_log_id(ctx, ms)
+  if not ctx.log_last then
+    local last = redis.call('HGET', ctx.K.n, 'alog') or '0-0'
     local last_ms, last_seq = string.match(last, '^(%d+)%-(%d+)$')
-    LOG_LAST = { tonumber(last_ms), tonumber(last_seq) }
+    ctx.log_last = { tonumber(last_ms), tonumber(last_seq) }
   end
   local seq = 0
-  if ms <= LOG_LAST[1] then ms, seq = LOG_LAST[1], LOG_LAST[2] + 1 end
-  LOG_LAST = { ms, seq }
+  if ms <= ctx.log_last[1] then ms, seq = ctx.log_last[1], ctx.log_last[2] + 1 end
+  ctx.log_last = { ms, seq }
   return ms, seq
 end
 
 -- Adds job `id` to the log; answers its created field.
-local function log_new(id, now)
-  if not LOG or LOG.now ~= now or #LOG.ids >= LOG_ENTRY_IDS then
-    log_flush()
-    local ms, seq = next_log_id(math.floor(tonumber(now)))
-    LOG = { id = ms .. '-' .. seq, ms = ms, now = now, ids = {} }
+local function log_new(ctx, id, now)
+  if not ctx.log or ctx.log.now ~= now or #ctx.log.ids >= LOG_ENTRY_IDS then
+    log_flush(ctx)
+    local ms, seq = next_log_id(ctx, math.floor(tonumber(now)))
+    ctx.log = { id = ms .. '-' .. seq, ms = ms, now = now, ids = {} }
   end
-  local ids = LOG.ids
+  local ids = ctx.log.ids
   ids[#ids + 1] = id
-  local place = LOG.id .. '.' .. #ids
-  if LOG.ms == tonumber(now) then return place end
+  local place = ctx.log.id .. '.' .. #ids
+  if ctx.log.ms == tonumber(now) then return place end
   return now .. ':' .. place
 end
 
@@ -98,35 +98,34 @@ local function index_member(status, created, id)
 end
 
 -- A job moved from status `old` (nil: new) to `new`: its index member follows.
-local function index_move(id, created, old, new)
+local function index_move(ctx, id, created, old, new)
   if old == new then return end
   local suffix = index_suffix(created, id)
   if not suffix then return end
-  if STATUS_CODE[old] then redis.call('ZREM', K.i, STATUS_CODE[old] .. suffix) end
-  if STATUS_CODE[new] then redis.call('ZADD', K.i, 0, STATUS_CODE[new] .. suffix) end
+  if STATUS_CODE[old] then redis.call('ZREM', ctx.K.i, STATUS_CODE[old] .. suffix) end
+  if STATUS_CODE[new] then redis.call('ZADD', ctx.K.i, 0, STATUS_CODE[new] .. suffix) end
 end
 
 -- Jobs deleted in this script, counted per log entry (unlist); log_forget writes them.
-local UNLISTED = {}
 
 -- A job deleted (retention): out of the index now, out of its log entry's count later.
-local function unlist(id, created, status)
+local function unlist(ctx, id, created, status)
   local member = index_member(status, created, id)
-  if member then redis.call('ZREM', K.i, member) end
+  if member then redis.call('ZREM', ctx.K.i, member) end
   local ms, seq = log_place(created)
   if ms then
     local entry = ms .. '-' .. seq
-    UNLISTED[entry] = (UNLISTED[entry] or 0) + 1
+    ctx.unlisted[entry] = (ctx.unlisted[entry] or 0) + 1
   end
 end
 
 -- Counts the entries of deleted jobs down; an entry whose last job went leaves the log.
-local function log_forget()
-  for entry, gone in pairs(UNLISTED) do
-    if redis.call('HINCRBY', K.al, entry, -gone) <= 0 then
-      redis.call('XDEL', K.a, entry)
-      redis.call('HDEL', K.al, entry)
+local function log_forget(ctx)
+  for entry, gone in pairs(ctx.unlisted) do
+    if redis.call('HINCRBY', ctx.K.al, entry, -gone) <= 0 then
+      redis.call('XDEL', ctx.K.a, entry)
+      redis.call('HDEL', ctx.K.al, entry)
     end
   end
-  UNLISTED = {}
+  ctx.unlisted = {}
 end

@@ -1,34 +1,31 @@
 -- Shared: placing a new job (enqueue, schedule fires). Needs keys, record and jobs.
 
--- The tenant, from the key names (ids in messages are given in full: "<tenant>:<local>").
-local TENANT = string.match(K.w, '{t:(.*)}:w$')
-
-local function id_taken(id)
-  return redis.call('HEXISTS', K.j, id) == 1 or redis.call('HEXISTS', K.w, id) == 1
+local function id_taken(ctx, id)
+  return redis.call('HEXISTS', ctx.K.j, id) == 1 or redis.call('HEXISTS', ctx.K.w, id) == 1
 end
 
 -- A job waits until every parent has succeeded; a parent that ended failed or
 -- canceled fails it. A parent no longer kept counts as done (see core's verdictOf).
 -- Returns 'ready' | 'blocked' | 'failed', and for 'failed' the parent and its status.
-local function verdict(parents)
+local function verdict(ctx, parents)
   local blocked = false
   for i = 1, #parents do
-    local s = status_of(parents[i])
+    local s = status_of(ctx, parents[i])
     if s == 'failed' or s == 'canceled' then return 'failed', parents[i], s end
     if s and s ~= 'succeeded' then blocked = true end
   end
   return blocked and 'blocked' or 'ready'
 end
 
-local function dependency_error(parent, status)
-  return cjson.encode({ code = 'dependency_failed', message = 'parent job ' .. TENANT .. ':' .. parent .. ' ended ' .. status })
+local function dependency_error(ctx, parent, status)
+  return cjson.encode({ code = 'dependency_failed', message = 'parent job ' .. tenant_name(ctx) .. ':' .. parent .. ' ended ' .. status })
 end
 
 -- Registers `id` as a blocked child of each parent that has not ended.
-local function block_on(id, parents)
+local function block_on(ctx, id, parents)
   for i = 1, #parents do
-    local s = status_of(parents[i])
-    if s and not FINAL[s] then add_child(parents[i], id) end
+    local s = status_of(ctx, parents[i])
+    if s and not FINAL[s] then add_child(ctx, parents[i], id) end
   end
 end
 
@@ -43,18 +40,18 @@ local function set_runnable(r, now)
   end
 end
 
-local function place(id, r, parents, now, old)
-  local v, parent, parent_status = verdict(parents)
+local function place(ctx, id, r, parents, now, old)
+  local v, parent, parent_status = verdict(ctx, parents)
   if v == 'failed' then
     r[R_STATUS] = 'failed'
     r[R_FINISHED] = tostring(now)
-    r[R_ERROR] = dependency_error(parent, parent_status)
+    r[R_ERROR] = dependency_error(ctx, parent, parent_status)
   elseif v == 'blocked' then
     r[R_STATUS] = 'blocked'
-    block_on(id, parents)
+    block_on(ctx, id, parents)
   else
     set_runnable(r, now)
   end
-  save(id, r, old)
+  save(ctx, id, r, old)
   return r[R_STATUS]
 end

@@ -17,14 +17,14 @@ end
 -- Writes schedule `id` (row fields `s`) and files it in K.hz when it may fire: unpaused
 -- with a next fire. A due time that moved earlier is a 'due' note, so a sleeping
 -- coordinator wakes for it.
-local function sched_save(id, s)
-  redis.call('HSET', K.h, id, sched_encode(s))
+local function sched_save(ctx, id, s)
+  redis.call('HSET', ctx.K.h, id, sched_encode(s))
   if s[S_PAUSED] == '0' and s[S_NEXT] ~= '' then
-    local old = redis.call('ZSCORE', K.hz, id)
-    if not old or tonumber(s[S_NEXT]) < tonumber(old) then DUE = true end
-    redis.call('ZADD', K.hz, s[S_NEXT], id)
+    local old = redis.call('ZSCORE', ctx.K.hz, id)
+    if not old or tonumber(s[S_NEXT]) < tonumber(old) then ctx.due = true end
+    redis.call('ZADD', ctx.K.hz, s[S_NEXT], id)
   else
-    redis.call('ZREM', K.hz, id)
+    redis.call('ZREM', ctx.K.hz, id)
   end
 end
 
@@ -35,8 +35,8 @@ local function fire_key(schedule_id, at)
   return '\0f\0' .. schedule_id .. '\0' .. at
 end
 
-local function fire_holder(key)
-  local id = redis.call('HGET', K.k, key)
-  if id and status_of(id) then return id end
+local function fire_holder(ctx, key)
+  local id = redis.call('HGET', ctx.K.k, key)
+  if id and status_of(ctx, id) then return id end
   return nil
 end

@@ -1,19 +1,8 @@
 import { type ChainableCommander, Redis } from 'ioredis';
 import { PACKAGE_VERSION } from '../version.js';
-import {
-  buildLibrary,
-  commandName,
-  ensureLibrary,
-  isMissingFunction,
-  type Library,
-  loadLibrary,
-  readScript,
-  registerScripts,
-  scriptNames,
-} from './loader.js';
+import { buildLibrary, ensureLibrary, isMissingFunction, type Library, loadLibrary } from './loader.js';
 
 type Target = Redis | ChainableCommander;
-type Method = (...args: (string | number)[]) => unknown;
 type Reply = [Error | null, unknown];
 
 /** One function call queued on a pipeline: where it sits, to send it again if Redis lacked it. */
@@ -58,17 +47,14 @@ let cachedLibrary: Library | undefined;
 
 /** The package's library, built once per process (reading and hashing ~60 KiB of Lua). */
 function packageLibrary(): Library {
-  cachedLibrary ??= buildLibrary(
-    PACKAGE_VERSION,
-    scriptNames().filter((name) => readScript(name).library),
-  );
+  cachedLibrary ??= buildLibrary(PACKAGE_VERSION);
   return cachedLibrary;
 }
 
 /**
  * Calls the package's Lua on a client or a pipeline: the functions of its Redis Functions
- * library by FCALL (FCALL_RO for those that only read), the scripts not moved there yet by
- * EVALSHA (ioredis defined commands).
+ * library (loader.ts), by FCALL, or FCALL_RO for those that only read. Every call gives
+ * the number of its keys, so a function may take any number (enqueue, `-- @keys *`).
  *
  * The library is loaded once per connection before the first call (INFO to check the
  * version, FUNCTION LIST, FUNCTION LOAD REPLACE only when missing), and again after a
@@ -79,8 +65,6 @@ function packageLibrary(): Library {
  */
 export class Scripts {
   readonly library: Library;
-  /** Scripts taking any number of keys: their calls give the number first. */
-  private readonly variable: Set<string>;
   private readonly state: LoadState;
 
   constructor(
@@ -88,8 +72,6 @@ export class Scripts {
     library: Library = packageLibrary(),
   ) {
     this.library = library;
-    const evalsha = scriptNames().filter((name) => !library.functions.has(name));
-    this.variable = registerScripts(redis, PACKAGE_VERSION, evalsha);
     this.state = loadState(redis, library.name);
   }
 
@@ -123,26 +105,19 @@ export class Scripts {
 
   /** On a client: resolves with the reply. On a pipeline: queues the call (reply from execPipeline). */
   call(target: Target, name: string, keys: readonly string[], args: readonly (string | number)[]): unknown {
-    if (this.library.functions.has(name)) {
-      if (target instanceof Redis) {
-        if (target !== this.redis) throw new Error('Scripts.call: a client other than the one these scripts serve');
-        return this.callFunction(name, keys, args);
-      }
-      const pipeline = target as ChainableCommander;
-      let queued = QUEUED.get(pipeline);
-      if (queued === undefined) {
-        queued = { scripts: this, calls: [] };
-        QUEUED.set(pipeline, queued);
-      }
-      queued.calls.push({ index: pipeline.length, name, keys, args });
-      this.send(pipeline, name, keys, args);
-      return undefined;
+    if (target instanceof Redis) {
+      if (target !== this.redis) throw new Error('Scripts.call: a client other than the one these scripts serve');
+      return this.callFunction(name, keys, args);
     }
-    const command = commandName(name, PACKAGE_VERSION);
-    const method = (target as unknown as Record<string, Method | undefined>)[command];
-    if (typeof method !== 'function') throw new Error(`lua script ${command} is not registered on this client`);
-    if (this.variable.has(name)) return method.call(target, keys.length, ...keys, ...args);
-    return method.call(target, ...keys, ...args);
+    const pipeline = target as ChainableCommander;
+    let queued = QUEUED.get(pipeline);
+    if (queued === undefined) {
+      queued = { scripts: this, calls: [] };
+      QUEUED.set(pipeline, queued);
+    }
+    queued.calls.push({ index: pipeline.length, name, keys, args });
+    this.send(pipeline, name, keys, args);
+    return undefined;
   }
 
   private async callFunction(name: string, keys: readonly string[], args: readonly (string | number)[]) {

@@ -30,8 +30,6 @@ export interface ScriptSource {
   numberOfKeys: number | undefined;
   /** `-- @no-writes`: the function never writes (flag `no-writes`, called with FCALL_RO). */
   readOnly: boolean;
-  /** `-- @library`: moved into the Functions library (the others still go by EVALSHA). */
-  library: boolean;
   /** The includes it uses, each after those it uses itself (depth first). */
   includes: string[];
   /** The script's own text (its `@include` lines left as comments). */
@@ -51,7 +49,6 @@ export function readScript(name: string, dir: URL = LUA_DIR): ScriptSource {
     name,
     numberOfKeys,
     readOnly: /^-- @no-writes\s*$/m.test(raw),
-    library: /^-- @library\s*$/m.test(raw),
     includes,
     body: raw,
   };
@@ -191,41 +188,4 @@ export async function ensureLibrary(redis: Redis, library: Library): Promise<boo
 /** FUNCTION LOAD REPLACE: replaces a library of the same name (same version, same code). */
 export async function loadLibrary(redis: Redis, library: Library): Promise<void> {
   await redis.call('FUNCTION', 'LOAD', 'REPLACE', library.code);
-}
-
-// ---- EVALSHA scripts: the scripts not moved into the library yet -------------------------
-
-/** A script's text with every `@include` pasted in (for EVALSHA). */
-export function expandedScript(name: string, dir: URL = LUA_DIR): string {
-  const script = readScript(name, dir);
-  const includes = script.includes.map((include) => readInclude(include, name, dir));
-  return `${includes.join('\n')}\n${script.body.replace(/^-- @include (\S+)\s*$/gm, '-- (included above: $1)')}`;
-}
-
-/**
- * The name a script is registered under: it carries the package version so that two
- * versions of cadenza sharing one Redis never call each other's scripts.
- */
-export function commandName(name: string, version: string): string {
-  return `cz_${name}_v${version.replace(/[^0-9A-Za-z]/g, '_')}`;
-}
-
-/**
- * Registers scripts on `redis` as commands (EVALSHA); answers the names of those whose
- * caller gives the number of keys (`-- @keys *`).
- */
-export function registerScripts(redis: Redis, version: string, names: readonly string[]): Set<string> {
-  const variable = new Set<string>();
-  for (const name of names) {
-    const source = readScript(name);
-    const command = commandName(name, version);
-    const lua = expandedScript(name);
-    if (source.numberOfKeys === undefined) {
-      redis.defineCommand(command, { lua });
-      variable.add(name);
-    } else {
-      redis.defineCommand(command, { numberOfKeys: source.numberOfKeys, lua });
-    }
-  }
-  return variable;
 }

@@ -9,7 +9,7 @@ import { createRedisStore, RedisStore } from './redis-store.js';
 
 const NOW = 1_700_000_000_000;
 /** Commands the client sends itself (the rest in commandstats ran inside scripts). */
-const CLIENT_COMMANDS = new Set(['evalsha', 'eval', 'zrange', 'zrem', 'sadd', 'publish']);
+const CLIENT_COMMANDS = new Set(['fcall', 'fcall_ro', 'zrange', 'zrem', 'sadd', 'publish']);
 
 async function serverCpu(redis: Redis): Promise<number> {
   const info = await redis.info('cpu');

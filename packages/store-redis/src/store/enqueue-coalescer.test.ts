@@ -17,11 +17,11 @@ afterAll(async () => {
   await harness.stop();
 });
 
-/** Script calls made since the last reset (EVALSHA, or EVAL the first time a script runs). */
+/** Script calls made since the last reset (FCALL or FCALL_RO). */
 async function scriptCalls(): Promise<number> {
   const stats = await redis.info('commandstats');
   let calls = 0;
-  for (const match of stats.matchAll(/^cmdstat_(?:eval|evalsha):calls=(\d+)/gm)) calls += Number(match[1]);
+  for (const match of stats.matchAll(/^cmdstat_(?:fcall|fcall_ro):calls=(\d+)/gm)) calls += Number(match[1]);
   return calls;
 }
 
