@@ -6,6 +6,7 @@ import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execAll } from '../context.js';
 import { tenantKeys } from '../keys.js';
+import { createRedisStore } from '../store/redis-store.js';
 import { commandStats } from '../testing/jobs.test-helpers.js';
 import { type RedisHarness, startRedis } from '../testing/redis-server.js';
 import { PACKAGE_VERSION } from '../version.js';
@@ -164,6 +165,17 @@ describe('scripts on a real redis', () => {
     const listed = (await redis.call('FUNCTION', 'LIST', 'LIBRARYNAME', 'cadenza_v*')) as unknown[];
     expect(listsLibrary(listed, older.library.name)).toBe(true);
     expect(listsLibrary(listed, newer.library.name)).toBe(true);
+  });
+
+  it('is loaded by the ping of a store, which a process sends at start', async () => {
+    const redis = harness.client();
+    await redis.function('FLUSH');
+    const store = createRedisStore({ redis, prefix: harness.prefix() });
+    const name = new Scripts(redis).library.name;
+    expect(listsLibrary(await redis.call('FUNCTION', 'LIST', 'LIBRARYNAME', name), name)).toBe(false);
+    await store.ping();
+    expect(listsLibrary(await redis.call('FUNCTION', 'LIST', 'LIBRARYNAME', name), name)).toBe(true);
+    await store.close();
   });
 
   it('names the package version in its library', () => {

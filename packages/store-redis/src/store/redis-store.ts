@@ -219,9 +219,15 @@ export class RedisStore implements Store {
     return this.signals.subscribe(listener);
   }
 
+  /**
+   * Rejects with `unavailable` when Redis does not answer, and with an error naming the
+   * version when it is older than 7.0 (no Functions). Loads the library when missing, so
+   * that a process that pings at start finds out then, not at its first job.
+   */
   async ping(): Promise<void> {
     await this.run(async () => {
       await this.ctx.redis.ping();
+      await this.ctx.scripts.ready();
     });
   }
 
