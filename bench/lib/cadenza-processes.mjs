@@ -21,6 +21,13 @@ const BIN = join(ROOT, 'packages', 'cli', 'dist', 'bin.js');
 export const NOOP_HANDLERS = join(ROOT, 'bench', 'noop-handlers.mjs');
 const RECORDING_HANDLERS = join(ROOT, 'bench', 'lib', 'recording-handlers.mjs');
 
+// Every process started and not yet exited: killed if the harness itself ends early (an
+// error mid-scenario), so that none is left running against a Redis that is gone.
+const live = new Set();
+process.on('exit', () => {
+  for (const child of live) child.kill('SIGKILL');
+});
+
 /** A `cadenza` child with stdout appended to `logFile`; resolves once its start line is in the file. */
 async function startCommand(command, args, { logFile, env = {} }) {
   const out = openSync(logFile, 'a');
@@ -30,8 +37,10 @@ async function startCommand(command, args, { logFile, env = {} }) {
     { stdio: ['ignore', out, 'inherit'], env: { ...process.env, ...env } },
   );
   closeSync(out);
+  live.add(child);
   let exited = false;
   child.once('exit', (code, signal) => {
+    live.delete(child);
     exited = true;
     if (code !== 0 && signal !== 'SIGTERM') console.error(`cadenza ${command} exited with ${code ?? signal}`);
   });
