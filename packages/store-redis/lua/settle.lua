@@ -50,9 +50,10 @@ for a = 2, #ARGV, 5 do
           indexed[#indexed + 1] = 0
           indexed[#indexed + 1] = STATUS_CODE[final] .. suffix
         end
-        ctx.pending_unleased[#ctx.pending_unleased + 1] = id
-        ctx.pending_finished[#ctx.pending_finished + 1] = now
-        ctx.pending_finished[#ctx.pending_finished + 1] = id
+        local unleased, finished = ctx_table(ctx, 'pending_unleased'), ctx_table(ctx, 'pending_finished')
+        unleased[#unleased + 1] = id
+        finished[#finished + 1] = now
+        finished[#finished + 1] = id
         bump(ctx, 'active', p, -1)
         bump(ctx, final, p, 1)
         let_go(ctx, id)

@@ -40,22 +40,32 @@ end
 
 local function bump(ctx, status, priority, delta)
   local field = status .. '/' .. priority
-  ctx.pending_counts[field] = (ctx.pending_counts[field] or 0) + delta
+  local counts = ctx_table(ctx, 'pending_counts')
+  counts[field] = (counts[field] or 0) + delta
 end
 
 -- Blocked children registered in this script, as ZADD arguments for K.c (see children below).
 
 local function flush_writes(ctx)
-  for field, delta in pairs(ctx.pending_counts) do
-    if delta ~= 0 then redis.call('HINCRBY', ctx.K.n, field, delta) end
+  local counts = ctx.pending_counts
+  if counts then
+    for field, delta in pairs(counts) do
+      if delta ~= 0 then redis.call('HINCRBY', ctx.K.n, field, delta) end
+    end
+    ctx.pending_counts = nil
   end
-  ctx.pending_counts = {}
-  call_chunked('ZADD', ctx.K.f, ctx.pending_finished)
-  ctx.pending_finished = {}
-  call_chunked('ZREM', ctx.K.l, ctx.pending_unleased)
-  ctx.pending_unleased = {}
-  call_chunked('ZADD', ctx.K.c, ctx.pending_children)
-  ctx.pending_children = {}
+  if ctx.pending_finished then
+    call_chunked('ZADD', ctx.K.f, ctx.pending_finished)
+    ctx.pending_finished = nil
+  end
+  if ctx.pending_unleased then
+    call_chunked('ZREM', ctx.K.l, ctx.pending_unleased)
+    ctx.pending_unleased = nil
+  end
+  if ctx.pending_children then
+    call_chunked('ZADD', ctx.K.c, ctx.pending_children)
+    ctx.pending_children = nil
+  end
 end
 BEFORE_REPLY[#BEFORE_REPLY + 1] = flush_writes
 
@@ -80,14 +90,15 @@ local function waited_range(parent)
 end
 
 local function add_child(ctx, parent, child)
-  ctx.pending_children[#ctx.pending_children + 1] = 0
-  ctx.pending_children[#ctx.pending_children + 1] = child_member(parent, child)
+  local children = ctx_table(ctx, 'pending_children')
+  children[#children + 1] = 0
+  children[#children + 1] = child_member(parent, child)
 end
 
 -- Up to `count` children still blocked on `parent`, as K.c members (child = member after
 -- the parent's id and the NUL).
 local function child_members(ctx, parent, count)
-  if #ctx.pending_children > 0 then flush_writes(ctx) end
+  if ctx.pending_children then flush_writes(ctx) end
   local from, to = children_range(parent)
   return redis.call('ZRANGEBYLEX', ctx.K.c, from, to, 'LIMIT', 0, count)
 end
@@ -98,11 +109,12 @@ end
 
 -- Band streams get their consumer group on first use; remembered for this script run.
 local function ensure_group(ctx, stream)
-  if ctx.groups[stream] then return end
+  local groups = ctx_table(ctx, 'groups')
+  if groups[stream] then return end
   if redis.call('EXISTS', stream) == 0 then
     redis.call('XGROUP', 'CREATE', stream, 'g', '0', 'MKSTREAM')
   end
-  ctx.groups[stream] = true
+  groups[stream] = true
 end
 
 -- Appends a waiting job at the back of its tenant's band (FIFO: a job that waits again
@@ -185,7 +197,8 @@ local function let_go(ctx, id)
   local held = redis.call('HGET', ctx.K.gn, id)
   if held and string.sub(held, 1, 1) == '@' then
     redis.call('HDEL', ctx.K.gn, id)
-    ctx.freed[#ctx.freed + 1] = string.sub(held, 2)
+    local freed = ctx_table(ctx, 'freed')
+    freed[#freed + 1] = string.sub(held, 2)
   end
 end
 
@@ -198,7 +211,8 @@ local function save(ctx, id, r, old)
   if old == 'delayed' then
     redis.call('ZREM', ctx.K.d, id)
   elseif old == 'active' and new ~= 'active' then
-    ctx.pending_unleased[#ctx.pending_unleased + 1] = id
+    local unleased = ctx_table(ctx, 'pending_unleased')
+    unleased[#unleased + 1] = id
     let_go(ctx, id)
   elseif old == 'waiting' and new ~= 'waiting' then
     unpark(ctx, id, p)
@@ -220,8 +234,9 @@ local function save(ctx, id, r, old)
   elseif new == 'active' then
     redis.call('ZADD', ctx.K.l, r[R_EXPIRES], id)
   elseif FINAL[new] and old ~= new then
-    ctx.pending_finished[#ctx.pending_finished + 1] = r[R_FINISHED]
-    ctx.pending_finished[#ctx.pending_finished + 1] = id
+    local finished = ctx_table(ctx, 'pending_finished')
+    finished[#finished + 1] = r[R_FINISHED]
+    finished[#finished + 1] = id
     if has_children(ctx, id) then
       redis.call('RPUSH', ctx.K.x, id)
       ctx.due = true

@@ -11,7 +11,8 @@
 -- call: here they hold only constants and functions. What one call keeps — its keys, the
 -- current tenant, what it holds back to write, what it tells its caller — is one table,
 -- `ctx`, made by new_ctx() at the start of the call and passed to every helper that needs
--- it. Its fields, by the include that uses them:
+-- it. Its fields, by the include that uses them (the tables among them made on first use,
+-- by ctx_table):
 --   keys.lua     keys (the call's KEYS), K (the current tenant's named keys), base (where
 --                its keys start in keys), tenant (its name, once asked: tenant_name),
 --                part / parts (current tenant, tenants so far), ready, due, freed, live
@@ -21,39 +22,56 @@
 -- Redis 7.0 runs the top level without the standard globals (string, table, math…):
 -- use them only inside function bodies.
 local KEYS_PER_TENANT = 27
+
+-- The named keys of the tenant whose keys start after `base` in `keys` (one table
+-- constructor: sized once, no rehash as fields are added).
+local function named_keys(keys, base)
+  return {
+    w = keys[base + 11],        -- hash  local id -> "<priority>/<entry id>" (waiting jobs)
+    j = keys[base + 12],        -- hash  local id -> record (every job that is not waiting)
+    n = keys[base + 13],        -- hash  "<status>/<priority>" -> count; 'tok' token counter; 'epoch' highest fence seen;
+                                --       'bt'/'ba' the rate limit's bucket (limits.lua); 'gseq' parking order;
+                                --       'live' set while the tenant is in the cross-tenant tenant set (see tenancy)
+    k = keys[base + 14],        -- hash  idempotency key -> local id
+    l = keys[base + 15],        -- zset  active local ids by lease deadline
+    d = keys[base + 16],        -- zset  delayed local ids by runAt
+    c = keys[base + 17],        -- zset  '<parent>\0<child>' for each child still blocked on a parent (all score 0)
+    x = keys[base + 18],        -- list  parents that ended with children waiting for release
+    f = keys[base + 19],        -- zset  finished local ids by finishedAt
+    h = keys[base + 20],        -- hash  schedule id -> schedule row (schedule.lua)
+    hz = keys[base + 21],       -- zset  schedule ids by nextFireAt
+    q = keys[base + 22],        -- hash  claim id -> what that claim handed out (see claim.lua)
+    g = keys[base + 23],        -- zset  waiting jobs parked for a gate, by band * 1e12 + arrival (see gates in jobs.lua)
+    gn = keys[base + 24],       -- hash  local id -> 'gate=units ...' while parked, '@<holder>' while holding
+    a = keys[base + 25],        -- stream  the creation log: entries of up to 100 local ids, named by createdAt (listing.lua)
+    i = keys[base + 26],        -- zset  '<status code><log place><local id>' for every job not waiting (listing.lua)
+    al = keys[base + 27],       -- hash  log entry id -> how many of its jobs are still kept (listing.lua)
+  }
+end
+
+-- Binds ctx to the tenant whose keys start after `base`. ctx.K stays the same table
+-- (functions hold it as their local K): its fields are overwritten.
 local function bind_keys(ctx, base)
   ctx.base = base
-  ctx.K.w = ctx.keys[base + 11]   -- hash  local id -> "<priority>/<entry id>" (waiting jobs)
-  ctx.K.j = ctx.keys[base + 12]   -- hash  local id -> record (every job that is not waiting)
-  ctx.K.n = ctx.keys[base + 13]   -- hash  "<status>/<priority>" -> count; 'tok' token counter; 'epoch' highest fence seen;
-                          --       'bt'/'ba' the rate limit's bucket (limits.lua); 'gseq' parking order;
-                          --       'live' set while the tenant is in the cross-tenant tenant set (see tenancy)
-  ctx.K.k = ctx.keys[base + 14]   -- hash  idempotency key -> local id
-  ctx.K.l = ctx.keys[base + 15]   -- zset  active local ids by lease deadline
-  ctx.K.d = ctx.keys[base + 16]   -- zset  delayed local ids by runAt
-  ctx.K.c = ctx.keys[base + 17]   -- zset  '<parent>\0<child>' for each child still blocked on a parent (all score 0)
-  ctx.K.x = ctx.keys[base + 18]   -- list  parents that ended with children waiting for release
-  ctx.K.f = ctx.keys[base + 19]   -- zset  finished local ids by finishedAt
-  ctx.K.h = ctx.keys[base + 20]   -- hash  schedule id -> schedule row (schedule.lua)
-  ctx.K.hz = ctx.keys[base + 21]  -- zset  schedule ids by nextFireAt
-  ctx.K.q = ctx.keys[base + 22]   -- hash  claim id -> what that claim handed out (see claim.lua)
-  ctx.K.g = ctx.keys[base + 23]   -- zset  waiting jobs parked for a gate, by band * 1e12 + arrival (see gates in jobs.lua)
-  ctx.K.gn = ctx.keys[base + 24]  -- hash  local id -> 'gate=units ...' while parked, '@<holder>' while holding
-  ctx.K.a = ctx.keys[base + 25]   -- stream  the creation log: entries of up to 100 local ids, named by createdAt (listing.lua)
-  ctx.K.i = ctx.keys[base + 26]   -- zset  '<status code><log place><local id>' for every job not waiting (listing.lua)
-  ctx.K.al = ctx.keys[base + 27]  -- hash  log entry id -> how many of its jobs are still kept (listing.lua)
+  local K = ctx.K
+  for name, key in pairs(named_keys(ctx.keys, base)) do K[name] = key end
   ctx.tenant = nil
 end
 
--- The state of one call over `keys` (its KEYS), bound to its first tenant.
+-- The state of one call over `keys` (its KEYS), bound to its first tenant. The tables
+-- other includes keep in it are made on first use (ctx_table): most calls need few.
 local function new_ctx(keys)
-  local ctx = {
-    keys = keys, K = {}, base = 0, part = 1, parts = 1, ready = {}, due = false, freed = {}, live = {},
-    pending_counts = {}, pending_finished = {}, pending_unleased = {}, pending_children = {}, groups = {},
-    unlisted = {},
-  }
-  bind_keys(ctx, 0)
-  return ctx
+  return { keys = keys, K = named_keys(keys, 0), base = 0, part = 1, parts = 1, due = false }
+end
+
+-- ctx[name], made an empty table on first use.
+local function ctx_table(ctx, name)
+  local t = ctx[name]
+  if not t then
+    t = {}
+    ctx[name] = t
+  end
+  return t
 end
 
 -- The current tenant's name, from its key names (ids in messages are given in full:
@@ -85,10 +103,11 @@ end
 -- ctx.ready (per tenant of the call, the set of its bands) and ctx.due.
 
 local function note_ready(ctx, p)
-  local bands = ctx.ready[ctx.part]
+  local ready = ctx_table(ctx, 'ready')
+  local bands = ready[ctx.part]
   if not bands then
     bands = {}
-    ctx.ready[ctx.part] = bands
+    ready[ctx.part] = bands
   end
   bands[p] = true
 end
@@ -113,7 +132,8 @@ local ON_NEXT_TENANT = {}
 -- marked (a new tenant, or one that had left: retention.lua), the caller adds the tenant
 -- to the set (src/store/tenant-scripts.ts). Per tenant of the script: marked now or not.
 local function mark_live(ctx)
-  if ctx.live[ctx.part] == nil then ctx.live[ctx.part] = redis.call('HSETNX', ctx.K.n, 'live', 1) == 1 end
+  local live = ctx_table(ctx, 'live')
+  if live[ctx.part] == nil then live[ctx.part] = redis.call('HSETNX', ctx.K.n, 'live', 1) == 1 end
 end
 
 -- Moves a script over several tenants to its `part`-th tenant (1-based): what is held back
@@ -133,14 +153,23 @@ end
 -- in that order ('1' for a one-tenant script), space-joined.
 local function reply(ctx, answer)
   for i = 1, #BEFORE_REPLY do BEFORE_REPLY[i](ctx) end
-  local parts, live = {}, {}
-  for part = 1, ctx.parts do
-    local bands = {}
-    for p in pairs(ctx.ready[part] or {}) do bands[#bands + 1] = p end
-    parts[part] = table.concat(bands, '')
-    if ctx.live[part] then live[#live + 1] = part end
+  local ready, live, freed = ctx.ready, ctx.live, ctx.freed
+  local bands, marked = '', ''
+  if ready or live then
+    local parts, lived = {}, {}
+    for part = 1, ctx.parts do
+      local set, digits = ready and ready[part], {}
+      if set then
+        for p in pairs(set) do digits[#digits + 1] = p end
+      end
+      parts[part] = table.concat(digits, '')
+      if live and live[part] then lived[#lived + 1] = part end
+    end
+    bands, marked = table.concat(parts, '|'), table.concat(lived, ' ')
+  elseif ctx.parts > 1 then
+    bands = string.rep('|', ctx.parts - 1)
   end
-  local out = { table.concat(parts, '|'), ctx.due and 1 or 0, table.concat(ctx.freed, ' '), table.concat(live, ' ') }
-  for i = 1, #answer do out[#out + 1] = answer[i] end
+  local out = { bands, ctx.due and 1 or 0, freed and table.concat(freed, ' ') or '', marked }
+  for i = 1, #answer do out[i + 4] = answer[i] end
   return out
 end

@@ -115,17 +115,19 @@ local function unlist(ctx, id, created, status)
   local ms, seq = log_place(created)
   if ms then
     local entry = ms .. '-' .. seq
-    ctx.unlisted[entry] = (ctx.unlisted[entry] or 0) + 1
+    local unlisted = ctx_table(ctx, 'unlisted')
+    unlisted[entry] = (unlisted[entry] or 0) + 1
   end
 end
 
 -- Counts the entries of deleted jobs down; an entry whose last job went leaves the log.
 local function log_forget(ctx)
+  if not ctx.unlisted then return end
   for entry, gone in pairs(ctx.unlisted) do
     if redis.call('HINCRBY', ctx.K.al, entry, -gone) <= 0 then
       redis.call('XDEL', ctx.K.a, entry)
       redis.call('HDEL', ctx.K.al, entry)
     end
   end
-  ctx.unlisted = {}
+  ctx.unlisted = nil
 end
