@@ -2,6 +2,7 @@ import type { ClaimedJob } from '@cadenza/core';
 import { describe, expect, it } from 'vitest';
 import { countRoundTrips, newJob } from '../testing/jobs.test-helpers.js';
 import { redisPerFile } from '../testing/redis-per-file.test-helpers.js';
+import { decodeClaimAnswer } from './claim.js';
 import type { RedisStore } from './redis-store.js';
 
 // What core's conformance tests cannot show: how the Claimer's one-round-trip path under
@@ -74,5 +75,26 @@ describe('redis store: claims under load meet new work', () => {
     const trips = await countRoundTrips(file.redis);
     for (let i = 0; i < 5; i++) expect(await store.claim(claimOf(10))).toHaveLength(10);
     expect(trips.count()).toBe(5);
+  });
+});
+
+describe('a claim answer', () => {
+  it('is decoded by name: counts, limited, offered parked jobs, then the jobs', () => {
+    expect(decodeClaimAnswer('acme', [3, 1, 2, 5, 1, 'job1', 'r:gpu=1 n:report=1'])).toEqual({
+      left: 3,
+      limited: true,
+      parked: 2,
+      read: 5,
+      pairs: [['job1', 'r:gpu=1 n:report=1']],
+      jobs: [],
+    });
+    expect(decodeClaimAnswer('acme', undefined)).toEqual({
+      left: 0,
+      limited: false,
+      parked: 0,
+      read: 0,
+      pairs: [],
+      jobs: [],
+    });
   });
 });

@@ -254,7 +254,7 @@ export class Claimer {
     const calls = this.lost;
     const { answers } = await this.send(calls);
     this.lost = [];
-    return interleave(calls.map((call, k) => decodeAnswer(call.tenant, answers[k] ?? [0, 0, 0, 0, 0]).jobs));
+    return interleave(calls.map((call, k) => decodeClaimAnswer(call.tenant, answers[k]).jobs));
   }
 
   /** Sends claim calls; when the connection fails, keeps them to be asked again. */
@@ -298,16 +298,14 @@ export class Claimer {
     const unparked: string[] = [];
     let room = 0;
     shares.forEach(([tenant, count], k) => {
-      const answer = answers[k] ?? [0, 0, 0, 0, 0];
-      const left = Number(answer[0]);
-      const { jobs, pairs } = decodeAnswer(tenant, answer);
+      const { left, limited: wasLimited, parked, read, jobs, pairs } = decodeClaimAnswer(tenant, answers[k]);
       perTenant.push(jobs);
       // A limited tenant still has `left` waiting: it stays in the index, but is not full.
       // One that read all it asked for (claimed, or parked for gates) may have more.
-      if (Number(answer[1]) === 1) limited.push(tenant);
-      else if (Number(answer[3]) === count && left > 0) full.push(tenant);
+      if (wasLimited) limited.push(tenant);
+      else if (read === count && left > 0) full.push(tenant);
       if (left <= 0) emptied.push(tenant);
-      if (this.gates.enabled && Number(answer[2]) === 0) unparked.push(`${priority}/${tenant}`);
+      if (this.gates.enabled && parked === 0) unparked.push(`${priority}/${tenant}`);
       for (const [id, needs] of pairs) offers.push({ tenant, id, needs });
       if (pairs.length > 0) room += count - jobs.length;
     });
@@ -373,7 +371,7 @@ export class Claimer {
     const { answers } = await this.send(send);
     const refused: string[] = [];
     const jobs = send.map((call, k) => {
-      const { jobs: taken, pairs } = decodeAnswer(call.tenant, answers[k] ?? [0, 0, 0, 0, 0]);
+      const { jobs: taken, pairs } = decodeClaimAnswer(call.tenant, answers[k]);
       for (const [, holder] of pairs) refused.push(holder);
       return taken;
     });
@@ -451,11 +449,28 @@ function limitArgs(limits: CheckedLimits | undefined): (string | number)[] {
   return [limits?.maxActive ?? '', limits?.rate ?? '', limits?.burst ?? ''];
 }
 
+/** A claim answer (claim.lua, claim-parked.lua), decoded. */
+export interface ClaimAnswer {
+  /** Waiting jobs left in the band's stream (the whole count for a limited tenant). */
+  left: number;
+  /** A limit held the tenant to fewer jobs than asked: asking it again in this call is pointless. */
+  limited: boolean;
+  /** Jobs parked in the band, waiting for gates. */
+  parked: number;
+  /** Entries read from the stream (claimed or parked). */
+  read: number;
+  /** Offered parked jobs (claim.lua) or holds not used (claim-parked.lua): [local id, needs]. */
+  pairs: [string, string][];
+  jobs: ClaimedJob[];
+}
+
 /**
- * A claim answer (claim.lua, claim-parked.lua): `{ left, limited, parked, read, N, N pairs
- * (offered parked jobs, or holds not used), then id, record, id, record, … }`.
+ * A claim answer from its reply: `{ left, limited, parked, read, N, N pairs (offered parked
+ * jobs, or holds not used), then id, record, id, record, … }`. A missing reply reads as an
+ * empty answer.
  */
-function decodeAnswer(tenant: string, answer: readonly unknown[]): { jobs: ClaimedJob[]; pairs: [string, string][] } {
+export function decodeClaimAnswer(tenant: string, answer: readonly unknown[] | undefined): ClaimAnswer {
+  if (answer === undefined) return { left: 0, limited: false, parked: 0, read: 0, pairs: [], jobs: [] };
   const pairs: [string, string][] = [];
   const n = Number(answer[4] ?? 0);
   for (let j = 5; j < 5 + 2 * n; j += 2) pairs.push([String(answer[j]), String(answer[j + 1])]);
@@ -463,5 +478,12 @@ function decodeAnswer(tenant: string, answer: readonly unknown[]): { jobs: Claim
   for (let j = 5 + 2 * n; j + 1 < answer.length; j += 2) {
     jobs.push(decodeRecord(tenant, String(answer[j]), String(answer[j + 1])) as ClaimedJob);
   }
-  return { jobs, pairs };
+  return {
+    left: Number(answer[0]),
+    limited: Number(answer[1]) === 1,
+    parked: Number(answer[2]),
+    read: Number(answer[3]),
+    pairs,
+    jobs,
+  };
 }
