@@ -14,8 +14,10 @@ export class Attempt {
   readonly job: ClaimedJob;
   /** Why the attempt was aborted (first reason wins); undefined while it was not. */
   abortReason: JobAbortError | undefined;
-  /** Told at once of an abort (runAttempt's way to stop waiting for the handler). */
-  onAbort: ((reason: JobAbortError) => void) | undefined;
+  /** Set while the handler runs (runAttempt): told once of how the run ended. */
+  private runner: RunDeps | undefined;
+  /** The attempt's timeout, while the handler runs. */
+  private timer: TimerHandle | undefined;
   private controller: AbortController | undefined;
   state: 'pending' | 'running' | 'finished' = 'pending';
   startedAt: number | undefined;
@@ -81,7 +83,25 @@ export class Attempt {
     if (this.abortReason !== undefined) return;
     this.abortReason = new JobAbortError(kind, message);
     this.controller?.abort(this.abortReason);
-    this.onAbort?.(this.abortReason);
+    this.ran(outcomeOfAbort(this.abortReason));
+  }
+
+  /** The handler's run is over: the first of its result, its timeout or an abort. */
+  ran(outcome: AttemptOutcome): void {
+    const runner = this.runner;
+    if (runner === undefined) return;
+    this.runner = undefined;
+    this.timer?.cancel();
+    this.timer = undefined;
+    runner.ended(this, outcome);
+  }
+
+  /** runAttempt: the handler starts now; `runner.ended` is told how it ended. */
+  running(runner: RunDeps, timeoutMs: number | undefined): void {
+    this.runner = runner;
+    if (timeoutMs !== undefined) {
+      this.timer = runner.clock.setTimeout(() => this.abort('timeout', `timed out after ${timeoutMs} ms`), timeoutMs);
+    }
   }
 }
 
@@ -90,50 +110,61 @@ export interface RunDeps {
   log: Logger;
   /** Sends a heartbeat for this worker's leases now. */
   heartbeat(): Promise<void>;
+  /**
+   * How the attempt's run ended, told once: the handler returned or threw, its timeout
+   * passed, or its signal aborted (cancel, lost lease, shutdown). May be called before
+   * runAttempt returns (a handler that returns a plain value, no handler, aborted already).
+   */
+  ended(attempt: Attempt, outcome: AttemptOutcome): void;
 }
 
 /**
- * Runs one attempt to its outcome. Resolves at the first of: the handler returns or
- * throws, its timeout passes, or its signal aborts (cancel, lost lease, shutdown). A
- * handler that ignores its signal is not waited for: its later result is ignored.
+ * Runs one attempt to its outcome, told to `deps.ended`. A handler that ignores its signal is
+ * not waited for: its later result is ignored. A handler that returns a plain value (not a
+ * promise) ends at once: no promise is made for it.
  */
-export function runAttempt(
-  attempt: Attempt,
-  spec: ResolvedHandler | undefined,
-  deps: RunDeps,
-): Promise<AttemptOutcome> {
+export function runAttempt(attempt: Attempt, spec: ResolvedHandler | undefined, deps: RunDeps): void {
   const { job } = attempt;
   attempt.startedAt = deps.clock.now();
-  if (attempt.abortReason !== undefined) return Promise.resolve(outcomeOfAbort(attempt.abortReason));
+  if (attempt.abortReason !== undefined) {
+    deps.ended(attempt, outcomeOfAbort(attempt.abortReason));
+    return;
+  }
   if (spec === undefined) {
-    return Promise.resolve({
+    deps.ended(attempt, {
       kind: 'failed',
       error: { code: 'no_handler', message: `no handler for job name ${JSON.stringify(job.name)} in this worker` },
     });
+    return;
   }
-  const timeoutMs = job.timeoutMs ?? spec.timeoutMs;
-  return new Promise<AttemptOutcome>((resolve) => {
-    let settled = false;
-    let timer: TimerHandle | undefined;
-    const finish = (outcome: AttemptOutcome): void => {
-      if (settled) return;
-      settled = true;
-      timer?.cancel();
-      attempt.onAbort = undefined;
-      resolve(outcome);
-    };
-    attempt.onAbort = (reason) => finish(outcomeOfAbort(reason));
-    if (timeoutMs !== undefined) {
-      timer = deps.clock.setTimeout(() => attempt.abort('timeout', `timed out after ${timeoutMs} ms`), timeoutMs);
+  attempt.running(deps, job.timeoutMs ?? spec.timeoutMs);
+  const ctx = makeContext(attempt, deps);
+  // A copy, so that a handler that writes to its job cannot change what we settle.
+  const view: Job = { ...job };
+  let result: unknown;
+  try {
+    result = spec.handler(view, ctx);
+    if (!isThenable(result)) {
+      attempt.ran({ kind: 'succeeded', result });
+      return;
     }
-    const ctx = makeContext(attempt, deps);
-    // A copy, so that a handler that writes to its job cannot change what we settle.
-    const view: Job = { ...job };
-    void new Promise<unknown>((run) => run(spec.handler(view, ctx))).then(
-      (result) => finish({ kind: 'succeeded', result }),
-      (error: unknown) => finish({ kind: 'failed', error: errorFrom(error) }),
-    );
-  });
+  } catch (error) {
+    attempt.ran({ kind: 'failed', error: errorFrom(error) });
+    return;
+  }
+  void Promise.resolve(result).then(
+    (value: unknown) => attempt.ran({ kind: 'succeeded', result: value }),
+    (error: unknown) => attempt.ran({ kind: 'failed', error: errorFrom(error) }),
+  );
+}
+
+/** Whether a handler's result is to be awaited (a promise, or any object with a `then` method). */
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return (
+    (typeof value === 'object' || typeof value === 'function') &&
+    value !== null &&
+    typeof (value as { then?: unknown }).then === 'function'
+  );
 }
 
 function makeContext(attempt: Attempt, deps: RunDeps): JobContext {

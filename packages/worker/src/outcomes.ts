@@ -1,4 +1,4 @@
-import { type Emitter, type Job, jobLogFields, type LeaseState, type Settlement } from '@cadenza/core';
+import { type Emitter, type Hooks, type Job, jobLogFields, type LeaseState, type Settlement } from '@cadenza/core';
 import type { Attempt } from './attempt.js';
 import type { WorkerEvents } from './events.js';
 import type { ResolvedWorkerOptions } from './options.js';
@@ -17,6 +17,7 @@ type Deps = Pick<ResolvedWorkerOptions, 'clock' | 'log' | 'hooks' | 'random'>;
  * change it.
  */
 export class Outcomes {
+  /** Hooks still running (only attempts with hooks are tracked: close() waits for them). */
   private readonly inFlight = new Set<Promise<void>>();
 
   constructor(
@@ -26,12 +27,17 @@ export class Outcomes {
     private readonly onDone: (attempt: Attempt) => void,
   ) {}
 
+  /**
+   * Writes an attempt's outcome. No promise or closure chain per job: the settlement goes
+   * into the buffer with a callback, and what follows the store's answer runs in it (hooks,
+   * when there are any, are the only asynchronous part).
+   */
   conclude(attempt: Attempt, outcome: AttemptOutcome): void {
-    const work = this.write(attempt, outcome).catch((error: unknown) => {
-      this.deps.log.error({ err: error, ...jobLogFields(attempt.job) }, 'could not conclude an attempt');
-    });
-    this.inFlight.add(work);
-    void work.finally(() => this.inFlight.delete(work));
+    try {
+      this.write(attempt, outcome);
+    } catch (error) {
+      this.crashed(attempt, error);
+    }
   }
 
   /** A new start after a stop: settlements wait for their short timer again. */
@@ -54,7 +60,11 @@ export class Outcomes {
     if (this.inFlight.size > 0) await within(this.deps.clock, budgetMs, Promise.all([...this.inFlight]));
   }
 
-  private async write(attempt: Attempt, outcome: AttemptOutcome): Promise<void> {
+  private crashed(attempt: Attempt, error: unknown): void {
+    this.deps.log.error({ err: error, ...jobLogFields(attempt.job) }, 'could not conclude an attempt');
+  }
+
+  private write(attempt: Attempt, outcome: AttemptOutcome): void {
     const { job } = attempt;
     if (outcome.kind === 'dropped') {
       this.deps.log.info({ ...jobLogFields(job), reason: outcome.reason }, 'job stopped without a result');
@@ -66,10 +76,35 @@ export class Outcomes {
     const settlement = settlementFor(job, outcome, now, this.deps.random);
     // How long the handler ran; measured here, before the write, so a slow store does not count.
     const durationMs = Math.max(0, now - (attempt.startedAt ?? now));
-    const state = await this.settlements.add(settlement);
+    this.settlements.push(settlement, (state) => {
+      try {
+        this.written(attempt, settlement, durationMs, state);
+      } catch (error) {
+        this.crashed(attempt, error);
+      }
+    });
+  }
+
+  /** The store answered for this settlement. */
+  private written(attempt: Attempt, settlement: Settlement, durationMs: number, state: LeaseState): void {
+    const { job } = attempt;
     // Logged as soon as the store took it, so a slow hook does not hold the line back.
     if (state === 'ok') logOutcome(this.deps.log, job, settlement, durationMs);
-    await this.runHooks(job, settlement, state);
+    if (this.deps.hooks === undefined || settlement.outcome === 'released') {
+      this.announce(attempt, settlement, durationMs, state);
+      return;
+    }
+    const work = this.runHooks(this.deps.hooks, job, settlement, state).then(
+      () => this.announce(attempt, settlement, durationMs, state),
+      (error: unknown) => this.crashed(attempt, error),
+    );
+    this.inFlight.add(work);
+    void work.finally(() => this.inFlight.delete(work));
+  }
+
+  /** The event for a written outcome; the attempt is done. */
+  private announce(attempt: Attempt, settlement: Settlement, durationMs: number, state: LeaseState): void {
+    const { job } = attempt;
     if (state !== 'ok') {
       this.deps.log.warn({ ...jobLogFields(job), state }, 'outcome not written: the lease was gone');
       this.events.emit('dropped', { job, reason: state });
@@ -87,9 +122,8 @@ export class Outcomes {
   }
 
   /** `after` and `failure` for every finished attempt; `retry`/`dead` once the store took it. */
-  private async runHooks(job: Job, settlement: Settlement, state: LeaseState): Promise<void> {
-    const hooks = this.deps.hooks;
-    if (hooks === undefined || settlement.outcome === 'released') return;
+  private async runHooks(hooks: Hooks, job: Job, settlement: Settlement, state: LeaseState): Promise<void> {
+    if (settlement.outcome === 'released') return;
     if (settlement.outcome === 'succeeded') {
       await hooks.emit('after', { job, outcome: 'succeeded', result: settlement.result });
       return;

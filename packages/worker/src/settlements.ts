@@ -39,10 +39,17 @@ export interface SettlementDeps {
 export class SettlementBuffer {
   private buffer: Pending[] = [];
   private timer: TimerHandle | undefined;
-  private flushing: Promise<void> | undefined;
+  /** The one settle call on its way; writes never overlap, so they keep their order. */
+  private writing: Promise<void> | undefined;
+  /** A flush was asked for while a write was on its way: the next write starts as it answers. */
+  private again = false;
   private eager = false;
   private closing = false;
   private readonly backoff = new Backoff();
+  private readonly flushOnTimer = (): void => {
+    this.timer = undefined;
+    this.flushSoon();
+  };
 
   constructor(private readonly deps: SettlementDeps) {}
 
@@ -52,13 +59,19 @@ export class SettlementBuffer {
 
   /** Resolves with the store's answer for this settlement. */
   add(settlement: Settlement): Promise<LeaseState> {
-    return new Promise<LeaseState>((resolve) => {
-      this.buffer.push({ settlement, resolve });
-      // While the store fails, a retry is already due; it takes this settlement along.
-      if (this.backoff.failing) return;
-      if (this.eager || this.buffer.length >= this.deps.maxBatch) this.flushSoon();
-      else this.timer ??= this.deps.clock.setTimeout(() => this.flushSoon(), this.deps.delayMs);
-    });
+    return new Promise<LeaseState>((resolve) => this.push(settlement, resolve));
+  }
+
+  /**
+   * Buffers a settlement; `done` is called with the store's answer for it (a callback rather
+   * than a promise per job: a busy worker settles tens of thousands a second).
+   */
+  push(settlement: Settlement, done: (state: LeaseState) => void): void {
+    this.buffer.push({ settlement, resolve: done });
+    // While the store fails, a retry is already due; it takes this settlement along.
+    if (this.backoff.failing) return;
+    if (this.eager || this.buffer.length >= this.deps.maxBatch) this.flushSoon();
+    else this.timer ??= this.deps.clock.setTimeout(this.flushOnTimer, this.deps.delayMs);
   }
 
   /** Back to flushing on the short timer (a worker started again after a stop). */
@@ -75,14 +88,9 @@ export class SettlementBuffer {
 
   /** Writes everything buffered now; resolves when the store answered (or failed). */
   async flush(): Promise<void> {
-    while (this.flushing !== undefined) await this.flushing;
+    while (this.writing !== undefined) await this.writing;
     if (this.buffer.length === 0) return;
-    this.flushing = this.write();
-    try {
-      await this.flushing;
-    } finally {
-      this.flushing = undefined;
-    }
+    await this.startWrite();
   }
 
   /**
@@ -112,34 +120,50 @@ export class SettlementBuffer {
     for (const p of left) p.resolve('lost');
   }
 
+  /**
+   * Writes now, or — while a write is on its way — as soon as it answers: one settle call at
+   * a time, however many settlements arrive meanwhile (a full buffer asks on every add).
+   */
   private flushSoon(): void {
     this.timer?.cancel();
     this.timer = undefined;
-    this.flush().catch((error: unknown) => this.deps.onError(error));
+    if (this.writing !== undefined) {
+      this.again = true;
+      return;
+    }
+    this.startWrite().catch((error: unknown) => this.deps.onError(error));
+  }
+
+  private startWrite(): Promise<void> {
+    const writing = this.write().finally(() => {
+      this.writing = undefined;
+      if (!this.again) return;
+      this.again = false;
+      if (this.buffer.length > 0 && !this.backoff.failing && !this.closing) this.flushSoon();
+    });
+    this.writing = writing;
+    return writing;
   }
 
   private async write(): Promise<void> {
     const batch = this.buffer;
     this.buffer = [];
+    const settlements: Settlement[] = new Array(batch.length);
+    for (let i = 0; i < batch.length; i++) settlements[i] = (batch[i] as Pending).settlement;
     let states: LeaseState[];
     try {
-      states = await this.deps.store.settle(
-        batch.map((p) => p.settlement),
-        this.deps.clock.now(),
-      );
+      states = await this.deps.store.settle(settlements, this.deps.clock.now());
     } catch (error) {
       // Kept, in order, ahead of anything added since: tried again until the store answers.
-      this.buffer = [...batch, ...this.buffer];
+      this.buffer = batch.concat(this.buffer);
       this.deps.onError(error);
       this.timer?.cancel();
       this.timer = undefined;
-      if (!this.closing) this.timer = this.deps.clock.setTimeout(() => this.flushSoon(), this.backoff.next());
+      if (!this.closing) this.timer = this.deps.clock.setTimeout(this.flushOnTimer, this.backoff.next());
       return;
     }
     this.backoff.reset();
     this.deps.onAnswer();
-    batch.forEach((p, i) => {
-      p.resolve(states[i] ?? 'lost');
-    });
+    for (let i = 0; i < batch.length; i++) (batch[i] as Pending).resolve(states[i] ?? 'lost');
   }
 }

@@ -16,11 +16,12 @@
  * backoff; the outage is logged once when it starts and once when it ends.
  */
 import { Backoff, type ClaimedJob, Emitter, jobLogFields, Outage, Wakeup } from '@cadenza/core';
-import { Attempt, runAttempt } from './attempt.js';
+import { Attempt, type RunDeps, runAttempt } from './attempt.js';
 import type { WorkerEvents } from './events.js';
 import { Heartbeats } from './heartbeats.js';
 import { MemoryCeiling } from './memory-ceiling.js';
 import { type ResolvedWorkerOptions, resolveWorkerOptions, type WorkerOptions } from './options.js';
+import type { AttemptOutcome } from './outcome.js';
 import { Outcomes } from './outcomes.js';
 import { SettlementBuffer } from './settlements.js';
 import { Slots } from './slots.js';
@@ -70,6 +71,14 @@ export class Worker {
   private idleAnnounced = false;
   /** Set while the last claim call failed (the store did not answer): `/readyz` says why. */
   private claimError: unknown;
+  /** What every attempt's run is given (one object for all of them). */
+  private readonly runDeps: RunDeps;
+  /** True while runAttempt is being called: an outcome told then is queued (see ended). */
+  private inRun = false;
+  /** Attempts whose handler ended before runAttempt returned, with their outcomes, in order. */
+  private readonly quick: Array<Attempt | AttemptOutcome> = [];
+  private quickQueued = false;
+  private readonly drainQuick = (): void => this.endQuick();
 
   constructor(options: WorkerOptions) {
     this.o = resolveWorkerOptions(options);
@@ -103,6 +112,12 @@ export class Worker {
       onError: onError('settle'),
       onAnswer,
     });
+    this.runDeps = {
+      clock: this.o.clock,
+      log,
+      heartbeat: () => this.heartbeats.now(),
+      ended: (attempt, outcome) => this.ended(attempt, outcome),
+    };
     this.outcomes = new Outcomes(this.o, settlements, this.events, (attempt) => {
       this.attempts.delete(attempt.id);
       this.maybeIdle();
@@ -310,23 +325,70 @@ export class Worker {
 
   private begin(attempt: Attempt): void {
     attempt.state = 'running';
-    void this.execute(attempt).catch((error: unknown) =>
-      this.o.log.error({ err: error, ...jobLogFields(attempt.job) }, 'attempt crashed'),
-    );
+    const { hooks } = this.o;
+    try {
+      this.events.emit('started', { job: attempt.job });
+      if (hooks === undefined) {
+        this.runHandler(attempt);
+        return;
+      }
+    } catch (error) {
+      this.crashed(attempt, error);
+      return;
+    }
+    untilSettledOrAborted(hooks.emit('before', { job: attempt.job }), attempt.signal)
+      .then(() => this.runHandler(attempt))
+      .catch((error: unknown) => this.crashed(attempt, error));
   }
 
-  private async execute(attempt: Attempt): Promise<void> {
-    const { hooks, clock, log, registry } = this.o;
-    this.events.emit('started', { job: attempt.job });
-    if (hooks !== undefined) {
-      await untilSettledOrAborted(hooks.emit('before', { job: attempt.job }), attempt.signal);
+  private crashed(attempt: Attempt, error: unknown): void {
+    this.o.log.error({ err: error, ...jobLogFields(attempt.job) }, 'attempt crashed');
+  }
+
+  private runHandler(attempt: Attempt): void {
+    this.inRun = true;
+    try {
+      runAttempt(attempt, this.o.registry.get(attempt.job.name), this.runDeps);
+    } finally {
+      this.inRun = false;
     }
-    const outcome = await runAttempt(attempt, registry.get(attempt.job.name), {
-      clock,
-      log,
-      heartbeat: () => this.heartbeats.now(),
-    });
-    this.notePace(clock.now() - (attempt.startedAt ?? clock.now()));
+  }
+
+  /**
+   * An attempt's run ended. One that ended inside runAttempt (a handler that returned a plain
+   * value) is queued and ended in one microtask with the others, so that freeing its slot
+   * never starts the next job from inside this one's call (no recursion, whatever the queue).
+   */
+  private ended(attempt: Attempt, outcome: AttemptOutcome): void {
+    if (!this.inRun) {
+      this.conclude(attempt, outcome);
+      return;
+    }
+    this.quick.push(attempt, outcome);
+    if (!this.quickQueued) {
+      this.quickQueued = true;
+      queueMicrotask(this.drainQuick);
+    }
+  }
+
+  private endQuick(): void {
+    // Attempts started meanwhile (slots freed here) may join the queue: this loop takes them too.
+    for (let i = 0; i < this.quick.length; i += 2) {
+      const attempt = this.quick[i] as Attempt;
+      try {
+        this.conclude(attempt, this.quick[i + 1] as AttemptOutcome);
+      } catch (error) {
+        this.crashed(attempt, error);
+      }
+    }
+    this.quick.length = 0;
+    this.quickQueued = false;
+  }
+
+  private conclude(attempt: Attempt, outcome: AttemptOutcome): void {
+    const { clock } = this.o;
+    const now = clock.now();
+    this.notePace(now - (attempt.startedAt ?? now));
     if (this.decide(attempt)) this.outcomes.conclude(attempt, outcome);
   }
 
