@@ -68,4 +68,19 @@ describe('Emitter', () => {
     e.emit('tick', 2);
     expect(seen).toEqual(['a', 'b', 'a']);
   });
+
+  it('a listener added while an event is emitted gets the next event, not that one', () => {
+    const { e } = emitter();
+    const seen: string[] = [];
+    let added = false;
+    e.on('tick', (n) => {
+      seen.push(`a${n}`);
+      if (added) return;
+      added = true;
+      e.on('tick', (m) => seen.push(`b${m}`));
+    });
+    e.emit('tick', 1);
+    e.emit('tick', 2);
+    expect(seen).toEqual(['a1', 'a2', 'b2']);
+  });
 });

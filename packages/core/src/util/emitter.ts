@@ -36,13 +36,21 @@ export class Emitter<Events extends object> {
 
   emit<K extends keyof Events & string>(event: K, payload: Events[K]): void {
     const set = this.listeners[event];
-    if (set === undefined) return;
-    for (const listener of [...set]) {
-      try {
-        listener(payload);
-      } catch (error) {
-        this.onListenerError(error, event);
-      }
+    if (set === undefined || set.size === 0) return;
+    if (set.size === 1) {
+      // The common case, without copying the set (emitted per job on a busy worker).
+      this.call(set.values().next().value as Listener<Events[K]>, event, payload);
+      return;
+    }
+    // Those listening when the event came: one added or removed by a listener does not change that.
+    for (const listener of [...set]) this.call(listener, event, payload);
+  }
+
+  private call<K extends keyof Events & string>(listener: Listener<Events[K]>, event: K, payload: Events[K]): void {
+    try {
+      listener(payload);
+    } catch (error) {
+      this.onListenerError(error, event);
     }
   }
 }
