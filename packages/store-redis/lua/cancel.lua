@@ -1,7 +1,7 @@
 -- Cancels a job of ONE tenant that is not final (core's cancel). An active job keeps its
 -- lease, so that its worker's next heartbeat or settlement (same token) answers
 -- 'canceled'; it leaves the lease index, so it is never taken back.
--- @keys 27
+-- @keys 1
 -- ARGV[1] now
 -- ARGV[2] local id
 -- Answer: 'ok' and the canceled job's record; 'final' and its record when it had ended

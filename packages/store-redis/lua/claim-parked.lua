@@ -2,7 +2,7 @@
 -- (gate-take.lua): each becomes active under the given holder, as claim.lua would have
 -- made it. A job no longer parked (canceled meanwhile) or over the tenant's limits is not
 -- taken, and its holder is answered so that the caller gives the units back.
--- @keys 27
+-- @keys 1
 -- ARGV[1..10] as claim.lua's (now, priority, count (unused), worker id, expiresAt, claim
 --              id, claim id to forget, maxActive, rate, burst), so that a lost answer is
 --              asked again the same way (src/store/claim.ts)

@@ -1,5 +1,5 @@
 -- Leases up to COUNT waiting jobs of ONE tenant in ONE priority band, oldest first.
--- @keys 27
+-- @keys 1
 -- ARGV[1] now   ARGV[2] priority   ARGV[3] count   ARGV[4] worker id   ARGV[5] expiresAt
 -- ARGV[6] claim id (unique per call)   ARGV[7] the claim id this claimer last got an
 --         answer for from this tenant ('' none): its memo can go

@@ -1,7 +1,7 @@
 -- When ONE tenant next needs the coordinator: its earliest delayed runAt, lease expiry
 -- and schedule fire, and the finishedAt of the first parent whose children await
 -- release (the memory store counts a pending parent as due from the time it ended).
--- @keys 27
+-- @keys 1
 -- @no-writes
 -- (no ARGV)
 -- Answer: { earliest runAt, earliest lease expiry, earliest fire, pending parent's end }

@@ -2,7 +2,7 @@
 -- every job of every tenant is checked before anything is written, so a refusal writes
 -- nothing and a batch spanning tenants is one atomic step.
 -- @keys *
--- KEYS: 27 per tenant (keys.lua), one tenant after another
+-- KEYS: one per tenant, its counts hash (keys.lua), one tenant after another
 -- ARGV[1] now   ARGV[2] T, the number of tenants   ARGV[3..2+T] how many jobs each has
 -- then eight per job, tenant after tenant: local id, priority, runAt ('' for none), name,
 --   payload, options without dependsOn (src/codec.ts), idempotency key ('' for none),

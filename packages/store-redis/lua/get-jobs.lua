@@ -1,5 +1,5 @@
 -- Reads jobs of ONE tenant, wherever their status keeps them.
--- @keys 27
+-- @keys 1
 -- @no-writes
 -- ARGV[1..] local ids
 -- Answer: per id its record (lua/includes/record.lua; a waiting job's is built from its

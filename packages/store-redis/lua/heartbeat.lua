@@ -1,5 +1,5 @@
 -- Extends the leases of ONE tenant's active jobs and records their progress.
--- @keys 27
+-- @keys 1
 -- ARGV[1] expiresAt (now + leaseMs)
 -- ARGV[2..] three per entry: local id, token, progress (JSON; '' when none was given)
 -- Answer: one lease state per entry: 'ok', 'lost' or 'canceled' (core's leaseStateOf).

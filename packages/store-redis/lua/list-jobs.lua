@@ -3,7 +3,7 @@
 -- log (listing.lua). At most BUDGET jobs are looked at, so a call's work is bounded by its
 -- arguments whatever the tenant holds; a filter that few jobs match takes several calls,
 -- each going on below where the last one stopped.
--- @keys 27
+-- @keys 1
 -- @no-writes
 -- ARGV[1] bound: only jobs strictly older than this place in the log '<ms>-<seq>.<k>' ('' none;
 --         k 0: older than the whole entry)

@@ -1,7 +1,7 @@
 -- Moves delayed jobs of ONE tenant whose runAt has come to the back of their band. The
 -- caller picked them across tenants (earliest runAt first, at most its limit); each is
 -- checked again here, since it may have been canceled or promoted in between.
--- @keys 27
+-- @keys 1
 -- ARGV[1]  fence epoch   ARGV[2] now   ARGV[3..] local ids, earliest runAt first
 -- Answer: { promoted count }
 -- @include keys

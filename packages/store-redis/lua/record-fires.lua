@@ -1,5 +1,5 @@
 -- Records fires of ONE tenant's schedules and creates their jobs (recordFires), fenced.
--- @keys 27
+-- @keys 1
 -- ARGV[1] epoch   ARGV[2] now
 -- ARGV[3..] per fire: schedule id, expectedNextFireAt, nextFireAt ('' for none), job
 --           count, then seven per job: local id, priority, name, payload, options

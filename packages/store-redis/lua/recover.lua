@@ -3,7 +3,7 @@
 -- at the back of its band, with none it fails with `lease_expired`. The caller picked the
 -- ids across tenants (earliest expiry first); each is checked again here, since a
 -- heartbeat or a settlement may have come in between.
--- @keys 27
+-- @keys 1
 -- ARGV[1]  fence epoch   ARGV[2] now   ARGV[3..] local ids, earliest expiry first
 -- Answer: one outcome per id: 'r' requeued, 'f' failed, '' left alone
 -- @include keys

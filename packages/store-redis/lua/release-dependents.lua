@@ -10,7 +10,7 @@
 -- Every child looked at leaves the parent's slice; one still blocked (it waits on another
 -- parent too, under which it is registered) is noted under this parent's waited range,
 -- which only retention reads.
--- @keys 27
+-- @keys 1
 -- ARGV[1]  fence epoch   ARGV[2] now   ARGV[3] limit (children looked at)
 -- Answer: { children changed, 1 when parents are left with children to look at else 0 }
 -- @include keys

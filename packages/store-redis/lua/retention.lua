@@ -4,7 +4,7 @@
 -- while a call answers that it stopped at the bound). A parent is kept while a child it
 -- has in K.c (jobs.lua, "Children") has not ended, as the memory store keeps it; it
 -- still takes one of the maxCount places. Deleting a job frees its idempotency key.
--- @keys 27
+-- @keys 1
 -- ARGV[1]  fence epoch
 -- ARGV[2]  maxCount: keep this many most recently finished ('' for no limit)
 -- ARGV[3]  cutoff: delete jobs finished strictly before it (now - maxAgeMs; '' for none)

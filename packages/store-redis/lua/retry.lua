@@ -1,6 +1,6 @@
 -- Turns a failed job of ONE tenant back into a fresh one (core's retryVerdict and
 -- resetForRetry): blocked while a parent has not succeeded, else delayed or waiting.
--- @keys 27
+-- @keys 1
 -- ARGV[1] now
 -- ARGV[2] local id
 -- Answer: 'ok' and the job's record; 'none' when unknown; 'refused' and its record when

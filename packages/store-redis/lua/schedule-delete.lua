@@ -1,5 +1,5 @@
 -- Deletes ONE schedule of ONE tenant with its due entry.
--- @keys 27
+-- @keys 1
 -- ARGV[1] schedule id
 -- Answer: { 1 } deleted, { 0 } there was none.
 -- @include keys

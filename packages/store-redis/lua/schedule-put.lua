@@ -1,6 +1,6 @@
 -- Writes ONE schedule of ONE tenant if its row is still what the caller read (upsert,
 -- pause, resume compute the new row in TS from the old one: core's rules).
--- @keys 27
+-- @keys 1
 -- ARGV[1] schedule id   ARGV[2] the row read ('' when there was none)   ARGV[3] new row
 -- ARGV[4] the most schedules the tenant may hold ('' for no limit): a new schedule past it
 --         is refused here, in the same script as the write, so two creates cannot both pass

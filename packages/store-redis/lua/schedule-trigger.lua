@@ -1,6 +1,6 @@
 -- Fires ONE schedule now, whatever its trigger (triggerSchedule): one job with
 -- scheduledFor = now, unless the fire (schedule id, now) has a kept job already.
--- @keys 27
+-- @keys 1
 -- ARGV[1] now   ARGV[2] schedule id   ARGV[3] the row read (the job was built from it)
 -- ARGV[4..8] the job: local id, priority, name, payload, options (src/codec.ts)
 -- Answer: { 'retry' } the row changed meanwhile (read again), else { local id, record }

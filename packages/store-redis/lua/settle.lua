@@ -1,5 +1,5 @@
 -- Ends attempts of ONE tenant's jobs (core's settlementMove, in Lua).
--- @keys 27
+-- @keys 1
 -- ARGV[1] now
 -- ARGV[2..] five per settlement: local id, token, outcome ('succeeded' | 'failed' |
 --           'released'), data (result JSON for succeeded, error JSON for failed, else ''),

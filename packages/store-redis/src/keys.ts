@@ -3,8 +3,9 @@
  * `{t:<tenant>}`, so that each script touches one slot; cross-tenant indexes have no tag
  * and are touched by separate commands.
  *
- * Every tenant script takes the tenant's keys in one fixed order (`tenantKeyList`), so
- * that `lua/includes/keys.lua` can name them once for all scripts.
+ * Every tenant function is given one key of its tenant, `declared` (the counts hash), and
+ * builds the others from its name (`lua/includes/keys.lua`): every key of a tenant is
+ * `<prefix>:{t:<tenant>}:<suffix>`, so the suffixes here and there must agree.
  */
 export const PRIORITY_BANDS = 10;
 
@@ -45,8 +46,10 @@ export interface TenantKeys {
   index: string;
   /** hash: log entry id → how many of its jobs are still kept (listing.lua). */
   logCounts: string;
-  /** All of the above in the order every tenant script takes them (see keys.lua). */
+  /** All of the above. */
   all: readonly string[];
+  /** What a tenant function is given for this tenant: its counts hash (see keys.lua). */
+  declared: readonly string[];
 }
 
 export function tenantKeys(prefix: string, tenant: string): TenantKeys {
@@ -72,7 +75,6 @@ export function tenantKeys(prefix: string, tenant: string): TenantKeys {
     index: `${base}i`,
     logCounts: `${base}al`,
   };
-  // Order matters: keys.lua reads KEYS by these positions.
   const all = [
     ...streams,
     named.where,
@@ -93,7 +95,7 @@ export function tenantKeys(prefix: string, tenant: string): TenantKeys {
     named.index,
     named.logCounts,
   ];
-  return { streams, ...named, all };
+  return { streams, ...named, all, declared: [named.counts] };
 }
 
 /**

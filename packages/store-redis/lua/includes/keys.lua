@@ -1,11 +1,13 @@
 -- Shared: the tenant's keys, and the state of one call. Needs nothing; every other include
 -- needs it first.
 --
--- Every tenant function takes the tenant's keys first, in the order of
--- `tenantKeys(...).all` in src/keys.ts (ten band streams, then the named keys), so a
--- script's header says "@keys 27" and names only what comes after them in ARGV. A script
--- over several tenants (enqueue: a batch is all or nothing across tenants) takes 27 keys
--- per tenant, one tenant after another, and moves between them with use_tenant().
+-- Every tenant function is given ONE key per tenant, its counts hash `P:{t:T}:n` (K.n),
+-- and reaches the tenant's other keys by name: they are that name with another suffix
+-- (src/keys.ts), so they share its hash tag and its slot, which is all Redis Cluster
+-- checks of a key a function did not declare. Parsing and converting 27 key arguments
+-- cost ~2.5 µs of every call; a script's header says "@keys 1" and names what follows in
+-- ARGV. A script over several tenants (enqueue: a batch is all or nothing across
+-- tenants) takes one key per tenant and moves between them with use_tenant().
 --
 -- A library's top level runs once, at FUNCTION LOAD, and its locals are shared by every
 -- call: here they hold only constants and functions. What one call keeps — its keys, the
@@ -13,55 +15,67 @@
 -- `ctx`, made by new_ctx() at the start of the call and passed to every helper that needs
 -- it. Its fields, by the include that uses them (the tables among them made on first use,
 -- by ctx_table):
---   keys.lua     keys (the call's KEYS), K (the current tenant's named keys), base (where
---                its keys start in keys), tenant (its name, once asked: tenant_name),
+--   keys.lua     keys (the call's KEYS), K (the current tenant's named keys, made on first
+--                use), tenant (its name, once asked: tenant_name),
 --                part / parts (current tenant, tenants so far), ready, due, freed, live
 --   jobs.lua     pending_counts, pending_finished, pending_unleased, pending_children,
 --                groups, gated
 --   listing.lua  log, log_last, unlisted
 -- Redis 7.0 runs the top level without the standard globals (string, table, math…):
 -- use them only inside function bodies.
-local KEYS_PER_TENANT = 27
 
--- The named keys of the tenant whose keys start after `base` in `keys` (one table
--- constructor: sized once, no rehash as fields are added).
-local function named_keys(keys, base)
-  return {
-    w = keys[base + 11],        -- hash  local id -> "<priority>/<entry id>" (waiting jobs)
-    j = keys[base + 12],        -- hash  local id -> record (every job that is not waiting)
-    n = keys[base + 13],        -- hash  "<status>/<priority>" -> count; 'tok' token counter; 'epoch' highest fence seen;
-                                --       'bt'/'ba' the rate limit's bucket (limits.lua); 'gseq' parking order;
-                                --       'live' set while the tenant is in the cross-tenant tenant set (see tenancy)
-    k = keys[base + 14],        -- hash  idempotency key -> local id
-    l = keys[base + 15],        -- zset  active local ids by lease deadline
-    d = keys[base + 16],        -- zset  delayed local ids by runAt
-    c = keys[base + 17],        -- zset  '<parent>\0<child>' for each child still blocked on a parent (all score 0)
-    x = keys[base + 18],        -- list  parents that ended with children waiting for release
-    f = keys[base + 19],        -- zset  finished local ids by finishedAt
-    h = keys[base + 20],        -- hash  schedule id -> schedule row (schedule.lua)
-    hz = keys[base + 21],       -- zset  schedule ids by nextFireAt
-    q = keys[base + 22],        -- hash  claim id -> what that claim handed out (see claim.lua)
-    g = keys[base + 23],        -- zset  waiting jobs parked for a gate, by band * 1e12 + arrival (see gates in jobs.lua)
-    gn = keys[base + 24],       -- hash  local id -> 'gate=units ...' while parked, '@<holder>' while holding
-    a = keys[base + 25],        -- stream  the creation log: entries of up to 100 local ids, named by createdAt (listing.lua)
-    i = keys[base + 26],        -- zset  '<status code><log place><local id>' for every job not waiting (listing.lua)
-    al = keys[base + 27],       -- hash  log entry id -> how many of its jobs are still kept (listing.lua)
-  }
-end
+-- The tenant's named keys: K[name] is '<the tenant's key prefix><suffix>' (src/keys.ts).
+local KEY_SUFFIX = {
+  w = 'w',      -- hash  local id -> "<priority>/<entry id>" (waiting jobs)
+  j = 'j',      -- hash  local id -> record (every job that is not waiting)
+  n = 'n',      -- hash  "<status>/<priority>" -> count; 'tok' token counter; 'epoch' highest fence seen;
+                --       'bt'/'ba' the rate limit's bucket (limits.lua); 'gseq' parking order;
+                --       'live' set while the tenant is in the cross-tenant tenant set (see tenancy)
+  k = 'k',      -- hash  idempotency key -> local id
+  l = 'l',      -- zset  active local ids by lease deadline
+  d = 'd',      -- zset  delayed local ids by runAt
+  c = 'c',      -- zset  '<parent>\0<child>' for each child still blocked on a parent (all score 0)
+  x = 'x',      -- list  parents that ended with children waiting for release
+  f = 'f',      -- zset  finished local ids by finishedAt
+  h = 'h',      -- hash  schedule id -> schedule row (schedule.lua)
+  hz = 'hz',    -- zset  schedule ids by nextFireAt
+  q = 'q',      -- hash  claim id -> what that claim handed out (see claim.lua)
+  g = 'g',      -- zset  waiting jobs parked for a gate, by band * 1e12 + arrival (see gates in jobs.lua)
+  gn = 'gn',    -- hash  local id -> 'gate=units ...' while parked, '@<holder>' while holding
+  a = 'a',      -- stream  the creation log: entries of up to 100 local ids, named by createdAt (listing.lua)
+  i = 'i',      -- zset  '<status code><log place><local id>' for every job not waiting (listing.lua)
+  al = 'al',    -- hash  log entry id -> how many of its jobs are still kept (listing.lua)
+}
 
--- Binds ctx to the tenant whose keys start after `base`. ctx.K stays the same table
--- (functions hold it as their local K): its fields are overwritten.
-local function bind_keys(ctx, base)
-  ctx.base = base
-  local K = ctx.K
-  for name, key in pairs(named_keys(ctx.keys, base)) do K[name] = key end
+-- K: the current tenant's keys by name, each built on first use (most calls use a few).
+local KEY_META = {
+  __index = function(K, name)
+    local suffix = KEY_SUFFIX[name]
+    if not suffix then return nil end
+    local key = K._prefix .. suffix
+    K[name] = key
+    return key
+  end,
+}
+
+-- Binds ctx to its tenant at `part` (1-based) in keys. ctx.K stays the same table
+-- (functions hold it as their local K): the keys built for the previous tenant go.
+local function bind_keys(ctx, part)
+  local K, counts = ctx.K, ctx.keys[part]
+  for name in pairs(KEY_SUFFIX) do K[name] = nil end
+  K.n = counts
+  K._prefix = string.sub(counts, 1, -2)
   ctx.tenant = nil
 end
 
 -- The state of one call over `keys` (its KEYS), bound to its first tenant. The tables
 -- other includes keep in it are made on first use (ctx_table): most calls need few.
 local function new_ctx(keys)
-  return { keys = keys, K = named_keys(keys, 0), base = 0, part = 1, parts = 1, due = false }
+  local counts = keys[1]
+  return {
+    keys = keys, K = setmetatable({ n = counts, _prefix = string.sub(counts, 1, -2) }, KEY_META), 
+    part = 1, parts = 1, due = false,
+  }
 end
 
 -- ctx[name], made an empty table on first use.
@@ -83,7 +97,7 @@ end
 
 -- The stream of priority band p (0..9).
 local function stream_of(ctx, p)
-  return ctx.keys[ctx.base + 1 + tonumber(p)]
+  return ctx.K._prefix .. 's:' .. p
 end
 
 -- Lua's unpack() fails near 8,000 values, and Redis does not roll back what a script wrote
@@ -143,7 +157,7 @@ local function use_tenant(ctx, part)
   for i = 1, #ON_NEXT_TENANT do ON_NEXT_TENANT[i](ctx) end
   ctx.part = part
   if part > ctx.parts then ctx.parts = part end
-  bind_keys(ctx, (part - 1) * KEYS_PER_TENANT)
+  bind_keys(ctx, part)
 end
 
 -- Every tenant script returns through this:

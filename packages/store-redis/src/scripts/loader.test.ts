@@ -2,6 +2,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { prepareJob } from '@cadenza/core';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execAll } from '../context.js';
@@ -147,7 +148,7 @@ describe('scripts on a real redis', () => {
     if (process.env.CADENZA_TEST_REDIS) return;
     const redis = harness.client();
     const scripts = new Scripts(redis);
-    const keys = tenantKeys(harness.prefix(), 'x').all;
+    const keys = tenantKeys(harness.prefix(), 'x').declared;
     const answer = await scripts.call(redis, 'get-jobs', keys, ['1']);
     await harness.restart();
     expect(await redis.call('FUNCTION', 'LIST')).toEqual([]);
@@ -175,6 +176,29 @@ describe('scripts on a real redis', () => {
     expect(listsLibrary(await redis.call('FUNCTION', 'LIST', 'LIBRARYNAME', name), name)).toBe(false);
     await store.ping();
     expect(listsLibrary(await redis.call('FUNCTION', 'LIST', 'LIBRARYNAME', name), name)).toBe(true);
+    await store.close();
+  });
+
+  it('gives a tenant function one key, from which it names only keys src/keys.ts knows', async () => {
+    const redis = harness.client();
+    const prefix = harness.prefix();
+    const keys = tenantKeys(prefix, 'acme');
+    expect(keys.declared).toEqual([keys.counts]);
+    const store = createRedisStore({ redis, prefix });
+    const now = 1_700_000_000_000;
+    const jobs = [
+      prepareJob({ name: 'a', tenant: 'acme', payload: 1, idempotencyKey: 'k1' }, now),
+      prepareJob({ name: 'b', tenant: 'acme', payload: 2, delayMs: 60_000 }, now),
+      prepareJob({ name: 'c', tenant: 'acme', payload: 3, priority: 9 }, now),
+    ];
+    await store.enqueue(jobs, now);
+    const [claimed] = await store.claim({ workerId: 'w', limit: 1, leaseMs: 30_000, now });
+    if (claimed === undefined) throw new Error('nothing claimed');
+    await store.settle([{ jobId: claimed.id, token: claimed.lease.token, outcome: 'succeeded', result: null }], now);
+    const written = (await redis.keys(`${prefix}:{t:acme}:*`)).sort();
+    expect(written.length).toBeGreaterThanOrEqual(8);
+    const known = new Set(keys.all);
+    expect(written.filter((key) => !known.has(key))).toEqual([]);
     await store.close();
   });
 

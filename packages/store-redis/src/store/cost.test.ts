@@ -159,7 +159,7 @@ describe('redis store: a claim asked again', () => {
     const jobs = [newJob('acme', 5), newJob('acme', 5), newJob('acme', 5)];
     await store.enqueue(jobs, NOW);
     const scripts = new Scripts(redis);
-    const keys = tenantKeys(prefix, 'acme').all;
+    const keys = tenantKeys(prefix, 'acme').declared;
     const claim = (id: string, forget = '') =>
       scripts.call(redis, 'claim', keys, [NOW, 5, 2, 'w1', NOW + 30_000, id, forget, '', '', '', '', 0]) as Promise<
         unknown[]

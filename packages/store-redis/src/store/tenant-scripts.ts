@@ -4,7 +4,7 @@ import { execAll, type RedisContext } from '../context.js';
 import { readyKey, readyMember, signalChannel, tenantsKey } from '../keys.js';
 import { releaseHolds } from './gates/release.js';
 
-/** One script call on one tenant's keys (every tenant script takes `tenantKeys().all` first). */
+/** One function call on one tenant's keys (every tenant function takes `tenantKeys().declared` first). */
 export interface TenantCall {
   tenant: string;
   script: string;
@@ -75,7 +75,9 @@ export async function runAfterReads(
   reads.add(pipeline);
   for (const call of calls) {
     const keys =
-      call.tenants === undefined ? ctx.keysOf(call.tenant).all : call.tenants.flatMap((t) => ctx.keysOf(t).all);
+      call.tenants === undefined
+        ? ctx.keysOf(call.tenant).declared
+        : call.tenants.flatMap((t) => ctx.keysOf(t).declared);
     ctx.scripts.call(pipeline, call.script, keys, call.args);
   }
   if (options.register === true) {
