@@ -6,6 +6,10 @@
 //   - progress and the throughput window from the log: each "job succeeded" line, whose
 //     `time` − `durationMs` is the handler's start (to the ms);
 //   - CPU from /proc/<pid>/stat (lib/proc-cpu.mjs), before and after the timed phase;
+//   - round trips: socket writes to Redis, counted as the harness and BullMQ's children count
+//     theirs (lib/round-trips.mjs) by lib/count-writes.mjs, preloaded with `node --import`,
+//     which tells its count on SIGUSR2 (the one thing added to the command: a comparison per
+//     socket write);
 //   - per-job lateness (figures 3, 4, 5, 7) from lib/recording-handlers.mjs, which writes its
 //     samples to a file when the process exits.
 // The handle has the same shape as lib/workers.mjs's (BullMQ's forked children).
@@ -14,12 +18,15 @@ import { once } from 'node:events';
 import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, readSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { cpuMsOf } from './proc-cpu.mjs';
+import { portOf } from './round-trips.mjs';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const BIN = join(ROOT, 'packages', 'cli', 'dist', 'bin.js');
 export const NOOP_HANDLERS = join(ROOT, 'bench', 'noop-handlers.mjs');
 const RECORDING_HANDLERS = join(ROOT, 'bench', 'lib', 'recording-handlers.mjs');
+const COUNT_WRITES = pathToFileURL(join(ROOT, 'bench', 'lib', 'count-writes.mjs')).href;
 
 // Every process started and not yet exited: killed if the harness itself ends early (an
 // error mid-scenario), so that none is left running against a Redis that is gone.
@@ -29,11 +36,11 @@ process.on('exit', () => {
 });
 
 /** A `cadenza` child with stdout appended to `logFile`; resolves once its start line is in the file. */
-async function startCommand(command, args, { logFile, env = {} }) {
+async function startCommand(command, args, { logFile, env = {}, nodeArgs = [] }) {
   const out = openSync(logFile, 'a');
   const child = spawn(
     process.execPath,
-    [...(process.env.BENCH_WORKER_FLAGS?.split(' ').filter(Boolean) ?? []), BIN, command, ...args],
+    [...(process.env.BENCH_WORKER_FLAGS?.split(' ').filter(Boolean) ?? []), ...nodeArgs, BIN, command, ...args],
     { stdio: ['ignore', out, 'inherit'], env: { ...process.env, ...env } },
   );
   closeSync(out);
@@ -113,6 +120,7 @@ export async function spawnCadenzaWorkers(count, config) {
     Array.from({ length: count }, async (_, k) => {
       const logFile = join(dir, `worker-${k}.log`);
       const samplesFile = join(dir, `samples-${k}.json`);
+      const writesFile = join(dir, `writes-${k}.txt`);
       const child = await startCommand(
         'worker',
         [
@@ -124,10 +132,25 @@ export async function spawnCadenzaWorkers(count, config) {
         ],
         {
           logFile,
-          env: record ? { BENCH_SAMPLES_FILE: samplesFile, BENCH_SLEEP_MS: String(config.sleepMs ?? 0) } : {},
+          nodeArgs: ['--import', COUNT_WRITES],
+          env: {
+            BENCH_WRITES_FILE: writesFile,
+            BENCH_REDIS_PORT: String(portOf(config.url)),
+            ...(record ? { BENCH_SAMPLES_FILE: samplesFile, BENCH_SLEEP_MS: String(config.sleepMs ?? 0) } : {}),
+          },
         },
       );
-      return { child, tail: new LogTail(logFile), samplesFile, cpuFrom: 0, cpuTo: undefined };
+      return {
+        child,
+        tail: new LogTail(logFile),
+        samplesFile,
+        writesFile,
+        asked: 0,
+        cpuFrom: 0,
+        cpuTo: undefined,
+        writesFrom: undefined,
+        writesTo: undefined,
+      };
     }),
   );
   const done = () => {
@@ -138,8 +161,9 @@ export async function spawnCadenzaWorkers(count, config) {
     }
     return sum;
   };
-  const readCpu = () => {
+  const end = async () => {
     for (const w of workers) w.cpuTo ??= cpuMsOf(w.child.pid);
+    for (const w of workers) if (w.writesFrom !== undefined) w.writesTo ??= await writesOf(w);
   };
   let held = false;
   return {
@@ -152,7 +176,8 @@ export async function spawnCadenzaWorkers(count, config) {
      * sees it; `go` thaws them. They are started and idle by then, like BullMQ's children
      * before their 'go' message: neither system's start-up is timed.
      */
-    hold() {
+    async hold() {
+      for (const w of workers) w.writesFrom = await writesOf(w);
       for (const w of workers) w.child.kill('SIGSTOP');
       held = true;
     },
@@ -173,11 +198,11 @@ export async function spawnCadenzaWorkers(count, config) {
       }
       return window(workers.map((w) => w.tail));
     },
-    /** Reads each worker's CPU now (the end of the timed phase); `stop` does it otherwise. */
-    endCpu: readCpu,
+    /** Reads each worker's CPU (and socket writes, if `hold` read them) now: the end of the timed phase; `stop` does it otherwise. */
+    end,
     /** SIGTERM to every process (workers drain), and what they measured. */
     async stop() {
-      readCpu();
+      await end();
       const exits = workers.map((w) => (w.child.exitCode === null ? once(w.child, 'exit') : undefined));
       for (const w of workers) w.child.kill('SIGTERM');
       await Promise.all(exits);
@@ -195,6 +220,7 @@ export async function spawnCadenzaWorkers(count, config) {
           lastStartAt: w.tail.lastStartAt,
           samples: existsSync(w.samplesFile) ? JSON.parse(readFileSync(w.samplesFile, 'utf8')) : {},
           cpuMs: w.cpuTo - w.cpuFrom,
+          writes: w.writesFrom === undefined ? Number.NaN : w.writesTo - w.writesFrom,
         };
       });
       if (!process.env.BENCH_KEEP_LOGS) rmSync(dir, { recursive: true, force: true });
@@ -202,6 +228,19 @@ export async function spawnCadenzaWorkers(count, config) {
       return results;
     },
   };
+}
+
+/** A worker's socket writes to Redis so far: SIGUSR2 to its lib/count-writes.mjs, which writes them to a file. */
+async function writesOf(w) {
+  const asked = ++w.asked;
+  w.child.kill('SIGUSR2');
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    const [answer, writes] = existsSync(w.writesFile) ? readFileSync(w.writesFile, 'utf8').split(' ').map(Number) : [];
+    if (answer === asked) return writes;
+    if (Date.now() > deadline) throw new Error(`cadenza worker ${w.child.pid} did not tell its socket writes`);
+    await new Promise((resolve) => setTimeout(resolve, 2));
+  }
 }
 
 /** The first and the last handler start over several processes (those that ran any job). */

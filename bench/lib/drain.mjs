@@ -4,8 +4,8 @@
 // last, over all processes (cadenza: from its log lines; BullMQ: from its handler). Redis's
 // cost (CPU, commands, read events) and the workers' CPU (/proc) are taken from the go
 // until every job is done and 100 ms more, so that settlements sent after the last handler
-// returned are in; the stop is not. Round trips are the worker processes' TCP segments to
-// Redis over the same window (lib/tcp-segments.mjs).
+// returned are in; the stop is not (BullMQ's children count their socket writes until the
+// stop: a few commands of its close, against tens of thousands of jobs).
 import { setTimeout as sleep } from 'node:timers/promises';
 import { noopJobs } from './payload.mjs';
 import { perJob, snapshot } from './redis-cost.mjs';
@@ -16,7 +16,7 @@ const sum = (values) => values.reduce((a, b) => a + b, 0);
 export async function drain(ctx, system, { jobs, processes, concurrency }) {
   const prefix = ctx.prefix();
   const workers = await system.spawnWorkers(processes, { url: ctx.url, prefix, concurrency });
-  workers.hold();
+  await workers.hold();
   const client = await system.open(ctx.url, prefix);
   const batch = noopJobs(1000);
   for (let sent = 0; sent < jobs; sent += batch.length) await client.enqueueBatch(batch);
@@ -27,7 +27,7 @@ export async function drain(ctx, system, { jobs, processes, concurrency }) {
   workers.go();
   const { firstStartAt, lastStartAt } = await workers.waitDone(jobs, 180_000);
   await sleep(100);
-  workers.endCpu();
+  await workers.end();
   const segmentsAfter = sum(Object.values(segmentsOut(workers.pids, ctx.port)));
   const after = await snapshot(ctx.admin);
   const results = await workers.stop();
@@ -38,12 +38,12 @@ export async function drain(ctx, system, { jobs, processes, concurrency }) {
     jobsPerSecond: jobs / ((lastStartAt - firstStartAt) / 1000),
     cpuUs: cost.cpuUs,
     commands: cost.commands,
-    roundTrips: (segmentsAfter - segmentsBefore) / jobs,
-    // How many times Redis read from a client meanwhile: below the round trips when requests
-    // queue up behind each other (Redis then reads several at once).
+    roundTrips: writes / jobs,
+    // Cross-checks from outside, both below the writes when requests queue up behind one
+    // another: TCP segments (the kernel merges writes sent back to back) and how often Redis
+    // read from a client (it reads several requests at once).
+    tcpSegments: (segmentsAfter - segmentsBefore) / jobs,
     redisReads: cost.reads,
-    // BullMQ only: its socket writes counted in its children, beside Redis's count of reads.
-    socketWrites: writes / jobs,
     workerCpuUs: (workerCpuMs * 1000) / jobs,
   };
 }

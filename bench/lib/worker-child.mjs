@@ -11,8 +11,8 @@
 //                ◄───────────── { type: 'result', done, firstStartAt, lastStartAt, samples, writes }
 //
 // The harness reads the child's CPU from outside (/proc/<pid>/stat), as it does for
-// `cadenza worker`; `writes` (socket writes to Redis, counted in-process) is kept beside
-// Redis's own count of reads as a cross-check.
+// `cadenza worker`; `writes` are its socket writes to Redis from the go until the stop, its
+// round trips (lib/round-trips.mjs), counted as lib/count-writes.mjs counts cadenza's.
 import { setTimeout as sleep } from 'node:timers/promises';
 import { countWrites, portOf } from './round-trips.mjs';
 

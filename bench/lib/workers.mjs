@@ -48,7 +48,7 @@ export async function spawnWorkers(system, count, config) {
     pids: children.map((child) => child.pid),
     done,
     /** Nothing to do: the children connect but run nothing before 'go'. */
-    hold() {},
+    async hold() {},
     /** Notes each child's CPU so far and starts every worker; answers the epoch ms it did so. */
     go() {
       for (const child of children) cpu.push({ from: cpuMsOf(child.pid), to: undefined });
@@ -69,8 +69,10 @@ export async function spawnWorkers(system, count, config) {
       }
       return window(progress);
     },
-    /** Reads each child's CPU now (the end of the timed phase); `stop` does it otherwise. */
-    endCpu: readCpu,
+    /** Reads each child's CPU now (the end of the timed phase); `stop` does it otherwise. Socket writes are counted until the stop. */
+    async end() {
+      readCpu();
+    },
     /** Stops every worker; answers their results (done, first and last start, samples, socket writes, CPU). */
     async stop() {
       if (cpu.length > 0) readCpu();

@@ -21,7 +21,7 @@ export default {
       sleepMs: 5,
     });
     // cadenza's worker is running already: frozen until a's backlog is all in, as it was in 'go'.
-    workers.hold();
+    await workers.hold();
     const client = await system.open(ctx.url, prefix);
     const batch = Array.from({ length: 1000 }, () => ({ tenant: 'a', payload: {} }));
     for (let sent = 0; sent < backlog; sent += batch.length) await client.enqueueBatch(batch);

@@ -19,8 +19,8 @@ export default {
       metrics[`run.c${concurrency}.redisCpuUs`] = run.cpuUs;
       metrics[`run.c${concurrency}.roundTrips`] = run.roundTrips;
       metrics[`run.c${concurrency}.workerCpuUs`] = run.workerCpuUs;
+      metrics[`run.c${concurrency}.tcpSegments`] = run.tcpSegments;
       metrics[`run.c${concurrency}.redisReads`] = run.redisReads;
-      if (Number.isFinite(run.socketWrites)) metrics[`run.c${concurrency}.socketWrites`] = run.socketWrites;
       // The issue's goal is one round trip per job at concurrency 1, BullMQ's default.
       if (concurrency === 1) metrics['cost.run1.roundTrips'] = run.roundTrips;
       if (concurrency === 100) {

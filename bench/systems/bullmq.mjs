@@ -16,6 +16,8 @@ export const bullmq = {
   name: 'BullMQ',
   workerScript: fileURLToPath(new URL('./bullmq-worker.mjs', import.meta.url)),
   spawnWorkers: (count, config) => spawnWorkers(bullmq, count, config),
+  /** The queue's delayed jobs (a zset), for figure 4's promotion. */
+  delayedKey: (prefix) => `${prefix}:${QUEUE}:delayed`,
   async open(url, prefix) {
     const queue = new Queue(QUEUE, { connection: connection(url), prefix });
     await queue.waitUntilReady();

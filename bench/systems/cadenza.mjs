@@ -9,6 +9,8 @@ import { spawnCadenzaWorkers } from '../lib/cadenza-processes.mjs';
 export const cadenza = {
   name: 'cadenza',
   spawnWorkers: spawnCadenzaWorkers,
+  /** The delayed jobs of the default tenant (store-redis's keys.ts: `delayed`), for figure 4's promotion. */
+  delayedKey: (prefix) => `${prefix}:{t:default}:d`,
   async open(url, prefix) {
     const client = createClient({ url, prefix });
     // Connects (and fails here, not inside a timed phase, if Redis is not there).
