@@ -21,6 +21,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { cpuMsOf } from './proc-cpu.mjs';
 import { portOf } from './round-trips.mjs';
+import { window } from './stats.mjs';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const BIN = join(ROOT, 'packages', 'cli', 'dist', 'bin.js');
@@ -241,13 +242,4 @@ async function writesOf(w) {
     if (Date.now() > deadline) throw new Error(`cadenza worker ${w.child.pid} did not tell its socket writes`);
     await new Promise((resolve) => setTimeout(resolve, 2));
   }
-}
-
-/** The first and the last handler start over several processes (those that ran any job). */
-export function window(parts) {
-  const ran = parts.filter((p) => p.done > 0);
-  return {
-    firstStartAt: Math.min(...ran.map((p) => p.firstStartAt)),
-    lastStartAt: Math.max(...ran.map((p) => p.lastStartAt)),
-  };
 }

@@ -32,3 +32,12 @@ export function summarize(values) {
   const med = sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
   return { median: med, min: sorted[0], max: sorted[sorted.length - 1], runs: sorted.length };
 }
+
+/** The first and the last handler start over several processes (those that ran any job). */
+export function window(parts) {
+  const ran = parts.filter((p) => p.done > 0);
+  return {
+    firstStartAt: Math.min(...ran.map((p) => p.firstStartAt)),
+    lastStartAt: Math.max(...ran.map((p) => p.lastStartAt)),
+  };
+}

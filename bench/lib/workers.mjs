@@ -5,8 +5,8 @@
 // outside on both sides (/proc/<pid>/stat, lib/proc-cpu.mjs).
 import { fork } from 'node:child_process';
 import { once } from 'node:events';
-import { window } from './cadenza-processes.mjs';
 import { cpuMsOf } from './proc-cpu.mjs';
+import { window } from './stats.mjs';
 
 /**
  * Forks `count` workers of `system` with `config` (see lib/worker-child.mjs); resolves once
