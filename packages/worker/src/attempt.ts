@@ -168,22 +168,44 @@ function isThenable(value: unknown): value is PromiseLike<unknown> {
 }
 
 function makeContext(attempt: Attempt, deps: RunDeps): JobContext {
-  const { job } = attempt;
-  // The job's logger is made on first use: a pino child costs more than a no-op job.
-  let log: Logger | undefined;
-  return {
-    get signal(): AbortSignal {
-      return attempt.signal;
-    },
-    get log(): Logger {
-      log ??= deps.log.child({ jobId: job.id, name: job.name, tenant: job.tenant, attempt: job.attempt });
-      return log;
-    },
-    heartbeat: () => deps.heartbeat(),
-    progress: (value: unknown) => {
+  return new AttemptContext(attempt, deps);
+}
+
+/**
+ * A handler's `ctx`: a class, so that what every job gets (its signal, its logger, progress)
+ * lives on the prototype rather than in closures made per job. `heartbeat` and `progress`
+ * may be taken off the object and called alone, as from an object literal.
+ */
+class AttemptContext implements JobContext {
+  /** The job's logger, made on first use: a pino child costs more than a no-op job. */
+  private logger: Logger | undefined;
+  readonly heartbeat: () => Promise<void>;
+
+  constructor(
+    private readonly attempt: Attempt,
+    private readonly deps: RunDeps,
+  ) {
+    this.heartbeat = deps.heartbeat;
+  }
+
+  get signal(): AbortSignal {
+    return this.attempt.signal;
+  }
+
+  get log(): Logger {
+    if (this.logger === undefined) {
+      const { job } = this.attempt;
+      this.logger = this.deps.log.child({ jobId: job.id, name: job.name, tenant: job.tenant, attempt: job.attempt });
+    }
+    return this.logger;
+  }
+
+  get progress(): (value: unknown) => Promise<void> {
+    const { attempt } = this;
+    return (value: unknown) => {
       attempt.progress = value;
       attempt.progressDirty = true;
       return Promise.resolve();
-    },
-  };
+    };
+  }
 }

@@ -77,18 +77,20 @@ export function settlementFor(
   now: number,
   random: () => number,
 ): Settlement {
-  const base = { jobId: job.id, token: job.lease.token };
+  // Object literals rather than spreads of a shared base: one is made per job.
+  const jobId = job.id;
+  const token = job.lease.token;
   switch (outcome.kind) {
     case 'succeeded':
-      return { ...base, outcome: 'succeeded', result: jsonResult(outcome.result) };
+      return { jobId, token, outcome: 'succeeded', result: jsonResult(outcome.result) };
     case 'released':
-      return { ...base, outcome: 'released' };
+      return { jobId, token, outcome: 'released' };
     case 'failed': {
       if (job.attempt < job.maxAttempts) {
         const retryAt = now + backoffDelay(job.backoff ?? NO_BACKOFF, job.attempt, random);
-        return { ...base, outcome: 'failed', error: outcome.error, retryAt };
+        return { jobId, token, outcome: 'failed', error: outcome.error, retryAt };
       }
-      return { ...base, outcome: 'failed', error: outcome.error };
+      return { jobId, token, outcome: 'failed', error: outcome.error };
     }
   }
 }

@@ -152,6 +152,25 @@ describe('Worker', () => {
     await drive(clock, w.once('succeeded'));
   });
 
+  it('ctx.progress and ctx.heartbeat work taken off ctx, and ctx.log is one logger per job', async () => {
+    clock = new FakeClock();
+    const { store, calls } = spyStore(createMemoryStore());
+    const loggers: unknown[] = [];
+    const w = worker(store, {
+      slow: async (_job, ctx) => {
+        const { progress, heartbeat, log } = ctx;
+        loggers.push(log, ctx.log);
+        await progress({ pct: 10 });
+        await heartbeat();
+      },
+    });
+    const [id] = await enqueue(store, { name: 'slow' });
+    await w.start();
+    await drive(clock, w.once('succeeded'));
+    expect(calls.heartbeat?.[0]?.[0]).toEqual([expect.objectContaining({ jobId: id, progress: { pct: 10 } })]);
+    expect(loggers[0]).toBe(loggers[1]);
+  });
+
   it('aborts the signal when the store answers a heartbeat with lost, and writes nothing', async () => {
     clock = new FakeClock();
     const { store, calls, overrides } = spyStore(createMemoryStore());
