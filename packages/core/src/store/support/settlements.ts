@@ -11,20 +11,21 @@ const OUTCOMES = ['succeeded', 'failed', 'released'];
  */
 export function checkSettlements(settlements: readonly Settlement[]): void {
   if (!Array.isArray(settlements)) throw invalidArgument('settlements', settlements, 'an array of settlements');
-  settlements.forEach(checkSettlement);
+  for (let i = 0; i < settlements.length; i++) checkSettlement(settlements[i] as Settlement, i);
 }
 
+/** Checks one settlement; the field's path is built only for an error (this runs per job). */
 function checkSettlement(settlement: Settlement, index: number): void {
-  const at = `settlements.${index}`;
-  if (!OUTCOMES.includes(settlement.outcome)) {
-    throw invalidArgument(`${at}.outcome`, settlement.outcome, OUTCOMES.join(', '));
+  const { outcome } = settlement;
+  if (outcome === 'succeeded' || outcome === 'released') return;
+  if (outcome !== 'failed') {
+    throw invalidArgument(`settlements.${index}.outcome`, outcome as unknown, OUTCOMES.join(', '));
   }
-  if (settlement.outcome !== 'failed') return;
   const error = settlement.error as unknown;
   if (typeof error !== 'object' || error === null || typeof settlement.error.code !== 'string') {
-    throw invalidArgument(`${at}.error`, error, 'an error with a code and a message');
+    throw invalidArgument(`settlements.${index}.error`, error, 'an error with a code and a message');
   }
-  if (settlement.retryAt !== undefined) checkInstant(`${at}.retryAt`, settlement.retryAt);
+  if (settlement.retryAt !== undefined) checkInstant(`settlements.${index}.retryAt`, settlement.retryAt);
 }
 
 /** Where a settled job goes next; the store moves it there (and updates its indexes). */
