@@ -12,7 +12,7 @@ import { commandStats } from '../testing/jobs.test-helpers.js';
 import { type RedisHarness, startRedis } from '../testing/redis-server.js';
 import { PACKAGE_VERSION } from '../version.js';
 import { Scripts } from './call.js';
-import { buildLibrary, checkRedisVersion, listsLibrary, readScript, scriptNames } from './loader.js';
+import { buildLibrary, checkRedisVersion, isTooOld, listsLibrary, readScript, scriptNames } from './loader.js';
 
 function luaDir(files: Record<string, string>): URL {
   const dir = mkdtempSync(join(tmpdir(), 'cz-lua-'));
@@ -66,6 +66,17 @@ describe('redis version check', () => {
     expect(() => checkRedisVersion(info('6.2.14'))).toThrow(/Redis 7\.0 or later.*Redis 6\.2\.14/);
     expect(() => checkRedisVersion(info('5.0.7'))).toThrow(/Redis 5\.0\.7/);
     expect(() => checkRedisVersion('# Server\r\n')).toThrow(/unknown version/);
+  });
+
+  it('tells its refusal from other errors (a lock instance too old is reported, one down is a no)', () => {
+    let refusal: unknown;
+    try {
+      checkRedisVersion(info('6.2.14'));
+    } catch (error) {
+      refusal = error;
+    }
+    expect(isTooOld(refusal)).toBe(true);
+    expect(isTooOld(new Error('connect ECONNREFUSED 127.0.0.1:6379'))).toBe(false);
   });
 });
 

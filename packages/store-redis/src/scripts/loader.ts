@@ -134,6 +134,8 @@ function functionName(script: string, suffix: string): string {
   return `cz_${script.replace(/[^0-9A-Za-z]/g, '_')}_${suffix}`;
 }
 
+const TOO_OLD = 'cadenza needs Redis 7.0 or later (it runs as a Redis Functions library)';
+
 /** The Redis version in an `INFO server` answer ('' when it names none). */
 export function redisVersionOf(info: string): string {
   return /^redis_version:(\S+)/m.exec(info)?.[1] ?? '';
@@ -147,11 +149,14 @@ export function checkRedisVersion(info: string): string {
   const version = redisVersionOf(info);
   const major = Number(/^(\d+)\./.exec(version)?.[1]);
   if (!Number.isFinite(major) || major < 7) {
-    throw new Error(
-      `cadenza needs Redis 7.0 or later (it runs as a Redis Functions library); this server is Redis ${version || 'of an unknown version'}`,
-    );
+    throw new Error(`${TOO_OLD}; this server is Redis ${version || 'of an unknown version'}`);
   }
   return version;
+}
+
+/** Whether an error is checkRedisVersion's refusal. */
+export function isTooOld(error: unknown): boolean {
+  return error instanceof Error && error.message.startsWith(TOO_OLD);
 }
 
 /** Whether `FUNCTION LIST LIBRARYNAME` answered a library of exactly this name. */

@@ -1,5 +1,6 @@
 import { Redis } from 'ioredis';
 import { Scripts } from '../scripts/call.js';
+import { isTooOld } from '../scripts/loader.js';
 
 /*
  * Redlock (https://redis.io/docs/latest/develop/use/patterns/distributed-locks/) over the
@@ -79,6 +80,11 @@ export class LockQuorum {
     const answers = await Promise.allSettled(
       this.instances.map(({ redis, scripts }) => scripts.call(redis, script, [this.key], args) as Promise<unknown>),
     );
+    // An instance that is down is a "no"; one too old for Functions is a mistake to report,
+    // or the coordinators would wait for a quorum forever without saying why.
+    for (const answer of answers) {
+      if (answer.status === 'rejected' && isTooOld(answer.reason)) throw answer.reason;
+    }
     return answers.filter((a) => a.status === 'fulfilled' && Number(a.value) === 1).length;
   }
 }
