@@ -98,19 +98,12 @@ export async function runAfterReads(
   const freed: string[] = [];
   const live = new Set<string>();
   const answers = replies.map((reply, i) => {
-    const tenants = tenantsOf(calls[i] as TenantCall);
-    for (const part of String(reply[3] ?? '').split(' ')) {
-      if (part !== '') live.add(tenants[Number(part) - 1] ?? '');
-    }
-    String(reply[0] ?? '')
-      .split('|')
-      .forEach((bands, k) => {
-        for (const band of bands) ready.add(`${tenants[k]}\n${band}`);
-      });
-    if (Number(reply[1]) === 1) due = true;
-    const holds = String(reply[2] ?? '');
-    if (holds !== '') freed.push(...holds.split(' '));
-    return reply.slice(4);
+    const notes = decodeNotes(reply, tenantsOf(calls[i] as TenantCall));
+    for (const tenant of notes.live) live.add(tenant);
+    for (const band of notes.ready) ready.add(band);
+    if (notes.due) due = true;
+    freed.push(...notes.freed);
+    return notes.answer;
   });
   // Sent after the script that marked them, so that a tenant leaving meanwhile (retention's
   // check of 'live' follows its SREM) cannot take them out again: see leaveTenants. Not
@@ -128,6 +121,46 @@ export async function runAfterReads(
     await runPipeline(follow);
   }
   return { reads: all.slice(0, reads.count), answers };
+}
+
+/** What a tenant function tells its caller besides its answer (lua/includes/keys.lua's reply). */
+export interface Notes {
+  /** Bands that got waiting jobs, as `<tenant>\n<priority>`. */
+  ready: string[];
+  /** A due time may have moved earlier. */
+  due: boolean;
+  /** Gate holds of jobs that stopped being active, to give back. */
+  freed: string[];
+  /** Tenants marked live by this call (to add to the tenant set). */
+  live: string[];
+  /** The function's own answer. */
+  answer: unknown[];
+}
+
+/**
+ * A tenant function's reply, `{ ready bands, due, freed holds, tenants marked live,
+ * answer… }`: bands as digits per tenant of the call joined by '|', due 0/1, holds and the
+ * places (1-based) of tenants marked live space-joined.
+ */
+export function decodeNotes(reply: readonly unknown[], tenants: readonly string[]): Notes {
+  const ready: string[] = [];
+  String(reply[0] ?? '')
+    .split('|')
+    .forEach((bands, k) => {
+      for (const band of bands) ready.push(`${tenants[k]}\n${band}`);
+    });
+  const live: string[] = [];
+  for (const part of String(reply[3] ?? '').split(' ')) {
+    if (part !== '') live.push(tenants[Number(part) - 1] ?? '');
+  }
+  const holds = String(reply[2] ?? '');
+  return {
+    ready,
+    due: Number(reply[1]) === 1,
+    freed: holds === '' ? [] : holds.split(' '),
+    live,
+    answer: reply.slice(4),
+  };
 }
 
 function addToReadyIndexes(ctx: RedisContext, pipeline: ChainableCommander, bands: ReadonlySet<string>): void {
