@@ -111,10 +111,10 @@ KINDS.redis = {
         await admin.slowlog('RESET');
         return {
           async report() {
-            // A script is named by its sha; the arguments after the keys say which one it was.
+            // A function call is named by its first argument.
             const slow = (await admin.slowlog('GET', -1)).map(([, , usec, args]) => ({
               usec,
-              command: args[0] === 'evalsha' ? `evalsha ${args[1]}` : args[0],
+              command: args[0] === 'fcall' || args[0] === 'fcall_ro' ? `${args[0]} ${args[1]}` : args[0],
             }));
             const over5 = slow.filter((entry) => entry.usec > 5000);
             const worst = slow.reduce((a, b) => (b.usec > (a?.usec ?? 0) ? b : a), undefined);

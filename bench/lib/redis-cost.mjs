@@ -1,6 +1,6 @@
 // What Redis spent, from INFO: CPU (used_cpu_user + used_cpu_sys of the server), commands
-// (every cmdstat_* calls count; commands run inside a script are counted there too, as well
-// as the EVALSHA itself), read events (total_reads_processed: each time Redis read what a
+// (every cmdstat_* calls count; commands run inside a function are counted there too, as
+// well as the FCALL itself), read events (total_reads_processed: each time Redis read what a
 // client had sent, so a request or a pipeline sent at once is one) and used_memory. A
 // phase's cost is the delta of two snapshots.
 
