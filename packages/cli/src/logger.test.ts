@@ -1,19 +1,22 @@
 import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { FakeClock } from '@cadenza/core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { LineBuffer } from './log-destination.js';
 import { CENSORED, censorSecretKeys } from './log-keys.js';
 import { createLogger } from './logger.js';
 import { prettyLine } from './pretty-log.js';
 
+const T0 = Date.UTC(2026, 11, 3, 12, 0, 0);
 const dir = mkdtempSync(join(tmpdir(), 'cadenza-logger-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 /** A process logger whose finished lines are kept rather than written. */
-function logTo(options: { level?: string; secrets?: string[]; pretty?: boolean } = {}) {
+function logTo(options: { level?: string; secrets?: string[]; pretty?: boolean; clock?: FakeClock } = {}) {
   const lines: string[] = [];
   const log = createLogger({
+    clock: options.clock ?? new FakeClock(T0),
     level: options.level ?? 'info',
     base: { node: 'n1', role: 'worker' },
     secrets: options.secrets ?? [],
@@ -26,18 +29,15 @@ function logTo(options: { level?: string; secrets?: string[]; pretty?: boolean }
 const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
 
 describe('createLogger', () => {
-  it('writes one JSON line per entry at or above its level', () => {
-    const { log, entries } = logTo({ level: 'warn' });
-    const before = Date.now();
+  it('writes one JSON line per entry at or above its level, timed by its clock', async () => {
+    const clock = new FakeClock(T0);
+    const { log, entries } = logTo({ level: 'warn', clock });
     log.info({ jobId: 'j1' }, 'job succeeded');
     log.warn({ jobId: 'j2' }, 'job failed, will retry');
+    await clock.advance(1);
     log.error({ jobId: 'j3' }, 'job failed');
-    const after = Date.now();
-    for (const { time } of entries()) {
-      expect(new Date(String(time)).toISOString()).toBe(time);
-      expect(Date.parse(String(time))).toBeGreaterThanOrEqual(before);
-      expect(Date.parse(String(time))).toBeLessThanOrEqual(after);
-    }
+    // The time is the clock's, in ISO-8601 UTC; a new millisecond gives a new time.
+    expect(entries().map((e) => e.time)).toEqual([new Date(T0).toISOString(), new Date(T0 + 1).toISOString()]);
     expect(entries().map((e) => [e.level, e.msg, e.jobId, e.node, e.role])).toEqual([
       [40, 'job failed, will retry', 'j2', 'n1', 'worker'],
       [50, 'job failed', 'j3', 'n1', 'worker'],
