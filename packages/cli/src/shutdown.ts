@@ -1,4 +1,4 @@
-import type { Logger } from '@cadenza/core';
+import { type Clock, type Logger, realClock } from '@cadenza/core';
 
 const SIGNAL_NUMBER = { SIGINT: 2, SIGTERM: 15 } as const;
 
@@ -25,12 +25,12 @@ export interface Shutdown {
  * Installed before anything is opened, so a signal that arrives during startup closes what
  * is open by then.
  */
-export function onShutdownSignals(log: Logger): Shutdown {
+export function onShutdownSignals(log: Logger, clock: Clock = realClock): Shutdown {
   const steps: [name: string, run: () => Promise<void>][] = [];
   let stopping = false;
   let first: { signal: string; at: number } | undefined;
   const handle = (signal: keyof typeof SIGNAL_NUMBER): void => {
-    if (signal === 'SIGINT' && first?.signal === signal && performance.now() - first.at < ECHO_MS) {
+    if (signal === 'SIGINT' && first?.signal === signal && clock.now() - first.at < ECHO_MS) {
       // Ctrl-C reaches every process of the terminal's foreground group, and a wrapper such
       // as `pnpm dev` or `npm start` passes the SIGINT on to its child as well: the same
       // keypress, delivered twice. A person pressing Ctrl-C again to force an exit does so
@@ -38,7 +38,7 @@ export function onShutdownSignals(log: Logger): Shutdown {
       log.debug({ signal }, 'the same signal again at once (passed on by a wrapper): ignored');
       return;
     }
-    first ??= { signal, at: performance.now() };
+    first ??= { signal, at: clock.now() };
     if (stopping) {
       log.warn({ signal }, 'second signal: exiting at once');
       process.exit(128 + SIGNAL_NUMBER[signal]);
