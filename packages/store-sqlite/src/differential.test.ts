@@ -2,9 +2,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type ClaimedJob, createMemoryStore, type Job, type JobQuery, type NewJob, type Store } from '@cadenza/core';
-import { allJobs, newJob } from '@cadenza/core/testing';
+import { allJobs, newJob, seededRandom } from '@cadenza/core/testing';
 import { afterAll, describe, expect, it } from 'vitest';
-import { random } from './random.test-helpers.js';
 import { createSqliteStore } from './sqlite-store.js';
 
 const T0 = Date.UTC(2026, 0, 1);
@@ -59,7 +58,7 @@ const LIST_FILTERS: Omit<JobQuery, 'limit'>[] = [
  * must be the same.
  */
 async function lifecycle(seed: number, steps: number): Promise<void> {
-  const rnd = random(seed);
+  const rnd = seededRandom(seed);
   const pick = <T>(items: readonly T[]): T | undefined => items[Math.floor(rnd() * items.length)];
   const stores: Store[] = [
     createMemoryStore({ tenantWeights: { a: 2 } }),

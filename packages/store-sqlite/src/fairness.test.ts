@@ -2,9 +2,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type ClaimedJob, createMemoryStore, type Store } from '@cadenza/core';
-import { newJob } from '@cadenza/core/testing';
+import { newJob, seededRandom } from '@cadenza/core/testing';
 import { afterAll, describe, expect, it } from 'vitest';
-import { random } from './random.test-helpers.js';
 import { createSqliteStore } from './sqlite-store.js';
 
 const T0 = Date.UTC(2026, 0, 1);
@@ -20,7 +19,7 @@ const WEIGHTS = { a: 3, b: 1, c: 2 };
  * store, and expects the same jobs claimed in the same order.
  */
 async function differential(seed: number, steps: number): Promise<void> {
-  const rnd = random(seed);
+  const rnd = seededRandom(seed);
   const pick = <T>(items: readonly T[]): T => items[Math.floor(rnd() * items.length)] as T;
   const memory = createMemoryStore({ tenantWeights: WEIGHTS });
   const sqlite = createSqliteStore({ path: join(dir, `diff-${seed}.db`), tenantWeights: WEIGHTS });

@@ -1,18 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { seededRandom } from '../testing/seeded-random.js';
 import { commonJobInput } from './common-job-input.js';
 import { jobInputSchema } from './job-schema.js';
 import { MAX_ATTEMPTS, MAX_DURATION_MS, MAX_TIMEOUT_MS } from './limits.js';
-
-/** A small seeded generator (mulberry32), so a failure names an input that can be replayed. */
-function random(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const long = (n: number) => `a${'b'.repeat(n - 1)}`;
 const BAD_NUMBERS = [-1, 1.5, Number.NaN, Number.POSITIVE_INFINITY, '5', true, [], {}];
@@ -60,7 +50,7 @@ function defined(value: object): Record<string, unknown> {
 
 describe('commonJobInput', () => {
   it('answers only what the full schema would accept, and the same parsed input, over 20,000 generated inputs', () => {
-    const next = random(20261203);
+    const next = seededRandom(20261203);
     let fast = 0;
     let accepted = 0;
     for (let n = 0; n < 20_000; n++) {

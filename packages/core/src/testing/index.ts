@@ -34,6 +34,7 @@ import { sizeTests } from './sizes.js';
 export { drive } from './drive.js';
 export { allJobs, newJob, type StoreHarness, type StoreOptions, scheduleDefinition } from './fixtures.js';
 export { scheduleJob } from './schedule-fixtures.js';
+export { seededRandom } from './seeded-random.js';
 export { type SpyStore, spyStore } from './spy-store.js';
 
 /**

@@ -1,5 +1,8 @@
-/** A small deterministic random source (mulberry32), so that a failing seed replays. */
-export function random(seed: number): () => number {
+/**
+ * A small deterministic random source (mulberry32) for generated test inputs: the same seed
+ * gives the same sequence, so a failing case replays.
+ */
+export function seededRandom(seed: number): () => number {
   let a = seed;
   return () => {
     a = (a + 0x6d2b79f5) | 0;
