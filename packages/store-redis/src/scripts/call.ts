@@ -77,23 +77,18 @@ export class Scripts {
 
   /** Makes sure the library is in Redis (once per connection; shared by concurrent callers). */
   ready(): Promise<void> {
-    const state = this.state;
-    if (state.loaded) return Promise.resolve();
-    state.loading ??= ensureLibrary(this.redis, this.library)
-      .then(() => {
-        state.loaded = true;
-      })
-      .finally(() => {
-        state.loading = undefined;
-      });
-    return state.loading;
+    return this.state.loaded ? Promise.resolve() : this.load(ensureLibrary);
   }
 
   /** Loads the library again (Redis said a function was missing); shared by concurrent callers. */
   private reload(): Promise<void> {
+    this.state.loaded = false;
+    return this.load(loadLibrary);
+  }
+
+  private load(how: (redis: Redis, library: Library) => Promise<unknown>): Promise<void> {
     const state = this.state;
-    state.loaded = false;
-    state.loading ??= loadLibrary(this.redis, this.library)
+    state.loading ??= how(this.redis, this.library)
       .then(() => {
         state.loaded = true;
       })
