@@ -20,7 +20,7 @@ async function enqueue(store: Store, n: number): Promise<void> {
 }
 
 /** Runs `jobs` jobs whose handler takes `ms` (on the fake clock); answers the largest claim asked. */
-async function largestClaim(ms: number, jobs: number): Promise<number> {
+async function largestClaim(ms: number, jobs: number, concurrency = 4): Promise<number> {
   clock = new FakeClock();
   const spy = spyStore(createMemoryStore());
   await enqueue(spy.store, jobs);
@@ -30,7 +30,7 @@ async function largestClaim(ms: number, jobs: number): Promise<number> {
       store: spy.store,
       clock,
       id: 'w',
-      concurrency: 4,
+      concurrency,
       handlers: {
         job: async () => {
           if (ms > 0) await new Promise<void>((wake) => clock.setTimeout(wake, ms));
@@ -52,5 +52,17 @@ describe('claiming ahead', () => {
 
   it('never holds more than its concurrency while jobs are slow', async () => {
     expect(await largestClaim(50, 20)).toBeLessThanOrEqual(4);
+  });
+
+  it('claims a batch per round trip at concurrency 1 while jobs take no time', async () => {
+    // A claim of one job per round trip made concurrency 1 pay a round trip for every job.
+    // Instant jobs fill a 2 ms window with the whole claim batch (100): claims wait until
+    // half of it is free.
+    expect(await largestClaim(0, 400, 1)).toBeGreaterThanOrEqual(50);
+  });
+
+  it('at concurrency 1, holds about 2 ms of work beyond the running job: two of 1 ms, none of 5 ms', async () => {
+    expect(await largestClaim(1, 30, 1)).toBe(3);
+    expect(await largestClaim(5, 10, 1)).toBe(1);
   });
 });

@@ -32,8 +32,11 @@ type State = 'stopped' | 'running' | 'draining';
 /** Claims a worker keeps on their way: the next batch is fetched while this one runs. */
 const MAX_CLAIMS_IN_FLIGHT = 2;
 
-/** Jobs quicker than this on average are claimed ahead (see notePace). */
-const PREFETCH_BELOW_MS = 2;
+/**
+ * Jobs quicker than this on average are claimed ahead, and a worker holds about this many
+ * milliseconds of work in hand (see notePace): about what a claim's round trip takes.
+ */
+const PREFETCH_WINDOW_MS = 2;
 
 /** A claim call that failed, kept as a value (see claimSome). */
 class ClaimFailure {
@@ -251,7 +254,10 @@ export class Worker {
     if (this.ceiling?.allowsClaims() === false) return;
     while (this.state === 'running' && !this.paused && this.claims.size < MAX_CLAIMS_IN_FLIGHT) {
       const available = this.slots.free - this.asked;
-      const worth = this.claims.size === 0 ? 1 : Math.ceil(Math.min(claimBatch, concurrency) / 2);
+      // A slot with nothing to run is worth a claim of one; otherwise wait until half of
+      // what may be in hand is free, so that claims stay large (one round trip, many jobs).
+      const idle = this.claims.size === 0 && this.slots.free > this.slots.prefetch;
+      const worth = idle ? 1 : Math.ceil(Math.min(claimBatch, concurrency + this.slots.prefetch) / 2);
       if (available < worth) return;
       const limit = Math.min(available, claimBatch);
       this.asked += limit;
@@ -317,7 +323,7 @@ export class Worker {
     const startNow = this.slots.take(attempt);
     if (this.state !== 'running') {
       // A claim that answered after stop() began: give the job straight back.
-      if (this.decide(attempt)) this.outcomes.conclude(attempt, { kind: 'released' });
+      this.decide(attempt, { kind: 'released' });
     } else if (startNow) {
       this.begin(attempt);
     }
@@ -389,28 +395,41 @@ export class Worker {
     const { clock } = this.o;
     const now = clock.now();
     this.notePace(now - (attempt.startedAt ?? now));
-    if (this.decide(attempt)) this.outcomes.conclude(attempt, outcome);
+    this.decide(attempt, outcome);
   }
 
   /**
    * Claims ahead while jobs are quick. A claim takes a round trip; when handlers finish in
    * less time than that, a worker that claims only for free slots spends most of its time
-   * waiting for the next batch. Holding up to another batch in hand hides the wait; it is
-   * allowed only while jobs average under PREFETCH_BELOW_MS (about a claim's round trip),
-   * so that a job never waits long behind another in this worker (another tenant's job
-   * among them, or while a worker elsewhere is idle).
+   * waiting for the next batch, and pays a round trip for every job or two (at concurrency
+   * 1, every job). So while jobs average under PREFETCH_WINDOW_MS, the worker holds in hand,
+   * beyond its running slots, about as many jobs as its slots run in that window (at least
+   * one per slot, at most a claim batch): a job then waits behind others in this worker for
+   * about a round trip at most (another tenant's job among them, or while a worker elsewhere
+   * is idle), and no-op jobs are claimed a batch per round trip even at concurrency 1.
    */
   private notePace(durationMs: number): void {
-    this.averageMs = this.averageMs === undefined ? durationMs : this.averageMs * 0.9 + durationMs * 0.1;
-    this.slots.prefetch = this.averageMs < PREFETCH_BELOW_MS ? Math.min(this.o.claimBatch, this.o.concurrency) : 0;
+    const average = this.averageMs === undefined ? durationMs : this.averageMs * 0.9 + durationMs * 0.1;
+    this.averageMs = average;
+    const { claimBatch, concurrency } = this.o;
+    if (average >= PREFETCH_WINDOW_MS) {
+      this.slots.prefetch = 0;
+      return;
+    }
+    // Within the window by the average; a job that took no measurable time counts as 0.01 ms.
+    const inWindow = Math.floor((concurrency * PREFETCH_WINDOW_MS) / Math.max(average, 0.01));
+    this.slots.prefetch = Math.min(claimBatch, Math.max(concurrency, inWindow));
   }
 
-  /** The outcome is known: free the slot, start the jobs waiting for it. */
-  private decide(attempt: Attempt): boolean {
-    if (!attempt.finish()) return false;
+  /**
+   * The outcome is known (the first one told counts): write it, free the slot, start the
+   * jobs waiting for it, claim more.
+   */
+  private decide(attempt: Attempt, outcome: AttemptOutcome): void {
+    if (!attempt.finish()) return;
+    this.outcomes.conclude(attempt, outcome);
     for (const next of this.slots.give(attempt, this.state === 'running')) this.begin(next);
     this.topUp();
-    return true;
   }
 
   /** Ends an attempt that never started. */
@@ -418,7 +437,7 @@ export class Worker {
     attempt: Attempt,
     outcome: { kind: 'released' } | { kind: 'dropped'; reason: 'canceled' | 'lost' },
   ): void {
-    if (this.decide(attempt)) this.outcomes.conclude(attempt, outcome);
+    this.decide(attempt, outcome);
   }
 
   private leaseEnded(attempt: Attempt, state: 'canceled' | 'lost'): void {
