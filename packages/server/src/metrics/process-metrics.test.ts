@@ -1,8 +1,9 @@
 import { CadenzaError, createMemoryStore, type Fence, StaleEpochError, silentLogger } from '@cadenza/core';
-import { newJob, spyStore } from '@cadenza/core/testing';
+import { newJob, seededRandom, spyStore } from '@cadenza/core/testing';
+import { Counter, Histogram, Registry } from 'prom-client';
 import { describe, expect, it } from 'vitest';
 import { BoundedValues, OTHER_LABEL } from './bounded-values.js';
-import { METRIC_NAMES } from './catalog.js';
+import { DURATION_BUCKETS, METRIC_NAMES, METRICS } from './catalog.js';
 import { instrumentStore } from './instrument-store.js';
 import { ProcessMetrics } from './process-metrics.js';
 
@@ -39,6 +40,64 @@ describe('ProcessMetrics', () => {
     const text = await m.registry.metrics();
     expect(text).toContain('cadenza_job_wait_seconds_sum{name="a",tenant="t"} 2.25');
     expect(text).toContain('cadenza_job_wait_seconds_count{name="a",tenant="t"} 2');
+  });
+
+  it("exposes a worker's job counts and durations as prom-client's own counters and histograms would, scrape after scrape", async () => {
+    const m = metrics();
+    // The same observations, made one by one on prom-client's own metrics.
+    const reference = new Registry();
+    const registers = [reference];
+    const counter = (meta: { name: string; help: string; labelNames: readonly string[] }) =>
+      new Counter({ ...meta, labelNames: [...meta.labelNames], registers });
+    const started = counter(METRICS.jobsStarted);
+    const succeeded = counter(METRICS.jobsSucceeded);
+    const failed = counter(METRICS.jobsFailed);
+    const retried = counter(METRICS.jobsRetried);
+    const dead = counter(METRICS.jobsDead);
+    const duration = new Histogram({
+      ...METRICS.jobDuration,
+      labelNames: [...METRICS.jobDuration.labelNames],
+      buckets: DURATION_BUCKETS,
+      registers,
+    });
+    const wait = new Histogram({
+      ...METRICS.jobWait,
+      labelNames: [...METRICS.jobWait.labelNames],
+      buckets: DURATION_BUCKETS,
+      registers,
+    });
+    const families = [METRICS.jobsStarted, METRICS.jobsSucceeded, METRICS.jobsFailed, METRICS.jobsRetried]
+      .concat([METRICS.jobsDead, METRICS.jobDuration, METRICS.jobWait])
+      .map((meta) => meta.name);
+    const linesOf = (text: string) =>
+      text
+        .split('\n')
+        .filter((line) => families.some((name) => line.startsWith(name) || line.includes(` ${name} `)))
+        .sort();
+    const random = seededRandom(7);
+    for (let round = 0; round < 3; round++) {
+      for (let k = 0; k < 500; k++) {
+        const labels = { name: `job${Math.floor(random() * 3)}`, tenant: `t${Math.floor(random() * 2)}` };
+        const now = 10_000 + k;
+        const createdAt = now - Math.floor(random() * 20_000);
+        m.started({ ...labels, createdAt, runAt: undefined }, now);
+        started.inc(labels);
+        wait.observe(labels, (now - createdAt) / 1000);
+        const ms = Math.floor(random() * 15_000);
+        const outcome = random() < 0.8 ? 'succeeded' : 'failed';
+        const willRetry = random() < 0.5;
+        m.finished(labels, outcome, ms, willRetry);
+        duration.observe({ ...labels, outcome }, ms / 1000);
+        if (outcome === 'succeeded') succeeded.inc(labels);
+        else {
+          failed.inc(labels);
+          (willRetry ? retried : dead).inc(labels);
+        }
+      }
+      const ours = linesOf(await m.registry.metrics());
+      expect(ours.length).toBeGreaterThan(100);
+      expect(ours).toEqual(linesOf(await reference.metrics()));
+    }
   });
 
   it('declares every metric of the catalog once a worker, a coordinator and event clients are watched', async () => {

@@ -2,6 +2,7 @@ import { type Clock, type Job, type Logger, realClock, type Store } from '@caden
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 import { BoundedValues, DEFAULT_MAX_LABEL_VALUES } from './bounded-values.js';
 import { DURATION_BUCKETS, LAG_BUCKETS, METRICS, STORE_BUCKETS } from './catalog.js';
+import { type CountedField, JobHistogram, JobSeries } from './job-series.js';
 
 /** What a job metric is labelled by. */
 export type JobLabels = Pick<Job, 'name' | 'tenant'>;
@@ -31,14 +32,11 @@ export class ProcessMetrics {
   private readonly names: BoundedValues;
   private readonly tenants: BoundedValues;
   private readonly enqueuedTotal: Counter;
-  private readonly startedTotal: Counter;
-  private readonly succeededTotal: Counter;
-  private readonly failedTotal: Counter;
-  private readonly retriedTotal: Counter;
-  private readonly deadTotal: Counter;
   private readonly canceledTotal: Counter;
-  private readonly duration: Histogram;
-  private readonly wait: Histogram;
+  /** A worker's per-job counts, by name then tenant (job-series.ts). */
+  private readonly jobs = new Map<string, Map<string, JobSeries>>();
+  private readonly duration: JobHistogram;
+  private readonly wait: JobHistogram;
   private readonly fireLag: Histogram;
   private readonly recoveries: Counter;
   private readonly storeDuration: Histogram;
@@ -60,14 +58,36 @@ export class ProcessMetrics {
     const histogram = (m: { name: string; help: string; labelNames: readonly string[] }, buckets: number[]) =>
       new Histogram({ ...m, labelNames: [...m.labelNames], buckets, registers });
     this.enqueuedTotal = counter(METRICS.jobsEnqueued);
-    this.startedTotal = counter(METRICS.jobsStarted);
-    this.succeededTotal = counter(METRICS.jobsSucceeded);
-    this.failedTotal = counter(METRICS.jobsFailed);
-    this.retriedTotal = counter(METRICS.jobsRetried);
-    this.deadTotal = counter(METRICS.jobsDead);
+    // A worker's job counters are poured in from the job series at each scrape.
+    const jobs = this.jobs;
+    const poured = (m: { name: string; help: string; labelNames: readonly string[] }, field: CountedField) =>
+      new Counter({
+        ...m,
+        labelNames: [...m.labelNames],
+        registers,
+        collect() {
+          for (const byTenant of jobs.values()) {
+            for (const series of byTenant.values()) {
+              if (series[field] === 0) continue;
+              this.inc(series.labels, series[field]);
+              series[field] = 0;
+            }
+          }
+        },
+      });
+    poured(METRICS.jobsStarted, 'started');
+    poured(METRICS.jobsSucceeded, 'succeeded');
+    poured(METRICS.jobsFailed, 'failed');
+    poured(METRICS.jobsRetried, 'retried');
+    poured(METRICS.jobsDead, 'dead');
     this.canceledTotal = counter(METRICS.jobsCanceled);
-    this.duration = histogram(METRICS.jobDuration, DURATION_BUCKETS);
-    this.wait = histogram(METRICS.jobWait, DURATION_BUCKETS);
+    this.duration = new JobHistogram(
+      METRICS.jobDuration.name,
+      METRICS.jobDuration.help,
+      DURATION_BUCKETS,
+      this.registry,
+    );
+    this.wait = new JobHistogram(METRICS.jobWait.name, METRICS.jobWait.help, DURATION_BUCKETS, this.registry);
     this.fireLag = histogram(METRICS.fireLag, LAG_BUCKETS);
     this.recoveries = counter(METRICS.leaseRecoveries);
     this.storeDuration = histogram(METRICS.storeDuration, STORE_BUCKETS);
@@ -89,22 +109,50 @@ export class ProcessMetrics {
     this.canceledTotal.inc(this.labels(job));
   }
 
+  /** The counts of a job's (name, tenant), each label within its bound. */
+  private seriesOf(job: JobLabels): JobSeries {
+    const name = this.names.label(job.name);
+    const tenant = this.tenants.label(job.tenant);
+    let byTenant = this.jobs.get(name);
+    if (byTenant === undefined) {
+      byTenant = new Map();
+      this.jobs.set(name, byTenant);
+    }
+    let series = byTenant.get(tenant);
+    if (series === undefined) {
+      series = new JobSeries({ name, tenant });
+      byTenant.set(tenant, series);
+    }
+    return series;
+  }
+
   /** An attempt started at `now` (epoch ms); it waited since the job became ready. */
   started(job: Pick<Job, 'name' | 'tenant' | 'createdAt' | 'runAt'>, now: number): void {
-    const labels = this.labels(job);
-    this.startedTotal.inc(labels);
+    const series = this.seriesOf(job);
+    series.started++;
+    series.wait ??= this.wait.distribution(`${series.labels.name}\n${series.labels.tenant}`, series.labels);
     const readyAt = Math.max(job.createdAt, job.runAt ?? job.createdAt);
-    this.wait.observe(labels, Math.max(0, now - readyAt) / 1000);
+    series.wait.observe(Math.max(0, now - readyAt) / 1000);
   }
 
   /** An attempt ended and its outcome was written; `willRetry` when a failed one runs again. */
   finished(job: JobLabels, outcome: 'succeeded' | 'failed', durationMs: number, willRetry: boolean): void {
-    const labels = this.labels(job);
-    this.duration.observe({ ...labels, outcome }, durationMs / 1000);
-    if (outcome === 'succeeded') this.succeededTotal.inc(labels);
-    else {
-      this.failedTotal.inc(labels);
-      (willRetry ? this.retriedTotal : this.deadTotal).inc(labels);
+    const series = this.seriesOf(job);
+    const { name, tenant } = series.labels;
+    if (outcome === 'succeeded') {
+      series.succeeded++;
+      series.succeededDuration ??= this.duration.distribution(`${name}\n${tenant}\nsucceeded`, {
+        name,
+        tenant,
+        outcome,
+      });
+      series.succeededDuration.observe(durationMs / 1000);
+    } else {
+      series.failed++;
+      if (willRetry) series.retried++;
+      else series.dead++;
+      series.failedDuration ??= this.duration.distribution(`${name}\n${tenant}\nfailed`, { name, tenant, outcome });
+      series.failedDuration.observe(durationMs / 1000);
     }
   }
 
