@@ -129,10 +129,14 @@ local function append_entry(ctx, p, fields)
   return p .. '/' .. redis.call('XADD', stream, '*', 'j', table.concat(fields, '\0'))
 end
 
+-- The twelve fields of the stream entry of job `id`, whose record is `r`.
+local function entry_fields(id, r)
+  return { id, r[R_CREATED], r[R_ATTEMPT], r[R_STARTED], r[R_PROGRESS], r[R_FINISHED], r[R_RUNAT], r[R_NAME],
+    r[R_PAYLOAD], r[R_OPTIONS], r[R_RESULT], r[R_ERROR] }
+end
+
 local function to_stream(ctx, id, r)
-  local where = append_entry(ctx, r[R_PRIORITY], { id, r[R_CREATED], r[R_ATTEMPT], r[R_STARTED], r[R_PROGRESS],
-    r[R_FINISHED], r[R_RUNAT], r[R_NAME], r[R_PAYLOAD], r[R_OPTIONS], r[R_RESULT], r[R_ERROR] })
-  redis.call('HSET', ctx.K.w, id, where)
+  redis.call('HSET', ctx.K.w, id, append_entry(ctx, r[R_PRIORITY], entry_fields(id, r)))
 end
 
 -- The job `id` wherever it is: its record and its previous status; nil when unknown.
