@@ -47,7 +47,9 @@ async function measure(label, jobs, work) {
   console.log(`\n${label}: ${perJob(cpuUs)} of Redis CPU per job (${jobs.toLocaleString('en')} jobs)`);
   console.log(`  inside functions: ${perJob(fcall)} — Lua itself ${perJob(fcall - innerUs)}, commands:`);
   for (const c of inner.sort((a, b) => b.usec - a.usec).slice(0, 8)) {
-    console.log(`    ${c.name.padEnd(14)} ${perJob(c.usec).padStart(9)}  (${(c.calls / jobs).toFixed(2)} calls per job)`);
+    console.log(
+      `    ${c.name.padEnd(14)} ${perJob(c.usec).padStart(9)}  (${(c.calls / jobs).toFixed(2)} calls per job)`,
+    );
   }
 }
 
