@@ -16,7 +16,12 @@ const opened: RedisStore[] = [];
 /** Counts every socket write to `port` in this process from now on. */
 function countWrites(port: number): { readonly writes: number; stop(): void } {
   const write = net.Socket.prototype.write;
-  const counter = { writes: 0, stop: () => void (net.Socket.prototype.write = write) };
+  const counter = {
+    writes: 0,
+    stop() {
+      net.Socket.prototype.write = write;
+    },
+  };
   net.Socket.prototype.write = function counted(this: net.Socket, ...args: unknown[]) {
     if (this.remotePort === port) counter.writes++;
     return (write as (...a: unknown[]) => boolean).apply(this, args);

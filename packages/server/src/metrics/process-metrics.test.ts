@@ -66,9 +66,15 @@ describe('ProcessMetrics', () => {
       buckets: DURATION_BUCKETS,
       registers,
     });
-    const families = [METRICS.jobsStarted, METRICS.jobsSucceeded, METRICS.jobsFailed, METRICS.jobsRetried]
-      .concat([METRICS.jobsDead, METRICS.jobDuration, METRICS.jobWait])
-      .map((meta) => meta.name);
+    const families: string[] = [
+      METRICS.jobsStarted.name,
+      METRICS.jobsSucceeded.name,
+      METRICS.jobsFailed.name,
+      METRICS.jobsRetried.name,
+      METRICS.jobsDead.name,
+      METRICS.jobDuration.name,
+      METRICS.jobWait.name,
+    ];
     const linesOf = (text: string) =>
       text
         .split('\n')
