@@ -149,7 +149,7 @@ if taken > 0 then
   -- Tokens come from one counter per tenant: unique across claims, so a stale settlement
   -- (from a lease taken back and handed out again) never matches.
   local last_token = redis.call('HINCRBY', K.n, 'tok', taken)
-  local records, leases, handed, indexed = {}, {}, {}, {}
+  local records, leases, handed = {}, {}, {}
   for e = 1, taken do
     -- The record is built from the entry with string cuts (see jobs.lua's entry layout):
     -- its fields 6..12 are the entry's tail, copied as one piece.
@@ -164,17 +164,12 @@ if taken > 0 then
     leases[#leases + 1] = expires
     leases[#leases + 1] = id
     handed[#handed + 1] = id .. '/' .. token
-    local member = index_member('active', created, id)
-    if member then
-      indexed[#indexed + 1] = 0
-      indexed[#indexed + 1] = member
-    end
     jobs[#jobs + 1] = id
     jobs[#jobs + 1] = raw
   end
   call_chunked('HSET', K.j, records)
+  -- The lease index is also how active jobs are listed (listing.lua): no status index member.
   call_chunked('ZADD', K.l, leases)
-  call_chunked('ZADD', K.i, indexed)
   redis.call('HSET', K.q, claim_id, now .. ' ' .. table.concat(handed, ' '))
   bump(ctx, 'waiting', p, -taken)
   bump(ctx, 'active', p, taken)

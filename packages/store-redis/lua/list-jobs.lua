@@ -1,6 +1,6 @@
 -- One slice of ONE tenant's job list, newest first (src/store/list-jobs.ts pages and merges
--- tenants): from the status index for a status other than waiting, else from the creation
--- log (listing.lua). At most BUDGET jobs are looked at, so a call's work is bounded by its
+-- tenants): from the status index for a status other than waiting and active, from the
+-- lease index for active, else from the creation log (listing.lua). At most BUDGET jobs are looked at, so a call's work is bounded by its
 -- arguments whatever the tenant holds; a filter that few jobs match takes several calls,
 -- each going on below where the last one stopped.
 -- @keys 1
@@ -124,7 +124,37 @@ local function log_places()
   return places, false
 end
 
-if status ~= '' and status ~= 'waiting' then
+-- The places of `suffixes` (status index members without their status code), newest first.
+local function places_of(suffixes)
+  local places = {}
+  for i = 1, #suffixes do
+    local ms, seq, k = struct.unpack('>I6I4I1', suffixes[i])
+    places[i] = { string.format('%d-%d.%d', ms, seq, k), string.sub(suffixes[i], 12) }
+  end
+  return places
+end
+
+if status == 'active' then
+  -- Active jobs are the lease index's members (listing.lua: not in the status index), few
+  -- at a time however many the tenant keeps: each is placed here as the index would place it.
+  local ids = redis.call('ZRANGE', K.l, 0, -1)
+  local below = bound ~= '' and log_bytes(tonumber(bound_ms), tonumber(bound_seq), tonumber(bound_k)) or nil
+  local suffixes = {}
+  for from = 1, #ids, 1000 do
+    local chunk = { unpack(ids, from, math.min(from + 999, #ids)) }
+    local raws = redis.call('HMGET', K.j, unpack(chunk))
+    for i, id in ipairs(chunk) do
+      local raw = raws[i]
+      if raw and string.sub(raw, 1, 7) == 'active\0' then
+        local at = field_starts(raw, R_CREATED + 1)
+        local suffix = index_suffix(string.sub(raw, at[R_CREATED], at[R_CREATED + 1] - 2), id)
+        if suffix and (not below or suffix < below) then suffixes[#suffixes + 1] = suffix end
+      end
+    end
+  end
+  table.sort(suffixes, function(x, y) return x > y end)
+  look(places_of(suffixes), true, function(id) return kept_job(id) end)
+elseif status ~= '' and status ~= 'waiting' then
   local code = STATUS_CODE[status]
   local top
   if bound == '' then
@@ -133,12 +163,9 @@ if status ~= '' and status ~= 'waiting' then
     top = '(' .. code .. log_bytes(tonumber(bound_ms), tonumber(bound_seq), tonumber(bound_k))
   end
   local members = redis.call('ZREVRANGEBYLEX', K.i, top, '[' .. code, 'LIMIT', 0, count)
-  local places = {}
-  for i = 1, #members do
-    local ms, seq, k = struct.unpack('>I6I4I1', members[i], 2)
-    places[i] = { string.format('%d-%d.%d', ms, seq, k), string.sub(members[i], 13) }
-  end
-  look(places, #members < count, function(id) return kept_job(id) end)
+  local suffixes = {}
+  for i = 1, #members do suffixes[i] = string.sub(members[i], 2) end
+  look(places_of(suffixes), #members < count, function(id) return kept_job(id) end)
 else
   -- A job in K.j (any status but waiting, or parked) is filtered on its raw record; a
   -- waiting job's entry is read only when waiting jobs may match.

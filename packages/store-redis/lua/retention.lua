@@ -26,6 +26,9 @@ local ctx = new_ctx(KEYS)
 local K = ctx.K
 if not fence_ok(ctx, ARGV[1]) then return redis.error_reply('stale_epoch ' .. ARGV[1]) end
 local max_count, cutoff = ARGV[2], ARGV[3]
+-- Active jobs have no status index member (listing.lua); members that an earlier version
+-- wrote for them would stay forever, since nothing removes them on settle any more.
+redis.call('ZREMRANGEBYLEX', K.i, '[a', '(b')
 
 local BATCH = 1000
 local candidates, more = {}, 0

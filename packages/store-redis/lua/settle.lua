@@ -15,7 +15,7 @@ local now = ARGV[1]
 local out = {}
 -- Final outcomes (the common case) are cut and joined as strings and written in one HSET;
 -- a parent with blocked children is looked for only when the tenant has any.
-local finals, unindexed, indexed = {}, {}, {}
+local finals, indexed = {}, {}
 local any_children = redis.call('ZCARD', K.c) > 0
 
 for a = 2, #ARGV, 5 do
@@ -45,8 +45,8 @@ for a = 2, #ARGV, 5 do
           string.sub(raw, at[R_PROGRESS], at[R_WORKER] - 2), '', '', '' }, '\0')
         local created = string.sub(raw, at[R_CREATED], at[R_ATTEMPT] - 2)
         local suffix = index_suffix(created, id)
+        -- Into the status index; an active job has no member there (listing.lua).
         if suffix then
-          unindexed[#unindexed + 1] = STATUS_CODE.active .. suffix
           indexed[#indexed + 1] = 0
           indexed[#indexed + 1] = STATUS_CODE[final] .. suffix
         end
@@ -86,6 +86,5 @@ for a = 2, #ARGV, 5 do
   out[#out + 1] = state
 end
 call_chunked('HSET', K.j, finals)
-call_chunked('ZREM', K.i, unindexed)
 call_chunked('ZADD', K.i, indexed)
 return reply(ctx, out)

@@ -138,4 +138,47 @@ describe('redis store: listing', () => {
     expect(await store.applyRetention(fence, { ...policy, maxCount: 0 }, T0 + 2)).toBe(125);
     expect(await file.redis.exists(keys.log, keys.logCounts, keys.index)).toBe(0);
   });
+
+  it('lists active jobs from the lease index, newest first across pages, with no status index member for them', async () => {
+    const { store, prefix } = file.freshStore();
+    const keys = tenantKeys(prefix, 'acme');
+    // 250 jobs over 25 instants (several log entries), claimed in three calls at other times
+    // (so lease expiries do not follow creation order); the oldest 50 then finish.
+    const jobs = Array.from({ length: 250 }, (_, i) => newJob({}, T0 + Math.floor(i / 10)));
+    for (let i = 0; i < 250; i += 10) await store.enqueue(jobs.slice(i, i + 10), T0 + i / 10);
+    const claimed = [
+      ...(await store.claim({ workerId: 'w', limit: 100, leaseMs: 90_000, now: T0 + 100 })),
+      ...(await store.claim({ workerId: 'w', limit: 100, leaseMs: 30_000, now: T0 + 200 })),
+      ...(await store.claim({ workerId: 'w', limit: 100, leaseMs: 60_000, now: T0 + 300 })),
+    ];
+    expect(claimed).toHaveLength(250);
+    await store.settle(
+      claimed.slice(0, 50).map((job) => ({ jobId: job.id, token: job.lease.token, outcome: 'succeeded' as const })),
+      T0 + 400,
+    );
+    const newestFirst = jobs.map((job) => job.id).reverse();
+    const paged = await pages(store, { status: 'active', limit: 17 });
+    expect(paged.flat()).toEqual(newestFirst.slice(0, 200));
+    expect(paged.every((page, k) => page.length === 17 || k === paged.length - 1)).toBe(true);
+    // The same order as the whole list, filtered.
+    const all = (await pages(store, { limit: 100 })).flat();
+    expect(all.filter((id) => newestFirst.slice(0, 200).includes(id))).toEqual(newestFirst.slice(0, 200));
+    // Only the 50 finished jobs are in the status index.
+    expect(await file.redis.zcard(keys.index)).toBe(50);
+  });
+
+  it('retention drops status index members an earlier version wrote for active jobs', async () => {
+    const { store, prefix } = file.freshStore();
+    const keys = tenantKeys(prefix, 'acme');
+    await store.enqueue([newJob({}, T0)], T0);
+    await store.claim({ workerId: 'w', limit: 1, leaseMs: 30_000, now: T0 });
+    // As an earlier version kept them: 'a', then the job's place and id.
+    await file.redis.zadd(keys.index, 0, 'a\u0000\u0000\u0000\u0000\u0000\u0001stale1', 0, 'a\u0000\u0001stale2');
+    await file.redis.zadd(keys.index, 0, 's\u0000\u0001kept');
+    const fence = await store.acquireLeadership('c1', 30_000, T0);
+    if (fence === undefined) throw new Error('no lease');
+    await store.applyRetention(fence, { maxCount: 1_000, maxAgeMs: Number.POSITIVE_INFINITY }, T0);
+    expect(await file.redis.zrange(keys.index, 0, -1)).toEqual(['s\u0000\u0001kept']);
+    expect((await store.listJobs({ status: 'active', limit: 10 })).jobs).toHaveLength(1);
+  });
 });
