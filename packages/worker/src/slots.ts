@@ -1,5 +1,7 @@
 import type { Attempt } from './attempt.js';
 
+const NONE: readonly Attempt[] = [];
+
 /**
  * A worker's capacity: at most `total` jobs running (its `concurrency`), at most a
  * handler's own `concurrency` of one name running at once, and at most `total + prefetch`
@@ -14,7 +16,7 @@ export class Slots {
   prefetch = 0;
   private readonly started = new Set<Attempt>();
   private readonly runningByName = new Map<string, number>();
-  private waiting: Attempt[] = [];
+  private readonly waiting: Attempt[] = [];
 
   constructor(
     private readonly total: number,
@@ -44,24 +46,31 @@ export class Slots {
    * attempts that may start now are counted as running and returned, for the caller to
    * start (first come first served, skipping those whose handler is at its limit).
    */
-  give(attempt: Attempt, promote: boolean): Attempt[] {
+  give(attempt: Attempt, promote: boolean): readonly Attempt[] {
     this.inHand--;
     if (!this.started.delete(attempt)) {
-      this.waiting = this.waiting.filter((a) => a !== attempt);
-      return [];
+      const at = this.waiting.indexOf(attempt);
+      if (at >= 0) this.waiting.splice(at, 1);
+      return NONE;
     }
     this.running--;
     const { name } = attempt.job;
     this.runningByName.set(name, (this.runningByName.get(name) ?? 1) - 1);
-    if (!promote || this.waiting.length === 0) return [];
-    const next: Attempt[] = [];
-    this.waiting = this.waiting.filter((candidate) => {
-      if (!this.mayStart(candidate)) return true;
-      this.start(candidate);
-      next.push(candidate);
-      return false;
-    });
-    return next;
+    if (!promote) return NONE;
+    // In place, and an array only when one starts: this runs for every job, and a worker
+    // that claims ahead holds up to a claim batch here.
+    let next: Attempt[] | undefined;
+    for (let i = 0; i < this.waiting.length && this.running < this.total; ) {
+      const candidate = this.waiting[i] as Attempt;
+      if (this.mayStart(candidate)) {
+        this.waiting.splice(i, 1);
+        this.start(candidate);
+        (next ??= []).push(candidate);
+      } else {
+        i++;
+      }
+    }
+    return next ?? NONE;
   }
 
   private mayStart(attempt: Attempt): boolean {

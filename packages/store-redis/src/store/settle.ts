@@ -18,11 +18,7 @@ export async function settle(
   const tenants = [...groups];
   const answers = await runTenantScripts(
     ctx,
-    tenants.map(([tenant, group]) => ({
-      tenant,
-      script: 'settle',
-      args: [now, ...group.flatMap(({ item }) => [localId(tenant, item.jobId), item.token, ...outcomeArgs(item)])],
-    })),
+    tenants.map(([tenant, group]) => ({ tenant, script: 'settle', args: settleArgs(tenant, group, now) })),
   );
   tenants.forEach(([, group], k) => {
     group.forEach(({ index }, j) => {
@@ -32,18 +28,30 @@ export async function settle(
   return states;
 }
 
-/** outcome, data (result or error JSON), retryAt ('' for none): as settle.lua reads them. */
-function outcomeArgs(s: Settlement): [string, string, string | number] {
-  switch (s.outcome) {
-    case 'succeeded':
-      return ['succeeded', encodePayload(s.result), ''];
-    case 'failed':
-      return [
-        'failed',
-        JSON.stringify({ code: s.error.code, message: String(s.error.message) }),
-        s.retryAt === undefined ? '' : s.retryAt,
-      ];
-    case 'released':
-      return ['released', '', ''];
+/**
+ * settle.lua's ARGV for one tenant: now, then five per settlement — local id, token,
+ * outcome, data (result or error JSON), retryAt ('' for none). Built into one array: a
+ * busy worker settles tens of thousands of jobs a second.
+ */
+function settleArgs(tenant: string, group: readonly { item: Settlement }[], now: number): (string | number)[] {
+  const args: (string | number)[] = [now];
+  for (const { item } of group) {
+    args.push(localId(tenant, item.jobId), item.token);
+    switch (item.outcome) {
+      case 'succeeded':
+        args.push('succeeded', encodePayload(item.result), '');
+        break;
+      case 'failed':
+        args.push(
+          'failed',
+          JSON.stringify({ code: item.error.code, message: String(item.error.message) }),
+          item.retryAt === undefined ? '' : item.retryAt,
+        );
+        break;
+      case 'released':
+        args.push('released', '', '');
+        break;
+    }
   }
+  return args;
 }
