@@ -65,7 +65,8 @@ export class Slots {
       if (this.mayStart(candidate)) {
         this.waiting.splice(i, 1);
         this.start(candidate);
-        (next ??= []).push(candidate);
+        if (next === undefined) next = [];
+        next.push(candidate);
       } else {
         i++;
       }
