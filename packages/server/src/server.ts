@@ -12,6 +12,8 @@ import {
   silentLogger,
 } from '@cadenza/core';
 import Fastify, { type FastifyInstance } from 'fastify';
+import { installTokenGuard } from './auth/guard.js';
+import type { TokenTable } from './auth/tokens.js';
 import type { NodeInfo, RouteContext } from './context.js';
 import { installErrorHandlers } from './errors.js';
 import { EventFeed } from './events/event-feed.js';
@@ -91,6 +93,12 @@ export interface ServerOptions {
   metrics?: ProcessMetrics;
   /** The cluster's event log, served as server-sent events on `GET /v1/events` (full API only). */
   events?: EventLog;
+  /**
+   * The tokens `/v1` requests must carry (`Authorization: Bearer <token>`), asked at every
+   * request so that a table read again (the CLI's SIGHUP) applies at once. Undefined: no
+   * token is asked for (the CLI allows that on a loopback address only).
+   */
+  tokens?: () => TokenTable;
 }
 
 /**
@@ -154,6 +162,7 @@ export function createServer(options: ServerOptions): FastifyInstance {
 
   installJsonParser(app);
   installErrorHandlers(app, store, log);
+  if (options.tokens !== undefined) installTokenGuard(app, options.tokens);
   app.addHook('onResponse', async (request, reply) => {
     metrics.request(request.method, request.routeOptions.url ?? 'unknown', reply.statusCode);
   });

@@ -1,5 +1,6 @@
 import type { Leadership, NodeReport } from '@cadenza/core';
 import type { FastifyInstance } from 'fastify';
+import { grantOf } from '../auth/guard.js';
 import type { NodeInfo, RouteContext } from '../context.js';
 import { checkQuery } from '../query.js';
 import { iso, queuesJson } from '../serialize.js';
@@ -15,6 +16,8 @@ import { leaderJson } from './leader.js';
  */
 export function registerClusterRoutes(app: FastifyInstance, { store, clock, node }: RouteContext): void {
   app.get('/v1/cluster', async (request) => {
+    // Every tenant's counts and every process: for an admin token only.
+    grantOf(request).require('admin');
     checkQuery(request.query, []);
     const now = clock.now();
     const [leadership, depths, reports] = await Promise.all([

@@ -1,5 +1,7 @@
 import { CadenzaError, type CadenzaEvent, invalidArgument, type Logger, TENANT_PATTERN } from '@cadenza/core';
 import type { FastifyInstance } from 'fastify';
+import type { Grant } from '../auth/grant.js';
+import { grantOf } from '../auth/guard.js';
 import type { EventFeed } from '../events/event-feed.js';
 import { SseWriter } from '../events/sse-writer.js';
 import type { ProcessMetrics } from '../metrics/process-metrics.js';
@@ -36,6 +38,8 @@ export function registerEventRoutes(app: FastifyInstance, options: EventRouteOpt
     feed.close();
   });
   app.get<{ Querystring: { after?: string; tenant?: string } }>('/v1/events', async (request, reply) => {
+    const grant = grantOf(request);
+    grant.require('read');
     const header = request.headers['last-event-id'];
     const after = (typeof header === 'string' && header !== '' ? header : undefined) ?? request.query.after;
     const tenant = request.query.tenant;
@@ -73,7 +77,7 @@ export function registerEventRoutes(app: FastifyInstance, options: EventRouteOpt
     const reader = feed.subscribe(
       after,
       (events) => {
-        const text = messages(events, tenant);
+        const text = messages(events, tenant, grant);
         if (text !== '') writer.write(text);
       },
       (error) => {
@@ -100,10 +104,19 @@ export function registerEventRoutes(app: FastifyInstance, options: EventRouteOpt
 /**
  * A batch of events as server-sent events, one message each; the id is repeated in the
  * data for clients that only see data. Every live client gets the same batch: when it
- * keeps every tenant's events, the batch is formatted once for all of them.
+ * keeps every tenant's events, the batch is formatted once for all of them. A token that
+ * does not cover every tenant sees its tenants' events only (not the cluster's own, such as
+ * a change of leader, which name no tenant).
  */
 const formatted = new WeakMap<readonly CadenzaEvent[], string>();
-function messages(events: readonly CadenzaEvent[], tenant: string | undefined): string {
+function messages(events: readonly CadenzaEvent[], tenant: string | undefined, grant: Grant): string {
+  if (!grant.allTenants) {
+    return events
+      .filter((event) => event.tenant !== undefined && (tenant === undefined || event.tenant === tenant))
+      .filter((event) => grant.sees(event.tenant as string))
+      .map(message)
+      .join('');
+  }
   if (tenant === undefined) {
     let text = formatted.get(events);
     if (text === undefined) {

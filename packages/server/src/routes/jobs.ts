@@ -1,11 +1,28 @@
-import { CadenzaError, prepareJob, prepareJobBatch } from '@cadenza/core';
+import { CadenzaError, prepareJob, prepareJobBatch, tenantOfJobId } from '@cadenza/core';
 import type { FastifyInstance } from 'fastify';
+import type { Grant } from '../auth/grant.js';
+import { grantOf } from '../auth/guard.js';
 import type { RouteContext } from '../context.js';
 import { checkQuery, idParam, jobQuery } from '../query.js';
 import { jobJson } from '../serialize.js';
 
 interface IdParams {
   id: string;
+}
+
+function notFound(id: string): CadenzaError {
+  return new CadenzaError('not_found', `job ${JSON.stringify(id)} does not exist`);
+}
+
+/**
+ * The id of a job the grant covers: a job of another tenant is answered 404, as if absent,
+ * before the store is asked (a job id names its tenant).
+ */
+function ownJobId(grant: Grant, raw: unknown): string {
+  const id = idParam(raw);
+  const tenant = tenantOfJobId(id);
+  if (!grant.allTenants && (tenant === undefined || !grant.sees(tenant))) throw notFound(id);
+  return id;
 }
 
 /**
@@ -17,9 +34,12 @@ export function registerJobRoutes(app: FastifyInstance, ctx: RouteContext, batch
   const { store, clock } = ctx;
 
   app.post('/v1/jobs', async (request, reply) => {
+    const grant = grantOf(request);
+    grant.require('write');
     checkQuery(request.query, []);
     const now = clock.now();
     const job = prepareJob(request.body, now, ctx.limits);
+    grant.requireTenant(job.tenant, 'tenant');
     const results = await store.enqueue([job], now);
     const result = results[0];
     if (result === undefined) throw new Error('store.enqueue returned no result');
@@ -28,30 +48,47 @@ export function registerJobRoutes(app: FastifyInstance, ctx: RouteContext, batch
   });
 
   app.post('/v1/jobs/batch', { bodyLimit: batchBodyLimit }, async (request, reply) => {
+    const grant = grantOf(request);
+    grant.require('write');
     checkQuery(request.query, []);
     const now = clock.now();
     const jobs = prepareJobBatch(request.body, now, ctx.limits);
+    jobs.forEach((job, i) => {
+      grant.requireTenant(job.tenant, `jobs[${i}].tenant`);
+    });
     const results = await store.enqueue(jobs, now);
     ctx.enqueued(jobs, results);
     return reply.code(201).send({ ids: results.map((r) => r.id) });
   });
 
   app.get('/v1/jobs', async (request) => {
-    const page = await store.listJobs(jobQuery(request.query));
-    return { jobs: page.jobs.map(jobJson), nextCursor: page.nextCursor ?? null };
+    const grant = grantOf(request);
+    grant.require('read');
+    const query = jobQuery(request.query);
+    if (query.tenant !== undefined && !grant.sees(query.tenant)) return { jobs: [], nextCursor: null };
+    // A token of one tenant lists that tenant; one of several lists every tenant and drops the
+    // others' jobs from each page (a page may come back short, with its cursor: the list goes on).
+    const only = query.tenant ?? grant.onlyTenant;
+    const page = await store.listJobs(only === undefined ? query : { ...query, tenant: only });
+    const jobs = grant.allTenants ? page.jobs : page.jobs.filter((job) => grant.sees(job.tenant));
+    return { jobs: jobs.map(jobJson), nextCursor: page.nextCursor ?? null };
   });
 
   app.get<{ Params: IdParams }>('/v1/jobs/:id', async (request) => {
+    const grant = grantOf(request);
+    grant.require('read');
     checkQuery(request.query, []);
-    const id = idParam(request.params.id);
+    const id = ownJobId(grant, request.params.id);
     const job = await store.getJob(id);
-    if (job === undefined) throw new CadenzaError('not_found', `job ${JSON.stringify(id)} does not exist`);
+    if (job === undefined) throw notFound(id);
     return jobJson(job);
   });
 
   app.delete<{ Params: IdParams }>('/v1/jobs/:id', async (request) => {
+    const grant = grantOf(request);
+    grant.require('write');
     checkQuery(request.query, []);
-    const job = await store.cancel(idParam(request.params.id), clock.now());
+    const job = await store.cancel(ownJobId(grant, request.params.id), clock.now());
     // The store refuses to cancel a final job, so each job is counted once.
     ctx.metrics.canceled(job);
     ctx.changed();
@@ -59,13 +96,15 @@ export function registerJobRoutes(app: FastifyInstance, ctx: RouteContext, batch
   });
 
   app.post<{ Params: IdParams }>('/v1/jobs/:id/retry', async (request) => {
+    const grant = grantOf(request);
+    grant.require('write');
     checkQuery(request.query, []);
     if (request.body !== undefined && request.body !== null) {
       if (typeof request.body !== 'object' || Object.keys(request.body).length > 0) {
         throw new CadenzaError('invalid_argument', 'body: expected no body (or an empty object)', { field: 'body' });
       }
     }
-    const job = await store.retry(idParam(request.params.id), clock.now());
+    const job = await store.retry(ownJobId(grant, request.params.id), clock.now());
     ctx.changed();
     return jobJson(job);
   });

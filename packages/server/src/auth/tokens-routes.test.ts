@@ -1,0 +1,303 @@
+import { MemoryEventLog } from '@cadenza/core';
+import type { LightMyRequestResponse } from 'fastify';
+import { describe, expect, it } from 'vitest';
+import { body, errorOf, storeContents, testServer } from '../server.test-helpers.js';
+import type { Scope } from './grant.js';
+import { hashToken, TokenTable } from './tokens.js';
+
+// Every /v1 route against four callers: no token (401), a token without the route's scope
+// (403), a token of another tenant (404 for an existing object, 403 for a create, nothing in
+// a list), and the right token (the route's usual answer). A refused request writes nothing.
+
+const TOKENS = {
+  acmeWriter: { scopes: ['read', 'write'], tenants: ['acme'] },
+  acmeReader: { scopes: ['read'], tenants: ['acme'] },
+  acmeWriteOnly: { scopes: ['write'], tenants: ['acme'] },
+  boltWriter: { scopes: ['read', 'write'], tenants: ['bolt'] },
+  twoTenants: { scopes: ['read'], tenants: ['acme', 'bolt'] },
+  admin: { scopes: ['admin'], tenants: '*' },
+} as const;
+type Who = keyof typeof TOKENS;
+
+const table = new TokenTable(
+  Object.entries(TOKENS).map(([name, t]) => ({
+    name,
+    sha256: hashToken(`secret-${name}`),
+    tenants: t.tenants === '*' ? '*' : [...t.tenants],
+    scopes: [...t.scopes] as Scope[],
+  })),
+);
+
+function server() {
+  const events = new MemoryEventLog();
+  return testServer({ tokens: () => table, events });
+}
+type Server = ReturnType<typeof server>;
+
+async function call(
+  s: Server,
+  who: Who | undefined,
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE',
+  url: string,
+  payload?: unknown,
+): Promise<LightMyRequestResponse> {
+  return s.app.inject({
+    method,
+    url,
+    ...(who === undefined ? {} : { headers: { authorization: `Bearer secret-${who}` } }),
+    ...(payload === undefined ? {} : { payload: payload as object }),
+  });
+}
+
+/** An acme job and an acme schedule, made through the admin token. */
+async function seed(s: Server): Promise<{ job: string }> {
+  const created = await call(s, 'admin', 'POST', '/v1/jobs', { name: 'a.job', tenant: 'acme' });
+  expect(created.statusCode).toBe(201);
+  const schedule = await call(s, 'admin', 'PUT', '/v1/schedules/daily?tenant=acme', { name: 'a.job', every: 60_000 });
+  expect(schedule.statusCode).toBe(201);
+  return { job: body(created).id };
+}
+
+interface Route {
+  name: string;
+  scope: Scope;
+  /** The request, on the seeded acme objects. */
+  request(s: Server, seeded: { job: string }): [method: 'GET' | 'POST' | 'PUT' | 'DELETE', url: string, body?: unknown];
+  /** What another tenant's token gets: 404 (an existing object), 403 (a create), or an empty list. */
+  otherTenant: 404 | 403 | 'empty';
+  ok: number;
+}
+
+const ROUTES: Route[] = [
+  {
+    name: 'POST /v1/jobs',
+    scope: 'write',
+    request: () => ['POST', '/v1/jobs', { name: 'a.job', tenant: 'acme' }],
+    otherTenant: 403,
+    ok: 201,
+  },
+  {
+    name: 'POST /v1/jobs/batch',
+    scope: 'write',
+    request: () => ['POST', '/v1/jobs/batch', { jobs: [{ name: 'a.job', tenant: 'acme' }] }],
+    otherTenant: 403,
+    ok: 201,
+  },
+  {
+    name: 'GET /v1/jobs',
+    scope: 'read',
+    request: () => ['GET', '/v1/jobs?tenant=acme'],
+    otherTenant: 'empty',
+    ok: 200,
+  },
+  {
+    name: 'GET /v1/jobs/:id',
+    scope: 'read',
+    request: (_s, { job }) => ['GET', `/v1/jobs/${job}`],
+    otherTenant: 404,
+    ok: 200,
+  },
+  {
+    name: 'DELETE /v1/jobs/:id',
+    scope: 'write',
+    request: (_s, { job }) => ['DELETE', `/v1/jobs/${job}`],
+    otherTenant: 404,
+    ok: 200,
+  },
+  {
+    name: 'PUT /v1/schedules/:id',
+    scope: 'write',
+    request: () => ['PUT', '/v1/schedules/hourly?tenant=acme', { name: 'a.job', every: 3_600_000 }],
+    otherTenant: 403,
+    ok: 201,
+  },
+  {
+    name: 'GET /v1/schedules',
+    scope: 'read',
+    request: () => ['GET', '/v1/schedules?tenant=acme'],
+    otherTenant: 'empty',
+    ok: 200,
+  },
+  {
+    name: 'GET /v1/schedules/:id',
+    scope: 'read',
+    request: () => ['GET', '/v1/schedules/daily?tenant=acme'],
+    otherTenant: 404,
+    ok: 200,
+  },
+  {
+    name: 'POST /v1/schedules/:id/trigger',
+    scope: 'write',
+    request: () => ['POST', '/v1/schedules/daily/trigger?tenant=acme'],
+    otherTenant: 404,
+    ok: 201,
+  },
+  {
+    name: 'POST /v1/schedules/:id/pause',
+    scope: 'write',
+    request: () => ['POST', '/v1/schedules/daily/pause?tenant=acme'],
+    otherTenant: 404,
+    ok: 200,
+  },
+  {
+    name: 'POST /v1/schedules/:id/resume',
+    scope: 'write',
+    request: () => ['POST', '/v1/schedules/daily/resume?tenant=acme'],
+    otherTenant: 404,
+    ok: 200,
+  },
+  {
+    name: 'DELETE /v1/schedules/:id',
+    scope: 'write',
+    request: () => ['DELETE', '/v1/schedules/daily?tenant=acme'],
+    otherTenant: 404,
+    ok: 200,
+  },
+];
+
+/** A token of acme that lacks `scope`, and one that has it. */
+function tokensFor(scope: Scope): { without: Who; with: Who } {
+  return scope === 'read'
+    ? { without: 'acmeWriteOnly', with: 'acmeReader' }
+    : { without: 'acmeReader', with: 'acmeWriter' };
+}
+
+describe('tokens on every /v1 route', () => {
+  for (const route of ROUTES) {
+    describe(route.name, () => {
+      it('answers 401 without a token and with an unknown one, writing nothing', async () => {
+        const s = server();
+        const seeded = await seed(s);
+        const before = await storeContents(s.store);
+        const [method, url, payload] = route.request(s, seeded);
+        const none = await call(s, undefined, method, url, payload);
+        expect(none.statusCode).toBe(401);
+        expect(errorOf(none).code).toBe('unauthorized');
+        const unknown = await s.app.inject({
+          method,
+          url,
+          headers: { authorization: 'Bearer secret-nobody' },
+          ...(payload === undefined ? {} : { payload: payload as object }),
+        });
+        expect(unknown.statusCode).toBe(401);
+        expect(await storeContents(s.store)).toEqual(before);
+        expect((await s.store.getJob(seeded.job))?.status).toBe('waiting');
+      });
+
+      it(`answers 403 to a token without the "${route.scope}" scope, writing nothing`, async () => {
+        const s = server();
+        const seeded = await seed(s);
+        const before = await storeContents(s.store);
+        const [method, url, payload] = route.request(s, seeded);
+        const response = await call(s, tokensFor(route.scope).without, method, url, payload);
+        expect(response.statusCode).toBe(403);
+        expect(errorOf(response)).toEqual({
+          code: 'forbidden',
+          message: `authorization: this token has no "${route.scope}" scope`,
+        });
+        expect(await storeContents(s.store)).toEqual(before);
+        expect((await s.store.getJob(seeded.job))?.status).toBe('waiting');
+      });
+
+      it('keeps another tenant out, writing nothing', async () => {
+        const s = server();
+        const seeded = await seed(s);
+        const before = await storeContents(s.store);
+        const [method, url, payload] = route.request(s, seeded);
+        const response = await call(s, 'boltWriter', method, url, payload);
+        if (route.otherTenant === 'empty') {
+          expect(response.statusCode).toBe(200);
+          const listed = body(response);
+          expect(listed.jobs ?? listed.schedules).toEqual([]);
+        } else {
+          expect(response.statusCode).toBe(route.otherTenant);
+          expect(errorOf(response).code).toBe(route.otherTenant === 404 ? 'not_found' : 'forbidden');
+        }
+        expect(await storeContents(s.store)).toEqual(before);
+        expect((await s.store.getJob(seeded.job))?.status).toBe('waiting');
+      });
+
+      it('serves the right token', async () => {
+        const s = server();
+        const seeded = await seed(s);
+        const [method, url, payload] = route.request(s, seeded);
+        const response = await call(s, tokensFor(route.scope).with, method, url, payload);
+        expect(response.statusCode, response.body).toBe(route.ok);
+        if (route.otherTenant === 'empty') {
+          const listed = body(response);
+          expect((listed.jobs ?? listed.schedules).length).toBeGreaterThan(0);
+        }
+      });
+    });
+  }
+});
+
+describe('tokens: what a token sees', () => {
+  it('a read-only token is refused every write with 403, whatever the tenant', async () => {
+    const s = server();
+    const response = await call(s, 'acmeReader', 'POST', '/v1/jobs', { name: 'a.job', tenant: 'acme' });
+    expect(response.statusCode).toBe(403);
+    expect(errorOf(response).message).toBe('authorization: this token has no "write" scope');
+  });
+
+  it('a batch with one job of another tenant is refused whole, naming the job', async () => {
+    const s = server();
+    const response = await call(s, 'acmeWriter', 'POST', '/v1/jobs/batch', {
+      jobs: [
+        { name: 'a.job', tenant: 'acme' },
+        { name: 'a.job', tenant: 'bolt' },
+      ],
+    });
+    expect(response.statusCode).toBe(403);
+    expect(errorOf(response).message).toBe('jobs[1].tenant: "bolt" is not a tenant of this token');
+    expect((await storeContents(s.store)).jobs).toBe(0);
+  });
+
+  it('a token of two tenants lists both and no third; one of one tenant lists that tenant only', async () => {
+    const s = server();
+    for (const tenant of ['acme', 'bolt', 'cove', 'acme', 'cove']) {
+      expect((await call(s, 'admin', 'POST', '/v1/jobs', { name: 'a.job', tenant })).statusCode).toBe(201);
+    }
+    const tenantsOf = async (who: Who) => {
+      const seen: string[] = [];
+      let cursor: string | null = null;
+      do {
+        const page = body(await call(s, who, 'GET', `/v1/jobs?limit=2${cursor === null ? '' : `&cursor=${cursor}`}`));
+        seen.push(...page.jobs.map((job: { tenant: string }) => job.tenant));
+        cursor = page.nextCursor;
+      } while (cursor !== null);
+      return seen.sort();
+    };
+    expect(await tenantsOf('twoTenants')).toEqual(['acme', 'acme', 'bolt']);
+    expect(await tenantsOf('acmeReader')).toEqual(['acme', 'acme']);
+    expect(await tenantsOf('admin')).toEqual(['acme', 'acme', 'bolt', 'cove', 'cove']);
+  });
+
+  it('GET /v1/cluster needs the admin scope', async () => {
+    const s = server();
+    expect((await call(s, 'acmeWriter', 'GET', '/v1/cluster')).statusCode).toBe(403);
+    expect((await call(s, undefined, 'GET', '/v1/cluster')).statusCode).toBe(401);
+    expect((await call(s, 'admin', 'GET', '/v1/cluster')).statusCode).toBe(200);
+  });
+
+  it('health, readiness, metrics stay open: probes and scrapers carry no token', async () => {
+    const s = server();
+    expect((await call(s, undefined, 'GET', '/healthz')).statusCode).toBe(200);
+    expect((await call(s, undefined, 'GET', '/readyz')).statusCode).toBe(200);
+    expect((await call(s, undefined, 'GET', '/metrics')).statusCode).toBe(200);
+  });
+
+  it('accepts the scheme in any case and refuses other schemes', async () => {
+    const s = server();
+    const lower = await s.app.inject({ url: '/v1/jobs', headers: { authorization: 'bearer secret-acmeReader' } });
+    expect(lower.statusCode).toBe(200);
+    const basic = await s.app.inject({ url: '/v1/jobs', headers: { authorization: 'Basic c2VjcmV0' } });
+    expect(basic.statusCode).toBe(401);
+  });
+
+  it('a server without tokens serves every request as before', async () => {
+    const s = testServer();
+    expect((await s.app.inject({ method: 'POST', url: '/v1/jobs', payload: { name: 'a.job' } })).statusCode).toBe(201);
+    expect((await s.app.inject({ url: '/v1/cluster' })).statusCode).toBe(200);
+  });
+});
