@@ -13,11 +13,13 @@ import {
 } from '@cadenza/core';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { installTokenGuard } from './auth/guard.js';
+import { installLoopbackHostCheck } from './auth/host-check.js';
 import type { TokenTable } from './auth/tokens.js';
 import type { NodeInfo, RouteContext } from './context.js';
 import { installErrorHandlers } from './errors.js';
 import { EventFeed } from './events/event-feed.js';
 import { ProcessMetrics } from './metrics/process-metrics.js';
+import { registerOpenApiRoute } from './openapi/route.js';
 import { registerClusterRoutes } from './routes/cluster.js';
 import { registerEventRoutes } from './routes/events.js';
 import { registerHealthRoutes } from './routes/health.js';
@@ -99,6 +101,12 @@ export interface ServerOptions {
    * token is asked for (the CLI allows that on a loopback address only).
    */
   tokens?: () => TokenTable;
+  /**
+   * Answer only requests whose `Host` is a loopback name (403 otherwise): for a server with no
+   * tokens on a loopback address, which a browser page could otherwise reach through a name
+   * of its own (DNS rebinding).
+   */
+  loopbackHostsOnly?: boolean;
 }
 
 /**
@@ -162,6 +170,7 @@ export function createServer(options: ServerOptions): FastifyInstance {
 
   installJsonParser(app);
   installErrorHandlers(app, store, log);
+  if (options.loopbackHostsOnly === true) installLoopbackHostCheck(app);
   if (options.tokens !== undefined) installTokenGuard(app, options.tokens);
   app.addHook('onResponse', async (request, reply) => {
     metrics.request(request.method, request.routeOptions.url ?? 'unknown', reply.statusCode);
@@ -172,6 +181,7 @@ export function createServer(options: ServerOptions): FastifyInstance {
   registerJobRoutes(app, context, batchBodyLimit);
   registerScheduleRoutes(app, context);
   registerClusterRoutes(app, context);
+  registerOpenApiRoute(app, { events: options.events !== undefined });
   if (options.events !== undefined) {
     registerEventRoutes(app, {
       feed: new EventFeed(options.events, { log, clock }),

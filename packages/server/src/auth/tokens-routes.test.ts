@@ -301,3 +301,29 @@ describe('tokens: what a token sees', () => {
     expect((await s.app.inject({ url: '/v1/cluster' })).statusCode).toBe(200);
   });
 });
+
+describe('a server without tokens on a loopback address', () => {
+  it('answers requests addressed to a loopback name, and refuses others 403 before doing anything', async () => {
+    const s = testServer({ loopbackHostsOnly: true });
+    for (const host of ['localhost', 'localhost:8080', '127.0.0.1:8080', '[::1]:8080', 'LOCALHOST']) {
+      const response = await s.app.inject({
+        method: 'POST',
+        url: '/v1/jobs',
+        headers: { host },
+        payload: { name: 'a.job' },
+      });
+      expect(response.statusCode, host).toBe(201);
+    }
+    for (const host of ['evil.example', 'localhost.evil.example', '127.0.0.1.nip.io', '10.0.0.5:8080']) {
+      const response = await s.app.inject({
+        method: 'POST',
+        url: '/v1/jobs',
+        headers: { host },
+        payload: { name: 'a.job' },
+      });
+      expect(response.statusCode, host).toBe(403);
+      expect(errorOf(response).message).toContain('expected a loopback name');
+    }
+    expect((await storeContents(s.store)).jobs).toBe(5);
+  });
+});
