@@ -1,15 +1,32 @@
 import { DEFAULT_MAX_PAYLOAD_BYTES } from '@cadenza/core';
-import { DEFAULT_MAX_EVENT_CLIENTS, type ServerLimits } from '@cadenza/server';
+import { DEFAULT_MAX_EVENT_CLIENTS, type ServerLimits, type TokenTable } from '@cadenza/server';
 import type { Command } from 'commander';
 import { option } from './env.js';
-import { integer } from './errors.js';
+import { integer, UsageError } from './errors.js';
+import { TokensFile } from './tokens-file.js';
 
 // The flags of the processes that serve the whole HTTP API (`dev` and `server`).
 
 export interface HttpFlags {
   maxPayloadBytes: string;
   maxEventClients: string;
+  tokensFile?: string;
+  insecure?: boolean;
+  /** --host, of the process flags: where the API listens. */
+  host: string;
 }
+
+/** What the API is given: its limits, and how it tells who may call it. */
+export interface HttpSettings {
+  limits: ServerLimits;
+  /** The tokens every /v1 request must carry; undefined without --tokens-file. */
+  tokens?: () => TokenTable;
+  /** Without tokens on a loopback address: requests must be addressed to a loopback name. */
+  loopbackHostsOnly?: boolean;
+}
+
+/** Addresses that only this machine can reach. */
+const LOOPBACK_HOSTS = /^(localhost|127(?:\.\d{1,3}){3}|::1)$/i;
 
 /**
  * The largest payload limit a deployment may set: V8 cannot hold a string much longer
@@ -29,14 +46,36 @@ export function addHttpOptions(command: Command): Command {
       option('--max-event-clients <n>', 'most clients of GET /v1/events at once; the next is refused 429').default(
         String(DEFAULT_MAX_EVENT_CLIENTS),
       ),
-    );
+    )
+    .addOption(
+      option(
+        '--tokens-file <file>',
+        'the tokens every /v1 request must carry (Authorization: Bearer), JSON; read again on SIGHUP',
+      ),
+    )
+    .addOption(option('--insecure', 'serve the API without tokens on an address other machines can reach'));
 }
 
-export function checkHttpFlags(flags: HttpFlags): { limits: ServerLimits } {
-  return {
-    limits: {
-      maxPayloadBytes: integer('--max-payload-bytes', flags.maxPayloadBytes, 1, MOST_PAYLOAD_BYTES),
-      maxEventClients: integer('--max-event-clients', flags.maxEventClients, 1, 1_000_000),
-    },
+/**
+ * The API's limits and who may call it. With --tokens-file every /v1 request needs one of its
+ * tokens. Without one, the API is open to whoever reaches it, so it listens on a loopback
+ * address only (and answers only requests addressed to a loopback name), unless --insecure
+ * says that an open API on a reachable address is meant: a server must never be open by
+ * accident because its --host was changed.
+ */
+export function checkHttpFlags(flags: HttpFlags): HttpSettings {
+  const limits: ServerLimits = {
+    maxPayloadBytes: integer('--max-payload-bytes', flags.maxPayloadBytes, 1, MOST_PAYLOAD_BYTES),
+    maxEventClients: integer('--max-event-clients', flags.maxEventClients, 1, 1_000_000),
   };
+  if (flags.tokensFile !== undefined) {
+    const file = new TokensFile(flags.tokensFile);
+    file.reloadOnHangup();
+    return { limits, tokens: file.current };
+  }
+  if (LOOPBACK_HOSTS.test(flags.host)) return { limits, loopbackHostsOnly: true };
+  if (flags.insecure === true) return { limits };
+  throw new UsageError(
+    `--host ${flags.host}: other machines can reach this address and the API has no tokens; expected --tokens-file FILE (CADENZA_TOKENS_FILE), or --insecure to serve it open, or a loopback --host such as 127.0.0.1`,
+  );
 }

@@ -18,8 +18,8 @@ export interface Started {
   routes: 'all' | 'health';
   /** Told of writes through the API (single-node mode wakes its engine). */
   hooks?: Pick<ServerOptions, 'onEnqueued' | 'onChanged'>;
-  /** Limits of the HTTP API (`dev` and `server`: --max-payload-bytes, --max-event-clients). */
-  http?: Pick<ServerOptions, 'limits'>;
+  /** The HTTP API's limits and who may call it (`dev` and `server`: http-flags.ts). */
+  http?: Pick<ServerOptions, 'limits' | 'tokens' | 'loopbackHostsOnly'>;
   /** Whether this process's coordinator leads now (coordinator and dev), for its reports. */
   leading?: () => boolean;
   /** Stops what was started: gracefully, or with `timeoutMs: 0` when the start failed half-way. */
