@@ -66,6 +66,7 @@ export async function runProcess(
     flag: choice.flag,
     ...(choice.prefix === undefined ? {} : { prefix: choice.prefix }),
     ...(choice.lockUrls === undefined ? {} : { lockUrls: choice.lockUrls }),
+    ...(choice.tls === undefined ? {} : { tls: choice.tls }),
     ...(choice.tenantWeights === undefined ? {} : { tenantWeights: choice.tenantWeights }),
     ...(choice.tenantLimits === undefined ? {} : { tenantLimits: choice.tenantLimits }),
     ...(choice.resources === undefined ? {} : { resources: choice.resources }),

@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { option } from './env.js';
 import { UsageError } from './errors.js';
 import { showDefault } from './help.js';
+import { addRedisTlsOptions, type RedisTlsFiles, type RedisTlsFlags, readRedisTls } from './redis-tls-flags.js';
 import { DEFAULT_STORE, parseStoreUrl } from './store-url.js';
 
 /** Which store a command opens, and the flag that named it (for messages). */
@@ -18,6 +19,8 @@ export interface StoreChoice {
   /** `--resources`, `--job-concurrency`: capacities shared by all tenants (worker, dev). */
   resources?: Record<string, number>;
   jobConcurrency?: Record<string, number>;
+  /** `--redis-ca`, `--redis-cert`, `--redis-key`, read: the TLS of a rediss:// store. */
+  tls?: RedisTlsFiles;
 }
 
 const REDIS_FORMS = 'redis://HOST:PORT or rediss://HOST:PORT';
@@ -29,9 +32,11 @@ const PREFIX_PATTERN = /^[A-Za-z0-9_.-]+$/;
 const prefixOption = () =>
   showDefault(option('--prefix <prefix>', 'key prefix in Redis, so deployments can share one'), 'cz');
 
-/** `--redis URL` and `--prefix P`: the cluster commands (worker, coordinator, server). */
+/** `--redis URL`, `--prefix P` and the TLS files: the cluster commands (worker, coordinator, server). */
 export function addRedisOptions(command: Command): Command {
-  return command.addOption(option('--redis <url>', `the cluster's Redis: ${REDIS_FORMS}`)).addOption(prefixOption());
+  return addRedisTlsOptions(
+    command.addOption(option('--redis <url>', `the cluster's Redis: ${REDIS_FORMS}`)).addOption(prefixOption()),
+  );
 }
 
 /**
@@ -51,9 +56,19 @@ export function addLockRedisOption(command: Command): Command {
   );
 }
 
-/** The `--lock-redis` URLs, each checked like `--redis`. */
-export function checkLockRedis(urls: readonly string[] | undefined): { lockUrls?: string[] } {
+/**
+ * The `--lock-redis` URLs, each checked like `--redis`. They use the TLS files of
+ * `--redis` (`flags`), so with those files each must be rediss:// too.
+ */
+export function checkLockRedis(
+  urls: readonly string[] | undefined,
+  flags: RedisTlsFlags = {},
+): { lockUrls?: string[] } {
   if (urls === undefined || urls.length === 0) return {};
+  readRedisTls(
+    flags,
+    urls.map((url) => ({ flag: '--lock-redis', url })),
+  );
   for (const url of urls) {
     if (!/^rediss?:\/\/[^/]/.test(url)) {
       throw new UsageError(
@@ -64,9 +79,9 @@ export function checkLockRedis(urls: readonly string[] | undefined): { lockUrls?
   return { lockUrls: [...urls] };
 }
 
-/** `--store S` or `--redis URL`, and `--prefix P`: the admin verbs. */
+/** `--store S` or `--redis URL`, `--prefix P` and the TLS files: the admin verbs. */
 export function addStoreOptions(command: Command): Command {
-  return command
+  command
     .addOption(
       // No parsed default: chooseStore must see whether --store was given beside --redis.
       showDefault(
@@ -76,9 +91,10 @@ export function addStoreOptions(command: Command): Command {
     )
     .addOption(option('--redis <url>', `the same as --store, for a cluster's Redis: ${REDIS_FORMS}`))
     .addOption(prefixOption());
+  return addRedisTlsOptions(command);
 }
 
-export interface StoreFlags {
+export interface StoreFlags extends RedisTlsFlags {
   store?: string;
   redis?: string;
   prefix?: string;
@@ -94,7 +110,12 @@ export function chooseStore(flags: StoreFlags): StoreChoice {
   if (flags.redis !== undefined) return requireRedis(flags);
   const text = flags.store ?? DEFAULT_STORE;
   parseStoreUrl(text); // a bad value is refused before anything opens
-  return { text, flag: '--store', ...checkedPrefix(flags.prefix) };
+  return {
+    text,
+    flag: '--store',
+    ...checkedPrefix(flags.prefix),
+    ...readRedisTls(flags, [{ flag: '--store', url: text }]),
+  };
 }
 
 /** The store of a cluster command: `--redis` is required and must be a Redis URL. */
@@ -104,7 +125,12 @@ export function requireRedis(flags: StoreFlags): StoreChoice {
   if (!/^rediss?:\/\/[^/]/.test(url)) {
     throw new UsageError(`--redis: got ${JSON.stringify(flags.redis)}, expected ${REDIS_EXPECTED}`);
   }
-  return { text: url, flag: '--redis', ...checkedPrefix(flags.prefix) };
+  return {
+    text: url,
+    flag: '--redis',
+    ...checkedPrefix(flags.prefix),
+    ...readRedisTls(flags, [{ flag: '--redis', url }]),
+  };
 }
 
 function checkedPrefix(prefix: string | undefined): { prefix?: string } {

@@ -2,6 +2,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { createMemoryStore, type Logger, type Store, type TenantLimits } from '@cadenza/core';
 import { oneLine, UsageError } from './errors.js';
+import type { RedisTlsFiles } from './redis-tls-flags.js';
 
 export const DEFAULT_STORE = 'sqlite:./.cadenza/cadenza.db';
 
@@ -45,6 +46,8 @@ export interface OpenOptions {
   /** Capacities shared by all tenants (`--resources`, `--job-concurrency`). */
   resources?: Record<string, number>;
   jobConcurrency?: Record<string, number>;
+  /** TLS certificates of a `rediss://` store (`--redis-ca`, `--redis-cert`, `--redis-key`). */
+  tls?: RedisTlsFiles;
 }
 
 /** The tenant and capacity options every store factory takes, as given. */
@@ -82,6 +85,7 @@ export async function openStore(text: string, options: OpenOptions = {}): Promis
         url: url.url,
         ...(prefix === undefined ? {} : { prefix }),
         ...(options.lockUrls === undefined ? {} : { lockUrls: options.lockUrls }),
+        ...(options.tls === undefined ? {} : { tls: options.tls }),
         ...tenantOptions(options),
       });
     } else {

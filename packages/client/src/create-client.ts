@@ -1,4 +1,4 @@
-import { createRedisStore } from '@cadenza/store-redis';
+import { createRedisStore, type RedisTls } from '@cadenza/store-redis';
 import type { Redis } from 'ioredis';
 import { CadenzaClient, type CadenzaClientOptions } from './client.js';
 
@@ -9,6 +9,11 @@ export interface ClientOptions extends Omit<CadenzaClientOptions, 'store'> {
   redis?: Redis;
   /** The key prefix of the deployment (its coordinators and workers use the same). Default `cz`. */
   prefix?: string;
+  /**
+   * Certificates for a `rediss://` url: `ca` for a server certificate a private CA signed,
+   * `cert` and `key` for a Redis that asks clients for one. Refused beside a `redis://` url.
+   */
+  tls?: RedisTls;
 }
 
 /**
@@ -17,7 +22,7 @@ export interface ClientOptions extends Omit<CadenzaClientOptions, 'store'> {
  * writes exactly what the coordinators and workers do, with no server in between.
  */
 export function createClient(options: ClientOptions = {}): CadenzaClient {
-  const { url, redis, prefix, ...rest } = options;
-  const store = createRedisStore({ url, redis, prefix });
+  const { url, redis, prefix, tls, ...rest } = options;
+  const store = createRedisStore({ url, redis, prefix, ...(tls === undefined ? {} : { tls }) });
   return new CadenzaClient({ ...rest, store, events: store.eventLog() });
 }

@@ -31,7 +31,7 @@ export function registerCoordinator(program: Command): void {
 }
 
 async function runCoordinator(flags: CoordinatorFlags): Promise<void> {
-  const choice = { ...requireRedis(flags), ...checkLockRedis(flags.lockRedis) };
+  const choice = { ...requireRedis(flags), ...checkLockRedis(flags.lockRedis, flags) };
   const settings = checkProcessFlags(flags);
   const leaseTtlMs = checkLeaderTtl(flags);
   const { minIntervalMs } = checkScheduleFlags(flags);

@@ -15,6 +15,7 @@ import { addHttpOptions, checkHttpFlags, type HttpFlags } from '../http-flags.js
 import { coordinatorInfo, workerInfo } from '../node-info.js';
 import { addProcessOptions, checkProcessFlags, type ProcessFlags } from '../process-flags.js';
 import { recordCoordinator, recordWorker } from '../record-metrics.js';
+import { addRedisTlsOptions, type RedisTlsFlags, redisTlsFlagsOf } from '../redis-tls-flags.js';
 import { runProcess } from '../run-process.js';
 import { addScheduleOptions, checkScheduleFlags, type ScheduleFlags } from '../schedule-flags.js';
 import { applyStartupFile, readStartupFile, type StartupFile } from '../schedules-file.js';
@@ -22,7 +23,7 @@ import { chooseStore } from '../store-flags.js';
 import { DEFAULT_STORE } from '../store-url.js';
 import { addTenantOptions, checkTenantFlags, type TenantFlags } from '../tenant-flags.js';
 
-interface DevFlags extends ProcessFlags, WorkerFlags, TenantFlags, HttpFlags, ScheduleFlags {
+interface DevFlags extends ProcessFlags, WorkerFlags, TenantFlags, HttpFlags, ScheduleFlags, RedisTlsFlags {
   store: string;
   prefix?: string;
   schedules?: string;
@@ -38,6 +39,7 @@ export function registerDev(program: Command): void {
     )
     .addOption(showDefault(option('--prefix <prefix>', 'key prefix, for a redis:// store'), 'cz'))
     .addOption(option('--schedules <file>', 'JSON file of schedules (and "jobs") upserted at start'));
+  addRedisTlsOptions(command);
   addScheduleOptions(addHttpOptions(addProcessOptions(command, '8080')));
   addTenantOptions(addWorkerOptions(command));
   addLeaderOption(command).action(async (flags: DevFlags) => {
@@ -54,7 +56,11 @@ async function runDev(flags: DevFlags): Promise<void> {
   const worker = checkWorkerFlags(flags);
   const leaderTtlMs = checkLeaderTtl(flags);
   const choice = {
-    ...chooseStore({ store: flags.store, ...(flags.prefix === undefined ? {} : { prefix: flags.prefix }) }),
+    ...chooseStore({
+      store: flags.store,
+      ...(flags.prefix === undefined ? {} : { prefix: flags.prefix }),
+      ...redisTlsFlagsOf(flags),
+    }),
     ...checkTenantFlags(flags),
   };
   const handlers = flags.handlers === undefined ? {} : await loadHandlers(flags.handlers);

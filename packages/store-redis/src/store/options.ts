@@ -33,6 +33,20 @@ export interface RedisStoreOptions extends ResourceLimits {
    * opens itself (`url`); blocking reads use connections of their own without it.
    */
   commandTimeoutMs?: number;
+  /**
+   * Certificates for a `rediss://` connection: `ca` to trust a server whose certificate a
+   * private CA signed, `cert` and `key` when the server asks clients for one
+   * (`tls-auth-clients yes`). PEM text or Buffers. Used by the store's own client (and the
+   * connections it duplicates from it) and by every `lockUrls` instance.
+   */
+  tls?: RedisTls;
+}
+
+/** PEM certificates for TLS connections to Redis, as Node's `tls.connect` takes them. */
+export interface RedisTls {
+  ca?: string | Buffer;
+  cert?: string | Buffer;
+  key?: string | Buffer;
 }
 
 /** Default of `commandTimeoutMs`: far above any bounded script, far below a stuck Redis. */

@@ -51,15 +51,16 @@ import {
 } from './leadership.js';
 import { listJobs } from './list-jobs.js';
 import * as nodes from './nodes.js';
-import { DEFAULT_COMMAND_TIMEOUT_MS, type RedisStoreOptions } from './options.js';
+import { DEFAULT_COMMAND_TIMEOUT_MS, type RedisStoreOptions, type RedisTls } from './options.js';
 import { LockQuorum } from './redlock.js';
 import * as schedules from './schedules.js';
 import { settle } from './settle.js';
 import { SignalListeners } from './signals.js';
 import { storeError } from './tenant-scripts.js';
+import { checkTls, tlsOptions } from './tls.js';
 import * as upkeep from './upkeep.js';
 
-export type { RedisStoreOptions } from './options.js';
+export type { RedisStoreOptions, RedisTls } from './options.js';
 
 /** core's `Store` on Redis: see README.md for the key layout and the scripts. */
 export function createRedisStore(options: RedisStoreOptions = {}): RedisStore {
@@ -75,6 +76,8 @@ export class RedisStore implements Store {
   /** The Redlock instances of `lockUrls`; none: the lease script on the data Redis decides alone. */
   private readonly locks: LockQuorum | undefined;
   private closed = false;
+  /** Why our own connection last failed (a refused certificate, say), cleared once it is ready. */
+  private lastFault: Error | undefined;
 
   constructor(options: RedisStoreOptions = {}) {
     const prefix = options.prefix ?? 'cz';
@@ -84,12 +87,17 @@ export class RedisStore implements Store {
     // Checked before connecting: bad limits refuse the store without opening a client.
     const limitsOf = tenantLimitsOf(options.tenantLimits ?? {});
     const gates = gatesOf(options);
+    checkTls(options);
     this.ownsClient = options.redis === undefined;
     const timeout = options.commandTimeoutMs ?? DEFAULT_COMMAND_TIMEOUT_MS;
     if (!Number.isInteger(timeout) || timeout < 1) {
       throw invalidArgument('commandTimeoutMs', timeout, 'a whole number of milliseconds from 1');
     }
-    const redis = options.redis ?? connect(options.url ?? 'redis://127.0.0.1:6379', timeout);
+    const redis =
+      options.redis ??
+      connect(options.url ?? 'redis://127.0.0.1:6379', timeout, options.tls, (fault) => {
+        this.lastFault = fault;
+      });
     this.ctx = createContext(redis, new Scripts(redis), prefix);
     this.signals = new SignalListeners(this.ctx);
     this.claimer = new Claimer(this.ctx, options.tenantWeights ?? {}, limitsOf, gates, (ms, now) =>
@@ -97,7 +105,10 @@ export class RedisStore implements Store {
     );
     this.enqueuer = new EnqueueCoalescer((jobs, now) => enqueueJobs(this.ctx, jobs, now, gates));
     const lockUrls = options.lockUrls ?? [];
-    this.locks = lockUrls.length === 0 ? undefined : new LockQuorum({ urls: lockUrls, key: `${prefix}:leader-lock` });
+    this.locks =
+      lockUrls.length === 0
+        ? undefined
+        : new LockQuorum({ urls: lockUrls, key: `${prefix}:leader-lock`, ...tlsOptions(options.tls) });
   }
 
   /** Runs a call unless the store is closed, with Redis faults mapped to CadenzaErrors. */
@@ -225,10 +236,18 @@ export class RedisStore implements Store {
    * that a process that pings at start finds out then, not at its first job.
    */
   async ping(): Promise<void> {
-    await this.run(async () => {
-      await this.ctx.redis.ping();
-      await this.ctx.scripts.ready();
-    });
+    try {
+      await this.run(async () => {
+        await this.ctx.redis.ping();
+        await this.ctx.scripts.ready();
+      });
+    } catch (error) {
+      // "max retries reached" says nothing of why: a TLS or auth fault names the cause.
+      if (error instanceof CadenzaError && error.code === 'unavailable' && this.lastFault !== undefined) {
+        throw new CadenzaError('unavailable', `redis is unavailable: ${this.lastFault.message}`, { cause: error });
+      }
+      throw error;
+    }
   }
 
   /**
@@ -253,13 +272,22 @@ export class RedisStore implements Store {
  * queueing past it) so that the worker and coordinator loops see `unavailable` and back
  * off themselves, while ioredis keeps reconnecting in the background.
  */
-function connect(url: string, commandTimeout: number): Redis {
+function connect(
+  url: string,
+  commandTimeout: number,
+  tls: RedisTls | undefined,
+  onFault: (fault: Error | undefined) => void,
+): Redis {
   const redis = new Redis(url, {
+    // duplicate() copies these options: subscribers and blocking readers use the same TLS.
+    ...tlsOptions(tls),
     maxRetriesPerRequest: 1,
     commandTimeout,
     retryStrategy: (times) => Math.min(50 * 2 ** Math.min(times, 6), 2000),
   });
   // Errors surface on the calls that fail; the 'error' event alone would crash the process.
-  redis.on('error', () => undefined);
+  // The last one is kept, so that a failed ping can say why the connection is down.
+  redis.on('error', (error: Error) => onFault(error));
+  redis.on('ready', () => onFault(undefined));
   return redis;
 }

@@ -1,6 +1,8 @@
 import { Redis } from 'ioredis';
 import { Scripts } from '../scripts/call.js';
 import { isTooOld } from '../scripts/loader.js';
+import type { RedisTls } from './options.js';
+import { tlsOptions } from './tls.js';
 
 /*
  * Redlock (https://redis.io/docs/latest/develop/use/patterns/distributed-locks/) over the
@@ -23,6 +25,8 @@ export interface LockQuorumOptions {
   key: string;
   /** How long one instance may take to answer before it counts as a no. Default 250 ms. */
   timeoutMs?: number;
+  /** Certificates for the instances (all rediss://): the same as the data Redis's. */
+  tls?: RedisTls;
 }
 
 export class LockQuorum {
@@ -34,6 +38,7 @@ export class LockQuorum {
     const timeoutMs = options.timeoutMs ?? 250;
     this.instances = options.urls.map((url) => {
       const redis = new Redis(url, {
+        ...tlsOptions(options.tls),
         // A lock instance that is down costs a short timeout (it counts as a no), never a
         // queue of retries. The timeout also covers a call queued while connecting; if such
         // a call reaches the instance later anyway, it is harmless: acquire takes at most a

@@ -3,3 +3,5 @@
  * `CADENZA_TEST_REDIS` names), stopped and restarted at will for fault tests.
  */
 export { type RedisHarness, type ServerOptions, startRedis } from './redis-server.js';
+export { makeCertificates, type TestCertificates } from './tls-certificates.js';
+export { startTlsRedis, type TlsRedisHarness, type TlsServerOptions } from './tls-redis.js';

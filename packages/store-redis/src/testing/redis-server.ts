@@ -66,7 +66,7 @@ export async function startRedis(options: ServerOptions = {}): Promise<RedisHarn
   };
 }
 
-async function freePort(): Promise<number> {
+export async function freePort(): Promise<number> {
   const probe = createServer();
   probe.listen(0, '127.0.0.1');
   await once(probe, 'listening');
@@ -111,7 +111,7 @@ async function spawnServer(port: number, options: ServerOptions): Promise<ChildP
   }
 }
 
-async function stopServer(child: ChildProcess): Promise<void> {
+export async function stopServer(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return;
   const exited = once(child, 'exit');
   child.kill('SIGTERM');
