@@ -79,6 +79,38 @@ describe('tokens, as an operator runs them', () => {
     expect((await call(node, 'cz_acme_2', 'GET', `/v1/jobs/${id}`)).status).toBe(200);
   });
 
+  it('cadenza token create prints a token once and the entry that makes a server accept it', async () => {
+    const made = await runCli([
+      'token',
+      'create',
+      '--name',
+      'billing-writer',
+      '--tenants',
+      'billing',
+      '--scope',
+      'read,write',
+    ]);
+    expect(made.code).toBe(0);
+    const token = /^token: (cz_\S+)$/m.exec(made.stdout)?.[1];
+    const entry = JSON.parse(made.stdout.trim().split('\n').at(-1) ?? '');
+    expect(token).toBeDefined();
+    expect(entry).toEqual({
+      name: 'billing-writer',
+      tenants: ['billing'],
+      scopes: ['read', 'write'],
+      sha256: hashToken(token ?? ''),
+    });
+    const path = join(dir, 'made.json');
+    writeFileSync(path, JSON.stringify({ tokens: [entry] }));
+    const node = await startDev(['--tokens-file', path]);
+    nodes.add(node);
+    expect((await call(node, token, 'POST', '/v1/jobs', { name: 'a.job', tenant: 'billing' })).status).toBe(201);
+    expect((await call(node, token, 'POST', '/v1/jobs', { name: 'a.job', tenant: 'other' })).status).toBe(403);
+    const refused = await runCli(['token', 'create', '--name', 'x', '--tenants', 'billing', '--scope', 'root']);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain('--scope: got "root"');
+  });
+
   it('a server without tokens will not listen on a reachable address unless --insecure', async () => {
     const refused = await runCli(['dev', '--port', '0', '--host', '0.0.0.0']);
     expect(refused.code).toBe(2);

@@ -4,6 +4,7 @@ import { registerAdmin } from './commands/admin.js';
 import { registerCoordinator } from './commands/coordinator.js';
 import { registerDev } from './commands/dev.js';
 import { registerServer } from './commands/server.js';
+import { registerToken } from './commands/token.js';
 import { registerWorker } from './commands/worker.js';
 import { oneLine, UsageError } from './errors.js';
 import { HELP } from './help.js';
@@ -23,6 +24,7 @@ export function buildProgram(): Command {
   registerCoordinator(program);
   registerServer(program);
   registerAdmin(program);
+  registerToken(program);
   for (const command of program.commands) {
     command.exitOverride();
     for (const sub of command.commands) sub.exitOverride();
