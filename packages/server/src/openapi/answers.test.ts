@@ -178,6 +178,13 @@ describe('answers against the document', () => {
     );
   });
 
+  it('a request addressed to another host, on a server that answers loopback names only, is 403', async () => {
+    const s = testServer({ loopbackHostsOnly: true });
+    await call(s, { method: 'GET', url: '/openapi.json', headers: { host: 'localhost:8080' } }, '/openapi.json', 200);
+    await call(s, { method: 'GET', url: '/openapi.json', headers: { host: 'rebound.example' } }, '/openapi.json', 403);
+    await call(s, { method: 'GET', url: '/v1/jobs', headers: { host: 'rebound.example' } }, '/v1/jobs', 403);
+  });
+
   it('refuses answers that stray from the document, so the checks above mean something', async () => {
     const s = testServer();
     const created = body(await s.app.inject({ method: 'POST', url: '/v1/jobs', payload: { name: 'a' } }));

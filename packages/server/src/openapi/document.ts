@@ -34,6 +34,8 @@ export const BEARER = 'bearer';
  * token, a store that does not answer, and the 500 of an error that is not the caller's.
  */
 const V1_ERRORS: readonly ErrorName[] = ['invalid_argument', 'unauthorized', 'forbidden', 'unavailable', 'internal'];
+/** Any route at all is refused 403 on a server that answers loopback names only, when addressed to another. */
+const ANY_ROUTE_ERRORS: readonly ErrorName[] = ['forbidden'];
 
 /** `/v1/jobs/:id` as OpenAPI writes paths: `/v1/jobs/{id}`. */
 export function openApiPath(url: string): string {
@@ -49,7 +51,7 @@ function operation(route: RouteDoc): JsonSchema {
       content: { [answer.mediaType ?? 'application/json']: { schema: answer.schema } },
     };
   }
-  const errors = [...(v1 ? V1_ERRORS : []), ...(route.errors ?? [])];
+  const errors = [...(v1 ? V1_ERRORS : ANY_ROUTE_ERRORS), ...(route.errors ?? [])];
   for (const code of errors) {
     responses[String(errorStatus(code))] = { $ref: `#/components/responses/${errorResponseName(code)}` };
   }

@@ -13,7 +13,8 @@ const DESCRIPTIONS: Record<ErrorName, string> = {
   invalid_argument:
     'A bad body, path or query parameter (unknown or repeated parameters too), or a content type other than JSON; the message starts with the field at fault.',
   unauthorized: 'No bearer token, or one the server does not know.',
-  forbidden: 'The token does not allow this request.',
+  forbidden:
+    "The token does not allow this request (its scopes or tenants), or, on a server that answers loopback names only, the request's Host is another name.",
   not_found: 'No such job, schedule or route.',
   conflict: 'The job is in a state that does not allow this (final already, or not failed).',
   payload_too_large: "The body or a payload is larger than the server's limit.",

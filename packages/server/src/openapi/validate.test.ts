@@ -85,6 +85,8 @@ describe('the OpenAPI document', () => {
       } else {
         expect(operation.security, `${method} ${path}`).toEqual([]);
         expect(responses['401'], `${method} ${path}`).toBeUndefined();
+        // Refused on a server that answers loopback names only, when addressed to another.
+        expect(responses['403'], `${method} ${path}`).toEqual({ $ref: '#/components/responses/Forbidden' });
       }
     }
   });
