@@ -2,6 +2,7 @@ import { hashToken, newToken, parseTokens } from '@cadenza/server';
 import type { Command } from 'commander';
 import { option } from '../env.js';
 import { oneLine, UsageError } from '../errors.js';
+import { markRequired } from '../help.js';
 
 interface TokenFlags {
   name?: string;
@@ -19,22 +20,23 @@ const FLAG_OF: Record<string, string> = { name: '--name', tenants: '--tenants', 
  */
 export function registerToken(program: Command): void {
   const token = program.command('token').description('make API tokens for --tokens-file');
-  token
+  const create = token
     .command('create')
     .description('print a new token once, and the entry to add to the tokens file')
     .addOption(option('--name <name>', "the token's name, unique in the file (who holds it)"))
     .addOption(option('--tenants <list>', 'the tenants it may touch, comma-separated, or * for all'))
-    .addOption(option('--scope <list>', 'read, write and/or admin, comma-separated'))
-    .action((flags: TokenFlags) => {
-      const entry = checkedEntry(flags);
-      const secret = newToken();
-      const line = JSON.stringify({ ...entry, sha256: hashToken(secret) });
-      process.stdout.write(
-        `token: ${secret}\n` +
-          '(shown once: give it to the client that will call the API; it is kept nowhere else)\n' +
-          `add this entry to the "tokens" array of the tokens file, then send the servers SIGHUP:\n${line}\n`,
-      );
-    });
+    .addOption(option('--scope <list>', 'read, write and/or admin, comma-separated'));
+  markRequired(create, '--name', '--tenants', '--scope');
+  create.action((flags: TokenFlags) => {
+    const entry = checkedEntry(flags);
+    const secret = newToken();
+    const line = JSON.stringify({ ...entry, sha256: hashToken(secret) });
+    process.stdout.write(
+      `token: ${secret}\n` +
+        '(shown once: give it to the client that will call the API; it is kept nowhere else)\n' +
+        `add this entry to the "tokens" array of the tokens file, then send the servers SIGHUP:\n${line}\n`,
+    );
+  });
 }
 
 /** The entry's fields from the flags, checked as a tokens file's entry is (every flag is required). */
