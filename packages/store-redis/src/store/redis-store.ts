@@ -119,7 +119,12 @@ export class RedisStore implements Store {
     try {
       return await call();
     } catch (error) {
-      throw storeError(error);
+      const mapped = storeError(error);
+      // "max retries reached" says nothing of why: a refused certificate or password does.
+      if (mapped instanceof CadenzaError && mapped.code === 'unavailable' && this.lastFault !== undefined) {
+        throw new CadenzaError('unavailable', `redis is unavailable: ${this.lastFault.message}`, { cause: error });
+      }
+      throw mapped;
     }
   }
 
@@ -236,18 +241,10 @@ export class RedisStore implements Store {
    * that a process that pings at start finds out then, not at its first job.
    */
   async ping(): Promise<void> {
-    try {
-      await this.run(async () => {
-        await this.ctx.redis.ping();
-        await this.ctx.scripts.ready();
-      });
-    } catch (error) {
-      // "max retries reached" says nothing of why: a TLS or auth fault names the cause.
-      if (error instanceof CadenzaError && error.code === 'unavailable' && this.lastFault !== undefined) {
-        throw new CadenzaError('unavailable', `redis is unavailable: ${this.lastFault.message}`, { cause: error });
-      }
-      throw error;
-    }
+    await this.run(async () => {
+      await this.ctx.redis.ping();
+      await this.ctx.scripts.ready();
+    });
   }
 
   /**
