@@ -120,6 +120,23 @@ describe('tokens, as an operator runs them', () => {
     expect((await call(insecure, undefined, 'POST', '/v1/jobs', { name: 'email.send' })).status).toBe(201);
   });
 
+  it('CADENZA_METRICS_TOKEN closes /metrics to scrapers without it; health stays open', async () => {
+    const secret = 'metrics-secret-0123456789';
+    const node = await startDev([], { CADENZA_METRICS_TOKEN: secret });
+    nodes.add(node);
+    const scrape = (authorization?: string) =>
+      fetch(`${node.url}/metrics`, authorization === undefined ? {} : { headers: { authorization } });
+    expect((await scrape()).status).toBe(401);
+    expect((await scrape('Bearer not-the-secret-at-all')).status).toBe(401);
+    const allowed = await scrape(`Bearer ${secret}`);
+    expect(allowed.status).toBe(200);
+    expect(await allowed.text()).toContain('cadenza_jobs_enqueued_total');
+    expect((await fetch(`${node.url}/healthz`)).status).toBe(200);
+    const short = await runCli(['dev', '--port', '0', '--metrics-token', 'short']);
+    expect(short.code).toBe(2);
+    expect(short.stderr).toContain('--metrics-token: expected at least 16 characters');
+  });
+
   it('a bad tokens file stops the command at start, naming the entry', async () => {
     const path = join(dir, 'bad.json');
     writeFileSync(path, JSON.stringify({ tokens: [{ name: 'x', sha256: 'nothex', tenants: '*', scopes: ['read'] }] }));

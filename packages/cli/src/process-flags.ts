@@ -12,6 +12,7 @@ export interface ProcessFlags {
   id?: string;
   logLevel: string;
   reportEveryMs: string;
+  metricsToken?: string;
 }
 
 export interface ProcessSettings {
@@ -22,6 +23,8 @@ export interface ProcessSettings {
   logLevel: string;
   /** How often this process reports itself to the cluster store's registry of live processes. */
   reportEveryMs: number;
+  /** The token a scrape of `/metrics` must carry; none: metrics are open. */
+  metricsToken?: string;
 }
 
 /**
@@ -47,6 +50,12 @@ export function addProcessOptions(command: Command, port: string | undefined): C
         '--report-every-ms <ms>',
         'how often this process tells a Redis store it is alive, for /v1/cluster and `cadenza status`; three missed reports and it drops out',
       ).default('2000'),
+    )
+    .addOption(
+      option(
+        '--metrics-token <token>',
+        'answer GET /metrics only to a scrape with Authorization: Bearer TOKEN (better given by its environment variable, which ps does not show)',
+      ),
     );
 }
 
@@ -60,5 +69,16 @@ export function checkProcessFlags(flags: ProcessFlags): ProcessSettings {
   const id = flags.id ?? `${hostname()}:${process.pid}`;
   if (id.trim() === '') throw new UsageError('--id: expected a non-empty name');
   const reportEveryMs = integer('--report-every-ms', flags.reportEveryMs, 10, 60_000);
-  return { port, host: flags.host, id, logLevel: flags.logLevel, reportEveryMs };
+  const { metricsToken } = flags;
+  if (metricsToken !== undefined && !/^\S{16,}$/.test(metricsToken)) {
+    throw new UsageError('--metrics-token: expected at least 16 characters without spaces');
+  }
+  return {
+    port,
+    host: flags.host,
+    id,
+    logLevel: flags.logLevel,
+    reportEveryMs,
+    ...(metricsToken === undefined ? {} : { metricsToken }),
+  };
 }

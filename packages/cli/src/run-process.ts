@@ -55,7 +55,10 @@ export async function runProcess(
   const log = createLogger({
     level: settings.logLevel,
     base: { node: id, role },
-    secrets: secretsOf(choice, process.env),
+    secrets: [
+      ...secretsOf(choice, process.env),
+      ...(settings.metricsToken === undefined ? [] : [settings.metricsToken]),
+    ],
     // A person runs `cadenza dev` in a terminal; everything else is read by a log shipper.
     pretty: role === 'dev' && process.stdout.isTTY === true,
   });
@@ -119,6 +122,7 @@ export async function runProcess(
         ...running.hooks,
         ...running.http,
         notReady: () => (shutdown.stopping ? stoppingReason(running) : undefined),
+        ...(settings.metricsToken === undefined ? {} : { metricsToken: settings.metricsToken }),
       });
       where = `listening on ${await listen(app, settings.host, settings.port)}`;
     }

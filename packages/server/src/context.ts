@@ -34,4 +34,6 @@ export interface RouteContext {
   enqueued(jobs: readonly NewJob[], results: readonly EnqueueResult[]): void;
   /** After any other write (cancel, retry, schedules). */
   changed(): void;
+  /** The token `GET /metrics` asks for, if any. */
+  metricsToken?: string;
 }

@@ -107,6 +107,8 @@ export interface ServerOptions {
    * of its own (DNS rebinding).
    */
   loopbackHostsOnly?: boolean;
+  /** The token `GET /metrics` must carry (`Authorization: Bearer`); undefined: open to every scraper. */
+  metricsToken?: string;
 }
 
 /**
@@ -154,6 +156,7 @@ export function createServer(options: ServerOptions): FastifyInstance {
     // What core's schemas and the store apply: payload size, shortest every, schedules per tenant.
     limits,
     node: options.node,
+    ...(options.metricsToken === undefined ? {} : { metricsToken: options.metricsToken }),
     metrics,
     notReady: options.notReady ?? (() => undefined),
     enqueued(jobs, results) {

@@ -327,3 +327,19 @@ describe('a server without tokens on a loopback address', () => {
     expect((await storeContents(s.store)).jobs).toBe(5);
   });
 });
+
+describe('a metrics token', () => {
+  it('closes /metrics to a scrape without it, and opens it to one with it', async () => {
+    const s = testServer({ metricsToken: 'scrape-me' });
+    const none = await s.app.inject({ url: '/metrics' });
+    expect(none.statusCode).toBe(401);
+    expect(errorOf(none).message).toContain('/metrics expects');
+    const wrong = await s.app.inject({ url: '/metrics', headers: { authorization: 'Bearer scrape-you' } });
+    expect(wrong.statusCode).toBe(401);
+    const right = await s.app.inject({ url: '/metrics', headers: { authorization: 'Bearer scrape-me' } });
+    expect(right.statusCode).toBe(200);
+    expect(right.body).toContain('cadenza_jobs_enqueued_total');
+    // Health stays open: a probe carries no token.
+    expect((await s.app.inject({ url: '/healthz' })).statusCode).toBe(200);
+  });
+});

@@ -58,8 +58,10 @@ export const ROUTES: readonly RouteDoc[] = [
     url: '/metrics',
     operationId: 'getMetrics',
     tag: 'health',
-    summary: "The process's metrics in Prometheus text format.",
+    summary:
+      "The process's metrics in Prometheus text format. A process given a metrics token (--metrics-token) answers only a scrape that carries it as a bearer token (401 otherwise).",
     answers: { 200: { description: 'Prometheus text.', schema: { type: 'string' }, mediaType: 'text/plain' } },
+    errors: ['unauthorized'],
   },
   {
     method: 'get',

@@ -84,7 +84,12 @@ describe('the OpenAPI document', () => {
         expect(responses['403'], `${method} ${path}`).toEqual({ $ref: '#/components/responses/Forbidden' });
       } else {
         expect(operation.security, `${method} ${path}`).toEqual([]);
-        expect(responses['401'], `${method} ${path}`).toBeUndefined();
+        // Only /metrics may ask for a token: the metrics token of a process given one.
+        if (path === '/metrics') {
+          expect(responses['401'], `${method} ${path}`).toEqual({ $ref: '#/components/responses/Unauthorized' });
+        } else {
+          expect(responses['401'], `${method} ${path}`).toBeUndefined();
+        }
         // Refused on a server that answers loopback names only, when addressed to another.
         expect(responses['403'], `${method} ${path}`).toEqual({ $ref: '#/components/responses/Forbidden' });
       }

@@ -1,5 +1,6 @@
 import { isCadenzaError } from '@cadenza/core';
 import type { FastifyInstance } from 'fastify';
+import { checkMetricsToken } from '../auth/metrics-token.js';
 import type { RouteContext } from '../context.js';
 import { pingStore } from '../errors.js';
 import { leaderJson } from './leader.js';
@@ -12,11 +13,11 @@ import { leaderJson } from './leader.js';
  * whether it is this process. From the moment a shutdown begins `/readyz` answers 503 with
  * `status: 'stopping'` and the reason, while `/healthz` stays 200: a draining worker is
  * alive, it just takes no more work.
- * `GET /metrics`: Prometheus text.
+ * `GET /metrics`: Prometheus text; with a metrics token, only for a scrape that carries it.
  */
 export function registerHealthRoutes(
   app: FastifyInstance,
-  { store, metrics, clock, node, notReady }: RouteContext,
+  { store, metrics, clock, node, notReady, metricsToken }: RouteContext,
 ): void {
   app.get('/healthz', async () => ({ status: 'ok' }));
 
@@ -46,7 +47,8 @@ export function registerHealthRoutes(
   });
 
   // Served by every process, whatever its role: see ProcessMetrics.
-  app.get('/metrics', async (_request, reply) => {
+  app.get('/metrics', async (request, reply) => {
+    if (metricsToken !== undefined) checkMetricsToken(request, metricsToken);
     const text = await metrics.registry.metrics();
     return reply.header('content-type', metrics.registry.contentType).send(text);
   });
