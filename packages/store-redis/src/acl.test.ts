@@ -28,6 +28,11 @@ describe('the ACL of a cadenza user', () => {
     expect([...called].filter((command) => !ACL_COMMANDS.includes(command))).toEqual([]);
   });
 
+  it('is the one docs/operations.md shows', () => {
+    const docs = readFileSync(join(import.meta.dirname, '..', '..', '..', 'docs', 'operations.md'), 'utf8');
+    expect(docs).toContain(`user cadenza on >PASSWORD ${aclRules('cz')}\n`);
+  });
+
   it('limits keys and channels to the prefix', () => {
     expect(aclRules('cz')).toMatch(/^resetkeys resetchannels ~cz:\* &cz:\* -@all \+ping /);
   });
