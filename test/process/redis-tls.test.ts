@@ -52,7 +52,8 @@ async function start(role: 'coordinator' | 'worker' | 'server', args: readonly s
 
 describe('cadenza on a TLS Redis as an ACL user', () => {
   it('a coordinator, a worker and a server run jobs and a schedule that a TLS client enqueues', async () => {
-    const coordinator = await start('coordinator', ['--id', 'c1', '--leader-ttl-ms', '2000']);
+    // Its leader lock on a --lock-redis instance too (this same server), with the same files.
+    const coordinator = await start('coordinator', ['--id', 'c1', '--leader-ttl-ms', '2000', '--lock-redis', url]);
     const worker = await start('worker', ['--id', 'w1', '--handlers', HANDLERS]);
     const server = await start('server', []);
 
@@ -83,6 +84,14 @@ describe('cadenza on a TLS Redis as an ACL user', () => {
     for (const node of [server, worker, coordinator])
       expect(await node.stop('SIGTERM')).toEqual({ code: 0, signal: null });
   }, 30_000);
+
+  it('cadenza dev runs jobs on a rediss:// store with the same files', async () => {
+    const dev = await startCadenza('dev', ['--store', url, ...files, '--handlers', HANDLERS, '--log-level', 'warn']);
+    nodes.push(dev);
+    const id = await enqueue(dev, { name: 'ok', tenant: 'dev', payload: { dev: true } });
+    expect((await waitForStatus(dev, id, 'succeeded')).result).toEqual({ echo: { dev: true } });
+    expect(await dev.stop('SIGTERM')).toEqual({ code: 0, signal: null });
+  });
 
   it('refuses a process or a client without the CA file, at once and saying why', async () => {
     const { clientCert, clientKey } = redis.certificates;
