@@ -1,5 +1,10 @@
 import { DEFAULT_MAX_PAYLOAD_BYTES } from '@cadenza/core';
-import { DEFAULT_MAX_EVENT_CLIENTS, type ServerLimits, type TokenTable } from '@cadenza/server';
+import {
+  DEFAULT_MAX_EVENT_CLIENTS,
+  DEFAULT_REQUESTS_PER_SECOND,
+  type ServerLimits,
+  type TokenTable,
+} from '@cadenza/server';
 import type { Command } from 'commander';
 import { option } from './env.js';
 import { integer, UsageError } from './errors.js';
@@ -12,6 +17,7 @@ export interface HttpFlags {
   maxEventClients: string;
   tokensFile?: string;
   insecure?: boolean;
+  rateLimit: string;
   /** --host, of the process flags: where the API listens. */
   host: string;
 }
@@ -21,6 +27,8 @@ export interface HttpSettings {
   limits: ServerLimits;
   /** The tokens every /v1 request must carry; undefined without --tokens-file. */
   tokens?: () => TokenTable;
+  /** Each token's /v1 requests a second on this server (0: no limit). */
+  requestsPerSecond?: number;
   /** Without tokens on a loopback address: requests must be addressed to a loopback name. */
   loopbackHostsOnly?: boolean;
 }
@@ -53,7 +61,13 @@ export function addHttpOptions(command: Command): Command {
         'the tokens every /v1 request must carry (Authorization: Bearer), JSON; read again on SIGHUP',
       ),
     )
-    .addOption(option('--insecure', 'serve the API without tokens on an address other machines can reach'));
+    .addOption(option('--insecure', 'serve the API without tokens on an address other machines can reach'))
+    .addOption(
+      option(
+        '--rate-limit <n>',
+        "with --tokens-file: each token's /v1 requests a second on this server (429 past it); 0 for no limit",
+      ).default(String(DEFAULT_REQUESTS_PER_SECOND)),
+    );
 }
 
 /**
@@ -71,7 +85,8 @@ export function checkHttpFlags(flags: HttpFlags): HttpSettings {
   if (flags.tokensFile !== undefined) {
     const file = new TokensFile(flags.tokensFile);
     file.reloadOnHangup();
-    return { limits, tokens: file.current };
+    const requestsPerSecond = integer('--rate-limit', flags.rateLimit, 0, 1_000_000);
+    return { limits, tokens: file.current, requestsPerSecond };
   }
   if (LOOPBACK_HOSTS.test(flags.host)) return { limits, loopbackHostsOnly: true };
   if (flags.insecure === true) return { limits };

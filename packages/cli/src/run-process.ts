@@ -19,7 +19,7 @@ export interface Started {
   /** Told of writes through the API (single-node mode wakes its engine). */
   hooks?: Pick<ServerOptions, 'onEnqueued' | 'onChanged'>;
   /** The HTTP API's limits and who may call it (`dev` and `server`: http-flags.ts). */
-  http?: Pick<ServerOptions, 'limits' | 'tokens' | 'loopbackHostsOnly'>;
+  http?: Pick<ServerOptions, 'limits' | 'tokens' | 'loopbackHostsOnly' | 'requestsPerSecond'>;
   /** Whether this process's coordinator leads now (coordinator and dev), for its reports. */
   leading?: () => boolean;
   /** Stops what was started: gracefully, or with `timeoutMs: 0` when the start failed half-way. */

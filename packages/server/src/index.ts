@@ -16,6 +16,7 @@ export {
   DEFAULT_MAX_EVENT_BUFFER_BYTES,
   DEFAULT_MAX_EVENT_CLIENTS,
   DEFAULT_REQUEST_TIMEOUT_MS,
+  DEFAULT_REQUESTS_PER_SECOND,
   type ServerLimits,
   type ServerOptions,
   type ServerTimeouts,

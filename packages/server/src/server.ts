@@ -14,6 +14,7 @@ import {
 import Fastify, { type FastifyInstance } from 'fastify';
 import { installTokenGuard } from './auth/guard.js';
 import { installLoopbackHostCheck } from './auth/host-check.js';
+import { installTokenRateLimit } from './auth/rate-limit.js';
 import type { TokenTable } from './auth/tokens.js';
 import type { NodeInfo, RouteContext } from './context.js';
 import { installErrorHandlers } from './errors.js';
@@ -109,7 +110,15 @@ export interface ServerOptions {
   loopbackHostsOnly?: boolean;
   /** The token `GET /metrics` must carry (`Authorization: Bearer`); undefined: open to every scraper. */
   metricsToken?: string;
+  /**
+   * With `tokens`: each token's `/v1` requests per second on this server (a burst of one
+   * second's worth), 429 past it. Default 1,000; 0 turns the limit off.
+   */
+  requestsPerSecond?: number;
 }
+
+/** Default requests a second per token, per server. */
+export const DEFAULT_REQUESTS_PER_SECOND = 1000;
 
 /**
  * The HTTP API (packages/server/README.md) on a fastify instance that is not listening yet: the caller
@@ -174,7 +183,14 @@ export function createServer(options: ServerOptions): FastifyInstance {
   installJsonParser(app);
   installErrorHandlers(app, store, log);
   if (options.loopbackHostsOnly === true) installLoopbackHostCheck(app);
-  if (options.tokens !== undefined) installTokenGuard(app, options.tokens);
+  if (options.tokens !== undefined) {
+    installTokenGuard(app, options.tokens);
+    const perSecond = options.requestsPerSecond ?? DEFAULT_REQUESTS_PER_SECOND;
+    if (!Number.isSafeInteger(perSecond) || perSecond < 0) {
+      throw invalidArgument('requestsPerSecond', perSecond, 'a whole number of requests a second, 0 for no limit');
+    }
+    if (perSecond > 0) installTokenRateLimit(app, perSecond, clock);
+  }
   app.addHook('onResponse', async (request, reply) => {
     metrics.request(request.method, request.routeOptions.url ?? 'unknown', reply.statusCode);
   });

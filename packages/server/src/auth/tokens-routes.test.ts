@@ -343,3 +343,35 @@ describe('a metrics token', () => {
     expect((await s.app.inject({ url: '/healthz' })).statusCode).toBe(200);
   });
 });
+
+describe('each token, a rate', () => {
+  it('answers 429 with Retry-After past a token’s requests a second, each token on its own, and refills with time', async () => {
+    const s = testServer({ tokens: () => table, requestsPerSecond: 5 });
+    const get = (who: Who) => call(s, who, 'GET', '/v1/jobs');
+    for (let i = 0; i < 5; i++) expect((await get('acmeReader')).statusCode).toBe(200);
+    const over = await get('acmeReader');
+    expect(over.statusCode).toBe(429);
+    expect(over.headers['retry-after']).toBe('1');
+    expect(errorOf(over)).toMatchObject({
+      code: 'resource_exhausted',
+      message: expect.stringContaining('"acmeReader"'),
+    });
+    // Another token has a bucket of its own.
+    expect((await get('twoTenants')).statusCode).toBe(200);
+    // A fifth of a second gives one request back, and no more.
+    await s.clock.advance(200);
+    expect((await get('acmeReader')).statusCode).toBe(200);
+    expect((await get('acmeReader')).statusCode).toBe(429);
+    // Writes of a token over its rate are refused and write nothing.
+    for (let i = 0; i < 5; i++) {
+      expect((await call(s, 'acmeWriter', 'POST', '/v1/jobs', { name: 'a.job', tenant: 'acme' })).statusCode).toBe(201);
+    }
+    const refused = await call(s, 'acmeWriter', 'POST', '/v1/jobs', { name: 'a.job', tenant: 'acme' });
+    expect(refused.statusCode).toBe(429);
+    expect((await storeContents(s.store)).jobs).toBe(5);
+  });
+
+  it('refuses a rate that is not a whole number of requests', () => {
+    expect(() => testServer({ tokens: () => table, requestsPerSecond: 1.5 })).toThrow(/requestsPerSecond/);
+  });
+});

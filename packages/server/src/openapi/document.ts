@@ -31,9 +31,17 @@ export const BEARER = 'bearer';
 
 /**
  * Errors any /v1 route can answer: a bad or unknown query parameter, a missing or refused
- * token, a store that does not answer, and the 500 of an error that is not the caller's.
+ * token, a token over its requests a second (429), a store that does not answer, and the 500
+ * of an error that is not the caller's.
  */
-const V1_ERRORS: readonly ErrorName[] = ['invalid_argument', 'unauthorized', 'forbidden', 'unavailable', 'internal'];
+const V1_ERRORS: readonly ErrorName[] = [
+  'invalid_argument',
+  'unauthorized',
+  'forbidden',
+  'resource_exhausted',
+  'unavailable',
+  'internal',
+];
 /** Any route at all is refused 403 on a server that answers loopback names only, when addressed to another. */
 const ANY_ROUTE_ERRORS: readonly ErrorName[] = ['forbidden'];
 

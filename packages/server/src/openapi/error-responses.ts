@@ -18,7 +18,8 @@ const DESCRIPTIONS: Record<ErrorName, string> = {
   not_found: 'No such job, schedule or route.',
   conflict: 'The job is in a state that does not allow this (final already, or not failed).',
   payload_too_large: "The body or a payload is larger than the server's limit.",
-  resource_exhausted: 'A limit of the deployment was reached (schedules per tenant, event clients); try again later.',
+  resource_exhausted:
+    "A limit of the deployment was reached (schedules per tenant, event clients, a token's requests a second); try again later.",
   unavailable: 'The store does not answer; try again later.',
   internal: "An error that is not the caller's doing; its details are in the server log only.",
 };
