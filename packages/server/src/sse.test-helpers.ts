@@ -20,11 +20,15 @@ afterEach(() => {
   open.clear();
 });
 
-/** Opens `base + path` (default `/v1/events`); closed after the test. */
-export async function openEvents(base: string, path = '/v1/events'): Promise<EventStream> {
+/** Opens `base + path` (default `/v1/events`), with `headers` (a token); closed after the test. */
+export async function openEvents(
+  base: string,
+  path = '/v1/events',
+  headers: Record<string, string> = {},
+): Promise<EventStream> {
   const stop = new AbortController();
   open.add(stop);
-  const response = await fetch(`${base}${path}`, { signal: stop.signal });
+  const response = await fetch(`${base}${path}`, { signal: stop.signal, headers });
   if (response.status !== 200) throw new Error(`GET ${path} answered ${response.status}: ${await response.text()}`);
   const events: Record<string, unknown>[] = [];
   let ended = false;
