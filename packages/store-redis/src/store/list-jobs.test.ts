@@ -153,7 +153,9 @@ describe('redis store: listing', () => {
     ];
     expect(claimed).toHaveLength(250);
     await store.settle(
-      claimed.slice(0, 50).map((job) => ({ jobId: job.id, token: job.lease.token, outcome: 'succeeded' as const })),
+      claimed
+        .slice(0, 50)
+        .map((job) => ({ jobId: job.id, token: job.lease.token, outcome: 'succeeded' as const, result: undefined })),
       T0 + 400,
     );
     const newestFirst = jobs.map((job) => job.id).reverse();
