@@ -83,7 +83,9 @@ export function describeValue(value: unknown): string {
   try {
     text = typeof value === 'string' ? JSON.stringify(value) : (JSON.stringify(value) ?? String(value));
   } catch {
-    text = String(value);
+    // JSON.stringify throws a RangeError on a value nested too deeply (a body of 10,000
+    // nested arrays); String() of such an array recurses through join() and throws too.
+    text = Array.isArray(value) ? '[an array nested too deeply to show]' : String(value);
   }
   return text.length > 80 ? `${text.slice(0, 77)}...` : text;
 }
