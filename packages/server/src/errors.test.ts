@@ -13,8 +13,8 @@ describe('the error catalogue', () => {
     expect(Object.keys(HTTP_STATUS).sort()).toEqual([...ERROR_CODES].sort());
   });
 
-  // unauthorized and forbidden come from tokens, which no route checks yet: they are
-  // reached here through a store that throws them, which proves the mapping.
+  // Every code through one route, from a store that throws it: the mapping, whatever raises
+  // the code (tokens raise unauthorized and forbidden: auth/tokens-routes.test.ts).
   for (const code of ERROR_CODES) {
     it(`answers ${code} with ${HTTP_STATUS[code]} and {error:{code,message}}`, async () => {
       const spy = spyStore(createMemoryStore());
