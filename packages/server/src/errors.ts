@@ -123,3 +123,23 @@ export function installErrorHandlers(app: FastifyInstance, store: Store, log: Lo
     return reply.code(500).send(errorBody(INTERNAL_CODE, 'internal error; see the server log'));
   });
 }
+
+/**
+ * The longest path parameter fastify routes, as sent: an id of 128 characters with every one
+ * percent-encoded (`%3A` for `:`). Fastify's default of 100 answered valid ids with 414.
+ */
+export const MAX_PARAM_LENGTH = 3 * 128;
+
+/**
+ * Errors fastify raises before it routes a request (a path parameter longer than
+ * MAX_PARAM_LENGTH, a path that is not valid percent-encoding), answered 400
+ * `invalid_argument` like every other refusal instead of in fastify's own shape. The body,
+ * if any, is left unread, so the connection is closed after the answer.
+ */
+export function answerFrameworkError(error: FastifyError, _request: FastifyRequest, reply: FastifyReply): void {
+  const message =
+    error.code === 'FST_ERR_MAX_PARAM_LENGTH'
+      ? `id: got more than ${MAX_PARAM_LENGTH} characters, expected a name: 1 to 128 characters of A-Z, a-z, 0-9, ".", "_", ":" and "-"`
+      : 'path: got text that is not valid percent-encoding, expected a path of this API';
+  void reply.header('connection', 'close').code(400).send(errorBody('invalid_argument', message));
+}

@@ -17,7 +17,7 @@ import { installLoopbackHostCheck } from './auth/host-check.js';
 import { installTokenRateLimit } from './auth/rate-limit.js';
 import type { TokenTable } from './auth/tokens.js';
 import type { NodeInfo, RouteContext } from './context.js';
-import { installErrorHandlers } from './errors.js';
+import { answerFrameworkError, installErrorHandlers, MAX_PARAM_LENGTH } from './errors.js';
 import { EventFeed } from './events/event-feed.js';
 import { ProcessMetrics } from './metrics/process-metrics.js';
 import { registerOpenApiRoute } from './openapi/route.js';
@@ -141,6 +141,8 @@ export function createServer(options: ServerOptions): FastifyInstance {
     logger: false,
     bodyLimit,
     return503OnClosing: true,
+    routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
+    frameworkErrors: answerFrameworkError,
     requestTimeout,
     connectionTimeout: timeouts.connectionMs ?? DEFAULT_CONNECTION_TIMEOUT_MS,
     // Node takes the request timeout at its server's construction (set later, it is not
