@@ -13,12 +13,24 @@ import { errorOf, storeContents, type TestServer, testServer } from '../server.t
 
 export interface FuzzServer extends TestServer {
   store: MemoryStore;
+  /** How many answers of each status the fuzzed requests got. */
+  statuses: Map<number, number>;
 }
 
 /** A server on a memory store whose whole state can be compared. */
 export function fuzzServer(options: Partial<Omit<ServerOptions, 'store'>> = {}): FuzzServer {
   const store = createMemoryStore();
-  return { ...testServer({ ...options, store }), store };
+  return { ...testServer({ ...options, store }), store, statuses: new Map() };
+}
+
+/**
+ * Asserts that the fuzzed requests got each of `statuses` at least once: a generator that
+ * only ever produced refusals (or only successes) would test much less than it claims.
+ */
+export function expectAnswered(server: FuzzServer, statuses: readonly number[]): void {
+  expect([...server.statuses.keys()].sort(), JSON.stringify([...server.statuses])).toEqual(
+    expect.arrayContaining([...statuses]),
+  );
 }
 
 async function snapshot(store: MemoryStore): Promise<string> {
@@ -33,6 +45,7 @@ export async function injectChecked(server: FuzzServer, request: InjectOptions):
   await server.clock.advance(1000);
   const before = await snapshot(server.store);
   const response = await server.app.inject(request);
+  server.statuses.set(response.statusCode, (server.statuses.get(response.statusCode) ?? 0) + 1);
   const what = `${request.method} ${String(request.url).slice(0, 300)} → ${response.statusCode} ${response.body.slice(0, 300)}`;
   expect(response.statusCode, what).toBeLessThan(500);
   const refused = response.statusCode >= 400;

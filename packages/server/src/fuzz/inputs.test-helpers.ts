@@ -177,14 +177,27 @@ export const CONTENT_TYPES: readonly (string | undefined)[] = [
   undefined,
 ];
 
+/** A request body; a failing case prints at most 300 characters of it. */
+export interface Body {
+  payload: string | Buffer | undefined;
+}
+
+function asBody(payload: string | Buffer | undefined): Body {
+  const shown = payload === undefined ? 'no body' : JSON.stringify(String(payload));
+  const short = shown.length > 300 ? `${shown.slice(0, 300)}… (${shown.length} characters)` : shown;
+  return { payload, [fc.toStringMethod]: () => short } as Body;
+}
+
 /** A body: a value turned into JSON (most often), a nasty text, or raw bytes. */
-export function bodyText(value: fc.Arbitrary<unknown>): fc.Arbitrary<string | Buffer | undefined> {
-  return fc.oneof(
-    { weight: 6, arbitrary: value.map((v) => JSON.stringify(v) ?? '') },
-    { weight: 2, arbitrary: fc.constantFrom(...NASTY_BODIES) },
-    { weight: 1, arbitrary: fc.uint8Array({ maxLength: 64 }).map((bytes) => Buffer.from(bytes)) },
-    { weight: 1, arbitrary: fc.constant(undefined) },
-  );
+export function bodyText(value: fc.Arbitrary<unknown>): fc.Arbitrary<Body> {
+  return fc
+    .oneof(
+      { weight: 6, arbitrary: value.map((v) => JSON.stringify(v) ?? '') },
+      { weight: 2, arbitrary: fc.constantFrom(...NASTY_BODIES) },
+      { weight: 1, arbitrary: fc.uint8Array({ maxLength: 64 }).map((bytes) => Buffer.from(bytes)) },
+      { weight: 1, arbitrary: fc.constant(undefined) },
+    )
+    .map(asBody);
 }
 
 export const contentType: fc.Arbitrary<string | undefined> = fc.oneof(
@@ -224,9 +237,11 @@ export function queryString(keys: readonly string[]): fc.Arbitrary<string> {
   const value = fc.oneof({ weight: 2, arbitrary: anyString }, { weight: 1, arbitrary: fc.integer().map(String) });
   const encoded = fc.tuple(key, value).map(([k, v]) => `${safeEncode(k)}=${safeEncode(v)}`);
   const raw = fc.constantFrom('%', '%ZZ', '%E0%A4%A', 'limit', 'limit=', '=1', '&&', 'a=1=2', '%00=%00', 'tenant[]=x');
-  return fc
+  const some = fc
     .array(fc.oneof({ weight: 5, arbitrary: encoded }, { weight: 1, arbitrary: raw }), { maxLength: 4 })
     .map((parts) => (parts.length === 0 ? '' : `?${parts.join('&')}`));
+  // No query at all half the time, so that the rest of the request is fuzzed past it.
+  return fc.oneof(fc.constant(''), some);
 }
 
 /** encodeURIComponent, but a lone surrogate (which it refuses) goes as raw, invalid percent-escapes. */

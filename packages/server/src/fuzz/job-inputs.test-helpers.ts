@@ -38,10 +38,29 @@ export const jobFields = {
   dependsOn: fc.array(anyString, { maxLength: 3 }),
 };
 
-export const jobBody: fc.Arbitrary<Record<string, unknown>> = someFields(jobFields);
+/** A job the server accepts, so that successes (and repeated idempotency keys) are fuzzed too. */
+export const validJob: fc.Arbitrary<Record<string, unknown>> = fc.record(
+  {
+    name: fc.constantFrom('email.send', 'report'),
+    tenant: fc.constantFrom('default', 'acme', 'beta'),
+    payload: fc.jsonValue({ maxDepth: 2 }),
+    priority: fc.integer({ min: 0, max: 9 }),
+    tags: fc.uniqueArray(fc.constantFrom('a', 'b.c', 'd:e'), { maxLength: 3 }),
+    maxAttempts: fc.integer({ min: 1, max: 10 }),
+    delayMs: fc.integer({ min: 0, max: 86_400_000 }),
+    idempotencyKey: fc.constantFrom('k1', 'k2', 'k3'),
+  },
+  { requiredKeys: ['name'] },
+);
+
+export const jobBody: fc.Arbitrary<Record<string, unknown>> = fc.oneof(
+  { weight: 1, arbitrary: validJob },
+  { weight: 2, arbitrary: someFields(jobFields) },
+);
 
 export const batchBody: fc.Arbitrary<unknown> = fc.oneof(
-  { weight: 4, arbitrary: someFields({ jobs: fc.array(jobBody, { maxLength: 5 }) }) },
+  { weight: 2, arbitrary: fc.record({ jobs: fc.array(validJob, { minLength: 1, maxLength: 5 }) }) },
+  { weight: 3, arbitrary: someFields({ jobs: fc.array(jobBody, { maxLength: 5 }) }) },
   { weight: 1, arbitrary: anyJson },
 );
 
