@@ -274,3 +274,8 @@ export function idSegment(known: () => readonly string[]): fc.Arbitrary<string> 
 function pick<T>(items: readonly T[], i: number): T | undefined {
   return items.length === 0 ? undefined : items[i % items.length];
 }
+
+/** What Node lets a client send as a header value (others never reach the server). */
+export function isHeaderValue(value: string): boolean {
+  return /^[\t\x20-\x7e\x80-\xff]*$/.test(value);
+}
