@@ -49,6 +49,12 @@ const authorization = fc.oneof(
   { weight: 1, arbitrary: anyString.filter(isHeaderValue) },
 );
 
+interface Route {
+  method: string;
+  path: string;
+  body?: fc.Arbitrary<unknown>;
+}
+
 /** The token a header carries, as the server reads it, when it is one of the table's. */
 function tokenOf(header: string | undefined): string | undefined {
   const match = header === undefined ? null : /^Bearer +(\S+) *$/i.exec(header);
@@ -61,7 +67,7 @@ describe('fuzzing /v1 with API tokens', () => {
     const { jobIds, scheduleIds } = await seed(server, `Bearer ${ADMIN}`);
     const jobId = idSegment(() => jobIds);
     const scheduleId = idSegment(() => scheduleIds);
-    const route = fc.oneof(
+    const route: fc.Arbitrary<Route> = fc.oneof(
       fc.constant({ method: 'POST', path: '/v1/jobs', body: jobBody as fc.Arbitrary<unknown> }),
       fc.constant({ method: 'POST', path: '/v1/jobs/batch', body: batchBody }),
       fc.constant({ method: 'GET', path: '/v1/jobs' }),
