@@ -1,5 +1,12 @@
 import { readFileSync } from 'node:fs';
-import { gatesOf, isCadenzaError, type TenantLimits, tenantLimitsOf, tenantWeightsOf } from '@cadenza/core';
+import {
+  describeValue,
+  gatesOf,
+  isCadenzaError,
+  type TenantLimits,
+  tenantLimitsOf,
+  tenantWeightsOf,
+} from '@cadenza/core';
 import type { Command } from 'commander';
 import { option } from './env.js';
 import { oneLine, UsageError } from './errors.js';
@@ -92,7 +99,8 @@ function parseJson(flag: string, text: string, keyed = 'by tenant'): object {
     throw new UsageError(`${flag}: not JSON (${oneLine(error)}); expected an object ${keyed}`);
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new UsageError(`${flag}: got ${JSON.stringify(value)}, expected an object ${keyed}`);
+    // describeValue, not JSON.stringify: 10,000 nested arrays overflow the stack there.
+    throw new UsageError(`${flag}: got ${describeValue(value)}, expected an object ${keyed}`);
   }
   return value;
 }
