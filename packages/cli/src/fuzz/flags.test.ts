@@ -2,7 +2,7 @@
  * Fuzzing of the CLI's flag parsers with arbitrary and hostile strings: each must return
  * settings or throw a UsageError, never another exception. 2,000 cases per parser; run more
  * with `CADENZA_FUZZ_RUNS=100000 npx vitest run src/fuzz` from packages/cli, or
- * `npm run fuzz` at the root.
+ * `pnpm fuzz` at the root.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

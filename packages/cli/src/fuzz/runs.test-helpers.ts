@@ -1,6 +1,6 @@
 /**
  * How many cases each CLI fuzz property runs: 2,000 by default, `CADENZA_FUZZ_RUNS` for more
- * (`npm run fuzz` at the root); `CADENZA_FUZZ_SEED` replays a failure's seed.
+ * (`pnpm fuzz` at the root); `CADENZA_FUZZ_SEED` replays a failure's seed.
  */
 const DEFAULT_RUNS = 2000;
 

@@ -4,7 +4,7 @@
  * body. Beyond the checks of check.test-helpers.ts: a request without one of the server's
  * tokens is always 401 (unless its path cannot be routed at all), and a read-only token never changes the store. 2,000 cases; run more
  * with `CADENZA_FUZZ_RUNS=100000 npx vitest run src/fuzz` from packages/server, or
- * `npm run fuzz` at the root.
+ * `pnpm fuzz` at the root.
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';

@@ -3,6 +3,7 @@ import type { InjectOptions, LightMyRequestResponse } from 'fastify';
 import { expect } from 'vitest';
 import type { ServerOptions } from '../server.js';
 import { errorOf, storeContents, type TestServer, testServer } from '../server.test-helpers.js';
+import { FUZZ_RUNS } from './runs.test-helpers.js';
 
 /**
  * The checks every fuzzed request must pass: no 5xx; every 4xx a JSON error of the catalogue
@@ -28,6 +29,8 @@ export function fuzzServer(options: Partial<Omit<ServerOptions, 'store'>> = {}):
  * only ever produced refusals (or only successes) would test much less than it claims.
  */
 export function expectAnswered(server: FuzzServer, statuses: readonly number[]): void {
+  // A short run (CADENZA_FUZZ_RUNS=50, to try a change quickly) may miss one by chance.
+  if (FUZZ_RUNS < 1000) return;
   expect([...server.statuses.keys()].sort(), JSON.stringify([...server.statuses])).toEqual(
     expect.arrayContaining([...statuses]),
   );

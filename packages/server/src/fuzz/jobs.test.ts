@@ -2,7 +2,7 @@
  * Fuzzing of the `/v1/jobs` routes: bodies, queries and ids, arbitrary and hostile. Every
  * answer must be below 500, every refusal a catalogue error, and a refused request must leave
  * the store as it was (check.test-helpers.ts). 2,000 cases per route; run more with
- * `CADENZA_FUZZ_RUNS=100000 npx vitest run src/fuzz` from packages/server, or `npm run fuzz`
+ * `CADENZA_FUZZ_RUNS=100000 npx vitest run src/fuzz` from packages/server, or `pnpm fuzz`
  * at the root.
  */
 import fc from 'fast-check';

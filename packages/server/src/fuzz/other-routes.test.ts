@@ -3,7 +3,7 @@
  * cluster), and of requests no route takes: any method, any path, any query. The checks of
  * check.test-helpers.ts hold for them all; none of these requests may write. 2,000 cases per
  * property; run more with `CADENZA_FUZZ_RUNS=100000 npx vitest run src/fuzz` from
- * packages/server, or `npm run fuzz` at the root.
+ * packages/server, or `pnpm fuzz` at the root.
  */
 import fc from 'fast-check';
 import { describe, it } from 'vitest';

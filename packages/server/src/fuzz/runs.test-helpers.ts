@@ -1,7 +1,7 @@
 /**
  * How many cases each fuzz property runs. The regular suite runs 2,000 per route, which keeps
  * all of them well under a minute; `CADENZA_FUZZ_RUNS=200000 npx vitest run src/fuzz` (or
- * `npm run fuzz` at the root) runs many more. A failure prints fast-check's seed and path,
+ * `pnpm fuzz` at the root) runs many more. A failure prints fast-check's seed and path,
  * which `CADENZA_FUZZ_SEED` replays.
  */
 const DEFAULT_RUNS = 2000;
