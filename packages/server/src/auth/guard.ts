@@ -13,6 +13,12 @@ export function grantOf(request: FastifyRequest): Grant {
 
 const BEARER = /^Bearer +(\S+) *$/i;
 
+/** The token of a request's `Authorization: Bearer <token>` header, or undefined. */
+export function bearerToken(request: FastifyRequest): string | undefined {
+  const header = request.headers.authorization;
+  return typeof header === 'string' ? BEARER.exec(header)?.[1] : undefined;
+}
+
 /**
  * Every `/v1` request must carry `Authorization: Bearer <token>` of a token in `tokens()`
  * (asked at each request, so that a reloaded file applies to the next one): none, or one not
@@ -22,9 +28,7 @@ const BEARER = /^Bearer +(\S+) *$/i;
 export function installTokenGuard(app: FastifyInstance, tokens: () => TokenTable): void {
   app.addHook('onRequest', async (request) => {
     if (!request.url.startsWith('/v1/') && request.url !== '/v1') return;
-    const header = request.headers.authorization;
-    const match = typeof header === 'string' ? BEARER.exec(header) : null;
-    const token = match?.[1];
+    const token = bearerToken(request);
     if (token === undefined) {
       throw new CadenzaError(
         'unauthorized',

@@ -1,8 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { CadenzaError } from '@cadenza/core';
 import type { FastifyRequest } from 'fastify';
-
-const BEARER = /^Bearer +(\S+) *$/i;
+import { bearerToken } from './guard.js';
 
 const digest = (text: string): Buffer => createHash('sha256').update(text, 'utf8').digest();
 
@@ -13,8 +12,7 @@ const digest = (text: string): Buffer => createHash('sha256').update(text, 'utf8
  * metrics port others can reach may want them closed.
  */
 export function checkMetricsToken(request: FastifyRequest, token: string): void {
-  const header = request.headers.authorization;
-  const presented = typeof header === 'string' ? BEARER.exec(header)?.[1] : undefined;
+  const presented = bearerToken(request);
   if (presented !== undefined && timingSafeEqual(digest(presented), digest(token))) return;
   throw new CadenzaError(
     'unauthorized',
