@@ -3,7 +3,9 @@
 -- nothing and a batch spanning tenants is one atomic step.
 -- @keys *
 -- KEYS: one per tenant, its counts hash (keys.lua), one tenant after another
--- ARGV[1] now   ARGV[2] T, the number of tenants   ARGV[3..2+T] how many jobs each has
+-- ARGV[1] now   ARGV[2] T, the number of tenants (-T: check only, write nothing, answer
+--   'ok' or the refusal: a batch spanning primaries of a Redis Cluster is checked whole
+--   before any part is written, src/store/enqueue.ts)   ARGV[3..2+T] how many jobs each has
 -- then eight per job, tenant after tenant: local id, priority, runAt ('' for none), name,
 --   payload, options without dependsOn (src/codec.ts), idempotency key ('' for none),
 --   dependsOn as given (global ids, space-joined; '' for none)
@@ -20,6 +22,8 @@
 local ctx = new_ctx(KEYS)
 local K = ctx.K
 local now, tenants = ARGV[1], tonumber(ARGV[2])
+local check_only = tenants < 0
+if check_only then tenants = -tenants end
 local FIELDS = 8
 local NONE = {}
 
@@ -161,6 +165,7 @@ for t = 1, tenants do
   plans[t] = plan
 end
 if #faults > 1 then return reply(ctx, faults) end
+if check_only then return reply(ctx, { 'ok' }) end
 local out = { 'ok' }
 for t = 1, tenants do
   enter(t)

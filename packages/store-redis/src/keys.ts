@@ -50,6 +50,8 @@ export interface TenantKeys {
   all: readonly string[];
   /** What a tenant function is given for this tenant: its counts hash (see keys.lua). */
   declared: readonly string[];
+  /** The counts hash, then every other key: what a function is given on a Redis Cluster (context.ts). */
+  everyKey: readonly string[];
 }
 
 export function tenantKeys(prefix: string, tenant: string): TenantKeys {
@@ -95,7 +97,8 @@ export function tenantKeys(prefix: string, tenant: string): TenantKeys {
     named.index,
     named.logCounts,
   ];
-  return { streams, ...named, all, declared: [named.counts] };
+  const everyKey = [named.counts, ...all.filter((key) => key !== named.counts)];
+  return { streams, ...named, all, declared: [named.counts], everyKey };
 }
 
 /**

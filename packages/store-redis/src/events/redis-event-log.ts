@@ -1,6 +1,5 @@
 import type { CadenzaEvent, EventLog, NewEvent, ReadOptions } from '@cadenza/core';
-import type { Redis } from 'ioredis';
-import type { RedisContext } from '../context.js';
+import type { RedisClient, RedisContext } from '../context.js';
 import { eventKeys } from '../keys.js';
 
 /** Events kept (about: trimming drops whole stream nodes), as BullMQ keeps by default. */
@@ -22,10 +21,10 @@ export class RedisEventLog implements EventLog {
    * waiting at once (several SSE clients of one server) each need one. Kept for the next
    * read when done; dropped to end a wait early (abort).
    */
-  private readonly idle: Redis[] = [];
-  private readonly busy = new Set<Redis>();
+  private readonly idle: RedisClient[] = [];
+  private readonly busy = new Set<RedisClient>();
   private pending: NewEvent[] = [];
-  private readonly redis: Redis;
+  private readonly redis: RedisClient;
   private readonly key: string;
 
   constructor(
@@ -99,7 +98,7 @@ export class RedisEventLog implements EventLog {
       reply = (await this.redis.xread('COUNT', limit, 'STREAMS', this.key, entry)) as typeof reply;
     } else {
       // A blocking read waits on purpose: no command timeout on its connection.
-      const connection = this.idle.pop() ?? this.redis.duplicate({ commandTimeout: undefined });
+      const connection = this.idle.pop() ?? this.ctx.duplicate({ commandTimeout: undefined });
       this.busy.add(connection);
       let dropped = false;
       const stop = () => {

@@ -1,8 +1,10 @@
-import { type ChainableCommander, Redis } from 'ioredis';
+import type { ChainableCommander, Cluster, Redis } from 'ioredis';
 import { PACKAGE_VERSION } from '../version.js';
+import { ensureOnEveryPrimary, loadOnEveryPrimary } from './cluster-load.js';
 import { buildLibrary, ensureLibrary, isMissingFunction, type Library, loadLibrary } from './loader.js';
 
-type Target = Redis | ChainableCommander;
+type Client = Redis | Cluster;
+type Target = Client | ChainableCommander;
 type Reply = [Error | null, unknown];
 
 /** One function call queued on a pipeline: where it sits, to send it again if Redis lacked it. */
@@ -22,9 +24,9 @@ interface LoadState {
   loading: Promise<void> | undefined;
 }
 
-const LOAD_STATES = new WeakMap<Redis, Map<string, LoadState>>();
+const LOAD_STATES = new WeakMap<Client, Map<string, LoadState>>();
 
-function loadState(redis: Redis, library: string): LoadState {
+function loadState(redis: Client, library: string): LoadState {
   let states = LOAD_STATES.get(redis);
   if (states === undefined) {
     const created = new Map<string, LoadState>();
@@ -62,31 +64,40 @@ function packageLibrary(): Library {
  * that a function is missing anyway (FUNCTION FLUSH, or a server replaced under a live
  * connection), the library is loaded again and the call sent once more, also for calls
  * made in pipelines (execPipeline): a function that is missing did nothing.
+ *
+ * On a Redis Cluster the library is loaded on every primary (cluster-load.ts); a replica
+ * has it from its primary, so a failover finds it there, and a primary that joins later
+ * answers "function not found", which loads it on every primary again.
  */
 export class Scripts {
   readonly library: Library;
   private readonly state: LoadState;
+  private readonly cluster: boolean;
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: Client,
     library: Library = packageLibrary(),
+    /** A pipeline of `redis` (on a cluster, one that may span primaries: context.ts). */
+    private readonly pipeline: () => ChainableCommander = () => redis.pipeline(),
   ) {
     this.library = library;
     this.state = loadState(redis, library.name);
+    this.cluster = (redis as { isCluster?: boolean }).isCluster === true;
   }
 
   /** Makes sure the library is in Redis (once per connection; shared by concurrent callers). */
   ready(): Promise<void> {
-    return this.state.loaded ? Promise.resolve() : this.load(ensureLibrary);
+    if (this.state.loaded) return Promise.resolve();
+    return this.load(this.cluster ? ensureOnEveryPrimary : (redis, library) => ensureLibrary(redis as Redis, library));
   }
 
   /** Loads the library again (Redis said a function was missing); shared by concurrent callers. */
   private reload(): Promise<void> {
     this.state.loaded = false;
-    return this.load(loadLibrary);
+    return this.load(this.cluster ? loadOnEveryPrimary : (redis, library) => loadLibrary(redis as Redis, library));
   }
 
-  private load(how: (redis: Redis, library: Library) => Promise<unknown>): Promise<void> {
+  private load(how: (redis: Client, library: Library) => Promise<unknown>): Promise<void> {
     const state = this.state;
     state.loading ??= how(this.redis, this.library)
       .then(() => {
@@ -100,10 +111,8 @@ export class Scripts {
 
   /** On a client: resolves with the reply. On a pipeline: queues the call (reply from execPipeline). */
   call(target: Target, name: string, keys: readonly string[], args: readonly (string | number)[]): unknown {
-    if (target instanceof Redis) {
-      if (target !== this.redis) throw new Error('Scripts.call: a client other than the one these scripts serve');
-      return this.callFunction(name, keys, args);
-    }
+    if (target === this.redis) return this.callFunction(name, keys, args);
+    if (!isPipeline(target)) throw new Error('Scripts.call: a client other than the one these scripts serve');
     const pipeline = target as ChainableCommander;
     let queued = QUEUED.get(pipeline);
     if (queued === undefined) {
@@ -141,7 +150,7 @@ export class Scripts {
     const missed = calls.filter((call) => isMissingFunction(replies[call.index]?.[0]));
     if (missed.length === 0) return replies;
     await this.reload();
-    const again = this.redis.pipeline();
+    const again = this.pipeline();
     for (const call of missed) this.send(again, call.name, call.keys, call.args);
     const answers = (await again.exec()) as Reply[] | null;
     if (answers === null) return null;
@@ -150,6 +159,11 @@ export class Scripts {
     });
     return replies;
   }
+}
+
+/** ioredis pipelines, and the store's cluster pipelines, have a length; clients have none. */
+function isPipeline(target: Target): target is ChainableCommander {
+  return typeof (target as { length?: unknown }).length === 'number';
 }
 
 /**

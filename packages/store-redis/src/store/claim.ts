@@ -177,7 +177,7 @@ export class Claimer {
     this.repairedAt = now;
     const tenants = await this.ctx.redis.smembers(tenantsKey(this.ctx.prefix));
     if (tenants.length === 0) return;
-    const read = this.ctx.redis.pipeline();
+    const read = this.ctx.pipeline();
     for (const tenant of tenants) read.hgetall(this.ctx.keysOf(tenant).counts);
     const counts = (await execAll(read)) as Record<string, string>[];
     const pairs: (string | number)[] = [];
@@ -202,7 +202,7 @@ export class Claimer {
 
   /** The tenants of each band's index, sorted (so the round-robin order is stable). */
   private async readyTenants(only: ReadonlySet<string> | undefined): Promise<string[][]> {
-    const pipeline = this.ctx.redis.pipeline();
+    const pipeline = this.ctx.pipeline();
     this.indexReads().add(pipeline);
     return this.bandsFrom(await execAll(pipeline), only);
   }
@@ -388,7 +388,7 @@ export class Claimer {
   private async dropEmptied(priority: number, tenants: readonly string[]): Promise<void> {
     if (tenants.length === 0) return;
     const index = readyKey(this.ctx.prefix);
-    const pipeline = this.ctx.redis.pipeline();
+    const pipeline = this.ctx.pipeline();
     pipeline.zrem(index, ...tenants.map((tenant) => readyMember(priority, tenant)));
     // Parked jobs (waiting for gates) count as waiting but are not in the stream: units
     // coming back put their band in the index again (gates/release.ts).

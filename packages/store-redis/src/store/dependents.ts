@@ -22,7 +22,7 @@ export async function releaseDependents(ctx: RedisContext, fence: Fence, now: nu
   checkCount('limit', limit);
   const tenants = await fencedTenants(ctx, fence);
   if (tenants.length === 0 || limit === 0) return 0;
-  const pipeline = ctx.redis.pipeline();
+  const pipeline = ctx.pipeline();
   for (const tenant of tenants) pipeline.llen(ctx.keysOf(tenant).ended);
   const lengths = await runPipeline(pipeline);
   let pending = tenants.filter((_, i) => Number(lengths[i]) > 0);

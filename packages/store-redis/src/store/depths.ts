@@ -10,7 +10,7 @@ import { tenantsKey } from '../keys.js';
 export async function depths(ctx: RedisContext): Promise<QueueDepth[]> {
   const tenants = await ctx.redis.smembers(tenantsKey(ctx.prefix));
   if (tenants.length === 0) return [];
-  const pipeline = ctx.redis.pipeline();
+  const pipeline = ctx.pipeline();
   for (const tenant of tenants) pipeline.hgetall(ctx.keysOf(tenant).counts);
   const replies = (await execAll(pipeline)) as Record<string, string>[];
   const out: QueueDepth[] = [];

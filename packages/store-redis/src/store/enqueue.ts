@@ -20,9 +20,13 @@ import { runTenantScripts, type TenantCall } from './tenant-scripts.js';
  * Adds a batch, all or nothing: one `enqueue` script call (lua/enqueue.lua) over every
  * tenant of the batch, one round trip. The script checks every tenant's part before it
  * writes any, and Redis runs a script whole, so a refusal writes nothing and no other
- * call sees half a batch. (A script may touch several tenants' slots on one Redis; Redis
- * Cluster would refuse it, so a cluster topology will need per-tenant calls and
- * idempotent retries instead.)
+ * call sees half a batch.
+ *
+ * A Redis Cluster runs a script on one slot only, and tenants live in slots of their own:
+ * there a batch spanning tenants is first checked whole (every tenant's part, writing
+ * nothing), then written one call per tenant (splitByTenant). A refusal of the input thus
+ * still writes nothing; only another call racing it between the check and the write (the
+ * same new id enqueued meanwhile) can leave the other tenants' parts written.
  */
 export async function enqueueJobs(
   ctx: RedisContext,
@@ -50,8 +54,16 @@ export async function enqueueJobs(
     }
   }
   const tenants = parts.map((part) => part.tenant);
-  const call: TenantCall = { tenant: tenants[0] ?? '', tenants, script: 'enqueue', args };
-  const [answer = []] = await runTenantScripts(ctx, [call], { register: true, readyHint });
+  const answer =
+    ctx.cluster && parts.length > 1
+      ? await splitByTenant(ctx, parts, args, readyHint)
+      : ((
+          await runTenantScripts(ctx, [{ tenant: tenants[0] ?? '', tenants, script: 'enqueue', args }], {
+            register: true,
+            readyHint,
+            durable: true,
+          })
+        )[0] ?? []);
   refuse(parts, jobs, answer);
 
   // The answer has three values per job, tenant after tenant.
@@ -69,6 +81,60 @@ export async function enqueueJobs(
   }
   return results;
 }
+
+/**
+ * The batch's `args` as one call per tenant: checked first, all at once (`-T` checks
+ * only), then written, all at once, each call on its tenant's primary. Answers as the
+ * single call would: the refusals of every tenant (their places in the whole batch), or
+ * 'ok' and every job's three values, tenant after tenant.
+ */
+async function splitByTenant(
+  ctx: RedisContext,
+  parts: readonly { tenant: string; members: readonly unknown[] }[],
+  args: readonly (string | number)[],
+  readyHint: ReadonlySet<string>,
+): Promise<unknown[]> {
+  const [now] = args;
+  let at = 2 + parts.length;
+  const calls = parts.map(({ tenant, members }) => {
+    const jobArgs = args.slice(at, at + JOB_FIELDS * members.length);
+    at += JOB_FIELDS * members.length;
+    return (count: number): TenantCall => ({
+      tenant,
+      script: 'enqueue',
+      args: [now ?? 0, count, members.length, ...jobArgs],
+    });
+  });
+  const checks = await runTenantScripts(
+    ctx,
+    calls.map((call) => call(-1)),
+  );
+  const refused = faultsOf(checks);
+  if (refused.length > 1) return refused;
+  const written = await runTenantScripts(
+    ctx,
+    calls.map((call) => call(1)),
+    { register: true, readyHint, durable: true },
+  );
+  // Only a call racing this one between the check and the write is refused here.
+  const raced = faultsOf(written);
+  if (raced.length > 1) return raced;
+  return ['ok', ...written.flatMap((answer) => answer.slice(1))];
+}
+
+/** '!' and the faults of per-tenant answers, each at its tenant's place in the batch. */
+function faultsOf(answers: readonly unknown[][]): unknown[] {
+  const faults: unknown[] = ['!'];
+  answers.forEach((answer, t) => {
+    if (answer[0] !== '!') return;
+    // Four values per fault, the first the tenant's place in its own call (always 1).
+    for (let i = 1; i + 3 < answer.length; i += 4) faults.push(t + 1, answer[i + 1], answer[i + 2], answer[i + 3]);
+  });
+  return faults;
+}
+
+/** Values per job in the script's arguments (jobArgs). */
+const JOB_FIELDS = 8;
 
 /** Checks what needs no Redis: the job's shape, and that its id names its tenant. */
 function checkJob(job: NewJob, prefix: string): void {

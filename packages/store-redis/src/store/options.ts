@@ -1,5 +1,5 @@
 import type { ResourceLimits, TenantLimits } from '@cadenza/core';
-import type { Redis } from 'ioredis';
+import type { Cluster, Redis } from 'ioredis';
 
 /**
  * `resources` and `jobConcurrency` (core's ResourceLimits) are cluster-wide gates, counted
@@ -9,8 +9,28 @@ import type { Redis } from 'ioredis';
 export interface RedisStoreOptions extends ResourceLimits {
   /** `redis://…` or `rediss://…`; default `redis://127.0.0.1:6379`. Ignored when `redis` is given. */
   url?: string;
-  /** A client of the caller's; the store registers its scripts on it and never closes it. */
-  redis?: Redis;
+  /**
+   * Seed nodes of a Redis Cluster (`redis://HOST:PORT` or `rediss://…`, any of its
+   * primaries or replicas), in place of `url`: the store finds the rest and follows
+   * failovers and slot moves. Refused beside `url` or `sentinel`.
+   */
+  clusterUrls?: readonly string[];
+  /**
+   * A Redis run by Sentinel, in place of `url`: the sentinels' URLs and the name they
+   * know the primary by. The store asks them for the primary and again after a failover.
+   * Refused beside `url` or `clusterUrls`.
+   */
+  sentinel?: SentinelOptions;
+  /**
+   * Replicas that must hold an enqueue, a schedule fire or a schedule change before the
+   * store acknowledges it (Redis `WAIT N`), so that a primary lost right after the answer
+   * does not take the write with it. Default 0: acknowledged once the primary has it.
+   */
+  durableWrites?: number;
+  /** How long a durable write waits for its replicas, in ms (default 1,000); short of them it fails with `unavailable`. */
+  durableWritesTimeoutMs?: number;
+  /** A client of the caller's (one instance or a Cluster); the store registers its scripts on it and never closes it. */
+  redis?: Redis | Cluster;
   /** Prefix of every key, so that deployments can share a Redis. Default `cz`. */
   prefix?: string;
   /** Relative weights for fair service between tenants (default 1 each). */
@@ -42,6 +62,12 @@ export interface RedisStoreOptions extends ResourceLimits {
   tls?: RedisTls;
 }
 
+/** Sentinels (`redis://HOST:PORT` each, or `rediss://`) and the name of the primary they watch. */
+export interface SentinelOptions {
+  urls: readonly string[];
+  name: string;
+}
+
 /** PEM certificates for TLS connections to Redis, as Node's `tls.connect` takes them. */
 export interface RedisTls {
   ca?: string | Buffer;
@@ -51,3 +77,6 @@ export interface RedisTls {
 
 /** Default of `commandTimeoutMs`: far above any bounded script, far below a stuck Redis. */
 export const DEFAULT_COMMAND_TIMEOUT_MS = 10_000;
+
+/** Default of `durableWritesTimeoutMs`: replicas on a healthy link answer within milliseconds. */
+export const DEFAULT_DURABLE_WRITES_TIMEOUT_MS = 1000;

@@ -31,12 +31,12 @@ import {
   type UpsertScheduleOptions,
   type UpsertScheduleResult,
 } from '@cadenza/core';
-import { Redis } from 'ioredis';
 import { createContext, type RedisContext } from '../context.js';
 import { RedisEventLog } from '../events/redis-event-log.js';
 import { Scripts } from '../scripts/call.js';
 import { cancelJob, retryJob } from './cancel-retry.js';
 import { Claimer } from './claim.js';
+import { checkTopology, connect } from './connect.js';
 import { depths } from './depths.js';
 import { enqueueJobs } from './enqueue.js';
 import { EnqueueCoalescer } from './enqueue-coalescer.js';
@@ -51,7 +51,7 @@ import {
 } from './leadership.js';
 import { listJobs } from './list-jobs.js';
 import * as nodes from './nodes.js';
-import { DEFAULT_COMMAND_TIMEOUT_MS, type RedisStoreOptions, type RedisTls } from './options.js';
+import { DEFAULT_COMMAND_TIMEOUT_MS, DEFAULT_DURABLE_WRITES_TIMEOUT_MS, type RedisStoreOptions } from './options.js';
 import { LockQuorum } from './redlock.js';
 import * as schedules from './schedules.js';
 import { settle } from './settle.js';
@@ -60,7 +60,7 @@ import { storeError } from './tenant-scripts.js';
 import { checkTls, tlsOptions } from './tls.js';
 import * as upkeep from './upkeep.js';
 
-export type { RedisStoreOptions, RedisTls } from './options.js';
+export type { RedisStoreOptions, RedisTls, SentinelOptions } from './options.js';
 
 /** core's `Store` on Redis: see README.md for the key layout and the scripts. */
 export function createRedisStore(options: RedisStoreOptions = {}): RedisStore {
@@ -88,6 +88,7 @@ export class RedisStore implements Store {
     const limitsOf = tenantLimitsOf(options.tenantLimits ?? {});
     const gates = gatesOf(options);
     checkTls(options);
+    checkTopology(options);
     this.ownsClient = options.redis === undefined;
     const timeout = options.commandTimeoutMs ?? DEFAULT_COMMAND_TIMEOUT_MS;
     if (!Number.isInteger(timeout) || timeout < 1) {
@@ -95,10 +96,13 @@ export class RedisStore implements Store {
     }
     const redis =
       options.redis ??
-      connect(options.url ?? 'redis://127.0.0.1:6379', timeout, options.tls, (fault) => {
+      connect(options, timeout, (fault) => {
         this.lastFault = fault;
       });
-    this.ctx = createContext(redis, new Scripts(redis), prefix);
+    this.ctx = createContext(redis, (pipeline) => new Scripts(redis, undefined, pipeline), prefix, {
+      replicas: options.durableWrites ?? 0,
+      timeoutMs: options.durableWritesTimeoutMs ?? DEFAULT_DURABLE_WRITES_TIMEOUT_MS,
+    });
     this.signals = new SignalListeners(this.ctx);
     this.claimer = new Claimer(this.ctx, options.tenantWeights ?? {}, limitsOf, gates, (ms, now) =>
       this.signals.readyIn(ms, now),
@@ -262,29 +266,4 @@ export class RedisStore implements Store {
     await this.locks?.close();
     if (this.ownsClient) await this.ctx.redis.quit().catch(() => this.ctx.redis.disconnect());
   }
-}
-
-/**
- * A client of our own. Commands fail fast when the connection is down (one retry, no
- * queueing past it) so that the worker and coordinator loops see `unavailable` and back
- * off themselves, while ioredis keeps reconnecting in the background.
- */
-function connect(
-  url: string,
-  commandTimeout: number,
-  tls: RedisTls | undefined,
-  onFault: (fault: Error | undefined) => void,
-): Redis {
-  const redis = new Redis(url, {
-    // duplicate() copies these options: subscribers and blocking readers use the same TLS.
-    ...tlsOptions(tls),
-    maxRetriesPerRequest: 1,
-    commandTimeout,
-    retryStrategy: (times) => Math.min(50 * 2 ** Math.min(times, 6), 2000),
-  });
-  // Errors surface on the calls that fail; the 'error' event alone would crash the process.
-  // The last one is kept, so that a failed ping can say why the connection is down.
-  redis.on('error', (error: Error) => onFault(error));
-  redis.on('ready', () => onFault(undefined));
-  return redis;
 }

@@ -62,7 +62,7 @@ export async function applyRetention(
  */
 async function leaveTenants(ctx: RedisContext, tenants: readonly string[]): Promise<void> {
   if (tenants.length === 0) return;
-  const pipeline = ctx.redis.pipeline();
+  const pipeline = ctx.pipeline();
   pipeline.srem(tenantsKey(ctx.prefix), ...tenants);
   for (const tenant of tenants) pipeline.hget(ctx.keysOf(tenant).counts, 'live');
   const replies = await runPipeline(pipeline);

@@ -1,6 +1,5 @@
 import type { StoreSignal } from '@cadenza/core';
-import type { Redis } from 'ioredis';
-import type { RedisContext } from '../context.js';
+import type { RedisClient, RedisContext } from '../context.js';
 import { signalChannel } from '../keys.js';
 
 type Listener = (signal: StoreSignal) => void;
@@ -16,7 +15,7 @@ const SUBSCRIBE_WAIT_MS = 1000;
  */
 export class SignalListeners {
   private readonly listeners = new Set<Listener>();
-  private subscriber: Redis | undefined;
+  private subscriber: RedisClient | undefined;
   private subscribing: Promise<void> | undefined;
   private closed = false;
   /** A 'ready' this process tells itself later (see readyIn), and when. */
@@ -74,7 +73,7 @@ export class SignalListeners {
   private open(): void {
     const channel = signalChannel(this.ctx.prefix);
     // A subscriber waits for messages as long as it lives: no command timeout.
-    const subscriber = this.ctx.redis.duplicate({ maxRetriesPerRequest: null, commandTimeout: undefined });
+    const subscriber = this.ctx.duplicate({ maxRetriesPerRequest: null, commandTimeout: undefined });
     this.subscriber = subscriber;
     // Faults show on the store's own calls; an unhandled 'error' event would end the process.
     subscriber.on('error', () => undefined);

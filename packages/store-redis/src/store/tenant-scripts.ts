@@ -4,7 +4,7 @@ import { execAll, type RedisContext } from '../context.js';
 import { readyKey, readyMember, signalChannel, tenantsKey } from '../keys.js';
 import { releaseHolds } from './gates/release.js';
 
-/** One function call on one tenant's keys (every tenant function takes `tenantKeys().declared` first). */
+/** One function call on one tenant's keys (every tenant function takes `ctx.declaredOf(tenant)`, the counts hash first). */
 export interface TenantCall {
   tenant: string;
   script: string;
@@ -28,6 +28,11 @@ export interface RunOptions {
   readyHint?: ReadonlySet<string>;
   /** The epoch of a fenced call, for the error when a script refuses it. */
   epoch?: number;
+  /**
+   * A write the caller must not see acknowledged before `ctx.durable.replicas` replicas
+   * hold it (enqueue, schedule fires): a WAIT follows the calls in the same round trip.
+   */
+  durable?: boolean;
 }
 
 /**
@@ -71,13 +76,11 @@ export async function runAfterReads(
   calls: readonly TenantCall[],
   options: RunOptions = {},
 ): Promise<{ reads: unknown[]; answers: unknown[][] }> {
-  const pipeline = ctx.redis.pipeline();
+  const pipeline = ctx.pipeline();
   reads.add(pipeline);
   for (const call of calls) {
     const keys =
-      call.tenants === undefined
-        ? ctx.keysOf(call.tenant).declared
-        : call.tenants.flatMap((t) => ctx.keysOf(t).declared);
+      call.tenants === undefined ? ctx.declaredOf(call.tenant) : call.tenants.flatMap((t) => ctx.declaredOf(t));
     ctx.scripts.call(pipeline, call.script, keys, call.args);
   }
   if (options.register === true) {
@@ -88,7 +91,9 @@ export async function runAfterReads(
   addToReadyIndexes(ctx, pipeline, hinted);
   // Hinted bands will have waiting jobs: tell the workers in this same round trip.
   if (hinted.size > 0) pipeline.publish(signalChannel(ctx.prefix), 'ready');
+  const waitAt = options.durable === true ? addWait(ctx, pipeline) : undefined;
   const all = await runPipeline(pipeline, options.epoch);
+  if (waitAt !== undefined) checkWait(ctx, all[waitAt]);
   const replies = all.slice(reads.count, reads.count + calls.length) as unknown[][];
   if (options.register === true)
     for (const call of calls) for (const tenant of tenantsOf(call)) ctx.registered.add(tenant);
@@ -114,13 +119,33 @@ export async function runAfterReads(
   if (freed.length > 0) await releaseHolds(ctx, freed);
   const unhinted = new Set([...ready].filter((band) => !hinted.has(band)));
   if (unhinted.size > 0 || due) {
-    const follow = ctx.redis.pipeline();
+    const follow = ctx.pipeline();
     addToReadyIndexes(ctx, follow, unhinted);
     if (unhinted.size > 0) follow.publish(signalChannel(ctx.prefix), 'ready');
     if (due) follow.publish(signalChannel(ctx.prefix), 'due');
     await runPipeline(follow);
   }
   return { reads: all.slice(0, reads.count), answers };
+}
+
+/** Queues `WAIT replicas timeout` when durable writes are asked for; answers its place. */
+function addWait(ctx: RedisContext, pipeline: ChainableCommander): number | undefined {
+  if (ctx.durable.replicas === 0) return undefined;
+  pipeline.wait(ctx.durable.replicas, ctx.durable.timeoutMs);
+  return pipeline.length - 1;
+}
+
+/**
+ * WAIT answers how many replicas have the connection's writes. Fewer than asked: the write
+ * is on the primary only, and a failover now would lose it, so it is not acknowledged.
+ */
+function checkWait(ctx: RedisContext, replicas: unknown): void {
+  const got = Number(replicas);
+  if (got >= ctx.durable.replicas) return;
+  throw new CadenzaError(
+    'unavailable',
+    `durable write: ${got} of ${ctx.durable.replicas} replicas confirmed it within ${ctx.durable.timeoutMs} ms; it is on the primary but not acknowledged (retry with the same idempotency key)`,
+  );
 }
 
 /** What a tenant function tells its caller besides its answer (lua/includes/keys.lua's reply). */

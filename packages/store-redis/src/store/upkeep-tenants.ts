@@ -43,7 +43,7 @@ export async function earliestDue(
 ): Promise<{ order: DueEntry[]; byTenant: Map<string, string[]> }> {
   const byTenant = new Map<string, string[]>();
   if (tenants.length === 0 || limit === 0) return { order: [], byTenant };
-  const pipeline = ctx.redis.pipeline();
+  const pipeline = ctx.pipeline();
   for (const tenant of tenants) {
     pipeline.zrangebyscore(keyOf(ctx.keysOf(tenant)), '-inf', now, 'WITHSCORES', 'LIMIT', 0, limit);
   }

@@ -91,7 +91,7 @@ export class GateClaims {
   ): Promise<Grant[]> {
     if (offers.length === 0 || most <= 0) return [];
     const keys = gateKeys(this.ctx.prefix);
-    const pipeline = this.ctx.redis.pipeline();
+    const pipeline = this.ctx.pipeline();
     const bands = [...new Set(offers.map((offer) => `${priority}/${offer.tenant}`))];
     pipeline.sadd(keys.waiters, ...bands);
     for (const band of bands) this.noted.add(band);
@@ -139,7 +139,7 @@ export class GateClaims {
    * is given back.
    */
   private async sweep(holders: readonly string[]): Promise<void> {
-    const read = this.ctx.redis.pipeline();
+    const read = this.ctx.pipeline();
     const parsed = holders.map((holder) => {
       const [tenant = '', id = ''] = holder.split('/');
       const keys = this.ctx.keysOf(tenant);

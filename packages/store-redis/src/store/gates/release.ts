@@ -13,7 +13,7 @@ import { gateKeys, readyKey, signalChannel } from '../../keys.js';
  */
 export async function releaseHolds(ctx: RedisContext, holders: readonly string[]): Promise<void> {
   if (holders.length === 0) return;
-  const release = ctx.redis.pipeline();
+  const release = ctx.pipeline();
   ctx.scripts.call(release, 'gate-release', gateKeys(ctx.prefix).all, holders);
   const [waiters] = (await execAll(release)) as string[][];
   await wake(ctx, waiters ?? []);
@@ -22,7 +22,7 @@ export async function releaseHolds(ctx: RedisContext, holders: readonly string[]
 /** Puts bands (`<priority>/<tenant>`) back into the ready index and tells the workers. */
 export async function wake(ctx: RedisContext, bands: readonly string[]): Promise<void> {
   if (bands.length === 0) return;
-  const pipeline = ctx.redis.pipeline();
+  const pipeline = ctx.pipeline();
   pipeline.zadd(readyKey(ctx.prefix), ...bands.flatMap((band) => [Number(band.slice(0, band.indexOf('/'))), band]));
   pipeline.publish(signalChannel(ctx.prefix), 'ready');
   await execAll(pipeline);

@@ -35,7 +35,7 @@ export async function listSchedules(ctx: RedisContext, query: ScheduleQuery): Pr
   const picked: [string, string][] = [];
   for (let start = 0; start < tenants.length && picked.length <= limit; start += TENANTS_PER_ROUND) {
     const batch = tenants.slice(start, start + TENANTS_PER_ROUND);
-    const pipeline = ctx.redis.pipeline();
+    const pipeline = ctx.pipeline();
     for (const tenant of batch) pipeline.hkeys(ctx.keysOf(tenant).schedules);
     const replies = (await execAll(pipeline)) as string[][];
     batch.forEach((tenant, i) => {
@@ -64,7 +64,7 @@ export async function dueSchedules(ctx: RedisContext, now: number, limit: number
   if (limit === 0) return [];
   const tenants = await ctx.redis.smembers(tenantsKey(ctx.prefix));
   if (tenants.length === 0) return [];
-  const pipeline = ctx.redis.pipeline();
+  const pipeline = ctx.pipeline();
   for (const tenant of tenants) {
     pipeline.zrangebyscore(ctx.keysOf(tenant).schedulesDue, '-inf', now, 'WITHSCORES', 'LIMIT', 0, limit);
   }
@@ -86,7 +86,7 @@ export async function dueSchedules(ctx: RedisContext, now: number, limit: number
 /** Schedules by (tenant, id) in the order asked, in one round trip; those gone meanwhile are left out. */
 async function readSchedules(ctx: RedisContext, keys: readonly [string, string][]): Promise<Schedule[]> {
   if (keys.length === 0) return [];
-  const pipeline = ctx.redis.pipeline();
+  const pipeline = ctx.pipeline();
   for (const [tenant, id] of keys) pipeline.hget(ctx.keysOf(tenant).schedules, id);
   const rows = (await execAll(pipeline)) as (string | null)[];
   const schedules: Schedule[] = [];

@@ -84,7 +84,7 @@ export async function recordFires(
 /** Which of these job ids name a job kept already (waiting ones are in `w`, the rest in `j`). */
 async function takenIds(ctx: RedisContext, jobs: readonly NewJob[]): Promise<Set<string>> {
   if (jobs.length === 0) return new Set();
-  const pipeline = ctx.redis.pipeline();
+  const pipeline = ctx.pipeline();
   for (const { id, tenant } of jobs) {
     const keys = ctx.keysOf(tenant);
     const local = localId(tenant, id);
