@@ -6,10 +6,16 @@ import { commandsByPath } from './commands.test-helpers.js';
 const unwrapped = (command: Command) => command.helpInformation().replace(/\s+/g, ' ');
 
 const REQUIRED: Record<string, string[]> = {
-  worker: ['--redis <url>', '--handlers <file>'],
-  coordinator: ['--redis <url>'],
-  server: ['--redis <url>'],
+  worker: ['--handlers <file>'],
   'token create': ['--name <name>', '--tenants <list>', '--scope <list>'],
+};
+
+// The cluster commands need one Redis, named by one of three flags.
+const REDIS_CHOICES = ['--redis <url>', '--redis-cluster <urls>', '--redis-sentinel <urls>'];
+const ONE_REQUIRED: Record<string, string[]> = {
+  worker: REDIS_CHOICES,
+  coordinator: REDIS_CHOICES,
+  server: REDIS_CHOICES,
 };
 
 describe('cadenza … --help', () => {
@@ -36,10 +42,14 @@ describe('cadenza … --help', () => {
     it(`${path}: marks exactly its required flags, in the flag list and the usage line`, () => {
       const help = command.helpInformation();
       const required = REQUIRED[path] ?? [];
+      const oneOf = ONE_REQUIRED[path] ?? [];
       const marked = [...help.matchAll(/^ {2}(--\S+ <[a-z]+>) \(required\)/gm)].map((m) => m[1]);
       expect(marked).toEqual(required);
+      const markedOne = [...help.matchAll(/^ {2}(--\S+ <[a-z]+>) \(one required\)/gm)].map((m) => m[1]);
+      expect(markedOne).toEqual(oneOf);
       const usage = help.split('\n')[0];
-      expect(usage).toBe(`Usage: cadenza ${[path, ...required, command.usage()].join(' ')}`);
+      const alternatives = oneOf.length === 0 ? [] : [`(${oneOf.join(' | ')})`];
+      expect(usage).toBe(`Usage: cadenza ${[path, ...alternatives, ...required, command.usage()].join(' ')}`);
     });
 
     it(`${path}: shows each default`, () => {

@@ -10,6 +10,13 @@ describe('secretsOf', () => {
     );
     expect(secrets.sort()).toEqual(['lockpass', 'p%40ss-1', 'p@ss-1', 'tok-a', 'tok-b']);
   });
+
+  it('takes the password of every seed node of a cluster and every sentinel', () => {
+    const urls = ['redis://:seed-a@a:1', 'redis://b:2', 'redis://u:seed-c@c:3'];
+    expect(secretsOf({ text: urls.join(','), clusterUrls: urls }, {}).sort()).toEqual(['seed-a', 'seed-c']);
+    const sentinel = { urls: ['redis://:sent-1@s1:26379', 'redis://:sent-2@s2:26379'], name: 'mymaster' };
+    expect(secretsOf({ text: sentinel.urls.join(','), sentinel }, {}).sort()).toEqual(['sent-1', 'sent-2']);
+  });
 });
 
 describe('prettyLine', () => {

@@ -8,7 +8,8 @@ import { type Reporter, startReporting } from './node-report.js';
 import type { ProcessSettings } from './process-flags.js';
 import { onShutdownSignals } from './shutdown.js';
 import type { StoreChoice } from './store-flags.js';
-import { displayStore, openStore } from './store-url.js';
+import { storeLine } from './store-line.js';
+import { openStore } from './store-url.js';
 
 /** What a long-running command started on its store. */
 export interface Started {
@@ -40,7 +41,7 @@ export interface ProcessContext {
  * JSON log lines on stdout; SIGTERM/SIGINT handlers installed before anything opens; the
  * store opened and checked; `start` run on it; HTTP served on `--port` (when there is
  * one); then one plain start line: `cadenza ROLE listening on URL (store S)`, or
- * `cadenza ROLE started (store S)` without a port. On a signal `/readyz` turns 503 at once,
+ * `cadenza ROLE started (store S)` without a port, S telling the Redis topology too (store-line.ts). On a signal `/readyz` turns 503 at once,
  * then what `start` started is stopped (a worker drains), then HTTP, then the store. A
  * failure on the way stops what started, closes the store and is a `UsageError` (exit 2).
  */
@@ -68,6 +69,9 @@ export async function runProcess(
     log,
     flag: choice.flag,
     ...(choice.prefix === undefined ? {} : { prefix: choice.prefix }),
+    ...(choice.clusterUrls === undefined ? {} : { clusterUrls: choice.clusterUrls }),
+    ...(choice.sentinel === undefined ? {} : { sentinel: choice.sentinel }),
+    ...(choice.durableWrites === undefined ? {} : { durableWrites: choice.durableWrites }),
     ...(choice.lockUrls === undefined ? {} : { lockUrls: choice.lockUrls }),
     ...(choice.tls === undefined ? {} : { tls: choice.tls }),
     ...(choice.tenantWeights === undefined ? {} : { tenantWeights: choice.tenantWeights }),
@@ -128,7 +132,7 @@ export async function runProcess(
     }
     // Log lines are held until the end of a turn: those of the start go out ahead of this line.
     log.flush();
-    process.stdout.write(`cadenza ${role} ${where} (store ${displayStore(choice.text)})\n`);
+    process.stdout.write(`cadenza ${role} ${where} (store ${storeLine(choice)})\n`);
   } catch (error) {
     await reporter?.stop().catch(() => undefined);
     await started?.stop({ timeoutMs: 0 }).catch(() => undefined);

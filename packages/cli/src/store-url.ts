@@ -36,8 +36,14 @@ export interface OpenOptions {
   mustExist?: boolean;
   /** Key prefix of a Redis store (default `cz`); other stores ignore it. */
   prefix?: string;
-  /** The flag that named the store, for messages: `--store` (default) or `--redis`. */
+  /** The flag that named the store, for messages: `--store` (default), `--redis`, `--redis-cluster` or `--redis-sentinel`. */
   flag?: string;
+  /** A Redis Cluster's seed nodes (`--redis-cluster`): opened in place of the URL `text` would name. */
+  clusterUrls?: readonly string[];
+  /** Redis Sentinels and their primary's name (`--redis-sentinel`): opened in place of that URL. */
+  sentinel?: { urls: readonly string[]; name: string };
+  /** Replicas that must hold a write before the Redis store acknowledges it (`--durable-writes`). */
+  durableWrites?: number;
   /** Redlock instances for the leader lock of a Redis store (`--lock-redis`). */
   lockUrls?: readonly string[];
   /** How tenants share the store (`--tenant-weights`, `--tenant-limits`). */
@@ -66,14 +72,16 @@ function tenantOptions(options: OpenOptions): {
 }
 
 /**
- * Opens the store a `--store` (or `--redis`) value names and checks that it answers. The
- * folder of a file store is created when missing. Any fault is a `UsageError` (exit 2)
- * naming the flag and the store.
+ * Opens the store a `--store` (or `--redis`) value names and checks that it answers; with
+ * `clusterUrls` or `sentinel` in `options`, the Redis they name (`text` is then their flag's
+ * value, for messages). The folder of a file store is created when missing. Any fault is a
+ * `UsageError` (exit 2) naming the flag and the store.
  */
 export async function openStore(text: string, options: OpenOptions = {}): Promise<Store> {
   const { prefix } = options;
   const flag = options.flag ?? '--store';
-  const url = parseStoreUrl(text);
+  const topology = redisTopology(options);
+  const url: StoreUrl = topology === undefined ? parseStoreUrl(text) : { kind: 'redis', url: text };
   if (url.kind === 'memory') return createMemoryStore(tenantOptions(options));
   const shown = displayStore(text);
   let store: Store;
@@ -82,7 +90,8 @@ export async function openStore(text: string, options: OpenOptions = {}): Promis
       // Loaded only when asked for, as the file stores are: `cadenza dev` on SQLite never loads ioredis.
       const { createRedisStore } = await import('@cadenza/store-redis');
       store = createRedisStore({
-        url: url.url,
+        ...(topology ?? { url: url.url }),
+        ...(options.durableWrites === undefined ? {} : { durableWrites: options.durableWrites }),
         ...(prefix === undefined ? {} : { prefix }),
         ...(options.lockUrls === undefined ? {} : { lockUrls: options.lockUrls }),
         ...(options.tls === undefined ? {} : { tls: options.tls }),
@@ -102,6 +111,17 @@ export async function openStore(text: string, options: OpenOptions = {}): Promis
     throw new UsageError(`${flag} ${shown}: does not answer: ${oneLine(error)}`);
   }
   return store;
+}
+
+/** The store's options for a cluster or sentinels, when given; the store refuses both together. */
+function redisTopology(
+  options: OpenOptions,
+): { clusterUrls?: readonly string[]; sentinel?: { urls: readonly string[]; name: string } } | undefined {
+  if (options.clusterUrls === undefined && options.sentinel === undefined) return undefined;
+  return {
+    ...(options.clusterUrls === undefined ? {} : { clusterUrls: options.clusterUrls }),
+    ...(options.sentinel === undefined ? {} : { sentinel: options.sentinel }),
+  };
 }
 
 async function openFileStore(
@@ -130,9 +150,13 @@ async function openFileStore(
   });
 }
 
-/** A store as logs and start lines may show it: a Redis URL's password is masked. */
+/**
+ * A store as logs and start lines may show it: a Redis URL's password is masked, in each
+ * URL of a comma-separated list (`--redis-cluster`, `--redis-sentinel`) too.
+ */
 export function displayStore(text: string): string {
   if (!/^rediss?:\/\//.test(text.trim())) return text;
+  if (text.includes(',')) return text.split(',').map(displayStore).join(',');
   try {
     const url = new URL(text.trim());
     if (url.password !== '') url.password = '***';
@@ -140,4 +164,12 @@ export function displayStore(text: string): string {
   } catch {
     return text.replace(/\/\/[^@/]*@/, '//***@');
   }
+}
+
+/**
+ * A flag's value as a refusal echoes it: as given, so that the user sees their own typo,
+ * but with the password of every `//USER:PASSWORD@` in it shown as `***`.
+ */
+export function maskPasswords(text: string): string {
+  return text.replace(/(\/\/[^:/@,]*:)[^@/,]*@/g, '$1***@');
 }

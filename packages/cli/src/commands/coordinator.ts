@@ -1,13 +1,20 @@
 import { Coordinator } from '@cadenza/coordinator';
 import type { Command } from 'commander';
 import { addLeaderOption, checkLeaderTtl } from '../engine-flags.js';
-import { markRequired } from '../help.js';
+import { markOneRequired } from '../help.js';
 import { coordinatorInfo } from '../node-info.js';
 import { addProcessOptions, checkProcessFlags, type ProcessFlags } from '../process-flags.js';
 import { recordCoordinator } from '../record-metrics.js';
 import { runProcess } from '../run-process.js';
 import { addMinIntervalOption, checkScheduleFlags, type ScheduleFlags } from '../schedule-flags.js';
-import { addLockRedisOption, addRedisOptions, checkLockRedis, requireRedis, type StoreFlags } from '../store-flags.js';
+import {
+  addLockRedisOption,
+  addRedisOptions,
+  checkLockRedis,
+  REDIS_CHOICES,
+  requireRedis,
+  type StoreFlags,
+} from '../store-flags.js';
 
 interface CoordinatorFlags extends ProcessFlags, StoreFlags, ScheduleFlags {
   leaderTtlMs: string;
@@ -21,7 +28,7 @@ interface CoordinatorFlags extends ProcessFlags, StoreFlags, ScheduleFlags {
  */
 export function registerCoordinator(program: Command): void {
   const command = program.command('coordinator').description("fires schedules and recovers jobs for a cluster's Redis");
-  markRequired(addRedisOptions(command), '--redis');
+  markOneRequired(addRedisOptions(command), ...REDIS_CHOICES);
   addLockRedisOption(command);
   addLeaderOption(command);
   addMinIntervalOption(command);

@@ -3,12 +3,12 @@ import type { Command } from 'commander';
 import { addWorkerOptions, checkTenants, checkWorkerFlags, loadHandlers, type WorkerFlags } from '../engine-flags.js';
 import { option } from '../env.js';
 import { UsageError } from '../errors.js';
-import { markRequired } from '../help.js';
+import { markOneRequired, markRequired } from '../help.js';
 import { workerInfo } from '../node-info.js';
 import { addProcessOptions, checkProcessFlags, type ProcessFlags } from '../process-flags.js';
 import { recordWorker } from '../record-metrics.js';
 import { runProcess } from '../run-process.js';
-import { addRedisOptions, requireRedis, type StoreFlags } from '../store-flags.js';
+import { addRedisOptions, REDIS_CHOICES, requireRedis, type StoreFlags } from '../store-flags.js';
 import { addTenantOptions, checkTenantFlags, type TenantFlags } from '../tenant-flags.js';
 
 interface WorkerCommandFlags extends ProcessFlags, WorkerFlags, StoreFlags, TenantFlags {
@@ -22,7 +22,7 @@ export function registerWorker(program: Command): void {
   addTenantOptions(
     addWorkerOptions(command).addOption(option('--tenants <list>', 'only claim jobs of these tenants, e.g. a,b')),
   );
-  markRequired(command, '--redis', '--handlers');
+  markOneRequired(markRequired(command, '--handlers'), ...REDIS_CHOICES);
   addProcessOptions(command, undefined).action(async (flags: WorkerCommandFlags) => {
     await runWorker(flags);
   });

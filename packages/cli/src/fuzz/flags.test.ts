@@ -143,21 +143,36 @@ describe('fuzzing the CLI flag parsers', () => {
     );
   });
 
-  it('--store, --redis, --prefix and --lock-redis', options, () => {
-    fc.assert(
-      fc.property(
-        fc.record({ store: anyValue, redis: anyValue, prefix: anyValue }, { requiredKeys: [] }),
-        fc.option(fc.array(anyValue, { maxLength: 3 }), { nil: undefined }),
-        (flags, lockUrls) => {
-          expectSettingsOrUsageError(() => chooseStore(flags));
-          expectSettingsOrUsageError(() => requireRedis(flags));
-          expectSettingsOrUsageError(() => parseStoreUrl(flags.store ?? ''));
-          expectSettingsOrUsageError(() => checkLockRedis(lockUrls));
-        },
-      ),
-      fuzzParameters(),
-    );
-  });
+  it(
+    '--store, --redis, --redis-cluster, --redis-sentinel(-name), --durable-writes, --prefix and --lock-redis',
+    options,
+    () => {
+      fc.assert(
+        fc.property(
+          fc.record(
+            {
+              store: anyValue,
+              redis: anyValue,
+              redisCluster: anyValue,
+              redisSentinel: anyValue,
+              redisSentinelName: anyValue,
+              durableWrites: anyValue,
+              prefix: anyValue,
+            },
+            { requiredKeys: [] },
+          ),
+          fc.option(fc.array(anyValue, { maxLength: 3 }), { nil: undefined }),
+          (flags, lockUrls) => {
+            expectSettingsOrUsageError(() => chooseStore(flags));
+            expectSettingsOrUsageError(() => requireRedis(flags));
+            expectSettingsOrUsageError(() => parseStoreUrl(flags.store ?? ''));
+            expectSettingsOrUsageError(() => checkLockRedis(lockUrls));
+          },
+        ),
+        fuzzParameters(),
+      );
+    },
+  );
 });
 
 function withoutUndefined(record: Record<string, unknown>): Record<string, unknown> {
