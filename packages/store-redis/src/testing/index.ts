@@ -5,3 +5,4 @@
 export { type RedisHarness, type ServerOptions, startRedis } from './redis-server.js';
 export { makeCertificates, type TestCertificates } from './tls-certificates.js';
 export { startTlsRedis, type TlsRedisHarness, type TlsServerOptions } from './tls-redis.js';
+export { type ClusterHarness, type ClusterOptions, startRedisCluster } from './redis-cluster.js';
