@@ -87,6 +87,19 @@ export class Claimer {
     const checked = checkClaimRequest(request);
     if (checked.limit === 0 || checked.tenants?.size === 0) return [];
     const claimed = await this.askAgain();
+    try {
+      return await this.claimMore(checked, claimed);
+    } catch (error) {
+      // Jobs claimed before the fault (asked again, or by an earlier round) are leased to
+      // this worker already: dropping them would leave them idle until their leases ran
+      // out. The round that failed is kept in `lost` and asked again on the next call.
+      if (claimed.length > 0) return claimed;
+      throw error;
+    }
+  }
+
+  /** The rest of claim(): reads the band index and claims band by band into `claimed`. */
+  private async claimMore(checked: ReturnType<typeof checkClaimRequest>, claimed: ClaimedJob[]): Promise<ClaimedJob[]> {
     // Tenants a limit held back in this call: not asked again until the next one.
     const limited = new Set<string>();
     let bands: string[][];

@@ -240,7 +240,21 @@ export function storeError(error: unknown, epoch?: number): Error {
 }
 
 function isConnectionFault(message: string): boolean {
-  return /Connection is closed|ECONNREFUSED|ECONNRESET|EPIPE|ETIMEDOUT|max retries per request|Stream isn't writeable|LOADING|enableOfflineQueue|connect/i.test(
+  return (
+    /Connection is closed|ECONNREFUSED|ECONNRESET|EPIPE|ETIMEDOUT|max retries per request|Stream isn't writeable|LOADING|enableOfflineQueue|connect/i.test(
+      message,
+    ) || isClusterFault(message)
+  );
+}
+
+/**
+ * A Redis Cluster between two states: a slot half moved to another primary (TRYAGAIN),
+ * a primary failed and not yet replaced (CLUSTERDOWN), a slot map out of date (MOVED,
+ * ASK, ioredis's own refusals while it refreshes one). Nothing ran, or what ran is asked
+ * again the way a lost connection's calls are: `unavailable`, and the caller retries.
+ */
+function isClusterFault(message: string): boolean {
+  return /^(TRYAGAIN|CLUSTERDOWN|MOVED|ASK) |slots allocation group|Too many Cluster redirections|Failed to refresh slots cache|None of startup nodes is available|Cluster isn't ready/.test(
     message,
   );
 }

@@ -29,7 +29,7 @@ export interface ClusterHarness {
   primaryOf(key: string): Promise<number>;
   /** SIGKILLs a node; `waitForTakeover` then waits for its slots to be served again. */
   kill(port: number): Promise<void>;
-  /** Waits until every slot is served by a live primary and every live node agrees. */
+  /** Waits until every slot is served by a live primary, every live node agrees and every replica is in sync. */
   waitForOk(timeoutMs?: number): Promise<void>;
   /**
    * Moves the slot of `key` to the primary on `to` the way an operator does: SETSLOT
@@ -138,6 +138,7 @@ export async function startRedisCluster(options: ClusterOptions = {}): Promise<C
             ask(node.port, async (r) => ({
               info: String(await r.cluster('INFO')),
               nodes: parseClusterNodes(String(await r.cluster('NODES'))),
+              replication: await r.info('replication'),
             })).catch(() => undefined),
           ),
         );
@@ -145,6 +146,8 @@ export async function startRedisCluster(options: ClusterOptions = {}): Promise<C
           (view) =>
             view !== undefined &&
             /cluster_state:ok/.test(view.info) &&
+            // A replica still copying its primary's data would fail every WAIT meanwhile.
+            (!/role:slave/.test(view.replication) || /master_link_status:up/.test(view.replication)) &&
             view.nodes.filter((n) => n.primary && !n.failed).reduce((sum, n) => sum + slotCount(n.slots), 0) === 16384,
         );
         if (ok) return;

@@ -64,7 +64,7 @@ export async function recordFires(
     }
     return { tenant, script: 'record-fires', args };
   });
-  const answers = await runTenantScripts(ctx, calls, { epoch: fence.epoch, readyHint });
+  const answers = await runTenantScripts(ctx, calls, { epoch: fence.epoch, readyHint, durable: true });
 
   const results: FireResult[] = fires.map(() => ({ applied: false, jobIds: [] }));
   groups.forEach(([tenant, group], k) => {

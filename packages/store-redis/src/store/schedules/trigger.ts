@@ -20,13 +20,17 @@ export async function triggerSchedule(ctx: RedisContext, tenant: string, id: str
     const { raw, schedule } = await existingSchedule(ctx, tenant, id);
     const job = jobFromSchedule(schedule, now, now);
     const local = localId(tenant, job.id);
-    const [reply] = await runTenantScripts(ctx, [
-      {
-        tenant,
-        script: 'schedule-trigger',
-        args: [now, id, raw, local, job.priority, job.name, encodePayload(job.payload), encodeOptions(job)],
-      },
-    ]);
+    const [reply] = await runTenantScripts(
+      ctx,
+      [
+        {
+          tenant,
+          script: 'schedule-trigger',
+          args: [now, id, raw, local, job.priority, job.name, encodePayload(job.payload), encodeOptions(job)],
+        },
+      ],
+      { durable: true },
+    );
     const [made, record] = (reply ?? []) as string[];
     if (made !== 'retry' && made !== undefined && record !== undefined) return decodeRecord(tenant, made, record);
   }

@@ -37,7 +37,7 @@ export async function writeSchedule<T>(
     const [reply] = await runTenantScripts(
       ctx,
       [{ tenant, script: 'schedule-put', args: [id, raw, encodeSchedule(schedule), max ?? ''] }],
-      { register: options.register === true },
+      { register: options.register === true, durable: true },
     );
     const outcome = Number(reply?.[0]);
     if (outcome === 1) return answer;
