@@ -5,6 +5,7 @@
  * against the calling user too, so those are listed as well as the ones sent directly.
  * `FUNCTION LOAD` installs the library (once per version), `INFO` is the version check
  * (and ioredis's ready check). docs/operations.md shows the line for the prefix `cz`.
+ * On a Redis Cluster the same user goes on every node.
  */
 export const ACL_COMMANDS: readonly string[] = [
   // Connection, version check, library, function calls, signals.
@@ -17,6 +18,11 @@ export const ACL_COMMANDS: readonly string[] = [
   'fcall_ro',
   'publish',
   'subscribe',
+  // A Redis Cluster's client reads the slot map and follows a slot half moved (ASKING);
+  // durable writes wait for replicas (WAIT).
+  'cluster|slots',
+  'asking',
+  'wait',
   // Data, sent directly or from the functions.
   'del',
   'exists',
