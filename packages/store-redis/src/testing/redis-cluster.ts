@@ -1,4 +1,4 @@
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { type ChildProcess, execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import { Cluster, Redis } from 'ioredis';
-import { freePort, stopServer } from './redis-server.js';
+import { freePort, spawnRedisServer, stopServer } from './redis-server.js';
 
 const run = promisify(execFile);
 
@@ -27,8 +27,13 @@ export interface ClusterHarness {
   primaries(): Promise<number[]>;
   /** The port of the primary serving a key now. */
   primaryOf(key: string): Promise<number>;
-  /** SIGKILLs a node; `waitForTakeover` then waits for its slots to be served again. */
+  /** SIGKILLs a node; `waitForOk` then waits for its slots to be served again. */
   kill(port: number): Promise<void>;
+  /**
+   * Starts a killed node again from its own files, as its supervisor would: it rejoins as
+   * a replica of the node that took its place (`waitForOk` waits for its link to be up).
+   */
+  restart(port: number): Promise<void>;
   /** Waits until every slot is served by a live primary, every live node agrees and every replica is in sync. */
   waitForOk(timeoutMs?: number): Promise<void>;
   /**
@@ -130,6 +135,11 @@ export async function startRedisCluster(options: ClusterOptions = {}): Promise<C
       await exited;
       node.process = undefined;
     },
+    async restart(port) {
+      const node = nodes.find((n) => n.port === port);
+      if (node === undefined || node.process !== undefined) throw new Error(`no killed node on port ${port}`);
+      node.process = await spawnNode(port, dir, options);
+    },
     async waitForOk(timeoutMs = 30_000) {
       // Counted polls rather than a clock: a harness waits on the servers, not on time.
       for (let polls = Math.ceil(timeoutMs / 100); ; polls--) {
@@ -186,7 +196,8 @@ export async function startRedisCluster(options: ClusterOptions = {}): Promise<C
   return harness;
 }
 
-async function spawnNode(port: number, dir: string, options: ClusterOptions): Promise<ChildProcess> {
+/** A node's arguments: the same at every start, so that a restarted node finds its own files. */
+function spawnNode(port: number, dir: string, options: ClusterOptions): Promise<ChildProcess> {
   const args = [
     '--port',
     String(port),
@@ -208,29 +219,11 @@ async function spawnNode(port: number, dir: string, options: ClusterOptions): Pr
     `appendonly-${port}.aof`,
     '--appenddirname',
     `aof-${port}`,
+    // A replica (re)joining copies its primary at once rather than after the default 5 s.
+    '--repl-diskless-sync-delay',
+    '0',
   ];
-  const child = spawn('redis-server', args, { stdio: ['ignore', 'ignore', 'pipe'] });
-  let stderr = '';
-  child.stderr?.on('data', (chunk: Buffer) => {
-    stderr += chunk.toString();
-  });
-  const probe = new Redis(port, '127.0.0.1', { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
-  probe.on('error', () => {});
-  try {
-    for (let tries = 0; tries < 200; tries++) {
-      if (child.exitCode !== null) throw new Error(`redis-server exited (${child.exitCode}): ${stderr}`);
-      try {
-        if (probe.status !== 'ready') await probe.connect();
-        if ((await probe.ping()) === 'PONG') return child;
-      } catch {
-        probe.disconnect();
-        await sleep(25);
-      }
-    }
-    throw new Error(`redis-server on port ${port} did not answer PING: ${stderr}`);
-  } finally {
-    probe.disconnect();
-  }
+  return spawnRedisServer(args, port);
 }
 
 interface ClusterNode {

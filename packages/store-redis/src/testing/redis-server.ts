@@ -82,6 +82,19 @@ async function spawnServer(port: number, options: ServerOptions): Promise<ChildP
   if (options.appendOnlyDir === undefined) args.push('--appendonly', 'no');
   else args.push('--appendonly', 'yes', '--dir', options.appendOnlyDir);
   if (options.password !== undefined) args.push('--requirepass', options.password);
+  return spawnRedisServer(args, port, options.password);
+}
+
+/**
+ * Starts `redis-server ARGS` listening on `port` and resolves once it answers PING (the
+ * cluster and sentinel harnesses start their nodes with it too); rejects with its stderr
+ * when it exits or never answers.
+ */
+export async function spawnRedisServer(
+  args: readonly string[],
+  port: number,
+  password?: string,
+): Promise<ChildProcess> {
   const child = spawn('redis-server', args, { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => {
@@ -91,7 +104,7 @@ async function spawnServer(port: number, options: ServerOptions): Promise<ChildP
     lazyConnect: true,
     maxRetriesPerRequest: 0,
     retryStrategy: () => null,
-    ...(options.password === undefined ? {} : { password: options.password }),
+    ...(password === undefined ? {} : { password }),
   });
   probe.on('error', () => {});
   try {
