@@ -68,6 +68,8 @@ export class Claimer {
   private readonly answered = new Map<string, string>();
   /** Claim calls sent whose answer never came (connection lost): asked again first. */
   private lost: TenantCall[] = [];
+  /** Jobs a round was answered but could not hand out (a fault in its follow-up calls). */
+  private held: ClaimedJob[] = [];
   /** The band (and its tenants with more work) that filled the last call: see claim(). */
   private busyBand: { priority: number; tenants: string[] } | undefined;
   private readonly gates: GateClaims;
@@ -90,10 +92,12 @@ export class Claimer {
     try {
       return await this.claimMore(checked, claimed);
     } catch (error) {
-      // Jobs claimed before the fault (asked again, or by an earlier round) are leased to
-      // this worker already: dropping them would leave them idle until their leases ran
-      // out. The round that failed is kept in `lost` and asked again on the next call.
-      if (claimed.length > 0) return claimed;
+      // Jobs claimed before the fault (asked again, or by an earlier round, or answered to
+      // the round whose follow-up failed) are leased to this worker already: dropping them
+      // would leave them idle until their leases ran out. A round whose answer never came
+      // is kept in `lost` and asked again on the next call.
+      const kept = [...claimed, ...this.held.splice(0)];
+      if (kept.length > 0) return kept;
       throw error;
     }
   }
@@ -322,9 +326,15 @@ export class Claimer {
       for (const [id, needs] of pairs) offers.push({ tenant, id, needs });
       if (pairs.length > 0) room += count - jobs.length;
     });
-    if (offers.length > 0) perTenant.push(await this.claimParked(request, priority, offers, room));
-    await this.dropEmptied(priority, emptied);
-    await this.gates.noLongerWaiting(unparked);
+    try {
+      if (offers.length > 0) perTenant.push(await this.claimParked(request, priority, offers, room));
+      await this.dropEmptied(priority, emptied);
+      await this.gates.noLongerWaiting(unparked);
+    } catch (error) {
+      // The scripts answered: their jobs are leased to this worker, whatever fails now.
+      this.held.push(...interleave(perTenant));
+      throw error;
+    }
     return { jobs: interleave(perTenant), full, emptied, limited, reads: sent.reads };
   }
 
