@@ -108,6 +108,12 @@ async function execSplit(cluster: Cluster, queue: readonly Queued[]): Promise<Re
       replies[index] = answers[k] as Reply;
     });
   }
+  // ioredis refreshes its slot map on a MOVED it handles itself, not on one it hands back
+  // (a pipeline it would not resend): without this, a store first used after a failover
+  // kept asking the old primary.
+  if (replies.some((reply) => reply?.[0] !== null && /^(MOVED|CLUSTERDOWN) /.test(String(reply?.[0]?.message)))) {
+    cluster.refreshSlotsCache();
+  }
   return replies;
 }
 
