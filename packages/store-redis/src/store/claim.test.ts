@@ -2,7 +2,7 @@ import type { ClaimedJob } from '@cadenza/core';
 import { describe, expect, it } from 'vitest';
 import { countRoundTrips, newJob } from '../testing/jobs.test-helpers.js';
 import { redisPerFile } from '../testing/redis-per-file.test-helpers.js';
-import { decodeClaimAnswer } from './claim.js';
+import { decodeClaimAnswer } from './claim-answer.js';
 import type { RedisStore } from './redis-store.js';
 
 // What core's conformance tests cannot show: how the Claimer's one-round-trip path under

@@ -10,21 +10,16 @@ import {
 } from '@cadenza/core';
 import { execAll, type RedisContext } from '../context.js';
 import { gateKeys, PRIORITY_BANDS, readyKey, readyMember, tenantsKey } from '../keys.js';
+import { decodeClaimAnswer } from './claim-answer.js';
+import { FairTurns } from './fair-turns.js';
 import { GateClaims, type Offer } from './gates/claims.js';
 import { releaseHolds } from './gates/release.js';
 import { interleave } from './interleave.js';
-import { decodeRecord } from './record.js';
 import { type Reads, runAfterReads, type TenantCall } from './tenant-scripts.js';
 
 const REPAIR_EVERY_MS = 5_000;
 /** Rounds in one band, in one call, that claimed nothing but parked gated jobs. */
 const MAX_PARKING_ROUNDS = 3;
-
-/** Whose turn it was last in a band: the tenant served last and how many it has had this turn. */
-interface Turn {
-  tenant: string | undefined;
-  served: number;
-}
 
 /**
  * Claims across tenants. A script touches one slot, so one claim call is:
@@ -59,7 +54,7 @@ interface Turn {
  * parked ones, and GateClaims (gates/claims.ts) takes units and leases those that fit.
  */
 export class Claimer {
-  private readonly turns = new Map<number, Turn>();
+  private readonly turns: FairTurns;
   /** When this claimer last rebuilt the band indexes from the counts (see repairIndexes). */
   private repairedAt = 0;
   /** Claim ids: unique per call, so that a lost answer can be asked for again (claim.lua). */
@@ -76,13 +71,14 @@ export class Claimer {
 
   constructor(
     private readonly ctx: RedisContext,
-    private readonly weights: Readonly<Record<string, number>>,
+    weights: Readonly<Record<string, number>>,
     private readonly limitsOf: (tenant: string) => CheckedLimits | undefined = () => undefined,
     gates: Gates = gatesOf(),
     /** Told how long (from the claim's `now`) until a tenant held back by its rate may start another job. */
     private readonly rateWait: (ms: number, now: number) => void = () => undefined,
   ) {
     this.gates = new GateClaims(ctx, gates);
+    this.turns = new FairTurns(weights);
   }
 
   async claim(request: ClaimRequest): Promise<ClaimedJob[]> {
@@ -115,7 +111,7 @@ export class Claimer {
       // two. Strict priority still holds between calls; within this one, a higher band that
       // got jobs since the last call is served next (as if its jobs came a moment later).
       const tenants = busy.tenants.filter((tenant) => checked.tenants?.has(tenant) ?? true);
-      const shares = this.share(busy.priority, tenants, checked.limit - claimed.length);
+      const shares = this.turns.share(busy.priority, tenants, checked.limit - claimed.length);
       const round = await this.claimRound(checked, busy.priority, shares, this.indexReads());
       claimed.push(...round.jobs);
       for (const tenant of round.limited) limited.add(tenant);
@@ -135,7 +131,7 @@ export class Claimer {
       let tenants = (bands[priority] ?? []).filter((tenant) => !limited.has(tenant));
       let parkingRounds = 0;
       while (tenants.length > 0 && claimed.length < checked.limit) {
-        const shares = this.share(priority, tenants, checked.limit - claimed.length);
+        const shares = this.turns.share(priority, tenants, checked.limit - claimed.length);
         const round = await this.claimRound(checked, priority, shares);
         claimed.push(...round.jobs);
         for (const tenant of round.limited) limited.add(tenant);
@@ -222,43 +218,6 @@ export class Claimer {
     const pipeline = this.ctx.pipeline();
     this.indexReads().add(pipeline);
     return this.bandsFrom(await execAll(pipeline), only);
-  }
-
-  private weightOf(tenant: string): number {
-    const weight = this.weights[tenant];
-    return weight !== undefined && weight >= 1 ? Math.floor(weight) : 1;
-  }
-
-  /**
-   * Hands out `wanted` jobs one at a time in turn order; answers each tenant's share. The
-   * order is by name: a tenant whose turn is complete (or that has left the band) is
-   * followed by the next name after it, so a tenant that joins the band is served when the
-   * turn passes its name, within one round of the others, not after the tenant that was
-   * alone in the band has started another turn.
-   */
-  private share(priority: number, tenants: readonly string[], wanted: number): [string, number][] {
-    const turn = this.turns.get(priority) ?? { tenant: undefined, served: 0 };
-    let k = turn.tenant === undefined ? -1 : tenants.indexOf(turn.tenant);
-    let served = turn.served;
-    if (k < 0 || served >= this.weightOf(tenants[k] ?? '')) {
-      const next = tenants.findIndex((tenant) => tenant > (turn.tenant ?? ''));
-      k = Math.max(next, 0);
-      served = 0;
-    }
-    const shares = new Map<string, number>();
-    let last = turn;
-    for (let n = 0; n < wanted; n++) {
-      const tenant = tenants[k] ?? '';
-      shares.set(tenant, (shares.get(tenant) ?? 0) + 1);
-      served++;
-      last = { tenant, served };
-      if (served >= this.weightOf(tenant)) {
-        k = (k + 1) % tenants.length;
-        served = 0;
-      }
-    }
-    this.turns.set(priority, last);
-    return [...shares];
   }
 
   /**
@@ -470,43 +429,4 @@ function filterBands(replies: readonly unknown[], only: ReadonlySet<string> | un
 /** The claim script's ARGV for a tenant's limits: maxActive, rate, burst ('' for none). */
 function limitArgs(limits: CheckedLimits | undefined): (string | number)[] {
   return [limits?.maxActive ?? '', limits?.rate ?? '', limits?.burst ?? ''];
-}
-
-/** A claim answer (claim.lua, claim-parked.lua), decoded. */
-export interface ClaimAnswer {
-  /** Waiting jobs left in the band's stream (the whole count for a limited tenant). */
-  left: number;
-  /** A limit held the tenant to fewer jobs than asked: asking it again in this call is pointless. */
-  limited: boolean;
-  /** Jobs parked in the band, waiting for gates. */
-  parked: number;
-  /** Entries read from the stream (claimed or parked). */
-  read: number;
-  /** Offered parked jobs (claim.lua) or holds not used (claim-parked.lua): [local id, needs]. */
-  pairs: [string, string][];
-  jobs: ClaimedJob[];
-}
-
-/**
- * A claim answer from its reply: `{ left, limited, parked, read, N, N pairs (offered parked
- * jobs, or holds not used), then id, record, id, record, … }`. A missing reply reads as an
- * empty answer.
- */
-export function decodeClaimAnswer(tenant: string, answer: readonly unknown[] | undefined): ClaimAnswer {
-  if (answer === undefined) return { left: 0, limited: false, parked: 0, read: 0, pairs: [], jobs: [] };
-  const pairs: [string, string][] = [];
-  const n = Number(answer[4] ?? 0);
-  for (let j = 5; j < 5 + 2 * n; j += 2) pairs.push([String(answer[j]), String(answer[j + 1])]);
-  const jobs: ClaimedJob[] = [];
-  for (let j = 5 + 2 * n; j + 1 < answer.length; j += 2) {
-    jobs.push(decodeRecord(tenant, String(answer[j]), String(answer[j + 1])) as ClaimedJob);
-  }
-  return {
-    left: Number(answer[0]),
-    limited: Number(answer[1]) === 1,
-    parked: Number(answer[2]),
-    read: Number(answer[3]),
-    pairs,
-    jobs,
-  };
 }
