@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import { Cluster, Redis } from 'ioredis';
-import { freePort, spawnRedisServer, stopServer } from './redis-server.js';
+import { freePort, nodeArgs, spawnRedisServer, stopServer } from './redis-server.js';
 
 const run = promisify(execFile);
 
@@ -199,26 +199,13 @@ export async function startRedisCluster(options: ClusterOptions = {}): Promise<C
 /** A node's arguments: the same at every start, so that a restarted node finds its own files. */
 function spawnNode(port: number, dir: string, options: ClusterOptions): Promise<ChildProcess> {
   const args = [
-    '--port',
-    String(port),
-    '--bind',
-    '127.0.0.1',
-    '--save',
-    '',
-    '--dir',
-    dir,
+    ...nodeArgs(port, dir, options.appendOnly === true),
     '--cluster-enabled',
     'yes',
     '--cluster-config-file',
     `nodes-${port}.conf`,
     '--cluster-node-timeout',
     String(options.nodeTimeoutMs ?? 1000),
-    '--appendonly',
-    options.appendOnly === true ? 'yes' : 'no',
-    '--appendfilename',
-    `appendonly-${port}.aof`,
-    '--appenddirname',
-    `aof-${port}`,
     // A replica (re)joining copies its primary at once rather than after the default 5 s.
     '--repl-diskless-sync-delay',
     '0',

@@ -1,11 +1,11 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Redis } from 'ioredis';
-import { freePort, stopServer } from './redis-server.js';
+import { freePort, nodeArgs, spawnRedisServer, stopServer } from './redis-server.js';
 
 /**
  * A real Sentinel topology for one test file: a primary, `replicas` replicas of it and
@@ -97,7 +97,7 @@ export async function startRedisSentinel(options: SentinelTopologyOptions = {}):
           '',
         ].join('\n'),
       );
-      sentinels.push({ port, process: await spawnProcess(port, [conf, '--sentinel']) });
+      sentinels.push({ port, process: await spawnRedisServer([conf, '--sentinel'], port) });
     }
     await waitForSentinels(sentinels, name, primaryPort, replicas);
   } catch (error) {
@@ -215,41 +215,7 @@ async function spawnData(
   options: SentinelTopologyOptions,
   replicaOf: number | undefined,
 ): Promise<ChildProcess> {
-  const args = [
-    '--port',
-    String(port),
-    '--bind',
-    '127.0.0.1',
-    '--save',
-    '',
-    '--dir',
-    dir,
-    '--appendonly',
-    options.appendOnly === true ? 'yes' : 'no',
-    '--appendfilename',
-    `appendonly-${port}.aof`,
-    '--appenddirname',
-    `aof-${port}`,
-    // Every node has a dump file of its own: full syncs write one even with --save ''.
-    '--dbfilename',
-    `dump-${port}.rdb`,
-  ];
+  const args = nodeArgs(port, dir, options.appendOnly === true);
   if (replicaOf !== undefined) args.push('--replicaof', '127.0.0.1', String(replicaOf));
-  return spawnProcess(port, args);
-}
-
-/** Starts redis-server with `args` and waits until it answers PING on `port`. */
-async function spawnProcess(port: number, args: string[]): Promise<ChildProcess> {
-  const child = spawn('redis-server', args, { stdio: ['ignore', 'ignore', 'pipe'] });
-  let stderr = '';
-  child.stderr?.on('data', (chunk: Buffer) => {
-    stderr += chunk.toString();
-  });
-  for (let tries = 0; tries < 200; tries++) {
-    if (child.exitCode !== null) throw new Error(`redis-server exited (${child.exitCode}): ${stderr}`);
-    if ((await ask(port, (r) => r.ping()).catch(() => undefined)) === 'PONG') return child;
-    await sleep(25);
-  }
-  await stopServer(child);
-  throw new Error(`redis-server on port ${port} did not answer PING: ${stderr}`);
+  return spawnRedisServer(args, port);
 }

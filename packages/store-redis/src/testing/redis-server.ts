@@ -86,6 +86,32 @@ async function spawnServer(port: number, options: ServerOptions): Promise<ChildP
 }
 
 /**
+ * The arguments every node of a test topology (cluster, Sentinel) starts with: its port,
+ * its folder, and file names of its own there, so that a restarted node finds its files.
+ */
+export function nodeArgs(port: number, dir: string, appendOnly: boolean): string[] {
+  return [
+    '--port',
+    String(port),
+    '--bind',
+    '127.0.0.1',
+    '--save',
+    '',
+    '--dir',
+    dir,
+    '--appendonly',
+    appendOnly ? 'yes' : 'no',
+    '--appendfilename',
+    `appendonly-${port}.aof`,
+    '--appenddirname',
+    `aof-${port}`,
+    // A full sync writes a dump file even with --save '': one per node.
+    '--dbfilename',
+    `dump-${port}.rdb`,
+  ];
+}
+
+/**
  * Starts `redis-server ARGS` listening on `port` and resolves once it answers PING (the
  * cluster and sentinel harnesses start their nodes with it too); rejects with its stderr
  * when it exits or never answers.
