@@ -37,7 +37,7 @@ process.on('exit', () => {
 });
 
 /** A `cadenza` child with stdout appended to `logFile`; resolves once its start line is in the file. */
-async function startCommand(command, args, { logFile, env = {}, nodeArgs = [] }) {
+export async function startCommand(command, args, { logFile, env = {}, nodeArgs = [] }) {
   const out = openSync(logFile, 'a');
   const child = spawn(
     process.execPath,
@@ -62,7 +62,7 @@ async function startCommand(command, args, { logFile, env = {}, nodeArgs = [] })
 }
 
 /** Follows one worker's log file: "job succeeded" lines, and the first and last handler start. */
-class LogTail {
+export class LogTail {
   constructor(file) {
     this.file = file;
     this.offset = 0;
