@@ -123,7 +123,10 @@ try {
     for (const topology of topologies) {
       const m = await measure(topology, `cz${process.pid}c${++prefixes}`);
       const own = raw.get(topology.name);
-      for (const [key, value] of Object.entries(m)) (own[key] ??= []).push(value);
+      for (const [key, value] of Object.entries(m)) {
+        own[key] ??= [];
+        own[key].push(value);
+      }
       console.log(
         `run ${run} ${topology.name}: enqueue ${m.enqueueRate.toFixed(0)}/s, run ${m.runRate.toFixed(0)}/s, ` +
           `Redis CPU ${m.enqueueCpuUs.toFixed(1)} + ${m.runCpuUs.toFixed(1)} µs/job (busiest primary ${(m.busiestShare * 100).toFixed(0)}%), worker CPU ${m.workerCpuUs.toFixed(1)} µs/job`,
@@ -150,7 +153,10 @@ try {
     own.busiestSharePct = own.busiestShare.map((v) => v * 100);
   }
   const header = ['', ...topologies.map((t) => t.name)];
-  const body = rows.map(([label, key, digits]) => [label, ...topologies.map((t) => cell(raw.get(t.name)[key], digits))]);
+  const body = rows.map(([label, key, digits]) => [
+    label,
+    ...topologies.map((t) => cell(raw.get(t.name)[key], digits)),
+  ]);
   console.log('');
   console.log(`| ${header.join(' | ')} |`);
   console.log(`| ${header.map(() => '---').join(' | ')} |`);
@@ -176,10 +182,25 @@ async function startOneNodeCluster() {
   const dir = mkdtempSync(join(os.tmpdir(), 'cz-one-node-cluster-'));
   const child = spawn(
     'redis-server',
-    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir,
-      '--cluster-enabled', 'yes', '--cluster-config-file', 'nodes.conf',
+    [
+      '--port',
+      String(port),
+      '--bind',
+      '127.0.0.1',
+      '--save',
+      '',
+      '--appendonly',
+      'no',
+      '--dir',
+      dir,
+      '--cluster-enabled',
+      'yes',
+      '--cluster-config-file',
+      'nodes.conf',
       // Alone, a node never learns its own address: CLUSTER SLOTS would answer an empty host.
-      '--cluster-announce-ip', '127.0.0.1'],
+      '--cluster-announce-ip',
+      '127.0.0.1',
+    ],
     { stdio: 'ignore' },
   );
   const stop = async () => {

@@ -17,10 +17,11 @@
 //   node bench/failover-loss.mjs [--kills 5] [--in-flight 100] [--seconds 5]
 //
 // Needs a build first. Starts its own redis-servers and stops them, even on errors.
+
+import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
-import { readFileSync } from 'node:fs';
 import { createClient } from '@cadenza/client';
 import { createRedisStore } from '@cadenza/store-redis';
 import { startRedisCluster } from '@cadenza/store-redis/testing';
@@ -175,16 +176,24 @@ try {
       const rate = count / ((performance.now() - t0) / 1000);
       await s.stop();
       await client.close();
-      (results.throughput[durableWrites] ??= []).push(rate);
+      results.throughput[durableWrites] ??= [];
+      results.throughput[durableWrites].push(rate);
       const errors = [...s.errors].map(([m, n]) => `${n}× ${m}`).join('; ');
-      console.log(`throughput round ${round}, durableWrites ${durableWrites}: ${rate.toFixed(0)} jobs/s${errors ? ` (errors: ${errors})` : ''}`);
+      console.log(
+        `throughput round ${round}, durableWrites ${durableWrites}: ${rate.toFixed(0)} jobs/s${errors ? ` (errors: ${errors})` : ''}`,
+      );
     }
   }
 
   // 2. Kills: alternating settings, KILLS of each.
   let victimIndex = 0;
   for (let kill = 1; kill <= KILLS; kill++) {
-    for (const [durableWrites, lag] of [[0, false], [1, false], [0, true], [1, true]]) {
+    for (const [durableWrites, lag] of [
+      [0, false],
+      [1, false],
+      [0, true],
+      [1, true],
+    ]) {
       if (lag && LAG_MS <= 0) continue;
       const prefix = cluster.prefix();
       const client = createClient({ clusterUrls: cluster.urls, prefix, durableWrites });
@@ -238,7 +247,9 @@ try {
           if (error?.code !== 'unavailable' && error?.code !== 'skip') throw error;
           if (reading === store) {
             staleStores++;
-            console.log(`    the store opened before the kill still answers "${error.message}" after 5 tries; reading back with a store opened now`);
+            console.log(
+              `    the store opened before the kill still answers "${error.message}" after 5 tries; reading back with a store opened now`,
+            );
             reading = createRedisStore({ clusterUrls: cluster.urls, prefix });
           }
           jobs = await readBack(reading, chunk);
@@ -256,7 +267,18 @@ try {
           : ` — lost ones acknowledged ${Math.min(...lostIds.map((a) => a.at - killedAt)).toFixed(0)}…${Math.max(...lostIds.map((a) => a.at - killedAt)).toFixed(0)} ms from the kill`;
       const failed = [...s.errors.values()].reduce((a, b) => a + b, 0);
       const errors = [...s.errors].map(([m, n]) => `${n}× ${m}`).join('; ');
-      (results.kills[`${durableWrites}${lag ? ' lag' : ''}`] ??= []).push({ kill, victim, acked: ids.length, ackedBefore, failed, lost, failoverMs, rejoinMs });
+      const setting = `${durableWrites}${lag ? ' lag' : ''}`;
+      results.kills[setting] ??= [];
+      results.kills[setting].push({
+        kill,
+        victim,
+        acked: ids.length,
+        ackedBefore,
+        failed,
+        lost,
+        failoverMs,
+        rejoinMs,
+      });
       console.log(
         `kill ${kill}, durableWrites ${durableWrites}${lag ? `, replica frozen ${LAG_MS} ms before` : ''}: primary :${victim} SIGKILLed after ${ackedBefore} acks; failover ${(failoverMs / 1000).toFixed(1)} s, back as a replica at ${(rejoinMs / 1000).toFixed(1)} s; ` +
           `${ids.length} acknowledged, ${failed} refused, ${lost} acknowledged and lost${window}${errors ? `\n    errors: ${errors}` : ''}`,
@@ -269,7 +291,9 @@ try {
     const mid = sorted.length >> 1;
     return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
   };
-  console.log('\n| durableWrites | enqueue jobs/s, no kills (single, 100 in flight) | kills | acknowledged during kill runs | refused | acknowledged but lost, per kill | lost in total | failover, median |');
+  console.log(
+    '\n| durableWrites | enqueue jobs/s, no kills (single, 100 in flight) | kills | acknowledged during kill runs | refused | acknowledged but lost, per kill | lost in total | failover, median |',
+  );
   console.log('| --- | --- | --- | --- | --- | --- | --- | --- |');
   for (const key of ['0', '1', '0 lag', '1 lag']) {
     const k = results.kills[key];
@@ -281,8 +305,12 @@ try {
     );
   }
   const cost = median(results.throughput[1]) / median(results.throughput[0]);
-  console.log(`\ndurable writes: ${(cost * 100).toFixed(0)}% of the jobs/s without (${cores} cores: every node, the client and the harness share them).`);
-  console.log(`getJobs answered 'unavailable' and was asked again ${readRetries} time(s) while reading back; ${staleStores} of ${(LAG_MS > 0 ? 4 : 2) * KILLS} read-backs had to use a store opened after the kill.`);
+  console.log(
+    `\ndurable writes: ${(cost * 100).toFixed(0)}% of the jobs/s without (${cores} cores: every node, the client and the harness share them).`,
+  );
+  console.log(
+    `getJobs answered 'unavailable' and was asked again ${readRetries} time(s) while reading back; ${staleStores} of ${(LAG_MS > 0 ? 4 : 2) * KILLS} read-backs had to use a store opened after the kill.`,
+  );
   console.log(`wall time ${((performance.now() - started) / 1000).toFixed(0)} s`);
 } finally {
   for (const close of closers) await close().catch(() => {});

@@ -24,7 +24,14 @@ export async function startWorkers(count, { redisArgs, prefix, concurrency }) {
       return { child, tail: new LogTail(logFile), cpuFrom: 0, cpuTo: 0 };
     }),
   );
-  const done = () => workers.reduce((sum, w) => (w.tail.read(), sum + w.tail.done), 0);
+  const done = () => {
+    let sum = 0;
+    for (const w of workers) {
+      w.tail.read();
+      sum += w.tail.done;
+    }
+    return sum;
+  };
   return {
     hold() {
       for (const w of workers) w.child.kill('SIGSTOP');
