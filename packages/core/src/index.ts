@@ -109,6 +109,10 @@ export {
 } from './schemas/index.js';
 export type {
   ClaimRequest,
+  DoctorCheck,
+  DoctorFinding,
+  DoctorOptions,
+  DoctorReport,
   EnqueueResult,
   Fence,
   FireResult,
@@ -139,6 +143,7 @@ export type {
 export { checkCount, checkDuration, checkInstant, checkText, notFound } from './store/support/arguments.js';
 export { checkCancelable, resetForRetry, retryVerdict } from './store/support/cancel-retry.js';
 export { decodeCursor, encodeCursor } from './store/support/cursor.js';
+export { type ScheduleFireProblem, scheduleFireProblem } from './store/support/doctor-schedules.js';
 export {
   type DependencyVerdict,
   dependencyError,

@@ -158,6 +158,18 @@ export interface Store {
    */
   recordFires(fence: Fence, fires: readonly ScheduleFire[], now: number): Promise<FireResult[]>;
 
+  // ── upkeep by hand ───────────────────────────────────────────────────────
+  /**
+   * Optional: checks the invariants this store relies on (docs/operations.md, "Checking a
+   * store: cadenza doctor") and answers one finding per thing wrong; none on a healthy
+   * store, whatever its jobs and schedules are doing. With `repair`, fixes what can be
+   * fixed without guessing (an index rebuilt from the records it indexes, a count
+   * recounted) and says so in each finding's `repaired`; what cannot be fixed safely is
+   * reported and left. Reads in bounded chunks, so that it may run against a store in use;
+   * a finding is reported only when it is still true when looked at again on its own.
+   */
+  doctor?(options: DoctorOptions): Promise<DoctorReport>;
+
   // ── plumbing ─────────────────────────────────────────────────────────────
   /**
    * Tells in-process listeners that work may be ready (`ready`) or that a due time moved
@@ -321,4 +333,55 @@ export interface ScheduleFire {
 export interface FireResult {
   applied: boolean;
   jobIds: string[];
+}
+
+export interface DoctorOptions {
+  /** Fix what can be fixed safely, and say what was done. */
+  repair: boolean;
+  /** Now, for checks that depend on time (a schedule's next fire, a lease's deadline). */
+  now: number;
+}
+
+/**
+ * Which invariant a finding breaks. Every store checks those that apply to how it keeps
+ * its data (a SQLite row cannot be in two streams); docs/operations.md lists them.
+ */
+export type DoctorCheck =
+  /** A job is in exactly one place for its status (one stream entry, or one record). */
+  | 'placement'
+  /** The counts kept per tenant, priority and status equal the jobs stored. */
+  | 'counts'
+  /** Every tenant and band with waiting jobs is in the index claims read. */
+  | 'band-index'
+  /** Every active job has a lease, and every lease an active job. */
+  | 'leases'
+  /** Units held of each resource and job name equal those of the active jobs holding them. */
+  | 'gates'
+  /** Blocked jobs and the parents they wait on agree. */
+  | 'dependencies'
+  /** Delayed, finished and listing indexes hold exactly the jobs they index. */
+  | 'indexes'
+  /** Idempotency keys name jobs that exist, of their own tenant. */
+  | 'idempotency'
+  /** A schedule's `nextFireAt` is a fire time of its trigger, and is there when it should be. */
+  | 'schedules'
+  /** Every tenant with jobs or schedules is in the tenant registry. */
+  | 'tenants'
+  /** Nothing is stored that no part of cadenza reads or deletes. */
+  | 'orphans';
+
+export interface DoctorFinding {
+  check: DoctorCheck;
+  /** What it is about: a job id, `<tenant>/<priority>`, `<tenant>/<schedule id>`, a key. */
+  subject: string;
+  /** What is wrong, in words. */
+  message: string;
+  /** With `repair`: what was done; absent when nothing was (or could safely be). */
+  repaired?: string;
+}
+
+export interface DoctorReport {
+  findings: DoctorFinding[];
+  /** What was read, so that "nothing found" can be told from "nothing looked at". */
+  checked: { tenants: number; jobs: number; schedules: number };
 }
