@@ -143,13 +143,13 @@ export type {
 export { checkCount, checkDuration, checkInstant, checkText, notFound } from './store/support/arguments.js';
 export { checkCancelable, resetForRetry, retryVerdict } from './store/support/cancel-retry.js';
 export { decodeCursor, encodeCursor } from './store/support/cursor.js';
-export { type ScheduleFireProblem, scheduleFireProblem } from './store/support/doctor-schedules.js';
 export {
   type DependencyVerdict,
   dependencyError,
   setNewJobStatus,
   verdictOf,
 } from './store/support/dependencies.js';
+export { type ScheduleFireProblem, scheduleFireProblem } from './store/support/doctor-schedules.js';
 export {
   fits,
   type Gate,

@@ -24,7 +24,10 @@ export function scheduleFireProblem(schedule: Schedule, now: number): ScheduleFi
   if (trigger.kind === 'manual') {
     return nextFireAt === undefined
       ? undefined
-      : { message: `a manual schedule has nextFireAt ${iso(nextFireAt)}; it fires only when triggered`, nextFireAt: undefined };
+      : {
+          message: `a manual schedule has nextFireAt ${iso(nextFireAt)}; it fires only when triggered`,
+          nextFireAt: undefined,
+        };
   }
   if (nextFireAt !== undefined) {
     if (nextFireAfter(trigger, nextFireAt - 1) === nextFireAt) return undefined;
