@@ -65,6 +65,13 @@ export const ACL_COMMANDS: readonly string[] = [
   'xreadgroup',
   'xrevrange',
   'xtrim',
+  // `cadenza doctor` walks keys, hashes, sets and sorted sets in chunks.
+  'scan',
+  'hscan',
+  'sscan',
+  'zscan',
+  'sismember',
+  'lpos',
 ];
 
 /**

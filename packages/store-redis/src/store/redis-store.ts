@@ -2,6 +2,8 @@ import {
   CadenzaError,
   type ClaimedJob,
   type ClaimRequest,
+  type DoctorOptions,
+  type DoctorReport,
   type EnqueueResult,
   type Fence,
   type FireResult,
@@ -38,6 +40,7 @@ import { cancelJob, retryJob } from './cancel-retry.js';
 import { Claimer } from './claim.js';
 import { checkTopology, connect } from './connect.js';
 import { depths } from './depths.js';
+import { redisDoctor } from './doctor/doctor.js';
 import { enqueueJobs } from './enqueue.js';
 import { EnqueueCoalescer } from './enqueue-coalescer.js';
 import { getJobs } from './get-jobs.js';
@@ -237,6 +240,11 @@ export class RedisStore implements Store {
 
   subscribe(listener: (signal: StoreSignal) => void): () => void {
     return this.signals.subscribe(listener);
+  }
+
+  /** Checks the key layout's invariants, tenant by tenant in bounded chunks (doctor/doctor.ts). */
+  doctor(options: DoctorOptions): Promise<DoctorReport> {
+    return this.run(() => redisDoctor(this.ctx, options));
   }
 
   /**

@@ -1,0 +1,45 @@
+import type { DoctorCheck } from '@cadenza/core';
+import type { RedisContext } from '../../context.js';
+import { runTenantScripts } from '../tenant-scripts.js';
+
+/** One problem a doctor script answered (lua/doctor-jobs.lua, lua/doctor-members.lua). */
+export interface Problem {
+  /** The local id, or the index member, it is about. */
+  member: string;
+  check: DoctorCheck;
+  /** The doctor-repair.lua fix ('' when none is safe) and its argument. */
+  fix: string;
+  arg: string;
+  message: string;
+}
+
+/** Runs a doctor script over `args` of one tenant and decodes its five-per-problem answer. */
+export async function askScript(
+  ctx: RedisContext,
+  tenant: string,
+  script: 'doctor-jobs' | 'doctor-members',
+  args: readonly string[],
+): Promise<Problem[]> {
+  const [answer = []] = await runTenantScripts(ctx, [{ tenant, script, args }]);
+  const problems: Problem[] = [];
+  for (let i = 0; i + 4 < answer.length; i += 5) {
+    problems.push({
+      member: String(answer[i]),
+      check: String(answer[i + 1]) as DoctorCheck,
+      fix: String(answer[i + 2]),
+      arg: String(answer[i + 3]),
+      message: String(answer[i + 4]),
+    });
+  }
+  return problems;
+}
+
+/** Runs a doctor-repair.lua fix in one tenant; true when it applied. */
+export async function applyFix(
+  ctx: RedisContext,
+  tenant: string,
+  args: readonly (string | number)[],
+): Promise<boolean> {
+  const [answer = []] = await runTenantScripts(ctx, [{ tenant, script: 'doctor-repair', args }]);
+  return Number(answer[0]) === 1;
+}
