@@ -1,51 +1,19 @@
-import {
-  isCadenzaError,
-  JOB_STATUSES,
-  type JobInput,
-  type JobStatus,
-  prepareJob,
-  realClock,
-  type Store,
-  silentLogger,
-  withEvents,
-} from '@cadenza/core';
+import { JOB_STATUSES, type JobInput, type JobStatus, prepareJob, realClock } from '@cadenza/core';
 import { jobJson, scheduleJson } from '@cadenza/server';
 import type { Command } from 'commander';
 import { option } from '../env.js';
 import { integer, oneLine, UsageError } from '../errors.js';
-import { eventLogOf } from '../event-log.js';
 import { showDefault } from '../help.js';
-import { addStoreOptions, chooseStore, type StoreFlags } from '../store-flags.js';
-import { openStore } from '../store-url.js';
+import { addStoreOptions, type StoreFlags } from '../store-flags.js';
 import { table } from '../table.js';
+import { registerDoctor } from './doctor.js';
 import { newestJobs } from './newest-jobs.js';
 import { failuresLine, recentFailures } from './recent-failures.js';
 import { readStatus, statusText } from './status-text.js';
+import { out, withStore } from './with-store.js';
 
 // The admin verbs, straight against a store (`--store S` or `--redis URL`), with or without
-// processes running on it: enqueue, jobs, jobs show, schedules, status.
-
-function out(text: string): void {
-  process.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
-}
-
-async function withStore<T>(flags: StoreFlags, run: (store: Store) => Promise<T>, reading = true): Promise<T> {
-  const { text, ...options } = chooseStore(flags);
-  const opened = await openStore(text, { ...options, mustExist: reading });
-  // What an admin verb writes (enqueue) is told to the cluster's events like any other write.
-  const events = eventLogOf(opened, silentLogger());
-  const store = withEvents(opened, events);
-  try {
-    return await run(store);
-  } catch (error) {
-    // A refused request (bad field, unknown id) is the user's to fix: one line, exit 2 (1 for not_found).
-    if (isCadenzaError(error)) throw new UsageError(oneLine(error), error.code === 'not_found' ? 1 : 2);
-    throw error;
-  } finally {
-    await events.close();
-    await store.close();
-  }
-}
+// processes running on it: enqueue, jobs, jobs show, schedules, status (doctor: doctor.ts).
 
 const iso = (ms: number | undefined): string => (ms === undefined ? '-' : new Date(ms).toISOString());
 
@@ -53,13 +21,14 @@ type JobsFlags = StoreFlags & { status?: string; tenant?: string; name?: string;
 
 export function registerAdmin(program: Command): void {
   registerVerbs(program);
+  registerDoctor(program);
   // Every verb (and `jobs show`) takes `--store S` or `--redis URL`, and `--prefix`.
   for (const command of program.commands.filter((c) => ADMIN_VERBS.has(c.name()))) {
     for (const verb of [command, ...command.commands]) addStoreOptions(verb);
   }
 }
 
-const ADMIN_VERBS = new Set(['enqueue', 'jobs', 'schedules', 'status']);
+const ADMIN_VERBS = new Set(['enqueue', 'jobs', 'schedules', 'status', 'doctor']);
 
 function registerVerbs(program: Command): void {
   program

@@ -31,7 +31,7 @@ export async function checkCounts(
     const finding = findings.add(
       'counts',
       `${tenant}/${priority}`,
-      `${status} count is ${delta.counted}, but ${delta.expected} ${status} jobs are stored`,
+      `${status} count is ${delta.counted}, but ${delta.expected} ${status} ${delta.expected === 1 ? 'job is' : 'jobs are'} stored`,
     );
     if (options.repair) {
       repaired(
