@@ -56,7 +56,7 @@ describe('the Redis topology flags', () => {
       }
     }
     expect(takers.sort()).toEqual(
-      ['coordinator', 'enqueue', 'jobs', 'jobs show', 'schedules', 'server', 'status', 'worker'].sort(),
+      ['coordinator', 'doctor', 'enqueue', 'jobs', 'jobs show', 'schedules', 'server', 'status', 'worker'].sort(),
     );
   });
 });

@@ -11,8 +11,11 @@ import { hashChunks } from './read-chunks.js';
  * holds it. A job that stops being active gives its hold back just after its tenant script
  * (another slot), and a process that dies in between leaves the hold until its deadline,
  * when the next claim for units sweeps it: so a holder without its job is a finding only
- * once its deadline has passed. Repair gives such a hold back, as that sweep would.
+ * once its deadline is STALE_HOLD_MS behind, longer than a cluster at work leaves one
+ * unswept. Repair gives such a hold back, as that sweep would.
  */
+export const STALE_HOLD_MS = 60_000;
+
 export async function checkGates(ctx: RedisContext, options: DoctorOptions, findings: Findings): Promise<void> {
   const keys = gateKeys(ctx.prefix);
   const sums = async (repair: boolean) =>
@@ -30,7 +33,11 @@ export async function checkGates(ctx: RedisContext, options: DoctorOptions, find
   for await (const pairs of hashChunks(ctx, keys.holders)) {
     for (const [holder] of pairs) {
       if (await holdsNothing(ctx, holder, options.now)) {
-        const finding = findings.add('gates', `hold ${holder}`, 'is past its deadline and no active job holds it');
+        const finding = findings.add(
+          'gates',
+          `hold ${holder}`,
+          'is a minute past its deadline and no active job holds it (its units are counted as used)',
+        );
         if (options.repair) {
           await releaseHolds(ctx, [holder]);
           repaired(finding, true, 'gave the units back');
@@ -45,10 +52,12 @@ async function holdsNothing(ctx: RedisContext, holder: string, now: number): Pro
   const [tenant, local] = holder.split('/');
   if (tenant === undefined || local === undefined) return true;
   const deadline = await ctx.redis.zscore(gateKeys(ctx.prefix).deadlines, holder);
-  if (deadline !== null && Number(deadline) >= now) return false;
+  if (deadline !== null && Number(deadline) >= now - STALE_HOLD_MS) return false;
   const keys = tenantKeys(ctx.prefix, tenant);
   const [held, record] = await Promise.all([ctx.redis.hget(keys.gated, local), ctx.redis.hget(keys.jobs, local)]);
-  return held !== `@${holder}` || record === null || !record.startsWith('active\0');
+  if (held === `@${holder}` && record?.startsWith('active\0')) return false;
+  // Read the hold again after its job: given back meanwhile, it was only on its way out.
+  return (await ctx.redis.hexists(gateKeys(ctx.prefix).holders, holder)) === 1;
 }
 
 /**
