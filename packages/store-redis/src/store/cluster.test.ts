@@ -65,6 +65,27 @@ describe('a store on a Redis Cluster', () => {
     expect(jobs.map((job) => job?.status)).toEqual(tenants.map(() => 'waiting'));
   });
 
+  it('is checked by doctor on every primary: silent when healthy, a drifted count found on its own primary', async () => {
+    const { store: s, prefix } = store();
+    const tenants = Array.from({ length: 12 }, (_, i) => `doc${i}`);
+    await s.enqueue(
+      tenants.flatMap((tenant) => [newJob(tenant, 5), newJob(tenant, 7)]),
+      NOW,
+    );
+    const claimed = await s.claim({ workerId: 'w1', limit: 6, leaseMs: 30_000, now: NOW });
+    expect(claimed).toHaveLength(6);
+    const doctor = (repair: boolean) => {
+      if (s.doctor === undefined) throw new Error('the Redis store has a doctor');
+      return s.doctor({ repair, now: NOW + 1 });
+    };
+    expect(await doctor(false)).toEqual({ findings: [], checked: { tenants: 12, jobs: 24, schedules: 0 } });
+    const counts = tenantKeys(prefix, 'doc7').counts;
+    await onNode(await cluster.primaryOf(counts), (redis) => redis.hincrby(counts, 'waiting/5', 2));
+    const found = await doctor(true);
+    expect(found.findings.map((f) => [f.check, f.subject, f.repaired])).toEqual([['counts', 'doc7/5', 'set to 1']]);
+    expect((await doctor(false)).findings).toEqual([]);
+  });
+
   it('refuses a batch spanning primaries whole when one tenant part is bad, writing nothing', async () => {
     const { store: s } = store();
     const good = newJob('alpha', 5);
