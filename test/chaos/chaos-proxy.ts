@@ -1,0 +1,124 @@
+/**
+ * The TCP proxy of test/process/tcp-proxy.ts, with added latency: one per `cadenza` process
+ * of a chaos run, between it and Redis. `cut()` holds every byte, both ways, until
+ * `restore()` sends it on in order (a partition that heals); `latency(ms)` delays every
+ * chunk by `ms`, keeping the order (a slow network).
+ */
+import { once } from 'node:events';
+import { connect, createServer, type Server, type Socket } from 'node:net';
+
+export interface ChaosProxy {
+  /** `redis://127.0.0.1:PORT`: the target, through the proxy. */
+  url: string;
+  cut(): void;
+  restore(): void;
+  /** Delays each chunk by `ms` from now on (0: none). */
+  latency(ms: number): void;
+  close(): Promise<void>;
+}
+
+interface State {
+  cut: boolean;
+  latencyMs: number;
+}
+
+/** One direction of one connection: forwards, holds while cut, delays by the latency. */
+class Pipe {
+  private held: Buffer[] = [];
+  private inFlight = 0;
+  private readonly late: { chunk: Buffer; at: number }[] = [];
+  private timer: NodeJS.Timeout | undefined;
+  constructor(
+    private readonly state: State,
+    private readonly to: Socket,
+  ) {}
+  push(chunk: Buffer): void {
+    if (this.state.cut || this.held.length > 0) this.held.push(chunk);
+    else this.send(chunk);
+  }
+  flush(): void {
+    const held = this.held;
+    this.held = [];
+    for (const chunk of held) this.send(chunk);
+  }
+  private send(chunk: Buffer): void {
+    if (this.state.latencyMs <= 0 && this.inFlight === 0) {
+      this.to.write(chunk);
+      return;
+    }
+    // A chunk never overtakes an earlier one: due no sooner than the one before it.
+    const last = this.late.at(-1)?.at ?? 0;
+    this.late.push({ chunk, at: Math.max(last, performance.now() + this.state.latencyMs) });
+    this.inFlight++;
+    this.arm();
+  }
+  private arm(): void {
+    if (this.timer !== undefined || this.late.length === 0) return;
+    const next = this.late[0];
+    if (next === undefined) return;
+    this.timer = setTimeout(
+      () => {
+        this.timer = undefined;
+        const now = performance.now();
+        while (this.late.length > 0 && (this.late[0]?.at ?? 0) <= now) {
+          const due = this.late.shift();
+          this.inFlight--;
+          if (due !== undefined && !this.to.destroyed) this.to.write(due.chunk);
+        }
+        this.arm();
+      },
+      Math.max(0, next.at - performance.now()),
+    );
+  }
+  dispose(): void {
+    if (this.timer !== undefined) clearTimeout(this.timer);
+  }
+}
+
+export async function startChaosProxy(targetPort: number, targetHost = '127.0.0.1'): Promise<ChaosProxy> {
+  const state: State = { cut: false, latencyMs: 0 };
+  const pipes = new Set<Pipe>();
+  const sockets = new Set<Socket>();
+  const server: Server = createServer((client) => {
+    const upstream = connect(targetPort, targetHost);
+    const up = new Pipe(state, upstream);
+    const down = new Pipe(state, client);
+    for (const [socket, pipe] of [
+      [client, up],
+      [upstream, down],
+    ] as const) {
+      sockets.add(socket);
+      pipes.add(pipe);
+      socket.on('data', (chunk: Buffer) => pipe.push(chunk));
+      socket.on('error', () => undefined);
+      socket.on('close', () => {
+        sockets.delete(socket);
+        pipes.delete(pipe);
+        pipe.dispose();
+        client.destroy();
+        upstream.destroy();
+      });
+    }
+  });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const address = server.address();
+  if (address === null || typeof address === 'string') throw new Error('proxy has no port');
+  return {
+    url: `redis://127.0.0.1:${address.port}`,
+    cut() {
+      state.cut = true;
+    },
+    restore() {
+      state.cut = false;
+      for (const pipe of pipes) pipe.flush();
+    },
+    latency(ms) {
+      state.latencyMs = ms;
+    },
+    async close() {
+      for (const socket of sockets) socket.destroy();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
