@@ -64,6 +64,30 @@ export class JobListing {
     return best ?? EMPTY;
   }
 
+  /**
+   * Jobs the lists disagree with (`doctor`): a job of `jobs` missing from a list its tenant,
+   * status, name or tags put it in, or listed where they do not (a job no longer kept
+   * counts too). Repaired by `restore(jobs)`.
+   */
+  misfiled(jobs: Iterable<Job>): string[] {
+    const expected = new Map<string, Set<Job>>();
+    for (const job of jobs) {
+      for (const key of keysOf(job)) {
+        const set = expected.get(key);
+        if (set === undefined) expected.set(key, new Set([job]));
+        else set.add(job);
+      }
+    }
+    const wrong = new Set<string>();
+    for (const key of new Set([...expected.keys(), ...this.lists.keys()])) {
+      const want = expected.get(key) ?? new Set<Job>();
+      const have = new Set(this.lists.get(key)?.newestFirst(undefined) ?? []);
+      for (const job of want) if (!have.has(job)) wrong.add(job.id);
+      for (const job of have) if (!want.has(job)) wrong.add(job.id);
+    }
+    return [...wrong];
+  }
+
   private list(key: string): OrderedJobs {
     let list = this.lists.get(key);
     if (list === undefined) {

@@ -112,6 +112,43 @@ export class JobTable {
     this.listing.restore(this.rows.values());
   }
 
+  // ── for `doctor` (doctor-links.ts), which checks these indexes against the rows ──
+
+  /** The unique-key index as [key, job id]. */
+  uniqueEntries(): [string, string][] {
+    return [...this.unique];
+  }
+
+  /** Files `key` under job `id` (a repair: the job holds the key and nobody else does). */
+  setUnique(key: string, id: string): void {
+    this.unique.set(key, id);
+  }
+
+  /** Drops a key that names no job holding it (a repair). */
+  dropUnique(key: string): void {
+    this.unique.delete(key);
+  }
+
+  /**
+   * Rebuilds the children index from the rows: each kept job under each kept parent it
+   * names, in row (insertion) order, which is the order `insert` added them in. A deleted
+   * parent has no entry, as `delete` leaves it.
+   */
+  rebuildChildren(): void {
+    this.children.clear();
+    for (const job of this.rows.values()) {
+      for (const parent of job.dependsOn) {
+        if (!this.rows.has(parent)) continue;
+        let set = this.children.get(parent);
+        if (set === undefined) {
+          set = new Set();
+          this.children.set(parent, set);
+        }
+        set.add(job.id);
+      }
+    }
+  }
+
   /** The children index as [parent, children in insertion order] (for snapshots). */
   childEntries(): [string, string[]][] {
     return [...this.children].map(([parent, ids]) => [parent, [...ids]]);

@@ -3,6 +3,8 @@ import type { ClaimedJob, Job, NewJob } from '../model/job.js';
 import type { Schedule, ScheduleDefinition } from '../model/schedule.js';
 import type {
   ClaimRequest,
+  DoctorOptions,
+  DoctorReport,
   EnqueueResult,
   Fence,
   FireResult,
@@ -30,6 +32,7 @@ import { checkRetentionPolicy } from '../store/support/retention.js';
 import { tenantWeightsOf } from '../store/support/weights.js';
 import { cancel, retry } from './cancel-retry.js';
 import { releaseDependents } from './dependencies.js';
+import { doctor } from './doctor.js';
 import { applyInserts, planInserts } from './enqueue.js';
 import { depths, listJobs } from './queries.js';
 import { promoteDelayed, recoverExpiredLeases } from './recovery.js';
@@ -72,6 +75,8 @@ export interface MemoryStoreOptions extends ResourceLimits {
 export interface MemoryStore extends Store {
   /** A plain, serialisable deep copy of the whole state (see state-snapshot.ts). */
   exportState(): MemoryStateSnapshot;
+  /** Always there (see Store): store-file answers with it. */
+  doctor(options: DoctorOptions): Promise<DoctorReport>;
 }
 
 /**
@@ -248,6 +253,27 @@ class InMemoryStore implements MemoryStore {
 
   async recordFires(fence: Fence, fires: readonly ScheduleFire[], now: number): Promise<FireResult[]> {
     return this.fenced(fence, () => recordFires(this.state, fires, checkInstant('now', now)));
+  }
+
+  // ── upkeep by hand ───────────────────────────────────────────────────────
+  /**
+   * Checks every derived structure against the records (doctor.ts). A repair that changed
+   * anything is a write like any other: `onChange` hears it (store-file saves the file) and
+   * loops are woken, as a rebuilt index may hold work they could not see.
+   */
+  async doctor(options: DoctorOptions): Promise<DoctorReport> {
+    this.open();
+    const checked: DoctorOptions = { repair: options?.repair === true, now: checkInstant('now', options?.now) };
+    if (!checked.repair) return this.read(() => doctor(this.state, checked));
+    const dueBefore = this.state.nextDueAt();
+    const report = structuredClone(doctor(this.state, checked));
+    if (report.findings.some((finding) => finding.repaired !== undefined)) {
+      const dueAfter = this.state.nextDueAt();
+      if (dueAfter !== undefined && (dueBefore === undefined || dueAfter < dueBefore)) this.state.signals.emit('due');
+      this.state.signals.emit('ready');
+      this.changed();
+    }
+    return report;
   }
 
   // ── plumbing ─────────────────────────────────────────────────────────────

@@ -39,6 +39,11 @@ export class ReadyQueues {
     this.bands[priority]?.remove(tenant, id);
   }
 
+  /** The size each band keeps (not recounted), band 0 first: what `doctor` checks against its queues. */
+  keptSizes(): number[] {
+    return this.bands.map((band) => band.size);
+  }
+
   /** Each band's queues and turn, band 0 first (for snapshots). */
   bandStates(): BandState[] {
     return this.bands.map((band) => band.state());

@@ -38,6 +38,11 @@ export class GateHoldings {
     }
   }
 
+  /** Units held per gate, as kept (for `doctor`, which checks them against the active jobs). */
+  heldUnits(): ReadonlyMap<Gate, number> {
+    return this.held;
+  }
+
   /** Recounts the holdings from the active jobs in `jobs` (at import). */
   restore(jobs: Iterable<Job>): void {
     this.held.clear();

@@ -4,6 +4,10 @@ import { checkCount } from '../store/support/arguments.js';
 import { decodeCursor, encodeCursor } from '../store/support/cursor.js';
 import { TimeIndex } from './time-index.js';
 
+export function scheduleKeyOf(tenant: string, id: string): string {
+  return keyOf(tenant, id);
+}
+
 function keyOf(tenant: string, id: string): string {
   return `${tenant}\u0000${id}`;
 }
@@ -74,6 +78,49 @@ export class ScheduleTable {
       this.rows.set(key, schedule);
     }
     this.due.restore([...due].map(([tenant, id, at]) => [keyOf(tenant, id), at] as const));
+  }
+
+  // ── for `doctor` (doctor-schedules.ts), which checks the index and counts against the rows ──
+
+  /** Every schedule by its key (`scheduleKeyOf`). */
+  rowEntries(): [string, Schedule][] {
+    return [...this.rows];
+  }
+
+  /** The due index as [key, instant], earliest first. */
+  dueKeys(): [string, number][] {
+    return this.due.entries();
+  }
+
+  /** Whether the due index's heap holds every key filed (else one may never be found due). */
+  dueHeapHoldsAll(): boolean {
+    return this.due.heapHoldsAll();
+  }
+
+  /** Files a schedule's due entry again from its row; drops a key with no row. */
+  refileDue(key: string): void {
+    const schedule = this.rows.get(key);
+    if (schedule !== undefined && !schedule.paused && schedule.nextFireAt !== undefined) {
+      this.due.set(key, schedule.nextFireAt);
+    } else {
+      this.due.delete(key);
+    }
+  }
+
+  /** Rebuilds the due index's heap from its entries, keeping their order. */
+  rebuildDueHeap(): void {
+    this.due.restore(this.due.entries());
+  }
+
+  /** The per-tenant counts as kept. */
+  keptCounts(): ReadonlyMap<string, number> {
+    return this.counts;
+  }
+
+  /** Recounts the schedules of each tenant from the rows. */
+  recount(): void {
+    this.counts.clear();
+    for (const schedule of this.rows.values()) this.counted(schedule.tenant, 1);
   }
 
   earliestDue(): number | undefined {

@@ -61,6 +61,17 @@ export class TenantLimiter {
     this.buckets.set(tenant, { tokens: Math.max(0, bucket.tokens - 1), at: bucket.at });
   }
 
+  /** The active counts kept per tenant (for `doctor`, which checks them against the jobs). */
+  activeCounts(): ReadonlyMap<string, number> {
+    return this.active;
+  }
+
+  /** Recounts the active jobs from `jobs`, leaving the buckets (a `doctor` repair). */
+  recountActive(jobs: Iterable<Job>): void {
+    this.active.clear();
+    for (const job of jobs) if (job.status === 'active') this.started(job.tenant);
+  }
+
   /** The buckets, for snapshots (a tenant never limited by rate has none). */
   bucketEntries(): BucketEntry[] {
     return [...this.buckets].map(([tenant, { tokens, at }]): BucketEntry => [tenant, tokens, at]);

@@ -70,6 +70,16 @@ export class TimeIndex<K> {
     return [...this.current.values()].sort(compare).map((e) => [e.key, e.at]);
   }
 
+  /**
+   * Whether every current key is in the heap that `peek` and `takeDue` read (`doctor`): a
+   * key missing from it would never fall due. Repaired by `restore(entries())`.
+   */
+  heapHoldsAll(): boolean {
+    const inHeap = new Set(this.heap);
+    for (const entry of this.current.values()) if (!inHeap.has(entry)) return false;
+    return true;
+  }
+
   /** Replaces the contents; entries are set in the order given, which keeps that order for ties. */
   restore(entries: Iterable<readonly [K, number]>): void {
     this.clear();

@@ -17,6 +17,7 @@ import { cancelTests } from './cancel.js';
 import { claimAndFairnessTests } from './claim-and-fairness.js';
 import { delayedTests } from './delayed.js';
 import { dependencyTests } from './dependencies.js';
+import { doctorTests } from './doctor.js';
 import { enqueueTests } from './enqueue.js';
 import { type StoreHarness, storeFixture } from './fixtures.js';
 import { leaderTickDeclarationTest, leaderTickTests } from './leader-ticks.js';
@@ -60,6 +61,7 @@ export function runStoreConformance(name: string, harness: StoreHarness): void {
     limitTests(fixture);
     resourceTests(fixture);
     sizeTests(fixture);
+    doctorTests(fixture);
     leaderTickDeclarationTest(fixture);
     if (harness.keepsLeaderTicks === true) leaderTickTests(fixture);
   });
