@@ -6,6 +6,8 @@ import {
   type ClaimRequest,
   type Clock,
   createMemoryStore,
+  type DoctorOptions,
+  type DoctorReport,
   type EnqueueResult,
   type Fence,
   type FireResult,
@@ -298,6 +300,17 @@ class FileBackedStore implements FileStore {
   }
   subscribe(listener: (signal: StoreSignal) => void): () => void {
     return this.inner.subscribe(listener);
+  }
+
+  /**
+   * The memory store's doctor, over the state read from the file. A repair that changed
+   * something is written at once rather than debounced: `cadenza doctor --repair` is run by
+   * hand and exits next, and what it fixed must be on disk when it says so.
+   */
+  async doctor(options: DoctorOptions): Promise<DoctorReport> {
+    const report = await this.inner.doctor(options);
+    if (report.findings.some((finding) => finding.repaired !== undefined)) await this.flush();
+    return report;
   }
 
   /** Answers while the memory store is open and the last write (if any failed) has not stayed failed. */
