@@ -65,6 +65,17 @@ describe('schedule fires', () => {
     );
   });
 
+  it('catches fires missing at the start and before the pause', () => {
+    const fires = every(10, 20);
+    expect(checkFires(fires, { ...rule, firstDue: T + 10_000, pausedAt: T + 21_500 }).unexplainedGaps).toEqual([]);
+    expect(checkFires(fires, { ...rule, firstDue: T + 1000 }).unexplainedGaps).toHaveLength(1);
+    expect(checkFires(fires, { ...rule, pausedAt: T + 40_000 }).unexplainedGaps).toEqual([
+      expect.stringContaining('no fire after'),
+    ]);
+    const outages = [{ from: T + 20_500, to: T + 40_000 }];
+    expect(checkFires(fires, { ...rule, pausedAt: T + 40_000, outages }).unexplainedGaps).toEqual([]);
+  });
+
   it('counts only faults of the leader (or Redis) as outages', () => {
     const faults: Fault[] = [
       { kind: 'stop', target: 'c2', start: T + 1000, end: T + 9000 },
