@@ -6,6 +6,8 @@ import {
   checkInstant,
   checkRetentionPolicy,
   checkText,
+  type DoctorOptions,
+  type DoctorReport,
   type EnqueueResult,
   type Fence,
   type FireResult,
@@ -38,6 +40,7 @@ import {
 } from '@cadenza/core';
 import { cancel, retry } from './cancel-retry.js';
 import { releaseDependents } from './dependencies.js';
+import { runDoctor } from './doctor.js';
 import { enqueueBatch } from './enqueue.js';
 import {
   acquireLeadership,
@@ -225,6 +228,12 @@ class SqliteStore implements Store {
 
   async recordFires(fence: Fence, fires: readonly ScheduleFire[], now: number): Promise<FireResult[]> {
     return this.tx.fenced(fence, (c) => recordFires(c, fires, checkInstant('now', now)));
+  }
+
+  // ── upkeep by hand ───────────────────────────────────────────────────────
+  /** Checks what the file derives by hand against its rows (doctor.ts), a chunk at a time. */
+  async doctor(options: DoctorOptions): Promise<DoctorReport> {
+    return runDoctor(this.tx, { repair: options?.repair === true, now: checkInstant('now', options?.now) });
   }
 
   // ── plumbing ─────────────────────────────────────────────────────────────
