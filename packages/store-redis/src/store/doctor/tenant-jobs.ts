@@ -25,31 +25,18 @@ export async function checkTenantJobs(
   const report = (problems: Problem[], subjectOf: (member: string) => string, index?: string) =>
     reportProblems(ctx, tenant, options, findings, problems, subjectOf, index);
   const jobSubject = (local: string) => globalId(tenant, local);
-  for await (const pairs of hashChunks(ctx, keys.where)) {
-    for (const [, where] of pairs) bump(tally, `waiting/${where.slice(0, where.indexOf('/'))}`);
-    jobs += pairs.length;
-    await report(
-      await askScript(
-        ctx,
-        tenant,
-        'doctor-jobs',
-        pairs.map(([id]) => id),
-      ),
-      jobSubject,
-    );
-  }
-  for await (const pairs of hashChunks(ctx, keys.jobs)) {
-    for (const [, record] of pairs) tallyRecord(tally, record);
-    jobs += pairs.length;
-    await report(
-      await askScript(
-        ctx,
-        tenant,
-        'doctor-jobs',
-        pairs.map(([id]) => id),
-      ),
-      jobSubject,
-    );
+  // Every job is a field of the waiting index or of the records: both are read whole, in chunks.
+  const tallies: [string, (value: string) => void][] = [
+    [keys.where, (where) => bump(tally, `waiting/${where.slice(0, where.indexOf('/'))}`)],
+    [keys.jobs, (record) => tallyRecord(tally, record)],
+  ];
+  for (const [key, count] of tallies) {
+    for await (const pairs of hashChunks(ctx, key)) {
+      for (const [, value] of pairs) count(value);
+      jobs += pairs.length;
+      const ids = pairs.map(([id]) => id);
+      await report(await askScript(ctx, tenant, 'doctor-jobs', ids), jobSubject);
+    }
   }
   for (const [index, key] of sortedIndexes(keys)) {
     const subject = index === 'c' ? childSubject(tenant) : index === 'i' ? listingSubject(tenant) : jobSubject;
