@@ -2,11 +2,12 @@
 // (exit 0) while a coordinator and a worker run jobs, one line per broken invariant (exit
 // 1) once the store is damaged by hand, `--repair` fixing what is safe and saying so, and
 // what it must not touch still reported. Build first; these tests run dist/bin.js.
-import { writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { tenantKeys } from '@cadenza/store-redis';
 import { describe, expect, it } from 'vitest';
-import { runCli, waitFor } from './cadenza-process.js';
+import { enqueue, FIXTURE, runCli, startDev, waitFor, waitForStatus } from './cadenza-process.js';
 import { clustersPerFile, readRuns } from './cluster.js';
 
 const file = clustersPerFile('doctor');
@@ -77,4 +78,25 @@ describe('cadenza doctor --redis', () => {
     expect(refused.stderr).toMatch(/^cadenza: .*\n$/);
     expect(refused.stdout).toBe('');
   });
+});
+
+describe('cadenza doctor --store', () => {
+  it('reads the SQLite file of a running cadenza dev and finds nothing, with jobs waiting and done', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cadenza-doctor-dev-'));
+    const store = `sqlite:${join(dir, 'cadenza.db')}`;
+    const dev = await startDev(['--store', store, '--handlers', join(FIXTURE, 'handlers.mjs'), '--log-level', 'warn']);
+    try {
+      const done = await enqueue(dev, { name: 'ok', payload: { n: 1 } });
+      await waitForStatus(dev, done, 'succeeded');
+      await enqueue(dev, { name: 'ok', tenant: 'acme', delayMs: 3_600_000 });
+      const report = await runCli(['doctor', '--store', store]);
+      expect(report.stderr).toBe('');
+      expect(report.stdout).toBe('no findings (checked 2 tenants, 2 jobs, 0 schedules)\n');
+      expect(report.code).toBe(0);
+    } finally {
+      dev.proc.kill('SIGTERM');
+      await dev.exited;
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 30_000);
 });
