@@ -13,7 +13,11 @@ const given = process.env.CHAOS_SEED;
 const topology = { coordinators: 2, workers: 3 };
 
 async function check(seed: number, seconds: number): Promise<void> {
-  const result = await runChaos({ seed, seconds, ...topology });
+  const result = await runChaos({ seed, seconds, ...topology }).catch((error: unknown) => {
+    throw new Error(`chaos seed ${seed} could not run (re-run: pnpm chaos --seed ${seed}): ${String(error)}`, {
+      cause: error,
+    });
+  });
   process.stdout.write(`\n${result.summary}\n\n`);
   expect(result.failed, `chaos seed ${seed} failed (re-run: pnpm chaos --seed ${seed}):\n${result.summary}`).toBe(
     false,
