@@ -5,7 +5,8 @@
 // does). CHAOS_KEEP=1 keeps the run's logs even when it passes.
 import { spawn } from 'node:child_process';
 import { randomInt } from 'node:crypto';
-import { join } from 'node:path';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 
 const { values } = parseArgs({
@@ -22,7 +23,9 @@ process.stdout.write(
 );
 
 const testDir = join(import.meta.dirname, '..');
-const vitest = spawn(join(testDir, 'node_modules', '.bin', 'vitest'), ['run', 'chaos/chaos.test.ts'], {
+// vitest's own bin script, wherever the workspace installed it.
+const bin = join(dirname(createRequire(join(testDir, 'package.json')).resolve('vitest/package.json')), 'vitest.mjs');
+const vitest = spawn(process.execPath, [bin, 'run', 'chaos/chaos.test.ts'], {
   cwd: testDir,
   stdio: 'inherit',
   env: { ...process.env, CHAOS_SEED: String(seed), CHAOS_SECONDS: String(seconds) },
