@@ -156,8 +156,13 @@ export async function runChaos(options: RunOptions): Promise<RunResult> {
       (async () => {
         while (running.sample) {
           try {
-            const lease = await store.getLeadership(Date.now());
-            samples.push({ t: Date.now(), leader: lease?.nodeId });
+            const now = Date.now();
+            const lease = await store.getLeadership(now);
+            samples.push({
+              t: now,
+              leader: lease?.nodeId,
+              ...(lease === undefined ? {} : { leftMs: lease.expiresAt - now }),
+            });
           } catch {
             samples.push({ t: Date.now(), leader: undefined });
           }

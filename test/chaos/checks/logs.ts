@@ -46,6 +46,11 @@ export interface Fault {
 export interface LeaderSample {
   t: number;
   leader: string | undefined;
+  /**
+   * The lease's expiresAt minus this machine's now: the leader's ttl plus its clock offset
+   * (evidence that the offset took).
+   */
+  leftMs?: number;
 }
 
 export interface Interval {
