@@ -1,4 +1,4 @@
-import { TENANT_PATTERN } from '@cadenza/core';
+import { type RetentionPolicy, TENANT_PATTERN } from '@cadenza/core';
 import { type HandlerRegistry, loadHandlersModule } from '@cadenza/worker';
 import type { Command } from 'commander';
 import { option } from './env.js';
@@ -99,4 +99,32 @@ export function addLeaderOption(command: Command): Command {
 
 export function checkLeaderTtl(flags: { leaderTtlMs: string }): number {
   return integer('--leader-ttl-ms', flags.leaderTtlMs, 10);
+}
+
+/** The coordinator's retention of finished jobs (docs/operations.md, "Redis at any size"). */
+export interface RetentionFlags {
+  retentionMaxAgeMs: string;
+  retentionMaxCount: string;
+  retentionEveryMs: string;
+}
+
+export function addRetentionOptions(command: Command): Command {
+  return command
+    .addOption(
+      option('--retention-max-age-ms <ms>', 'finished jobs older than this are deleted').default(
+        String(7 * 24 * 3600_000),
+      ),
+    )
+    .addOption(option('--retention-max-count <n>', 'finished jobs kept per tenant, newest kept').default('10000'))
+    .addOption(option('--retention-every-ms <ms>', 'how often the leader applies retention').default('60000'));
+}
+
+export function checkRetentionFlags(flags: RetentionFlags): { retention: RetentionPolicy; retentionEveryMs: number } {
+  return {
+    retention: {
+      maxAgeMs: integer('--retention-max-age-ms', flags.retentionMaxAgeMs, 1),
+      maxCount: integer('--retention-max-count', flags.retentionMaxCount, 1),
+    },
+    retentionEveryMs: integer('--retention-every-ms', flags.retentionEveryMs, 1),
+  };
 }

@@ -1,6 +1,12 @@
 import { Coordinator } from '@cadenza/coordinator';
 import type { Command } from 'commander';
-import { addLeaderOption, checkLeaderTtl } from '../engine-flags.js';
+import {
+  addLeaderOption,
+  addRetentionOptions,
+  checkLeaderTtl,
+  checkRetentionFlags,
+  type RetentionFlags,
+} from '../engine-flags.js';
 import { markOneRequired } from '../help.js';
 import { coordinatorInfo } from '../node-info.js';
 import { addProcessOptions, checkProcessFlags, type ProcessFlags } from '../process-flags.js';
@@ -16,7 +22,7 @@ import {
   type StoreFlags,
 } from '../store-flags.js';
 
-interface CoordinatorFlags extends ProcessFlags, StoreFlags, ScheduleFlags {
+interface CoordinatorFlags extends ProcessFlags, StoreFlags, ScheduleFlags, RetentionFlags {
   leaderTtlMs: string;
   lockRedis?: string[];
 }
@@ -32,6 +38,7 @@ export function registerCoordinator(program: Command): void {
   addLockRedisOption(command);
   addLeaderOption(command);
   addMinIntervalOption(command);
+  addRetentionOptions(command);
   addProcessOptions(command, undefined).action(async (flags: CoordinatorFlags) => {
     await runCoordinator(flags);
   });
@@ -42,9 +49,10 @@ async function runCoordinator(flags: CoordinatorFlags): Promise<void> {
   const settings = checkProcessFlags(flags);
   const leaseTtlMs = checkLeaderTtl(flags);
   const { minIntervalMs } = checkScheduleFlags(flags);
+  const retention = checkRetentionFlags(flags);
 
   await runProcess('coordinator', settings, choice, async ({ store, log, id, metrics }) => {
-    const coordinator = new Coordinator({ store, id, log, leaseTtlMs, minIntervalMs });
+    const coordinator = new Coordinator({ store, id, log, leaseTtlMs, minIntervalMs, ...retention });
     recordCoordinator(coordinator, store, metrics);
     await coordinator.start();
     return {

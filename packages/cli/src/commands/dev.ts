@@ -3,10 +3,13 @@ import { createEngine, type Engine } from '@cadenza/engine';
 import type { Command } from 'commander';
 import {
   addLeaderOption,
+  addRetentionOptions,
   addWorkerOptions,
   checkLeaderTtl,
+  checkRetentionFlags,
   checkWorkerFlags,
   loadHandlers,
+  type RetentionFlags,
   type WorkerFlags,
 } from '../engine-flags.js';
 import { option } from '../env.js';
@@ -23,7 +26,14 @@ import { chooseStore } from '../store-flags.js';
 import { DEFAULT_STORE } from '../store-url.js';
 import { addTenantOptions, checkTenantFlags, type TenantFlags } from '../tenant-flags.js';
 
-interface DevFlags extends ProcessFlags, WorkerFlags, TenantFlags, HttpFlags, ScheduleFlags, RedisTlsFlags {
+interface DevFlags
+  extends ProcessFlags,
+    WorkerFlags,
+    TenantFlags,
+    HttpFlags,
+    ScheduleFlags,
+    RedisTlsFlags,
+    RetentionFlags {
   store: string;
   prefix?: string;
   schedules?: string;
@@ -42,6 +52,7 @@ export function registerDev(program: Command): void {
   addRedisTlsOptions(command);
   addScheduleOptions(addHttpOptions(addProcessOptions(command, '8080')));
   addTenantOptions(addWorkerOptions(command));
+  addRetentionOptions(command);
   addLeaderOption(command).action(async (flags: DevFlags) => {
     await runDev(flags);
   });
@@ -55,6 +66,7 @@ async function runDev(flags: DevFlags): Promise<void> {
   const limits = { ...http.limits, ...checkScheduleFlags(flags) };
   const worker = checkWorkerFlags(flags);
   const leaderTtlMs = checkLeaderTtl(flags);
+  const retention = checkRetentionFlags(flags);
   const choice = {
     ...chooseStore({
       store: flags.store,
@@ -76,7 +88,7 @@ async function runDev(flags: DevFlags): Promise<void> {
       log,
       limits,
       worker,
-      coordinator: { leaseTtlMs: leaderTtlMs },
+      coordinator: { leaseTtlMs: leaderTtlMs, ...retention },
     });
     recordWorker(engine.worker, worker.concurrency, metrics);
     recordCoordinator(engine.coordinator, store, metrics);
