@@ -9,4 +9,13 @@ export interface Regression {
   found: string;
 }
 
-export const REGRESSIONS: readonly Regression[] = [];
+export const REGRESSIONS: readonly Regression[] = [
+  {
+    seed: 7,
+    seconds: 10,
+    // On a loaded machine the schedule's upsert took a `now` 40 ms after the instant the
+    // checker counted fires from, across a whole second: the store rightly never owed that
+    // first fire, and the checker reported it missing. Both now use one instant (runner.ts).
+    found: 'a first fire reported missing that the upsert never owed',
+  },
+];

@@ -9,12 +9,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { pathToFileURL } from 'node:url';
-import { Coordinator } from '@cadenza/coordinator';
 import { type Job, type ListedJob, prepareJobs, prepareSchedule } from '@cadenza/core';
 import { createRedisStore } from '@cadenza/store-redis';
 import { type RedisHarness, startRedis } from '@cadenza/store-redis/testing';
 import { assertBuilt, type Cadenza, runCli, startCadenza, waitFor } from '../process/cadenza-process.js';
-import { type ChaosProxy, startChaosProxy } from './chaos-proxy.js';
+import { startProxy, type TcpProxy } from '../process/tcp-proxy.js';
 import { spansOf } from './checks/attempts.js';
 import { notFinal } from './checks/final-states.js';
 import { leaseOverlaps } from './checks/lease-overlap.js';
@@ -57,7 +56,7 @@ export interface RunResult {
 interface Member {
   name: string;
   role: 'coordinator' | 'worker';
-  proxy: ChaosProxy;
+  proxy: TcpProxy;
   node: Cadenza | undefined;
 }
 
@@ -130,7 +129,7 @@ export async function runChaos(options: RunOptions): Promise<RunResult> {
       ['worker', names('w', options.workers)],
     ] as const) {
       for (const name of list) {
-        const member: Member = { name, role, proxy: await startChaosProxy(redis.port), node: undefined };
+        const member: Member = { name, role, proxy: await startProxy(redis.port), node: undefined };
         members.set(name, member);
         await start(member);
       }
@@ -146,7 +145,10 @@ export async function runChaos(options: RunOptions): Promise<RunResult> {
         payload: { ms: 5 },
         maxAttempts: 3,
       }),
-      Date.now(),
+      // The same instant the checker counts fires from: the first fire is the first second
+      // after the upsert's own now (a second Date.now() here once lay 40 ms later, past a
+      // whole second, and the checker missed a fire the store never owed).
+      scheduledAt,
     );
 
     // The plan's times count from here, once every process is up.
@@ -356,17 +358,15 @@ export async function runChaos(options: RunOptions): Promise<RunResult> {
     const doctor = await runCli(['doctor', '--redis', redis.url, '--prefix', prefix]);
     invariants.push({ name: 'cadenza doctor: no finding', findings: doctorFindings(doctor) });
 
-    // Retention: the cadenza coordinators keep jobs 7 days (the CLI has no retention flag);
-    // they stop, and a coordinator of core's with a short retention leads and runs it.
+    // Retention: the checks above read every job, so the run's coordinators keep them (7
+    // days, the default); they stop, and a coordinator started as an operator would, with a
+    // short retention, leads and trims.
     const peakMemory = await usedMemory(redis);
     for (const m of members.values()) if (m.role === 'coordinator') await m.node?.stop('SIGTERM');
-    const retainer = new Coordinator({
-      store,
-      id: 'chaos-retention',
-      retention: { maxAgeMs: 1, maxCount: 1 },
-      retentionEveryMs: 500,
-    });
-    await retainer.start();
+    const retainer = await startCadenza('coordinator', [
+      ...['--redis', redis.url, '--prefix', prefix, '--log-level', 'warn'],
+      ...['--retention-max-age-ms', '1', '--retention-max-count', '1', '--retention-every-ms', '500'],
+    ]);
     let memory = peakMemory;
     let left = all.length;
     const bound = baselineMemory + MEMORY_BOUND_BYTES;
@@ -386,7 +386,7 @@ export async function runChaos(options: RunOptions): Promise<RunResult> {
     } catch (error) {
       memoryFindings.push(String(error));
     } finally {
-      await retainer.stop();
+      await retainer.stop('SIGTERM');
     }
     invariants.push({
       name: `Redis memory back under baseline + ${MEMORY_BOUND_BYTES >> 20} MiB`,

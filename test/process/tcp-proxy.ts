@@ -4,6 +4,7 @@
  * stay open and every byte, either way, is held in the proxy until `restore()` sends it on,
  * in order. That is what a partition that heals looks like to both ends (TCP retransmits
  * until the path is back), so requests sent during the cut arrive late, not never.
+ * `latency(ms)` delays every chunk by `ms`, keeping the order: a slow network (chaos runs).
  */
 import { once } from 'node:events';
 import { connect, createServer, type Server, type Socket } from 'node:net';
@@ -15,28 +16,71 @@ export interface TcpProxy {
   cut(): void;
   /** Sends what was held, in order, and lets traffic flow again. */
   restore(): void;
+  /** Delays each chunk by `ms` from now on (0: none). */
+  latency(ms: number): void;
   close(): Promise<void>;
 }
 
-/** One direction of one connection: forwards, or holds while the proxy is cut. */
+interface State {
+  cut: boolean;
+  latencyMs: number;
+}
+
+/** One direction of one connection: forwards, holds while cut, delays by the latency. */
 class Pipe {
   private held: Buffer[] = [];
+  private inFlight = 0;
+  private readonly late: { chunk: Buffer; at: number }[] = [];
+  private timer: NodeJS.Timeout | undefined;
   constructor(
-    private readonly proxy: { cut: boolean },
+    private readonly state: State,
     private readonly to: Socket,
   ) {}
   push(chunk: Buffer): void {
-    if (this.proxy.cut || this.held.length > 0) this.held.push(chunk);
-    else this.to.write(chunk);
+    if (this.state.cut || this.held.length > 0) this.held.push(chunk);
+    else this.send(chunk);
   }
   flush(): void {
-    for (const chunk of this.held) this.to.write(chunk);
+    const held = this.held;
     this.held = [];
+    for (const chunk of held) this.send(chunk);
+  }
+  private send(chunk: Buffer): void {
+    if (this.state.latencyMs <= 0 && this.inFlight === 0) {
+      this.to.write(chunk);
+      return;
+    }
+    // A chunk never overtakes an earlier one: due no sooner than the one before it.
+    const last = this.late.at(-1)?.at ?? 0;
+    this.late.push({ chunk, at: Math.max(last, performance.now() + this.state.latencyMs) });
+    this.inFlight++;
+    this.arm();
+  }
+  private arm(): void {
+    if (this.timer !== undefined || this.late.length === 0) return;
+    const next = this.late[0];
+    if (next === undefined) return;
+    this.timer = setTimeout(
+      () => {
+        this.timer = undefined;
+        const now = performance.now();
+        while (this.late.length > 0 && (this.late[0]?.at ?? 0) <= now) {
+          const due = this.late.shift();
+          this.inFlight--;
+          if (due !== undefined && !this.to.destroyed) this.to.write(due.chunk);
+        }
+        this.arm();
+      },
+      Math.max(0, next.at - performance.now()),
+    );
+  }
+  dispose(): void {
+    if (this.timer !== undefined) clearTimeout(this.timer);
   }
 }
 
 export async function startProxy(targetPort: number, targetHost = '127.0.0.1'): Promise<TcpProxy> {
-  const state = { cut: false };
+  const state: State = { cut: false, latencyMs: 0 };
   const pipes = new Set<Pipe>();
   const sockets = new Set<Socket>();
   const server: Server = createServer((client) => {
@@ -55,6 +99,7 @@ export async function startProxy(targetPort: number, targetHost = '127.0.0.1'): 
       socket.on('close', () => {
         sockets.delete(socket);
         pipes.delete(pipe);
+        pipe.dispose();
         client.destroy();
         upstream.destroy();
       });
@@ -72,6 +117,9 @@ export async function startProxy(targetPort: number, targetHost = '127.0.0.1'): 
     restore() {
       state.cut = false;
       for (const pipe of pipes) pipe.flush();
+    },
+    latency(ms) {
+      state.latencyMs = ms;
     },
     async close() {
       for (const socket of sockets) socket.destroy();
