@@ -1,6 +1,6 @@
 // Coordinator high availability, the issue's main proof: three coordinators and two workers
-// run a schedule that fires every second for 60 seconds while the current leader is
-// SIGKILLed every 7 seconds and started again (as a new process, with a new id, as a
+// run a schedule that fires every second for 35 seconds while the current leader is
+// SIGKILLed every 5 seconds and started again (as a new process, with a new id, as a
 // supervisor restarting `cadenza coordinator` with its default host:pid id would). Every
 // second of the window must end with exactly one job, and every job must succeed.
 // Build first (`npx -y pnpm@12.4.2 build`).
@@ -16,10 +16,12 @@ import { assertBuilt, type Cadenza, waitFor } from './cadenza-process.js';
 import { type Cluster, cluster } from './cluster.js';
 import { expectEverySecondOnce, jobsOf, leaderOf, nextSecond, perSecond, report, SECOND, waitForLeader } from './ha.js';
 
-// A short lease so that each takeover (lease + one follower poll) fits well inside 7 s.
+// A short lease so that each takeover (lease + one follower poll) fits inside 5 s. The
+// window was 60 s with a kill every 7 s; test/chaos now kills leaders at random under an
+// every-second cron for 90 s in the suite, so this keeps the fixed cadence shorter.
 const LEASE = ['--leader-ttl-ms', '3000'];
-const WINDOW_MS = 60 * SECOND;
-const KILL_EVERY_MS = 7 * SECOND;
+const WINDOW_MS = 35 * SECOND;
+const KILL_EVERY_MS = 5 * SECOND;
 
 let redis: RedisHarness;
 let dir: string;
@@ -37,7 +39,7 @@ afterAll(async () => {
 });
 
 describe('coordinators under SIGKILL', () => {
-  it('fires every second of a 60 s window exactly once while the leader is killed every 7 s', async () => {
+  it('fires every second of a 35 s window exactly once while the leader is killed every 5 s', async () => {
     c = cluster(redis, join(dir, 'runs.log'), ['--log-level', 'info']);
     const cl = c;
     const coordinators = new Map<string, Cadenza>();
@@ -53,7 +55,7 @@ describe('coordinators under SIGKILL', () => {
     const takeovers: number[] = [];
     let restarts = 0;
     for (let k = 1; realClock.now() + KILL_EVERY_MS < to; k++) {
-      // The kill cadence is the scenario: a fixed 7 s, not an event.
+      // The kill cadence is the scenario: a fixed 5 s, not an event.
       await sleep(Math.max(0, started + k * KILL_EVERY_MS - performance.now()));
       const leader = await leaderOf(cl);
       const node = leader === undefined ? undefined : coordinators.get(leader.id);
@@ -69,7 +71,7 @@ describe('coordinators under SIGKILL', () => {
       takeovers.push(Math.round(performance.now() - killedAt));
     }
     report(`${takeovers.length} SIGKILLs of the leader; takeover after ${takeovers.join(', ')} ms`);
-    expect(takeovers.length).toBeGreaterThanOrEqual(7);
+    expect(takeovers.length).toBeGreaterThanOrEqual(5);
 
     // The window's last fire written, the schedule is paused so that the count is final.
     await waitFor(
