@@ -23,7 +23,19 @@ describe('cadenza … --help', () => {
 
   it('covers every command', () => {
     expect([...all.keys()].sort()).toEqual(
-      ['coordinator', 'dev', 'doctor', 'enqueue', 'jobs', 'jobs show', 'schedules', 'server', 'status', 'token', 'token create']
+      [
+        'coordinator',
+        'dev',
+        'doctor',
+        'enqueue',
+        'jobs',
+        'jobs show',
+        'schedules',
+        'server',
+        'status',
+        'token',
+        'token create',
+      ]
         .concat(['worker'])
         .sort(),
     );

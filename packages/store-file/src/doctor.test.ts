@@ -1,5 +1,5 @@
 import { readFile, writeFile } from 'node:fs/promises';
-import type { MemoryStateSnapshot, NewJob } from '@cadenza/core';
+import type { MemoryStateSnapshot, NewJob, Store } from '@cadenza/core';
 import { newJobId } from '@cadenza/core';
 import { newJob } from '@cadenza/core/testing';
 import { describe, expect, it } from 'vitest';
@@ -23,6 +23,13 @@ const CODECS: Record<FileStoreFormat, Codec> = { json: jsonCodec, snapshot: snap
 
 const job = (fields: Partial<NewJob> = {}): NewJob => newJob({ id: newJobId(fields.tenant ?? 'acme', T0), ...fields });
 
+/** The store's doctor: optional in core's Store, always there on a file store. */
+function doctorOf(store: Store): NonNullable<Store['doctor']> {
+  const doctor = store.doctor;
+  if (doctor === undefined) throw new Error('a file store has a doctor');
+  return doctor.bind(store);
+}
+
 async function readSnapshot(path: string, codec: Codec): Promise<MemoryStateSnapshot> {
   return codec.decode(await readFile(path)) as MemoryStateSnapshot;
 }
@@ -37,7 +44,7 @@ for (const format of ['json', 'snapshot'] satisfies FileStoreFormat[]) {
       const store = await createFileStore({ path, format });
       const [active, waiting] = await store.enqueue([job({ priority: 9 }), job()], T0);
       await store.claim({ workerId: 'w1', limit: 1, leaseMs: 30_000, now: T0 });
-      expect((await store.doctor({ repair: false, now: NOW })).findings).toEqual([]);
+      expect((await doctorOf(store)({ repair: false, now: NOW })).findings).toEqual([]);
       await store.close();
       if (active === undefined || waiting === undefined) throw new Error('both jobs were created');
       return { path, waiting: waiting.id, active: active.id };
@@ -50,20 +57,20 @@ for (const format of ['json', 'snapshot'] satisfies FileStoreFormat[]) {
       await writeFile(path, codec.encode(broken));
 
       const store = await createFileStore({ path, format, debounceMs: 60_000 });
-      const found = await store.doctor({ repair: false, now: NOW });
+      const found = await doctorOf(store)({ repair: false, now: NOW });
       expect(found.findings.map((f) => [f.check, f.subject, f.repaired])).toEqual([['placement', waiting, undefined]]);
-      const fixed = await store.doctor({ repair: true, now: NOW });
+      const fixed = await doctorOf(store)({ repair: true, now: NOW });
       expect(fixed.findings).toEqual([
         { check: 'placement', subject: waiting, message: expect.any(String), repaired: expect.any(String) },
       ]);
       // Written before doctor answered, though the debounce would have waited a minute.
       const written = await readSnapshot(path, codec);
       expect(written.ready[5]?.tenants).toEqual([['acme', [waiting]]]);
-      expect((await store.doctor({ repair: false, now: NOW })).findings).toEqual([]);
+      expect((await doctorOf(store)({ repair: false, now: NOW })).findings).toEqual([]);
       await store.close();
 
       const reopened = await createFileStore({ path, format });
-      expect((await reopened.doctor({ repair: false, now: NOW })).findings).toEqual([]);
+      expect((await doctorOf(reopened)({ repair: false, now: NOW })).findings).toEqual([]);
       await reopened.close();
     });
 
@@ -76,7 +83,7 @@ for (const format of ['json', 'snapshot'] satisfies FileStoreFormat[]) {
 
       const store = await createFileStore({ path, format, debounceMs: 0 });
       for (const repair of [false, true]) {
-        const report = await store.doctor({ repair, now: NOW });
+        const report = await doctorOf(store)({ repair, now: NOW });
         expect(report.findings).toEqual([{ check: 'leases', subject: active, message: expect.any(String) }]);
         expect(report.checked).toEqual({ tenants: 1, jobs: 2, schedules: 0 });
       }
