@@ -11,6 +11,7 @@ import { promisify } from 'node:util';
 import { type RedisHarness, startRedis } from '@cadenza/store-redis/testing';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { assertBuilt, type Cadenza, ROOT, startCommand, waitFor, waitForStatus } from '../process/cadenza-process.js';
+import { startPrebuildMirror } from './sqlite-prebuild.js';
 
 const run = promisify(execFile);
 const PNPM = ['-y', 'pnpm@12.4.2'];
@@ -38,11 +39,18 @@ beforeAll(async () => {
     join(app, 'handlers.mjs'),
     "export default { 'email.send': async (job) => ({ sent: job.payload.to }) };\n",
   );
-  // Plain npm, as a user's service would depend on cadenza (better-sqlite3 builds here).
-  await run('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error', ...tarballs], {
-    cwd: app,
-    timeout: 600_000,
-  });
+  // Plain npm, as a user's service would depend on cadenza; better-sqlite3's binary comes
+  // from a mirror of the one the workspace built (sqlite-prebuild.ts says why).
+  const mirror = await startPrebuildMirror(join(ROOT, 'packages', 'store-sqlite'), dir);
+  try {
+    await run('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error', ...tarballs], {
+      cwd: app,
+      timeout: 600_000,
+      env: { ...process.env, ...mirror.env },
+    });
+  } finally {
+    await mirror.close();
+  }
 }, 660_000);
 
 afterEach(async () => {
