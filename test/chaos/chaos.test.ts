@@ -1,13 +1,15 @@
 // Chaos and soak (issue 18): seeded runs of real coordinators and workers on a real
 // redis-server under kills, freezes, partitions, latency, Redis restarts and skewed
 // coordinator clocks, checked for the invariants in checks/. In the suite: one 90-second
-// run of a fixed seed, and each regression seed for a short time. `pnpm chaos` (cli.mjs)
+// run of a fixed seed, and each regression seed it does not cover for a short time. `pnpm chaos` (cli.mjs)
 // runs one seed (CHAOS_SEED, CHAOS_SECONDS) and nothing else. See README.md.
 import { describe, expect, it } from 'vitest';
 import { REGRESSIONS } from './regressions.js';
 import { runChaos } from './runner.js';
 
-const CI_SEED = 1;
+// Seed 7 is a regression seed (regressions.ts): a plan is drawn in time order, so its 90 s
+// plan begins with the regression's shorter one, and the suite's run covers it.
+const CI_SEED = 7;
 const CI_SECONDS = 90;
 const given = process.env.CHAOS_SEED;
 const topology = { coordinators: 2, workers: 3 };
@@ -34,8 +36,10 @@ if (given !== undefined && given !== '') {
   });
 } else {
   describe('chaos', () => {
-    it(`seed ${CI_SEED} for ${CI_SECONDS} s`, () => check(CI_SEED, CI_SECONDS), budget(CI_SECONDS));
-    for (const r of REGRESSIONS) {
+    const covered = REGRESSIONS.filter((r) => r.seed === CI_SEED && r.seconds <= CI_SECONDS);
+    const also = covered.map((r) => ` (regression: ${r.found})`).join('');
+    it(`seed ${CI_SEED} for ${CI_SECONDS} s${also}`, () => check(CI_SEED, CI_SECONDS), budget(CI_SECONDS));
+    for (const r of REGRESSIONS.filter((r) => !covered.includes(r))) {
       it(
         `regression: seed ${r.seed} for ${r.seconds} s (${r.found})`,
         () => check(r.seed, r.seconds),
