@@ -6,7 +6,7 @@
 //   work   takes payload.ms; fails its first payload.failFirst attempts (retries)
 //   tick   the per-second schedule's job: returns at once
 import { appendFileSync } from 'node:fs';
-import { setTimeout as sleep } from 'node:timers/promises';
+import { realClock } from '@cadenza/core';
 
 const LOG = process.env.CHAOS_ATTEMPTS;
 const WORKER = process.env.CADENZA_ID;
@@ -21,7 +21,7 @@ function note(e, job, outcome) {
     pid: process.pid,
     tenant: job.tenant,
     name: job.name,
-    t: Date.now(),
+    t: realClock.now(),
     ...(job.resources === undefined ? {} : { resources: job.resources }),
     ...(outcome === undefined ? {} : { outcome }),
   };
@@ -32,7 +32,7 @@ async function run(job, ctx) {
   note('start', job);
   const payload = job.payload ?? {};
   try {
-    if (payload.ms > 0) await sleep(payload.ms, undefined, { signal: ctx.signal });
+    if (payload.ms > 0) await realClock.sleep(payload.ms, ctx.signal);
   } catch (error) {
     note('end', job, 'aborted');
     throw error;

@@ -7,9 +7,8 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { pathToFileURL } from 'node:url';
-import { type Job, type ListedJob, prepareJobs, prepareSchedule } from '@cadenza/core';
+import { type Clock, type Job, type ListedJob, prepareJobs, prepareSchedule, realClock } from '@cadenza/core';
 import { createRedisStore } from '@cadenza/store-redis';
 import { type RedisHarness, startRedis } from '@cadenza/store-redis/testing';
 import { assertBuilt, type Cadenza, runCli, startCadenza, waitFor } from '../process/cadenza-process.js';
@@ -37,6 +36,8 @@ export interface RunOptions {
   workers: number;
   /** Progress lines (stdout by default). */
   say?: (line: string) => void;
+  /** The clock the run is timed and logged by: the real one unless a test gives another. */
+  clock?: Clock;
 }
 
 export interface Invariant {
@@ -61,6 +62,9 @@ interface Member {
 }
 
 export async function runChaos(options: RunOptions): Promise<RunResult> {
+  // Real processes on a real machine: the run is timed by the real clock, through core's Clock.
+  const clock: Clock = options.clock ?? realClock;
+  const sleep = (ms: number) => clock.sleep(ms);
   assertBuilt();
   const { seed, seconds } = options;
   const say = options.say ?? ((line: string) => process.stdout.write(`[chaos seed ${seed}] ${line}\n`));
@@ -76,7 +80,7 @@ export async function runChaos(options: RunOptions): Promise<RunResult> {
   const enqueued: string[] = [];
   let unacknowledged = 0;
   const nextOffset = clockOffsets(seed);
-  const runStart = performance.now();
+  const runStart = clock.now();
   say(
     `seed ${seed}: ${seconds} s of faults, ${options.coordinators} coordinators, ${options.workers} workers, in ${dir}`,
   );
@@ -88,7 +92,7 @@ export async function runChaos(options: RunOptions): Promise<RunResult> {
       const offset = nextOffset();
       env.NODE_OPTIONS = `--import=${CLOCK_OFFSET}`;
       env.CHAOS_CLOCK_OFFSET_MS = String(offset);
-      const now = Date.now();
+      const now = clock.now();
       faults.push({ kind: 'clock', target: member.name, start: now, end: now, ms: offset });
       member.node = await startCadenza(
         'coordinator',
@@ -135,7 +139,7 @@ export async function runChaos(options: RunOptions): Promise<RunResult> {
       }
     }
     const baselineMemory = await usedMemory(redis);
-    const scheduledAt = Date.now();
+    const scheduledAt = clock.now();
     await store.upsertSchedule(
       prepareSchedule(SCHEDULE, {
         name: 'tick',
@@ -146,19 +150,19 @@ export async function runChaos(options: RunOptions): Promise<RunResult> {
         maxAttempts: 3,
       }),
       // The same instant the checker counts fires from: the first fire is the first second
-      // after the upsert's own now (a second Date.now() here once lay 40 ms later, past a
+      // after the upsert's own now (a second clock.now() here once lay 40 ms later, past a
       // whole second, and the checker missed a fire the store never owed).
       scheduledAt,
     );
 
     // The plan's times count from here, once every process is up.
-    const t0 = performance.now();
+    const t0 = clock.now();
     // Who leads, four times a second, read straight from Redis (not through a proxy).
     loops.push(
       (async () => {
         while (running.sample) {
           try {
-            const now = Date.now();
+            const now = clock.now();
             const lease = await store.getLeadership(now);
             samples.push({
               t: now,
@@ -166,7 +170,7 @@ export async function runChaos(options: RunOptions): Promise<RunResult> {
               ...(lease === undefined ? {} : { leftMs: lease.expiresAt - now }),
             });
           } catch {
-            samples.push({ t: Date.now(), leader: undefined });
+            samples.push({ t: clock.now(), leader: undefined });
           }
           await sleep(250);
         }
@@ -178,7 +182,7 @@ export async function runChaos(options: RunOptions): Promise<RunResult> {
       (async () => {
         for (let step = 0; running.enqueue; step++) {
           const planned = nextBatch();
-          const now = Date.now();
+          const now = clock.now();
           const jobs = prepareJobs(
             planned.map(({ after: _, ...input }) => input),
             now,
@@ -195,7 +199,7 @@ export async function runChaos(options: RunOptions): Promise<RunResult> {
             unacknowledged += jobs.length;
           }
           const due = t0 + (step + 1) * 250;
-          if (due > performance.now()) await sleep(due - performance.now());
+          if (due > clock.now()) await sleep(due - clock.now());
         }
       })(),
     );
@@ -209,7 +213,7 @@ export async function runChaos(options: RunOptions): Promise<RunResult> {
     say(`plan: ${plan.length} faults`);
     const inject = async (planned: PlannedFault): Promise<void> => {
       if (planned.kind === 'redis-kill' || planned.kind === 'redis-shutdown') {
-        const began = Date.now();
+        const began = clock.now();
         if (planned.kind === 'redis-kill') {
           const client = redis.client();
           client.on('error', () => undefined);
@@ -225,14 +229,14 @@ export async function runChaos(options: RunOptions): Promise<RunResult> {
         }
         await sleep(planned.durationMs);
         await redis.restart();
-        faults.push({ kind: planned.kind, target: 'redis', start: began, end: Date.now() });
+        faults.push({ kind: planned.kind, target: 'redis', start: began, end: clock.now() });
         return;
       }
       const member = members.get(planned.target);
       const node = member?.node;
       if (member === undefined || node === undefined) return;
       const pid = node.proc.pid;
-      const began = Date.now();
+      const began = clock.now();
       switch (planned.kind) {
         case 'kill':
           node.proc.kill('SIGKILL');
@@ -261,36 +265,25 @@ export async function runChaos(options: RunOptions): Promise<RunResult> {
         kind: planned.kind,
         target: planned.target,
         start: began,
-        end: Date.now(),
+        end: clock.now(),
         ...(pid === undefined ? {} : { pid }),
         ...(planned.ms === undefined ? {} : { ms: planned.ms }),
       });
     };
     const faultTasks = plan.map(async (planned) => {
       const due = t0 + planned.at;
-      if (due > performance.now()) await sleep(due - performance.now());
+      if (due > clock.now()) await sleep(due - clock.now());
       await inject(planned);
     });
     await Promise.all(faultTasks);
-    const faultsEnded = performance.now();
+    const faultsEnded = clock.now();
     say(`faults over after ${((faultsEnded - t0) / 1000).toFixed(1)} s; draining`);
 
     // Everything resumed (each fault undid itself); stop adding work, pause the schedule.
     running.enqueue = false;
     await loops[1];
-    const pausedAt = Date.now();
-    await store.upsertSchedule(
-      prepareSchedule(SCHEDULE, {
-        name: 'tick',
-        tenant: 'c',
-        cron: '* * * * * *',
-        misfireGraceMs: SETTINGS.misfireGraceMs,
-        payload: { ms: 5 },
-        maxAttempts: 3,
-        paused: true,
-      }),
-      Date.now(),
-    );
+    const pausedAt = clock.now();
+    await store.setSchedulePaused('c', SCHEDULE, true, pausedAt);
     let all: ListedJob[] = [];
     let open = 0;
     try {
@@ -309,7 +302,7 @@ export async function runChaos(options: RunOptions): Promise<RunResult> {
     }
     running.sample = false;
     await loops[0];
-    const drained = performance.now();
+    const drained = clock.now();
     say(`drained in ${((drained - faultsEnded) / 1000).toFixed(1)} s`);
 
     // The checks.
@@ -407,7 +400,7 @@ export async function runChaos(options: RunOptions): Promise<RunResult> {
     );
     const nonzero = faults.filter((f) => f.kind !== 'clock' || f.ms !== 0);
     const lines = [
-      `seed ${seed}: ${failed ? 'FAILED' : 'passed'} (${seconds} s of faults, drain ${((drained - faultsEnded) / 1000).toFixed(1)} s, run ${((performance.now() - runStart) / 1000).toFixed(1)} s)`,
+      `seed ${seed}: ${failed ? 'FAILED' : 'passed'} (${seconds} s of faults, drain ${((drained - faultsEnded) / 1000).toFixed(1)} s, run ${((clock.now() - runStart) / 1000).toFixed(1)} s)`,
       `faults: ${count(nonzero, (f) => f.kind) || 'none'}`,
       `clock offsets (ms): ${faults
         .filter((f) => f.kind === 'clock')

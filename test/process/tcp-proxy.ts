@@ -8,6 +8,7 @@
  */
 import { once } from 'node:events';
 import { connect, createServer, type Server, type Socket } from 'node:net';
+import { type Clock, realClock, type TimerHandle } from '@cadenza/core';
 
 export interface TcpProxy {
   /** `redis://127.0.0.1:PORT`: the target, through the proxy. */
@@ -24,6 +25,8 @@ export interface TcpProxy {
 interface State {
   cut: boolean;
   latencyMs: number;
+  /** What latency is timed by. */
+  clock: Clock;
 }
 
 /** One direction of one connection: forwards, holds while cut, delays by the latency. */
@@ -31,7 +34,7 @@ class Pipe {
   private held: Buffer[] = [];
   private inFlight = 0;
   private readonly late: { chunk: Buffer; at: number }[] = [];
-  private timer: NodeJS.Timeout | undefined;
+  private timer: TimerHandle | undefined;
   constructor(
     private readonly state: State,
     private readonly to: Socket,
@@ -52,7 +55,7 @@ class Pipe {
     }
     // A chunk never overtakes an earlier one: due no sooner than the one before it.
     const last = this.late.at(-1)?.at ?? 0;
-    this.late.push({ chunk, at: Math.max(last, performance.now() + this.state.latencyMs) });
+    this.late.push({ chunk, at: Math.max(last, this.state.clock.now() + this.state.latencyMs) });
     this.inFlight++;
     this.arm();
   }
@@ -60,10 +63,10 @@ class Pipe {
     if (this.timer !== undefined || this.late.length === 0) return;
     const next = this.late[0];
     if (next === undefined) return;
-    this.timer = setTimeout(
+    this.timer = this.state.clock.setTimeout(
       () => {
         this.timer = undefined;
-        const now = performance.now();
+        const now = this.state.clock.now();
         while (this.late.length > 0 && (this.late[0]?.at ?? 0) <= now) {
           const due = this.late.shift();
           this.inFlight--;
@@ -71,16 +74,20 @@ class Pipe {
         }
         this.arm();
       },
-      Math.max(0, next.at - performance.now()),
+      Math.max(0, next.at - this.state.clock.now()),
     );
   }
   dispose(): void {
-    if (this.timer !== undefined) clearTimeout(this.timer);
+    this.timer?.cancel();
   }
 }
 
-export async function startProxy(targetPort: number, targetHost = '127.0.0.1'): Promise<TcpProxy> {
-  const state: State = { cut: false, latencyMs: 0 };
+export async function startProxy(
+  targetPort: number,
+  targetHost = '127.0.0.1',
+  clock: Clock = realClock,
+): Promise<TcpProxy> {
+  const state: State = { cut: false, latencyMs: 0, clock };
   const pipes = new Set<Pipe>();
   const sockets = new Set<Socket>();
   const server: Server = createServer((client) => {
