@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { DoctorCheck, Store } from '@cadenza/core';
-import { newJob } from '@cadenza/core/testing';
+import { newJob, scheduleDefinition, scheduleJob } from '@cadenza/core/testing';
 import Database from 'better-sqlite3';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { createSqliteStore } from './sqlite-store.js';
@@ -64,24 +64,7 @@ async function world(extra = 0): Promise<World> {
       T0,
     );
   await store.upsertSchedule(
-    {
-      id: 'every',
-      tenant: 'acme',
-      trigger: { kind: 'every', every: MINUTE, startAt: undefined },
-      job: {
-        name: 'digest',
-        payload: null,
-        priority: 5,
-        tags: [],
-        maxAttempts: 1,
-        backoff: undefined,
-        timeoutMs: undefined,
-      },
-      misfire: 'once',
-      maxCatchUp: 10,
-      misfireGraceMs: MINUTE,
-      paused: false,
-    },
+    scheduleDefinition({ id: 'every', tenant: 'acme', job: scheduleJob({ name: 'digest' }), maxCatchUp: 10 }),
     T0,
   );
   const db = new Database(path);
