@@ -23,8 +23,11 @@ export async function checkSchedules(
   let count = 0;
   for await (const pairs of hashChunks(ctx, keys.schedules)) {
     count += pairs.length;
-    for (const [id, raw] of pairs) {
-      if (problemsOf(tenant, id, raw, await fireIndexScore(ctx, tenant, id), options.now).length === 0) continue;
+    // One ZMSCORE per chunk: the fire index's scores of the chunk's schedules.
+    const scores = await ctx.redis.zmscore(keys.schedulesDue, ...pairs.map(([id]) => id));
+    for (const [k, [id, raw]] of pairs.entries()) {
+      const indexed = scores[k] == null ? undefined : Number(scores[k]);
+      if (problemsOf(tenant, id, raw, indexed, options.now).length === 0) continue;
       const again = await ctx.redis.hget(keys.schedules, id);
       if (again === null) continue;
       const score = await fireIndexScore(ctx, tenant, id);
