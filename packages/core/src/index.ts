@@ -107,7 +107,10 @@ export {
   TENANT_PATTERN,
   upsertOptionsOf,
 } from './schemas/index.js';
+export { ACTIVITY_MINUTES, PAST_ATTEMPTS_KEPT } from './store/store.js';
 export type {
+  ActivityMinute,
+  ActivityQuery,
   ClaimRequest,
   DoctorCheck,
   DoctorFinding,
@@ -126,6 +129,7 @@ export type {
   NodeReport,
   NodeReportInput,
   NodeRole,
+  PastAttempt,
   QueueDepth,
   RecoveryResult,
   RetentionPolicy,

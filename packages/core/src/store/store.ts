@@ -158,6 +158,27 @@ export interface Store {
    */
   recordFires(fence: Fence, fires: readonly ScheduleFire[], now: number): Promise<FireResult[]>;
 
+  // ── what the dashboard reads (optional) ─────────────────────────────────
+  /**
+   * Optional: how many jobs ended, minute by minute, for the `query.minutes` minutes up to
+   * and including the one that holds `query.now` (oldest first, one entry per minute, zeros
+   * where nothing happened), summed over `query.tenants` (every tenant when absent). A
+   * minute is the `now` of the store call that made the change, floored to the minute.
+   * `succeeded` and `failed` count jobs that reached those statuses by any path (a failed
+   * job whose attempts ran out, whose lease was lost for the last time, or whose parent
+   * failed); `retried` counts attempts that failed and were followed by another (backoff or
+   * a lost lease), not retries by hand. A store keeps at least ACTIVITY_MINUTES minutes.
+   */
+  activity?(query: ActivityQuery): Promise<ActivityMinute[]>;
+  /**
+   * Optional: the attempts of job `id` that ended before its latest one began, oldest
+   * first — each that failed and was retried (by backoff or a lost lease), and a failed
+   * job's last attempt when it is retried by hand — at most PAST_ATTEMPTS_KEPT of them
+   * (the newest). The latest attempt is the job's own `startedAt`, `finishedAt` and
+   * `error`. Empty for an unknown job. Deleted with the job.
+   */
+  pastAttempts?(id: string): Promise<PastAttempt[]>;
+
   // ── upkeep by hand ───────────────────────────────────────────────────────
   /**
    * Optional: checks the invariants this store relies on (docs/operations.md, "Checking a
@@ -260,6 +281,42 @@ export interface RetentionPolicy {
   maxAgeMs: number;
   /** At most this many finished jobs are kept per tenant, newest kept. */
   maxCount: number;
+}
+
+/** The minutes of activity a store keeps (`Store.activity`): the dashboard's last hour. */
+export const ACTIVITY_MINUTES = 60;
+/** The most past attempts a store keeps per job (`Store.pastAttempts`), the newest. */
+export const PAST_ATTEMPTS_KEPT = 25;
+
+export interface ActivityQuery {
+  now: number;
+  /** A whole number from 1 to ACTIVITY_MINUTES. */
+  minutes: number;
+  /** Only these tenants; every tenant when absent. */
+  tenants?: readonly string[];
+}
+
+/** Jobs that ended in one minute. */
+export interface ActivityMinute {
+  /** The minute's first instant, epoch ms (a multiple of 60,000). */
+  at: number;
+  succeeded: number;
+  failed: number;
+  retried: number;
+}
+
+/** An attempt of a job that ended before its latest one began (`Store.pastAttempts`). */
+export interface PastAttempt {
+  /** Its number, as the handler saw it (from 1). */
+  attempt: number;
+  /** When it started; undefined where the store did not know. */
+  startedAt: number | undefined;
+  /** When it ended: the settlement's or the recovery's `now`. */
+  endedAt: number;
+  /** The worker that ran it, where known. */
+  workerId: string | undefined;
+  /** Why it ended: the handler's error, `timeout`, or `lease_expired`. */
+  error: JobError;
 }
 
 /** What `listJobs` lists: jobs matching every filter given, a page at a time. */
