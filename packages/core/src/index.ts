@@ -107,7 +107,6 @@ export {
   TENANT_PATTERN,
   upsertOptionsOf,
 } from './schemas/index.js';
-export { ACTIVITY_MINUTES, PAST_ATTEMPTS_KEPT } from './store/store.js';
 export type {
   ActivityMinute,
   ActivityQuery,
@@ -142,6 +141,7 @@ export type {
   UpsertScheduleOptions,
   UpsertScheduleResult,
 } from './store/store.js';
+export { ACTIVITY_MINUTES, PAST_ATTEMPTS_KEPT } from './store/store.js';
 // For store implementations: the store-independent pieces every store shares, so that
 // stores refuse the same arguments with the same errors and deliver signals alike.
 export { checkCount, checkDuration, checkInstant, checkText, notFound } from './store/support/arguments.js';
