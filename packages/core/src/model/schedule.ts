@@ -73,6 +73,11 @@ export type NormalizedTrigger =
 export interface Schedule extends ScheduleDefinition {
   runCount: number;
   lastFireAt: number | undefined;
+  /**
+   * The job its latest fire created (by a trigger, or by hand with `triggerSchedule`), where
+   * the store keeps it; absent before the first fire, and on stores that do not.
+   */
+  lastJobId?: string;
   /** The next instant this schedule fires; undefined when it never fires again (or manual). */
   nextFireAt: number | undefined;
   createdAt: number;
