@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 const root = join(import.meta.dirname, '..', '..');
 const LAYER: Record<string, number> = {
   core: 0,
+  dashboard: 0,
   'store-redis': 1,
   'store-sqlite': 1,
   'store-file': 1,
