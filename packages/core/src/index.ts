@@ -81,6 +81,7 @@ export {
   DEFAULT_MAX_PAYLOAD_BYTES,
   DEFAULT_MAX_SCHEDULES_PER_TENANT,
   DEFAULT_MIN_INTERVAL_MS,
+  DEFAULT_PREVIEW_FIRES,
   IDEMPOTENCY_KEY_PATTERN,
   type InputLimits,
   jobBatchSchema,
@@ -91,6 +92,7 @@ export {
   MAX_CATCH_UP_LIMIT,
   MAX_DEPENDS_ON,
   MAX_DURATION_MS,
+  MAX_PREVIEW_FIRES,
   MAX_RESOURCE_UNITS,
   MAX_RESOURCES,
   MAX_TAGS,
@@ -103,7 +105,10 @@ export {
   prepareJobBatch,
   prepareJobs,
   prepareSchedule,
+  prepareSchedulePreview,
+  type SchedulePreview,
   scheduleInputSchema,
+  schedulePreviewSchema,
   TENANT_PATTERN,
   upsertOptionsOf,
 } from './schemas/index.js';
@@ -192,6 +197,7 @@ export { checkSettlements, type SettlementMove, settlementMove } from './store/s
 export { StoreSignals } from './store/support/signals.js';
 export { tenantWeightsOf } from './store/support/weights.js';
 export {
+  describeTrigger,
   type FirePlan,
   isPaced,
   nextFireAfter,

@@ -24,4 +24,11 @@ export {
 export { prepareJob, prepareJobBatch, prepareJobs } from './prepare-job.js';
 export { jobFromSchedule, prepareSchedule } from './prepare-schedule.js';
 export { checkScheduleLimits, maxSchedulesPerTenant, minIntervalMs, upsertOptionsOf } from './schedule-limits.js';
+export {
+  DEFAULT_PREVIEW_FIRES,
+  MAX_PREVIEW_FIRES,
+  prepareSchedulePreview,
+  type SchedulePreview,
+  schedulePreviewSchema,
+} from './schedule-preview.js';
 export { scheduleInputSchema } from './schedule-schema.js';

@@ -3,6 +3,9 @@ import type { ParsedScheduleInput } from './schedule-schema.js';
 import { fieldError } from './zod-errors.js';
 
 const KINDS = ['cron', 'every', 'at', 'manual'] as const;
+
+/** The trigger's fields of a parsed body: a schedule's, or a preview's (schedule-preview.ts). */
+export type TriggerInput = Pick<ParsedScheduleInput, 'cron' | 'tz' | 'every' | 'startAt' | 'at' | 'manual'>;
 const ONE_KIND = 'exactly one of cron, every, at or manual';
 
 /**
@@ -10,7 +13,7 @@ const ONE_KIND = 'exactly one of cron, every, at or manual';
  * (`manual: false` counts as absent), with `tz` only beside cron and `startAt` only beside
  * every. Instants go on as Dates, so that the time module sees what was validated here.
  */
-export function triggerOf(input: ParsedScheduleInput): Trigger {
+export function triggerOf(input: TriggerInput): Trigger {
   const given = KINDS.filter((kind) => (kind === 'manual' ? input.manual === true : input[kind] !== undefined));
   const [kind, second] = given;
   if (kind === undefined) throw fieldError(['trigger'], undefined, `${ONE_KIND} (none was given)`);

@@ -17,7 +17,8 @@ function given(value: unknown): boolean {
 }
 
 /** Validates a user's trigger and fills defaults (tz = UTC). Throws invalid_argument naming the field. */
-export function normalizeTrigger(trigger: Trigger): NormalizedTrigger {
+export function normalizeTrigger(trigger: Trigger | NormalizedTrigger): NormalizedTrigger {
+  if (isNormalized(trigger)) return normalizeTrigger(writtenTrigger(trigger));
   if (typeof trigger !== 'object' || trigger === null) throw invalidArgument('trigger', trigger, ONE_KIND);
   const fields = trigger as Record<string, unknown>;
   // `manual: false` next to another kind is how a form says "not manual"; alone it is nothing.
@@ -48,6 +49,32 @@ export function normalizeTrigger(trigger: Trigger): NormalizedTrigger {
   }
 }
 
+/**
+ * A normalized trigger (a stored schedule's, a prepared body's) is taken too, and checked
+ * again as the trigger it was written as, so that no caller can skip the checks.
+ */
+function isNormalized(trigger: Trigger | NormalizedTrigger): trigger is NormalizedTrigger {
+  return typeof trigger === 'object' && trigger !== null && 'kind' in trigger;
+}
+
+function writtenTrigger(trigger: NormalizedTrigger): Trigger {
+  switch (trigger.kind) {
+    case 'cron':
+      return { cron: trigger.cron, tz: trigger.tz };
+    case 'every':
+      return trigger.startAt === undefined
+        ? { every: trigger.every }
+        : { every: trigger.every, startAt: new Date(trigger.startAt) };
+    case 'at':
+      return { at: new Date(trigger.at) };
+    case 'manual':
+      return { manual: true };
+    default:
+      // An unknown kind: refused below as no trigger at all.
+      return {} as Trigger;
+  }
+}
+
 function normalizeZone(value: unknown): string {
   if (!given(value)) return 'UTC';
   const expected = 'an IANA time zone name like "UTC" or "America/New_York"';
@@ -75,7 +102,7 @@ export function nextFireAfter(trigger: NormalizedTrigger, from: number): number 
 }
 
 /** The next `count` fire instants strictly after `from`; fewer when the trigger ends (docs/time.md). */
-export function nextFireTimes(trigger: Trigger, from: Date | number, count: number): Date[] {
+export function nextFireTimes(trigger: Trigger | NormalizedTrigger, from: Date | number, count: number): Date[] {
   const normalized = normalizeTrigger(trigger);
   const start = from instanceof Date ? from.getTime() : from;
   if (typeof start !== 'number' || !Number.isFinite(start) || Math.abs(start) > MAX_INSTANT) {
