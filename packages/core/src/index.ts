@@ -149,6 +149,14 @@ export type {
 export { ACTIVITY_MINUTES, PAST_ATTEMPTS_KEPT } from './store/store.js';
 // For store implementations: the store-independent pieces every store shares, so that
 // stores refuse the same arguments with the same errors and deliver signals alike.
+export {
+  type ActivityField,
+  activityFrame,
+  type CheckedActivityQuery,
+  checkActivityQuery,
+  MINUTE_MS,
+  minuteOf,
+} from './store/support/activity.js';
 export { checkCount, checkDuration, checkInstant, checkText, notFound } from './store/support/arguments.js';
 export { checkCancelable, resetForRetry, retryVerdict } from './store/support/cancel-retry.js';
 export { decodeCursor, encodeCursor } from './store/support/cursor.js';
@@ -183,6 +191,7 @@ export { type CheckedClaim, checkClaimRequest, checkHeartbeats, leaseStateOf } f
 export { type CheckedLimits, refill, type TenantLimits, tenantLimitsOf } from './store/support/limits.js';
 export { batchPrefix, checkNewJob } from './store/support/new-job.js';
 export { newJobRow, resolveParentIds } from './store/support/new-row.js';
+export { attemptEnded, lastAttemptOfFailed, lostLeaseError, withAttempt } from './store/support/past-attempts.js';
 export { checkRetentionPolicy } from './store/support/retention.js';
 export { checkFires, checkScheduleDefinition } from './store/support/schedule-calls.js';
 export {

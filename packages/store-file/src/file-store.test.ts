@@ -36,6 +36,15 @@ async function fill(store: Store): Promise<void> {
   const [claimed] = await store.claim({ workerId: 'w1', limit: 1, leaseMs: 30_000, now: T0 + 1 });
   if (claimed === undefined || b === undefined) throw new Error('nothing claimed');
   await store.settle([{ jobId: claimed.id, token: claimed.lease.token, outcome: 'succeeded', result: { ok: 1 } }], T0);
+  // A job that failed once and waits for its retry: a past attempt, and activity to keep.
+  await store.enqueue([job({ tenant: 'gamma', priority: 9, maxAttempts: 2 })], T0);
+  const [retried] = await store.claim({ workerId: 'w1', limit: 1, leaseMs: 30_000, now: T0 + 2 });
+  if (retried === undefined) throw new Error('nothing claimed');
+  const error = { code: 'handler_error', message: 'once' };
+  await store.settle(
+    [{ jobId: retried.id, token: retried.lease.token, outcome: 'failed', error, retryAt: T0 + MINUTE }],
+    T0 + 3,
+  );
   const { schedule } = await store.upsertSchedule(scheduleDefinition(), T0);
   const at = schedule.nextFireAt ?? T0;
   await store.recordFires(
@@ -59,8 +68,13 @@ async function everything(store: Store): Promise<unknown> {
   for (const status of ['waiting', 'delayed', 'blocked', 'active', 'succeeded'] as const) {
     byStatus[status] = (await allJobs(store, { status })).map((j) => j.id);
   }
+  const jobs = await allJobs(store, { include: { payload: true, result: true } });
+  const pastAttempts: Record<string, unknown> = {};
+  for (const { id } of jobs) pastAttempts[id] = await store.pastAttempts?.(id);
   return {
-    jobs: await allJobs(store, { include: { payload: true, result: true } }),
+    jobs,
+    pastAttempts,
+    activity: await store.activity?.({ now: T0 + MINUTE, minutes: 60 }),
     byStatus,
     beta: (await allJobs(store, { tenant: 'beta' })).map((j) => j.id),
     schedules: (await store.listSchedules({ limit: 1000 })).schedules,
@@ -76,6 +90,8 @@ describe.each(FORMATS)('file store (%s)', (format) => {
     const first = await createFileStore({ path, format });
     await fill(first);
     const before = await everything(first);
+    expect(JSON.stringify(before)).toContain('"attempt":1,"startedAt"');
+    expect(JSON.stringify(before)).toContain('"succeeded":1,"failed":0,"retried":1');
     await first.close();
 
     const second = await createFileStore({ path, format });

@@ -1,6 +1,8 @@
 import { access, constants, mkdir, readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import {
+  type ActivityMinute,
+  type ActivityQuery,
   CadenzaError,
   type ClaimedJob,
   type ClaimRequest,
@@ -22,6 +24,7 @@ import {
   type MemoryStateSnapshot,
   type MemoryStore,
   type NewJob,
+  type PastAttempt,
   type QueueDepth,
   type RecoveryResult,
   type ResourceLimits,
@@ -297,6 +300,12 @@ class FileBackedStore implements FileStore {
   }
   recordFires(fence: Fence, fires: readonly ScheduleFire[], now: number): Promise<FireResult[]> {
     return this.inner.recordFires(fence, fires, now);
+  }
+  activity(query: ActivityQuery): Promise<ActivityMinute[]> {
+    return this.inner.activity(query);
+  }
+  pastAttempts(id: string): Promise<PastAttempt[]> {
+    return this.inner.pastAttempts(id);
   }
   subscribe(listener: (signal: StoreSignal) => void): () => void {
     return this.inner.subscribe(listener);

@@ -1,5 +1,6 @@
-import { checkCancelable, type Job, notFound, resetForRetry, retryVerdict } from '@cadenza/core';
+import { checkCancelable, type Job, lastAttemptOfFailed, notFound, resetForRetry, retryVerdict } from '@cadenza/core';
 import type { Ctx } from './context.js';
+import { keepPastAttempt } from './dashboard-reads.js';
 import { makeBlocked, makeFinal, makeRunnable } from './job-states.js';
 import { loadJob, statusOf } from './rows.js';
 
@@ -21,6 +22,8 @@ export function cancel(ctx: Ctx, id: string, now: number): Job {
 export function retry(ctx: Ctx, id: string, now: number): Job {
   const job = existing(ctx, id);
   const verdict = retryVerdict(job, (parentId) => statusOf(ctx, parentId));
+  const last = lastAttemptOfFailed(job, now);
+  if (last !== undefined) keepPastAttempt(ctx, job.id, last);
   resetForRetry(job);
   // Leaving `failed`, it is no parent that ended any more.
   ctx.sql('DELETE FROM pending_parents WHERE job_id = ?').run(job.id);

@@ -186,6 +186,32 @@ export function tagChunk(c: Ctx, from: [string, string]): Chunk<[string, string]
   return { candidates, next: rows.length < CHUNK || last === undefined ? undefined : [last.job_id, last.tag] };
 }
 
+/** past_attempts rows by seq: each of a kept job. */
+export function pastAttemptChunk(c: Ctx, from: number): Chunk<number> {
+  const rows = c
+    .sql(
+      `SELECT p.seq, p.job_id, EXISTS (SELECT 1 FROM jobs WHERE id = p.job_id) AS kept
+       FROM past_attempts p WHERE p.seq > ? ORDER BY p.seq LIMIT ?`,
+    )
+    .all(from, CHUNK) as { seq: number; job_id: string; kept: number }[];
+  const candidates = rows
+    .filter((r) => r.kept === 0)
+    .map(
+      (r): Candidate => ({
+        check: 'orphans',
+        subject: `past_attempts/${r.seq}`,
+        recheck: (c2) =>
+          c2.sql('SELECT 1 FROM past_attempts WHERE seq = ?').get(r.seq) !== undefined &&
+          c2.sql('SELECT 1 FROM jobs WHERE id = ?').get(r.job_id) === undefined
+            ? `keeps a past attempt of job ${r.job_id}, but no such job is kept`
+            : undefined,
+        fix: deleteWith('DELETE FROM past_attempts WHERE seq = ?', r.seq, CASCADED),
+      }),
+    );
+  const last = rows[rows.length - 1];
+  return { candidates, next: rows.length < CHUNK || last === undefined ? undefined : last.seq };
+}
+
 function deleteWith(statement: string, key: string | number, done: string): (c: Ctx) => string {
   return (c) => {
     c.sql(statement).run(key);
@@ -206,6 +232,8 @@ const OUR_TABLES = new Set([
   'leader',
   'buckets',
   'job_tags',
+  'activity',
+  'past_attempts',
 ]);
 
 /** Tables, views and triggers no version of cadenza made: reported, never dropped (not ours). */

@@ -5,6 +5,7 @@ import { type Candidate, CHUNK, type Chunk, confirm, scan } from './doctor-scan.
 import {
   edgeChunk,
   FIRST_BAND,
+  pastAttemptChunk,
   pendingChunk,
   ringChunk,
   strangerCandidates,
@@ -18,7 +19,8 @@ import type { Transactions } from './transactions.js';
 /**
  * The SQLite store's `doctor`. What SQLite keeps itself (indexes, unique keys: an
  * idempotency key lives on its job's row, so it cannot name a missing job) is not
- * checked; what cadenza derives by hand is: job_tags and job_deps from the job rows, the
+ * checked; what cadenza derives by hand is: job_tags, job_deps and past_attempts (each
+ * row of a kept job) from the job rows, the
  * lease columns and status columns, pending_parents, the ring and turns, schedules'
  * next fires, and the one sequence every place in line is taken from. There are no
  * counts kept (depths are counted by SQL) and no tenant registry (`tenants` does not apply).
@@ -43,6 +45,7 @@ export async function runDoctor(tx: Transactions, options: DoctorOptions): Promi
   await scan(tx, 0, (c, from) => pendingChunk(c, from, seen), report);
   await scan(tx, 0, edgeChunk, report);
   await scan(tx, ['', ''] as [string, string], tagChunk, report);
+  await scan(tx, 0, pastAttemptChunk, report);
   for (const candidate of tx.read((c) => [...turnCandidates(c), ...strangerCandidates(c)])) report(candidate);
   report(sequenceCandidate(seen.maxSeq));
 

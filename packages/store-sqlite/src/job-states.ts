@@ -1,5 +1,6 @@
-import type { Job, JobLease } from '@cadenza/core';
+import { attemptEnded, type Job, type JobError, type JobLease } from '@cadenza/core';
 import type { Ctx } from './context.js';
+import { countActivity, keepPastAttempt } from './dashboard-reads.js';
 import { joinRing, leaveRingIfEmpty } from './fairness.js';
 import { saveJob } from './rows.js';
 
@@ -22,6 +23,8 @@ function leaving(ctx: Ctx, job: Job, wasWaiting: boolean): void {
 
 /** Files a job just inserted with its status (its row is written already). */
 export function fileNewJob(ctx: Ctx, job: Job): void {
+  // Created failed (a parent failed first): it ended, for the activity counts.
+  if (job.status === 'failed') countActivity(ctx, job.tenant, job.finishedAt ?? job.createdAt, 'failed');
   if (job.status === 'waiting') {
     joinRing(ctx, job.priority, job.tenant);
     ctx.raised.add('ready');
@@ -89,6 +92,7 @@ export function makeFinal(ctx: Ctx, job: Job, status: 'succeeded' | 'failed' | '
   job.finishedAt = now;
   saveJob(ctx, job);
   leaving(ctx, job, wasWaiting);
+  if (status !== 'canceled') countActivity(ctx, job.tenant, now, status);
   if (ctx.sql('SELECT 1 FROM job_deps WHERE parent_id = ? LIMIT 1').get(job.id) !== undefined) {
     ctx
       .sql(
@@ -97,4 +101,14 @@ export function makeFinal(ctx: Ctx, job: Job, status: 'succeeded' | 'failed' | '
       )
       .run(job.id, now, ctx.nextSeq());
   }
+}
+
+/**
+ * An active job's attempt ended with `error` and another follows (a retry by backoff, or
+ * a lost lease with attempts left): kept among its past attempts and counted as retried.
+ * Called before the job moves on, while its lease still names the worker.
+ */
+export function attemptRetried(ctx: Ctx, job: Job, error: JobError, now: number): void {
+  keepPastAttempt(ctx, job.id, attemptEnded(job, error, now));
+  countActivity(ctx, job.tenant, now, 'retried');
 }

@@ -1,13 +1,21 @@
 import { CadenzaError } from '@cadenza/core';
 import type Database from 'better-sqlite3';
-import { SCHEMA_V1, SCHEMA_V2, SCHEMA_V3, SCHEMA_V4, SCHEMA_V5, SCHEMA_V6 } from './schema.js';
+import { SCHEMA_V1, SCHEMA_V2, SCHEMA_V3, SCHEMA_V4, SCHEMA_V5, SCHEMA_V6, SCHEMA_V7 } from './schema.js';
 
 /**
  * The schema's history, oldest first: migration `i` takes a database from version `i` to
  * `i + 1` (SQLite's `user_version`, 0 for a new file). Append only: a released migration
  * never changes, so that every database walks the same path.
  */
-export const MIGRATIONS: readonly string[] = [SCHEMA_V1, SCHEMA_V2, SCHEMA_V3, SCHEMA_V4, SCHEMA_V5, SCHEMA_V6];
+export const MIGRATIONS: readonly string[] = [
+  SCHEMA_V1,
+  SCHEMA_V2,
+  SCHEMA_V3,
+  SCHEMA_V4,
+  SCHEMA_V5,
+  SCHEMA_V6,
+  SCHEMA_V7,
+];
 
 /** The version this code writes: a database at a higher one was written by a newer cadenza. */
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -1,6 +1,6 @@
-import { leaseExpiryError, type RecoveryResult, type RetentionPolicy } from '@cadenza/core';
+import { leaseExpiryError, lostLeaseError, type RecoveryResult, type RetentionPolicy } from '@cadenza/core';
 import type { Ctx } from './context.js';
-import { makeFinal, makeWaiting } from './job-states.js';
+import { attemptRetried, makeFinal, makeWaiting } from './job-states.js';
 import { DUE_DELAYED, EXPIRED_LEASES, FINISHED_BY_TENANT, NEXT_DUE } from './pinned-statements.js';
 import { loadJob } from './rows.js';
 
@@ -34,6 +34,7 @@ export function recoverExpiredLeases(ctx: Ctx, now: number, limit: number): Reco
       makeFinal(ctx, job, 'failed', now);
       result.failed.push(id);
     } else {
+      attemptRetried(ctx, job, lostLeaseError(job), now);
       makeWaiting(ctx, job);
       result.requeued.push(id);
     }

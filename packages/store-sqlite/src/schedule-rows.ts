@@ -22,6 +22,7 @@ interface ScheduleRow {
   paused: number;
   run_count: number;
   last_fire_at: number | null;
+  last_job_id: string | null;
   next_fire_at: number | null;
   created_at: number;
   updated_at: number;
@@ -39,6 +40,7 @@ function scheduleOf(row: ScheduleRow): Schedule {
     paused: row.paused !== 0,
     runCount: row.run_count,
     lastFireAt: row.last_fire_at ?? undefined,
+    ...(row.last_job_id === null ? {} : { lastJobId: row.last_job_id }),
     nextFireAt: row.next_fire_at ?? undefined,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
@@ -61,9 +63,9 @@ export function putSchedule(ctx: Ctx, schedule: Schedule): void {
   ctx
     .sql(
       `INSERT OR REPLACE INTO schedules (tenant, id, trigger, job, misfire, max_catch_up, misfire_grace_ms, paused,
-         run_count, last_fire_at, next_fire_at, created_at, updated_at, due_seq)
+         run_count, last_fire_at, last_job_id, next_fire_at, created_at, updated_at, due_seq)
        VALUES (@tenant, @id, @trigger, @job, @misfire, @max_catch_up, @misfire_grace_ms, @paused,
-         @run_count, @last_fire_at, @next_fire_at, @created_at, @updated_at, @due_seq)`,
+         @run_count, @last_fire_at, @last_job_id, @next_fire_at, @created_at, @updated_at, @due_seq)`,
     )
     .run({
       tenant: schedule.tenant,
@@ -76,6 +78,7 @@ export function putSchedule(ctx: Ctx, schedule: Schedule): void {
       paused: schedule.paused ? 1 : 0,
       run_count: schedule.runCount,
       last_fire_at: schedule.lastFireAt ?? null,
+      last_job_id: schedule.lastJobId ?? null,
       next_fire_at: schedule.nextFireAt ?? null,
       created_at: schedule.createdAt,
       updated_at: schedule.updatedAt,

@@ -24,7 +24,7 @@ import { loadJob, statusOf } from './rows.js';
 import { countSchedules, loadSchedule, putSchedule } from './schedule-rows.js';
 
 /**
- * Creates or replaces a schedule; its history (runCount, lastFireAt, createdAt) carries
+ * Creates or replaces a schedule; its history (runCount, lastFireAt, lastJobId, createdAt) carries
  * over. A new one must fit its tenant's limit: counted inside this write's IMMEDIATE
  * transaction, so that two processes creating at once cannot both pass.
  */
@@ -64,7 +64,7 @@ export function triggerSchedule(ctx: Ctx, tenant: string, id: string, now: numbe
   const schedule = existingSchedule(ctx, tenant, id);
   const [result] = enqueueBatch(ctx, [jobFromSchedule(schedule, now, now)], now);
   if (result?.created) {
-    countTrigger(schedule, now);
+    countTrigger(schedule, now, result.id);
     putSchedule(ctx, schedule);
   }
   const job = loadJob(ctx, result?.id ?? '');
@@ -88,7 +88,7 @@ export function recordFires(ctx: Ctx, fires: readonly ScheduleFire[], now: numbe
     }
     const results = enqueueBatch(ctx, fire.jobs, now);
     const jobIds = results.filter((r) => r.created).map((r) => r.id);
-    countFire(schedule, fire, jobIds.length);
+    countFire(schedule, fire, jobIds);
     putSchedule(ctx, schedule);
     return { applied: true, jobIds };
   });

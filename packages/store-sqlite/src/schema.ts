@@ -219,3 +219,40 @@ CREATE INDEX jobs_tenant_status_newest ON jobs (tenant, status, created_at, id)
 export const SCHEMA_V6 = `
 ALTER TABLE leader ADD COLUMN ticked_at INTEGER;
 `;
+
+/**
+ * Version 7: what the dashboard reads (core's Store.activity, Store.pastAttempts,
+ * Schedule.lastJobId).
+ *
+ *   activity: jobs that ended succeeded or failed, and attempts retried, per tenant and
+ *            minute (`at`, the minute's first instant). A tenant's rows an hour older than
+ *            its newest are deleted when a new minute's row is made (dashboard-reads.ts),
+ *            so the table holds about an hour per tenant.
+ *   past_attempts: attempts that ended before a job's latest one began, the newest 25 per
+ *            job; `error` is JSON. Deleted with its job through the foreign key.
+ *   schedules.last_job_id: the job of the schedule's latest fire; NULL before the first
+ *            (and for schedules that fired before this version).
+ */
+export const SCHEMA_V7 = `
+ALTER TABLE schedules ADD COLUMN last_job_id TEXT;
+
+CREATE TABLE activity (
+  tenant    TEXT NOT NULL,
+  at        INTEGER NOT NULL,
+  succeeded INTEGER NOT NULL DEFAULT 0,
+  failed    INTEGER NOT NULL DEFAULT 0,
+  retried   INTEGER NOT NULL DEFAULT 0,
+  PRIMARY KEY (tenant, at)
+) WITHOUT ROWID;
+
+CREATE TABLE past_attempts (
+  seq        INTEGER PRIMARY KEY,
+  job_id     TEXT NOT NULL REFERENCES jobs (id) ON DELETE CASCADE,
+  attempt    INTEGER NOT NULL,
+  started_at INTEGER,
+  ended_at   INTEGER NOT NULL,
+  worker_id  TEXT,
+  error      TEXT NOT NULL
+);
+CREATE INDEX past_attempts_job ON past_attempts (job_id, seq);
+`;

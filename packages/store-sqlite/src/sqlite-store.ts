@@ -1,6 +1,9 @@
 import {
+  type ActivityMinute,
+  type ActivityQuery,
   type ClaimedJob,
   type ClaimRequest,
+  checkActivityQuery,
   checkCount,
   checkDuration,
   checkInstant,
@@ -20,6 +23,7 @@ import {
   type Leadership,
   type LeaseState,
   type NewJob,
+  type PastAttempt,
   type QueueDepth,
   type RecoveryResult,
   type ResourceLimits,
@@ -39,6 +43,7 @@ import {
   type UpsertScheduleResult,
 } from '@cadenza/core';
 import { cancel, retry } from './cancel-retry.js';
+import { readActivity, readPastAttempts } from './dashboard-reads.js';
 import { releaseDependents } from './dependencies.js';
 import { runDoctor } from './doctor.js';
 import { enqueueBatch } from './enqueue.js';
@@ -228,6 +233,15 @@ class SqliteStore implements Store {
 
   async recordFires(fence: Fence, fires: readonly ScheduleFire[], now: number): Promise<FireResult[]> {
     return this.tx.fenced(fence, (c) => recordFires(c, fires, checkInstant('now', now)));
+  }
+
+  // ── what the dashboard reads ─────────────────────────────────────────────
+  async activity(query: ActivityQuery): Promise<ActivityMinute[]> {
+    return this.tx.read((c) => readActivity(c, checkActivityQuery(query)));
+  }
+
+  async pastAttempts(id: string): Promise<PastAttempt[]> {
+    return this.tx.read((c) => readPastAttempts(c, id));
   }
 
   // ── upkeep by hand ───────────────────────────────────────────────────────

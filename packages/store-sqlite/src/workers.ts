@@ -16,7 +16,7 @@ import {
 import type { Ctx } from './context.js';
 import { headOfQueue, takeInTurn } from './fairness.js';
 import { ClaimGates } from './gates.js';
-import { extendLease, makeActive, makeDelayed, makeFinal, makeWaiting } from './job-states.js';
+import { attemptRetried, extendLease, makeActive, makeDelayed, makeFinal, makeWaiting } from './job-states.js';
 import { spendToken, withinLimits } from './limits.js';
 import { loadJob } from './rows.js';
 
@@ -77,6 +77,9 @@ export function settle(ctx: Ctx, settlements: readonly Settlement[], now: number
     const job = held.job;
     const move = settlementMove(job, settlement, now);
     if (settlement.outcome === 'succeeded') job.result = settlement.result;
+    if (settlement.outcome === 'failed' && move.to !== 'final' && job.error !== undefined) {
+      attemptRetried(ctx, job, job.error, now);
+    }
     if (move.to === 'final') makeFinal(ctx, job, move.status, now);
     else if (move.to === 'delayed') makeDelayed(ctx, job, move.runAt);
     else makeWaiting(ctx, job);

@@ -1,7 +1,8 @@
 import type { Job } from '../model/job.js';
 import { notFound } from '../store/support/arguments.js';
 import { checkCancelable, resetForRetry, retryVerdict } from '../store/support/cancel-retry.js';
-import { makeBlocked, makeFinal, makeRunnable } from './job-states.js';
+import { lastAttemptOfFailed } from '../store/support/past-attempts.js';
+import { keepPastAttempt, makeBlocked, makeFinal, makeRunnable } from './job-states.js';
 import type { MemoryState } from './state.js';
 
 function existing(state: MemoryState, id: string): Job {
@@ -29,6 +30,8 @@ export function cancel(state: MemoryState, id: string, now: number): Job {
 export function retry(state: MemoryState, id: string, now: number): Job {
   const job = existing(state, id);
   const verdict = retryVerdict(job, (parentId) => state.jobs.get(parentId)?.status);
+  const last = lastAttemptOfFailed(job, now);
+  if (last !== undefined) keepPastAttempt(state, job.id, last);
   resetForRetry(job);
   // Leaving `failed`, it is no parent that ended any more.
   state.pendingParents.delete(job.id);

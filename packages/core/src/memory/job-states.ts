@@ -1,4 +1,6 @@
-import type { Job, JobLease, JobStatus } from '../model/job.js';
+import type { Job, JobError, JobLease, JobStatus } from '../model/job.js';
+import type { PastAttempt } from '../store/store.js';
+import { attemptEnded, withAttempt } from '../store/support/past-attempts.js';
 import type { MemoryState } from './state.js';
 
 /*
@@ -44,6 +46,8 @@ function detach(state: MemoryState, job: Job): void {
 
 /** Files a job just inserted into the index of the status it was created with. */
 export function fileNewJob(state: MemoryState, job: Job): void {
+  // Created failed (a parent failed first): it ended, for the activity counts.
+  if (job.status === 'failed') state.activity.count(job.tenant, job.finishedAt ?? job.createdAt, 'failed');
   if (job.status === 'waiting') {
     state.ready.push(job.tenant, job.priority, job.id);
     state.signals.emit('ready');
@@ -109,7 +113,22 @@ export function makeFinal(state: MemoryState, job: Job, status: FinalStatus, now
   detach(state, job);
   setStatus(state, job, status);
   job.finishedAt = now;
+  if (status !== 'canceled') state.activity.count(job.tenant, now, status);
   if (state.jobs.hasChildren(job.id)) state.pendingParents.set(job.id, now);
+}
+
+/**
+ * An active job's attempt ended with `error` and another follows (a retry by backoff, or
+ * a lost lease with attempts left): kept among its past attempts and counted as retried.
+ * Called before the job moves on, while its lease still names the worker.
+ */
+export function attemptRetried(state: MemoryState, job: Job, error: JobError, now: number): void {
+  keepPastAttempt(state, job.id, attemptEnded(job, error, now));
+  state.activity.count(job.tenant, now, 'retried');
+}
+
+export function keepPastAttempt(state: MemoryState, jobId: string, attempt: PastAttempt): void {
+  state.pastAttempts.set(jobId, withAttempt(state.pastAttempts.get(jobId) ?? [], attempt));
 }
 
 type FinalStatus = 'succeeded' | 'failed' | 'canceled';

@@ -2,6 +2,8 @@ import { CadenzaError } from '../errors.js';
 import type { ClaimedJob, Job, NewJob } from '../model/job.js';
 import type { Schedule, ScheduleDefinition } from '../model/schedule.js';
 import type {
+  ActivityMinute,
+  ActivityQuery,
   ClaimRequest,
   DoctorOptions,
   DoctorReport,
@@ -13,6 +15,7 @@ import type {
   JobQuery,
   Leadership,
   LeaseState,
+  PastAttempt,
   QueueDepth,
   RecoveryResult,
   RetentionPolicy,
@@ -25,6 +28,7 @@ import type {
   UpsertScheduleOptions,
   UpsertScheduleResult,
 } from '../store/store.js';
+import { checkActivityQuery } from '../store/support/activity.js';
 import { checkCount, checkDuration, checkInstant, checkText } from '../store/support/arguments.js';
 import { type Gates, gatesOf, type ResourceLimits } from '../store/support/gates.js';
 import { type CheckedLimits, type TenantLimits, tenantLimitsOf } from '../store/support/limits.js';
@@ -77,6 +81,9 @@ export interface MemoryStore extends Store {
   exportState(): MemoryStateSnapshot;
   /** Always there (see Store): store-file answers with it. */
   doctor(options: DoctorOptions): Promise<DoctorReport>;
+  /** Always there (see Store), kept in the snapshot: store-file answers with them. */
+  activity(query: ActivityQuery): Promise<ActivityMinute[]>;
+  pastAttempts(id: string): Promise<PastAttempt[]>;
 }
 
 /**
@@ -253,6 +260,15 @@ class InMemoryStore implements MemoryStore {
 
   async recordFires(fence: Fence, fires: readonly ScheduleFire[], now: number): Promise<FireResult[]> {
     return this.fenced(fence, () => recordFires(this.state, fires, checkInstant('now', now)));
+  }
+
+  // ── what the dashboard reads ─────────────────────────────────────────────
+  async activity(query: ActivityQuery): Promise<ActivityMinute[]> {
+    return this.read(() => this.state.activity.read(checkActivityQuery(query)));
+  }
+
+  async pastAttempts(id: string): Promise<PastAttempt[]> {
+    return this.read(() => this.state.pastAttempts.get(id) ?? []);
   }
 
   // ── upkeep by hand ───────────────────────────────────────────────────────

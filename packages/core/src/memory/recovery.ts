@@ -1,6 +1,7 @@
 import type { RecoveryResult } from '../store/store.js';
 import { leaseExpiryError } from '../store/support/lease-expiry.js';
-import { makeFinal, makeWaiting } from './job-states.js';
+import { lostLeaseError } from '../store/support/past-attempts.js';
+import { attemptRetried, makeFinal, makeWaiting } from './job-states.js';
 import type { MemoryState } from './state.js';
 
 /** Delayed jobs whose `runAt` has come (`runAt <= now`) become waiting, earliest first. */
@@ -33,6 +34,7 @@ export function recoverExpiredLeases(state: MemoryState, now: number, limit: num
       makeFinal(state, job, 'failed', now);
       result.failed.push(id);
     } else {
+      attemptRetried(state, job, lostLeaseError(job), now);
       makeWaiting(state, job);
       result.requeued.push(id);
     }

@@ -29,6 +29,7 @@ export function applyRetention(state: MemoryState, policy: RetentionPolicy, now:
   for (const id of doomed) {
     state.jobs.delete(id);
     state.pendingParents.delete(id);
+    state.pastAttempts.delete(id);
   }
   return doomed.length;
 }

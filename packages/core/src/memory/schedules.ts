@@ -65,9 +65,10 @@ export function setSchedulePaused(
 export function triggerSchedule(state: MemoryState, tenant: string, id: string, now: number): Job {
   const schedule = existingSchedule(state, tenant, id);
   const plan = planInserts(state, [jobFromSchedule(schedule, now, now)], now);
-  if (plan.results[0]?.created) {
+  const made = plan.results[0];
+  if (made?.created) {
     applyInserts(state, plan);
-    countTrigger(schedule, now);
+    countTrigger(schedule, now, made.id);
   }
   // Created now, or the job an earlier trigger in the same millisecond made (still kept).
   const job = state.jobs.get(plan.results[0]?.id ?? '');
@@ -93,7 +94,7 @@ export function recordFires(state: MemoryState, fires: readonly ScheduleFire[], 
     const plan = planInserts(state, fire.jobs, now, 'admit');
     applyInserts(state, plan);
     const jobIds = plan.results.filter((r) => r.created).map((r) => r.id);
-    countFire(schedule, fire, jobIds.length);
+    countFire(schedule, fire, jobIds);
     state.schedules.put(schedule);
     return { applied: true, jobIds };
   });

@@ -194,6 +194,52 @@ describe('memory store state snapshots', () => {
     });
   });
 
+  describe('what the dashboard reads (format 4)', () => {
+    /** A job retried once (a past attempt) and one that succeeded: activity in two minutes. */
+    async function dashboardStore(): Promise<{ store: MemoryStore; id: string }> {
+      const store = createMemoryStore();
+      const id = await enqueueOne(store, { maxAttempts: 2 });
+      const [first] = await claimJobs(store, 1, T0 + SECOND);
+      if (first === undefined) throw new Error('nothing claimed');
+      await store.settle([failed(first, T0 + 2 * SECOND)], T0 + 2 * SECOND);
+      const [second] = await claimJobs(store, 1, T0 + MINUTE);
+      if (second === undefined) throw new Error('nothing claimed');
+      await store.settle([succeeded(second)], T0 + MINUTE);
+      return { store, id };
+    }
+
+    it('keeps activity and past attempts, through JSON too', async () => {
+      const { store, id } = await dashboardStore();
+      const snapshot = JSON.parse(JSON.stringify(store.exportState())) as MemoryStateSnapshot;
+      const restored = createMemoryStore({ initialState: snapshot });
+      const query = { now: T0 + MINUTE, minutes: 2 };
+      expect(await restored.activity(query)).toEqual(await store.activity(query));
+      expect(await restored.activity(query)).toEqual([
+        { at: T0, succeeded: 0, failed: 0, retried: 1 },
+        { at: T0 + MINUTE, succeeded: 1, failed: 0, retried: 0 },
+      ]);
+      expect(await restored.pastAttempts(id)).toEqual(await store.pastAttempts(id));
+      expect(await restored.pastAttempts(id)).toHaveLength(1);
+      expect(restored.exportState()).toEqual(store.exportState());
+    });
+
+    it('reads a format 3 snapshot (before them): no activity, no past attempts', async () => {
+      const { store, id } = await dashboardStore();
+      const { activity: _a, pastAttempts: _p, ...older } = { ...store.exportState(), format: 3 };
+      const restored = createMemoryStore({ initialState: older as unknown as MemoryStateSnapshot });
+      expect(restored.exportState()).toMatchObject({ format: MEMORY_STATE_FORMAT, activity: [], pastAttempts: [] });
+      expect(await restored.pastAttempts(id)).toEqual([]);
+      expect((await restored.getJob(id))?.status).toBe('succeeded');
+    });
+
+    it('refuses past attempts of a job it does not keep', () => {
+      const snapshot = { ...createMemoryStore().exportState(), pastAttempts: [['acme:ghost', []]] };
+      expect(() => createMemoryStore({ initialState: snapshot as MemoryStateSnapshot })).toThrow(
+        /pastAttempts\.0: names job acme:ghost/,
+      );
+    });
+  });
+
   describe('refuses a bad snapshot, naming what is wrong', () => {
     const valid = (): MemoryStateSnapshot => createMemoryStore().exportState();
     const cases: [string, unknown, RegExp][] = [

@@ -2,7 +2,8 @@ import { z } from 'zod';
 import { CadenzaError } from '../errors.js';
 import { JOB_STATUSES, type Job, MAX_PRIORITY, MIN_PRIORITY } from '../model/job.js';
 import type { Schedule } from '../model/schedule.js';
-import type { Leadership } from '../store/store.js';
+import type { Leadership, PastAttempt } from '../store/store.js';
+import type { ActivityEntry } from './activity-log.js';
 import { fireIndexKey, idempotencyIndexKey } from './job-table.js';
 import type { MemoryState } from './state.js';
 import type { BucketEntry } from './tenant-limits.js';
@@ -25,9 +26,12 @@ import type { BucketEntry } from './tenant-limits.js';
  * `resources` (units of named resources, absent when none). A job's holdings of resources
  * and per-name concurrency follow from the active jobs and are not written. Formats 1 and 2
  * read as they are (their jobs declare no resources); a cadenza that reads only up to 2
- * refuses a format 3 file rather than run its jobs without their resource limits.
+ * refuses a format 3 file rather than run its jobs without their resource limits. 4 added
+ * what the dashboard reads: `activity` (jobs ended per tenant and minute) and
+ * `pastAttempts`; formats 1 to 3 read with neither (no activity counted, no past attempts
+ * kept), which loses nothing a job needs to run.
  */
-export const MEMORY_STATE_FORMAT = 3;
+export const MEMORY_STATE_FORMAT = 4;
 
 export interface MemoryStateSnapshot {
   format: typeof MEMORY_STATE_FORMAT;
@@ -50,6 +54,10 @@ export interface MemoryStateSnapshot {
   leadership: { holder: Leadership | null; lastEpoch: number };
   /** Rate limits' token buckets: tokens left at `at` (a claim's `now`), per tenant. */
   buckets: BucketEntry[];
+  /** Jobs ended and attempts retried per tenant and minute, the last ACTIVITY_MINUTES kept. */
+  activity: ActivityEntry[];
+  /** Past attempts of kept jobs, oldest first. */
+  pastAttempts: [jobId: string, attempts: PastAttempt[]][];
 }
 
 /** A deep copy of `state` as a snapshot. */
@@ -85,6 +93,8 @@ export function exportState(state: MemoryState): MemoryStateSnapshot {
     scheduleDue: state.schedules.dueEntries(),
     leadership: { holder: leader.holder ?? null, lastEpoch: leader.lastEpoch },
     buckets: state.limits.bucketEntries(),
+    activity: state.activity.entries(),
+    pastAttempts: [...state.pastAttempts],
   });
 }
 
@@ -114,6 +124,9 @@ export function importState(state: MemoryState, snapshot: unknown): void {
   state.leader.restore(copy.leadership.holder ?? undefined, copy.leadership.lastEpoch);
   state.limits.restore(copy.jobs, copy.buckets);
   state.holdings.restore(copy.jobs);
+  state.activity.restore(copy.activity);
+  state.pastAttempts.clear();
+  for (const [id, attempts] of copy.pastAttempts) state.pastAttempts.set(id, attempts);
 }
 
 /**
@@ -136,6 +149,7 @@ const JOB_OPTIONAL = [
 ] as const;
 const SCHEDULE_OPTIONAL = ['lastFireAt', 'nextFireAt'] as const;
 const TEMPLATE_OPTIONAL = ['backoff', 'timeoutMs'] as const;
+const PAST_ATTEMPT_OPTIONAL = ['startedAt', 'workerId'] as const;
 
 function restoreUndefinedFields(snapshot: MemoryStateSnapshot): void {
   const fill = (row: object, keys: readonly string[]): void => {
@@ -147,6 +161,8 @@ function restoreUndefinedFields(snapshot: MemoryStateSnapshot): void {
     fill(schedule.job, TEMPLATE_OPTIONAL);
     if (schedule.trigger.kind === 'every') fill(schedule.trigger, ['startAt']);
   }
+  for (const [, attempts] of snapshot.pastAttempts)
+    for (const attempt of attempts) fill(attempt, PAST_ATTEMPT_OPTIONAL);
 }
 
 // ── checking ────────────────────────────────────────────────────────────────
@@ -200,6 +216,21 @@ const snapshotSchema = z.strictObject({
     lastEpoch: count,
   }),
   buckets: z.array(z.tuple([text, z.number().finite().nonnegative(), instant])),
+  activity: z.array(z.tuple([text, instant, count, count, count])),
+  pastAttempts: z.array(
+    z.tuple([
+      text,
+      z.array(
+        z.strictObject({
+          attempt: count,
+          startedAt: instant.optional(),
+          endedAt: instant,
+          workerId: text.optional(),
+          error: z.strictObject({ code: z.string(), message: z.string() }),
+        }),
+      ),
+    ]),
+  ),
 });
 
 function refuse(field: string, message: string): CadenzaError {
@@ -218,16 +249,21 @@ function checkSnapshot(value: unknown): MemoryStateSnapshot {
       `format ${format} was written by a newer cadenza; this version reads format ${MEMORY_STATE_FORMAT}`,
     );
   }
-  if (format !== MEMORY_STATE_FORMAT && format !== 1 && format !== 2) {
+  if (format !== MEMORY_STATE_FORMAT && format !== 1 && format !== 2 && format !== 3) {
     throw refuse('format', `got ${JSON.stringify(format) ?? 'nothing'}, expected ${MEMORY_STATE_FORMAT}`);
   }
-  // Format 1 is format 2 without buckets; format 2 is format 3 whose jobs declare no resources.
+  // Format 1 is format 2 without buckets; format 2 is format 3 whose jobs declare no
+  // resources; format 3 is format 4 with no activity and no past attempts kept.
   const current =
-    format === 1
-      ? { ...value, format: MEMORY_STATE_FORMAT, buckets: [] }
-      : format === 2
-        ? { ...value, format: MEMORY_STATE_FORMAT }
-        : value;
+    format === MEMORY_STATE_FORMAT
+      ? value
+      : {
+          ...value,
+          format: MEMORY_STATE_FORMAT,
+          ...(format === 1 ? { buckets: [] } : {}),
+          activity: [],
+          pastAttempts: [],
+        };
   const result = snapshotSchema.safeParse(current);
   if (!result.success) {
     const issue = result.error.issues[0];
@@ -258,6 +294,7 @@ function checkReferences(snapshot: MemoryStateSnapshot): void {
   }
   for (const [i, [id]] of snapshot.delayed.entries()) known(`delayed.${i}`, id);
   for (const [i, [id]] of snapshot.leases.entries()) known(`leases.${i}`, id);
+  for (const [i, [id]] of snapshot.pastAttempts.entries()) known(`pastAttempts.${i}`, id);
   const schedules = new Set(snapshot.schedules.map((s) => `${s.tenant}\u0000${s.id}`));
   for (const [i, [tenant, id]] of snapshot.scheduleDue.entries()) {
     if (!schedules.has(`${tenant}\u0000${id}`)) {

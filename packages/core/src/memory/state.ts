@@ -1,6 +1,8 @@
+import type { PastAttempt } from '../store/store.js';
 import type { Gates } from '../store/support/gates.js';
 import type { CheckedLimits } from '../store/support/limits.js';
 import { StoreSignals } from '../store/support/signals.js';
+import { ActivityLog } from './activity-log.js';
 import { JobTable } from './job-table.js';
 import { LeaderLease } from './leadership.js';
 import { ReadyQueues } from './ready-queues.js';
@@ -34,6 +36,10 @@ export class MemoryState {
   readonly limits: TenantLimiter;
   /** Named resources and per-name concurrency: units held by active jobs (kept by job-states.ts). */
   readonly holdings: GateHoldings;
+  /** Jobs ended and attempts retried per tenant and minute (`Store.activity`; counted by job-states.ts). */
+  readonly activity = new ActivityLog();
+  /** Attempts that ended before a job's latest, oldest first (`Store.pastAttempts`); deleted with the job. */
+  readonly pastAttempts = new Map<string, PastAttempt[]>();
 
   constructor(
     weightOf: (tenant: string) => number,

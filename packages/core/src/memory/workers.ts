@@ -4,7 +4,7 @@ import type { ClaimRequest, HeartbeatEntry, LeaseState, Settlement } from '../st
 import { checkInstant } from '../store/support/arguments.js';
 import { checkClaimRequest, checkHeartbeats, leaseStateOf } from '../store/support/leases.js';
 import { checkSettlements, settlementMove } from '../store/support/settlements.js';
-import { extendLease, makeActive, makeDelayed, makeFinal, makeWaiting } from './job-states.js';
+import { attemptRetried, extendLease, makeActive, makeDelayed, makeFinal, makeWaiting } from './job-states.js';
 import type { MemoryState } from './state.js';
 
 /**
@@ -81,6 +81,9 @@ export function settle(state: MemoryState, settlements: readonly Settlement[], n
     const job = held.job;
     const move = settlementMove(job, settlement, now);
     if (settlement.outcome === 'succeeded') job.result = structuredClone(settlement.result);
+    if (settlement.outcome === 'failed' && move.to !== 'final' && job.error !== undefined) {
+      attemptRetried(state, job, job.error, now);
+    }
     if (move.to === 'final') makeFinal(state, job, move.status, now);
     else if (move.to === 'delayed') makeDelayed(state, job, move.runAt);
     else makeWaiting(state, job);

@@ -33,6 +33,12 @@ export interface StoreHarness {
   supportsSignals?: boolean;
   /** True for stores that have the optional `recordLeaderTick` (checked against the store). */
   keepsLeaderTicks?: boolean;
+  /**
+   * False for a store without the optional reads of the dashboard (`activity`,
+   * `pastAttempts`, a schedule's `lastJobId`): their tests are skipped. Checked against
+   * the store.
+   */
+  keepsDashboardReads?: boolean;
 }
 
 /** A fresh store per test (closed after it), plus any more a test asks for. */

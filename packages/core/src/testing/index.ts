@@ -15,6 +15,7 @@
 import { describe } from 'vitest';
 import { cancelTests } from './cancel.js';
 import { claimAndFairnessTests } from './claim-and-fairness.js';
+import { dashboardReadsDeclarationTest, dashboardReadsTests } from './dashboard-reads.js';
 import { delayedTests } from './delayed.js';
 import { dependencyTests } from './dependencies.js';
 import { doctorTests } from './doctor.js';
@@ -41,7 +42,7 @@ export { type SpyStore, spyStore } from './spy-store.js';
 /**
  * States every behaviour of the job lifecycle and schedules (docs/jobs.md, docs/time.md)
  * against a store, and of the optional methods its harness says it has
- * (`keepsLeaderTicks`).
+ * (`keepsLeaderTicks`, `keepsDashboardReads`).
  */
 export function runStoreConformance(name: string, harness: StoreHarness): void {
   describe(`store conformance: ${name}`, () => {
@@ -64,5 +65,7 @@ export function runStoreConformance(name: string, harness: StoreHarness): void {
     doctorTests(fixture);
     leaderTickDeclarationTest(fixture);
     if (harness.keepsLeaderTicks === true) leaderTickTests(fixture);
+    dashboardReadsDeclarationTest(fixture);
+    if (harness.keepsDashboardReads !== false) dashboardReadsTests(fixture);
   });
 }

@@ -1,4 +1,5 @@
 import type { Job, JobError } from '../../model/job.js';
+import { lostLeaseError } from './past-attempts.js';
 
 /**
  * For store implementations: what recovery does to an active job whose lease expired. The
@@ -8,9 +9,5 @@ import type { Job, JobError } from '../../model/job.js';
  */
 export function leaseExpiryError(job: Job): JobError | undefined {
   if (job.attempt < job.maxAttempts) return undefined;
-  const workerId = job.lease?.workerId ?? 'unknown';
-  return {
-    code: 'lease_expired',
-    message: `the lease of worker ${workerId} expired during attempt ${job.attempt} of ${job.maxAttempts}`,
-  };
+  return lostLeaseError(job);
 }

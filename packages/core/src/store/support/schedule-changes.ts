@@ -9,7 +9,7 @@ import type { ScheduleFire } from '../store.js';
 
 /**
  * The row `upsertSchedule` writes: the definition's own fields, the history (runCount,
- * lastFireAt, createdAt) of the `existing` row carried over. Only the definition's fields
+ * lastFireAt, lastJobId, createdAt) of the `existing` row carried over. Only the definition's fields
  * are taken: a Schedule passed back in (read, edited, upserted) must not overwrite the
  * history the store keeps. A store that must not keep the caller's objects passes a copy.
  */
@@ -31,6 +31,7 @@ export function scheduleFromDefinition(
     paused,
     runCount: existing?.runCount ?? 0,
     lastFireAt: existing?.lastFireAt,
+    ...(existing?.lastJobId === undefined ? {} : { lastJobId: existing.lastJobId }),
     nextFireAt,
     createdAt: existing?.createdAt ?? now,
     updatedAt: now,
@@ -51,9 +52,13 @@ export function setPaused(schedule: Schedule, paused: boolean, now: number): boo
   return true;
 }
 
-/** Counts a manual trigger that created its job; `lastFireAt` never moves back. */
-export function countTrigger(schedule: Schedule, now: number): void {
+/**
+ * Counts a manual trigger that created job `jobId`, now the schedule's `lastJobId`;
+ * `lastFireAt` never moves back.
+ */
+export function countTrigger(schedule: Schedule, now: number, jobId: string): void {
   schedule.runCount += 1;
+  schedule.lastJobId = jobId;
   schedule.lastFireAt = Math.max(schedule.lastFireAt ?? now, now);
 }
 
@@ -67,11 +72,14 @@ export function fireApplies(schedule: Schedule | undefined, fire: ScheduleFire):
 }
 
 /**
- * Records an applied fire that created `created` jobs. `lastFireAt` never moves back, so
- * that `nextFireOnUpsert` and `planFires` can trust it as "fired up to here".
+ * Records an applied fire that created the jobs `created` (in the fire's order): the last
+ * of them becomes `lastJobId` (kept when none was created). `lastFireAt` never moves back,
+ * so that `nextFireOnUpsert` and `planFires` can trust it as "fired up to here".
  */
-export function countFire(schedule: Schedule, fire: ScheduleFire, created: number): void {
-  schedule.runCount += created;
+export function countFire(schedule: Schedule, fire: ScheduleFire, created: readonly string[]): void {
+  schedule.runCount += created.length;
+  const last = created[created.length - 1];
+  if (last !== undefined) schedule.lastJobId = last;
   for (const job of fire.jobs) {
     if (job.scheduledFor !== undefined) {
       schedule.lastFireAt = Math.max(schedule.lastFireAt ?? job.scheduledFor, job.scheduledFor);
