@@ -48,7 +48,18 @@ export async function linkedJobIds(scope: Locator): Promise<string[]> {
   return hrefs.map((href) => decodeURIComponent(href.slice(href.indexOf('#/jobs/') + '#/jobs/'.length)));
 }
 
+/** The text of `locator` as the page renders it (hidden parts left out): what a user reads. */
+export function visibleText(locator: Locator): Promise<string> {
+  // biome-ignore lint/performance/useDomNodeTextContent: Playwright's innerText is the rendered text; textContent would read hidden parts too
+  return locator.innerText();
+}
+
 /** The text of the live-connection indicator. */
 export function liveStatus(page: Page): Promise<string> {
-  return page.getByRole('status', { name: 'Live updates' }).innerText();
+  return visibleText(page.getByRole('status', { name: 'Live updates' }));
+}
+
+/** The links in `scope` to the job `id` (`#/jobs/<id>`, its id encoded or not). */
+export function jobLinks(scope: Locator | Page, id: string): Locator {
+  return scope.locator(`a[href$="#/jobs/${encodeURIComponent(id)}"], a[href$="#/jobs/${id}"]`);
 }
