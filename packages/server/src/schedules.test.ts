@@ -147,3 +147,20 @@ describe('POST /v1/schedules/:id/{trigger|pause|resume}', () => {
     expect(await allJobs(store)).toHaveLength(0);
   });
 });
+
+describe('lastJobId', () => {
+  it('is null before the first fire, then the job of the latest fire, on every route that answers a schedule', async () => {
+    const { app, clock } = testServer();
+    const put = await app.inject({ method: 'PUT', url: '/v1/schedules/a', payload: { name: 'a', manual: true } });
+    expect(body(put).lastJobId).toBeNull();
+    const first = body(await app.inject({ method: 'POST', url: '/v1/schedules/a/trigger' }));
+    await clock.advance(1000);
+    const second = body(await app.inject({ method: 'POST', url: '/v1/schedules/a/trigger' }));
+    expect(second.id).not.toBe(first.id);
+    expect(body(await app.inject({ url: '/v1/schedules/a' })).lastJobId).toBe(second.id);
+    expect(body(await app.inject({ url: '/v1/schedules' })).schedules[0].lastJobId).toBe(second.id);
+    expect(body(await app.inject({ method: 'POST', url: '/v1/schedules/a/pause' })).lastJobId).toBe(second.id);
+    const replaced = await app.inject({ method: 'PUT', url: '/v1/schedules/a', payload: { name: 'b', manual: true } });
+    expect(body(replaced).lastJobId).toBe(second.id);
+  });
+});

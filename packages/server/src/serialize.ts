@@ -1,4 +1,12 @@
-import type { BackoffPolicy, JobError, ListedJob, QueueDepth, Schedule } from '@cadenza/core';
+import type {
+  ActivityMinute,
+  BackoffPolicy,
+  JobError,
+  ListedJob,
+  PastAttempt,
+  QueueDepth,
+  Schedule,
+} from '@cadenza/core';
 
 /**
  * What the API shows of jobs and schedules. The engine keeps times as epoch ms; the API
@@ -34,6 +42,8 @@ export interface JobJson {
   error?: JobError;
   progress?: unknown;
   lease?: { workerId: string; expiresAt: string };
+  /** Only on `GET /v1/jobs/:id`: the attempts that ended before the latest one, oldest first. */
+  pastAttempts?: PastAttemptJson[];
 }
 
 export function jobJson(job: ListedJob): JobJson {
@@ -67,6 +77,42 @@ export function jobJson(job: ListedJob): JobJson {
   };
 }
 
+/** An attempt that ended before the job's latest one (`Store.pastAttempts`). */
+export interface PastAttemptJson {
+  attempt: number;
+  startedAt: string | null;
+  endedAt: string;
+  workerId: string | null;
+  error: JobError;
+}
+
+export function pastAttemptJson(past: PastAttempt): PastAttemptJson {
+  return {
+    attempt: past.attempt,
+    startedAt: iso(past.startedAt) ?? null,
+    endedAt: new Date(past.endedAt).toISOString(),
+    workerId: past.workerId ?? null,
+    error: { code: past.error.code, message: past.error.message },
+  };
+}
+
+/** Jobs that ended in one minute (`GET /v1/activity`). */
+export interface ActivityMinuteJson {
+  at: string;
+  succeeded: number;
+  failed: number;
+  retried: number;
+}
+
+export function activityMinuteJson(minute: ActivityMinute): ActivityMinuteJson {
+  return {
+    at: new Date(minute.at).toISOString(),
+    succeeded: minute.succeeded,
+    failed: minute.failed,
+    retried: minute.retried,
+  };
+}
+
 /** A schedule in the shape of the `PUT /v1/schedules/:id` body, plus what the engine computed. */
 export interface ScheduleJson {
   id: string;
@@ -90,6 +136,8 @@ export interface ScheduleJson {
   paused: boolean;
   runCount: number;
   lastFireAt?: string;
+  /** The job of the latest fire; null before the first, and on stores that do not keep it. */
+  lastJobId: string | null;
   nextFireAt?: string;
   createdAt: string;
   updatedAt: string;
@@ -113,6 +161,7 @@ export function scheduleJson(schedule: Schedule): ScheduleJson {
     paused: schedule.paused,
     runCount: schedule.runCount,
     lastFireAt: iso(schedule.lastFireAt),
+    lastJobId: schedule.lastJobId ?? null,
     nextFireAt: iso(schedule.nextFireAt),
     createdAt: new Date(schedule.createdAt).toISOString(),
     updatedAt: new Date(schedule.updatedAt).toISOString(),

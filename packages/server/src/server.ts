@@ -11,6 +11,7 @@ import {
   type Store,
   silentLogger,
 } from '@cadenza/core';
+import { dashboardFiles } from '@cadenza/dashboard';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { installTokenGuard } from './auth/guard.js';
 import { installLoopbackHostCheck } from './auth/host-check.js';
@@ -21,11 +22,14 @@ import { answerFrameworkError, installErrorHandlers, MAX_PARAM_LENGTH } from './
 import { EventFeed } from './events/event-feed.js';
 import { ProcessMetrics } from './metrics/process-metrics.js';
 import { registerOpenApiRoute } from './openapi/route.js';
+import { registerActivityRoutes } from './routes/activity.js';
 import { registerClusterRoutes } from './routes/cluster.js';
 import { registerEventRoutes } from './routes/events.js';
 import { registerHealthRoutes } from './routes/health.js';
 import { registerJobRoutes } from './routes/jobs.js';
+import { registerSchedulePreviewRoute } from './routes/schedule-preview.js';
 import { registerScheduleRoutes } from './routes/schedules.js';
+import { registerUiRoutes } from './routes/ui.js';
 
 /** Room in a request body for a job's other fields, beside its payload. */
 export const BODY_SLACK_BYTES = 64 * 1024;
@@ -115,6 +119,11 @@ export interface ServerOptions {
    * second's worth), 429 past it. Default 1,000; 0 turns the limit off.
    */
   requestsPerSecond?: number;
+  /**
+   * Serve the dashboard (packages/dashboard) at `/ui/` beside the API; its files need no
+   * token. Default off; `cadenza server` and `cadenza dev` turn it on unless `--no-ui`.
+   */
+  ui?: boolean;
 }
 
 /** Default requests a second per token, per server. */
@@ -201,7 +210,10 @@ export function createServer(options: ServerOptions): FastifyInstance {
   if (options.routes === 'health') return app;
   registerJobRoutes(app, context, batchBodyLimit);
   registerScheduleRoutes(app, context);
+  registerSchedulePreviewRoute(app, context);
+  registerActivityRoutes(app, context);
   registerClusterRoutes(app, context);
+  if (options.ui === true) registerUiRoutes(app, dashboardFiles());
   registerOpenApiRoute(app, { events: options.events !== undefined });
   if (options.events !== undefined) {
     registerEventRoutes(app, {

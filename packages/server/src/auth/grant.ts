@@ -39,6 +39,11 @@ export class Grant {
     return this.tenants === '*' || this.scopes.has('admin');
   }
 
+  /** The tenants the grant covers, or undefined when it covers every tenant (sums ask the store for these alone). */
+  get tenantNames(): readonly string[] | undefined {
+    return this.allTenants || this.tenants === '*' ? undefined : [...this.tenants].sort();
+  }
+
   /** The one tenant the grant covers, when it covers exactly one (lists ask the store for it alone). */
   get onlyTenant(): string | undefined {
     if (this.allTenants || this.tenants === '*' || this.tenants.size !== 1) return undefined;

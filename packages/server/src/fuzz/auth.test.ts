@@ -73,6 +73,12 @@ describe('fuzzing /v1 with API tokens', () => {
       fc.constant({ method: 'GET', path: '/v1/jobs' }),
       fc.constant({ method: 'GET', path: '/v1/schedules' }),
       fc.constant({ method: 'GET', path: '/v1/cluster' }),
+      fc.constant({ method: 'GET', path: '/v1/activity' }),
+      fc.constant({
+        method: 'POST',
+        path: '/v1/schedules/preview',
+        body: fc.constantFrom({ cron: '0 8 * * MON-FRI', tz: 'Europe/Berlin' }, { every: 60_000, count: 3 }),
+      }),
       jobId.chain((id) =>
         fc.constantFrom(
           { method: 'GET', path: `/v1/jobs/${id}` },

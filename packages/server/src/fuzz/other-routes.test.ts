@@ -19,6 +19,8 @@ const KNOWN_PATHS = [
   '/metrics',
   '/openapi.json',
   '/v1/cluster',
+  '/v1/activity',
+  '/v1/schedules/preview',
   '/v1',
   '/v1/',
   '/',
@@ -26,7 +28,7 @@ const KNOWN_PATHS = [
 ];
 
 describe('fuzzing the other routes', () => {
-  it('GET /healthz, /readyz, /metrics, /openapi.json and /v1/cluster: any query and metrics token', {
+  it('GET /healthz, /readyz, /metrics, /openapi.json, /v1/cluster and /v1/activity: any query and metrics token', {
     timeout: fuzzTimeout(),
   }, async () => {
     const server = fuzzServer({ metricsToken: 'scrape-secret' });
@@ -36,8 +38,8 @@ describe('fuzzing the other routes', () => {
     });
     await fc.assert(
       fc.asyncProperty(
-        fc.constantFrom('/healthz', '/readyz', '/metrics', '/openapi.json', '/v1/cluster'),
-        queryString(['tenant', 'limit']),
+        fc.constantFrom('/healthz', '/readyz', '/metrics', '/openapi.json', '/v1/cluster', '/v1/activity'),
+        queryString(['tenant', 'limit', 'minutes']),
         authorization,
         async (path, query, auth) => {
           await injectChecked(server, { method: 'GET', url: `${path}${query}`, headers: headersOf(undefined, auth) });

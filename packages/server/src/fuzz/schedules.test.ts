@@ -78,6 +78,43 @@ describe('fuzzing /v1/schedules', () => {
     expectAnswered(server, [200, 201, 400]);
   });
 
+  it('POST /v1/schedules/preview: any body, content type and query', { timeout: fuzzTimeout() }, async () => {
+    const server = fuzzServer();
+    await seed(server);
+    // The trigger fields of a schedule body, valid or not, with what to preview.
+    const previewBody = scheduleBody.chain((schedule) =>
+      fc
+        .record(
+          {
+            after: fc.oneof(instant, fc.constant('2026-03-29T00:30:00Z')),
+            count: fc.oneof(fc.integer({ min: 1, max: 50 }), anyNumber),
+          },
+          { requiredKeys: [] },
+        )
+        .map((extra) => {
+          const { cron, tz, every, startAt, at, manual } = schedule as Record<string, unknown>;
+          return { ...{ cron, tz, every, startAt, at, manual }, ...extra };
+        }),
+    );
+    await fc.assert(
+      fc.asyncProperty(
+        bodyText(fc.oneof(previewBody, fc.jsonValue())),
+        contentType,
+        queryString(['tenant']),
+        async ({ payload }, type, query) => {
+          await injectChecked(server, {
+            method: 'POST',
+            url: `/v1/schedules/preview${query}`,
+            headers: headersOf(type),
+            payload,
+          });
+        },
+      ),
+      fuzzParameters(),
+    );
+    expectAnswered(server, [200, 400]);
+  });
+
   it('GET /v1/schedules: any query', { timeout: fuzzTimeout() }, async () => {
     const server = fuzzServer();
     await seed(server);

@@ -1,3 +1,4 @@
+import { createMemoryStore } from '@cadenza/core';
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import type { InjectOptions, LightMyRequestResponse } from 'fastify';
@@ -140,6 +141,61 @@ describe('answers against the document', () => {
     await call(s, { method: 'POST', url: '/v1/schedules/digest/resume?tenant=acme' }, '/v1/schedules/{id}/resume', 200);
     await call(s, { method: 'DELETE', url: '/v1/schedules/once?tenant=acme' }, '/v1/schedules/{id}', 200);
     await call(s, { method: 'DELETE', url: '/v1/schedules/once?tenant=acme' }, '/v1/schedules/{id}', 404);
+  });
+
+  it('schedule previews, activity and past attempts', async () => {
+    const s = testServer();
+    const previewOf = (payload: object, status: number) =>
+      call(s, { method: 'POST', url: '/v1/schedules/preview', payload }, '/v1/schedules/preview', status);
+    await previewOf({ cron: '30 9 * * 1-5', tz: 'Europe/Berlin', count: 50 }, 200);
+    await previewOf({ every: 90_000, startAt: '2026-01-01T00:00:00Z', after: '2026-02-01T00:00:00Z' }, 200);
+    await previewOf({ at: '2026-06-01T12:00:00Z' }, 200);
+    await previewOf({ manual: true }, 200);
+    await previewOf({ cron: '61 * * * *' }, 400);
+
+    const { id } = await call(
+      s,
+      { method: 'POST', url: '/v1/jobs', payload: { name: 'a', maxAttempts: 2 } },
+      '/v1/jobs',
+      201,
+    );
+    const [claimed] = await s.store.claim({ workerId: 'w1', limit: 1, leaseMs: 30_000, now: s.clock.now() });
+    if (claimed === undefined) throw new Error('nothing to claim');
+    const error = { code: 'handler_error', message: 'boom' };
+    await s.store.settle(
+      [{ jobId: id, token: claimed.lease.token, outcome: 'failed', error, retryAt: s.clock.now() }],
+      s.clock.now(),
+    );
+    const job = await call(s, { method: 'GET', url: `/v1/jobs/${id}` }, '/v1/jobs/{id}', 200);
+    expect(job.pastAttempts).toHaveLength(1);
+    const activity = await call(s, { method: 'GET', url: '/v1/activity?minutes=60' }, '/v1/activity', 200);
+    expect(activity.minutes).toHaveLength(60);
+    await call(s, { method: 'GET', url: '/v1/activity?tenant=acme&minutes=1' }, '/v1/activity', 200);
+    await call(s, { method: 'GET', url: '/v1/activity?minutes=0' }, '/v1/activity', 400);
+
+    await call(
+      s,
+      { method: 'PUT', url: '/v1/schedules/by-hand', payload: { name: 'a', manual: true } },
+      '/v1/schedules/{id}',
+      201,
+    );
+    await call(s, { method: 'POST', url: '/v1/schedules/by-hand/trigger' }, '/v1/schedules/{id}/trigger', 201);
+    const schedule = await call(s, { method: 'GET', url: '/v1/schedules/by-hand' }, '/v1/schedules/{id}', 200);
+    expect(typeof schedule.lastJobId).toBe('string');
+
+    // A store that keeps no activity says so.
+    const memory = createMemoryStore();
+    const bare = testServer({
+      store: new Proxy(memory, {
+        get: (target, key) => {
+          if (key === 'activity') return undefined;
+          const value = Reflect.get(target, key, target);
+          return typeof value === 'function' ? value.bind(target) : value;
+        },
+      }),
+    });
+    const none = await call(bare, { method: 'GET', url: '/v1/activity' }, '/v1/activity', 200);
+    expect(none).toEqual({ minutes: [], unsupported: true });
   });
 
   it('cluster, health, readiness and metrics', async () => {

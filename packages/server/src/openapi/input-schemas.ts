@@ -1,4 +1,4 @@
-import { jobBatchSchema, jobInputSchema, scheduleInputSchema } from '@cadenza/core';
+import { jobBatchSchema, jobInputSchema, scheduleInputSchema, schedulePreviewSchema } from '@cadenza/core';
 import { type JsonSchema, ref } from './json-schema.js';
 
 /**
@@ -84,5 +84,10 @@ export const INPUT_SCHEMAS: Record<string, JsonSchema> = {
     ...inputSchema(scheduleInputSchema),
     description:
       'Exactly one trigger: cron (with tz), every (with startAt), at, or manual: true. A body tenant must agree with ?tenant=.',
+  },
+  SchedulePreviewInput: {
+    ...inputSchema(schedulePreviewSchema),
+    description:
+      'A trigger as in ScheduleInput (the same rules and messages), and the fires to list: count (default 5) after the instant after (default now).',
   },
 };

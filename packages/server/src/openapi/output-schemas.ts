@@ -1,4 +1,4 @@
-import { JOB_STATUSES } from '@cadenza/core';
+import { ACTIVITY_MINUTES, JOB_STATUSES, MAX_PREVIEW_FIRES } from '@cadenza/core';
 import { INPUT_SCHEMAS, propertiesOf, withoutNull } from './input-schemas.js';
 import { anyJson, dateTime, type JsonSchema, object, ref } from './json-schema.js';
 
@@ -42,6 +42,20 @@ const Job = object(
     progress: anyJson,
     // The lease's token is a worker's secret and is never shown.
     lease: object({ workerId: { type: 'string' }, expiresAt: dateTime }, ['workerId', 'expiresAt']),
+    // Only on GET /v1/jobs/:id: the attempts that ended before the latest one, oldest first.
+    pastAttempts: {
+      type: 'array',
+      items: object(
+        {
+          attempt: { type: 'integer', minimum: 1 },
+          startedAt: nullable(dateTime),
+          endedAt: dateTime,
+          workerId: nullable({ type: 'string' }),
+          error: object({ code: { type: 'string' }, message: { type: 'string' } }, ['code', 'message']),
+        },
+        ['attempt', 'startedAt', 'endedAt', 'workerId', 'error'],
+      ),
+    },
   },
   ['id', 'name', 'tenant', 'status', 'priority', 'tags', 'attempt', 'maxAttempts', 'dependsOn', 'createdAt'],
 );
@@ -70,6 +84,8 @@ const Schedule = object(
     paused: withoutNull(schedule.paused),
     runCount: count,
     lastFireAt: dateTime,
+    // The job of the latest fire: null before the first, and on stores that do not keep it.
+    lastJobId: nullable({ type: 'string' }),
     nextFireAt: dateTime,
     createdAt: dateTime,
     updatedAt: dateTime,
@@ -86,6 +102,7 @@ const Schedule = object(
     'misfireGraceMs',
     'paused',
     'runCount',
+    'lastJobId',
     'createdAt',
     'updatedAt',
   ],
@@ -137,6 +154,36 @@ const Cluster = object(
   ['node', 'leader', 'coordinators', 'workers', 'servers', 'queues'],
 );
 
+/** `GET /v1/activity`: jobs ended per minute, oldest first (routes/activity.ts). */
+const Activity = object(
+  {
+    minutes: {
+      type: 'array',
+      maxItems: ACTIVITY_MINUTES,
+      items: object({ at: dateTime, succeeded: count, failed: count, retried: count }, [
+        'at',
+        'succeeded',
+        'failed',
+        'retried',
+      ]),
+    },
+    // Only from a store that keeps no activity; its minutes are then empty.
+    unsupported: { const: true },
+  },
+  ['minutes'],
+);
+
+/** `POST /v1/schedules/preview` (routes/schedule-preview.ts). */
+const SchedulePreview = object(
+  {
+    description: { type: 'string' },
+    // The zone of a cron trigger's wall-clock times; null for the others.
+    tz: nullable({ type: 'string' }),
+    fires: { type: 'array', maxItems: MAX_PREVIEW_FIRES, items: dateTime },
+  },
+  ['description', 'tz', 'fires'],
+);
+
 const unavailableError = object({ code: { const: 'unavailable' }, message: { type: 'string' } }, ['code', 'message']);
 
 /** The answers by their names in `components.schemas`. */
@@ -160,6 +207,8 @@ export const OUTPUT_SCHEMAS: Record<string, JsonSchema> = {
     'tenant',
     'deleted',
   ]),
+  SchedulePreview,
+  Activity,
   Leader,
   Cluster,
   Healthy: object({ status: { const: 'ok' } }, ['status']),

@@ -1,4 +1,11 @@
-import { DEFAULT_TENANT, JOB_INCLUDE_FIELDS, JOB_STATUSES, NAME_PATTERN, TENANT_PATTERN } from '@cadenza/core';
+import {
+  ACTIVITY_MINUTES,
+  DEFAULT_TENANT,
+  JOB_INCLUDE_FIELDS,
+  JOB_STATUSES,
+  NAME_PATTERN,
+  TENANT_PATTERN,
+} from '@cadenza/core';
 import { DEFAULT_LIMIT, MAX_LIMIT } from '../query.js';
 import type { JsonSchema } from './json-schema.js';
 
@@ -48,6 +55,11 @@ export const PARAMETERS: Record<string, JsonSchema> = {
     // Each field at most once, in either order.
     { type: 'string', enum: [first, second, `${first},${second}`, `${second},${first}`] },
     'Listed jobs leave out payload and result unless named here.',
+  ),
+  minutes: query(
+    'minutes',
+    { type: 'integer', minimum: 1, maximum: ACTIVITY_MINUTES, default: ACTIVITY_MINUTES },
+    'How many minutes, ending with the current one.',
   ),
   after: query(
     'after',

@@ -150,6 +150,21 @@ export const ROUTES: readonly RouteDoc[] = [
     errors: ['payload_too_large', 'resource_exhausted'],
   },
   {
+    method: 'post',
+    url: '/v1/schedules/preview',
+    operationId: 'previewSchedule',
+    tag: 'schedules',
+    summary:
+      'What a trigger would do, without saving anything: its description in English and its next fires. The read scope is enough.',
+    body: {
+      schema: ref('SchedulePreviewInput'),
+      required: true,
+      description: 'A trigger, checked as PUT /v1/schedules/:id checks it, and how many fires after which instant.',
+    },
+    answers: { 200: json('The description and the fires, oldest first.', 'SchedulePreview') },
+    errors: ['payload_too_large'],
+  },
+  {
     method: 'get',
     url: '/v1/schedules',
     operationId: 'listSchedules',
@@ -225,6 +240,21 @@ export const ROUTES: readonly RouteDoc[] = [
     },
     errors: ['resource_exhausted'],
     needsEvents: true,
+  },
+  {
+    method: 'get',
+    url: '/v1/activity',
+    operationId: 'getActivity',
+    tag: 'cluster',
+    summary:
+      "How many jobs succeeded, failed and were retried in each of the last minutes, oldest first, over the token's tenants (or the one asked for).",
+    parameters: ['minutes', 'tenant'],
+    answers: {
+      200: json(
+        'One entry a minute, ending with the current one; none, with unsupported, from a store that keeps no activity.',
+        'Activity',
+      ),
+    },
   },
   {
     method: 'get',

@@ -75,7 +75,7 @@ describe('the OpenAPI document', () => {
       expect.objectContaining({ type: 'http', scheme: 'bearer' }),
     );
     const v1 = operations().filter(({ path }) => path.startsWith('/v1/'));
-    expect(v1.length).toBe(15);
+    expect(v1.length).toBe(17);
     for (const { path, method, operation } of operations()) {
       const responses = operation.responses as Record<string, unknown>;
       if (path.startsWith('/v1/')) {

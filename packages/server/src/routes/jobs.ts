@@ -4,7 +4,7 @@ import type { Grant } from '../auth/grant.js';
 import { grantOf } from '../auth/guard.js';
 import type { RouteContext } from '../context.js';
 import { checkQuery, idParam, jobQuery } from '../query.js';
-import { jobJson } from '../serialize.js';
+import { jobJson, pastAttemptJson } from '../serialize.js';
 
 interface IdParams {
   id: string;
@@ -79,9 +79,10 @@ export function registerJobRoutes(app: FastifyInstance, ctx: RouteContext, batch
     grant.require('read');
     checkQuery(request.query, []);
     const id = ownJobId(grant, request.params.id);
-    const job = await store.getJob(id);
+    const [job, past] = await Promise.all([store.getJob(id), store.pastAttempts?.(id)]);
     if (job === undefined) throw notFound(id);
-    return jobJson(job);
+    // Only the single job carries its past attempts; a store that keeps none answers [].
+    return { ...jobJson(job), pastAttempts: (past ?? []).map(pastAttemptJson) };
   });
 
   app.delete<{ Params: IdParams }>('/v1/jobs/:id', async (request) => {
