@@ -7,7 +7,7 @@ import { formatHash, jobHref, scheduleHref } from '../lib/router.js';
 import { Alert } from '../ui/alert.js';
 import { Confirm } from '../ui/confirm.js';
 import { DependencyGraph } from '../ui/dependency-graph.js';
-import { useDebounced, useEvents } from '../ui/live.js';
+import { useDebounced, useEvents, workerSeen } from '../ui/live.js';
 import { Region, TableScroll } from '../ui/region.js';
 import { Status } from '../ui/status.js';
 import { useLoad } from '../ui/use-load.js';
@@ -124,7 +124,7 @@ export function JobPage({ id }: { id: string }) {
             <Region title="Payload">
               <Json value={job.payload} />
             </Region>
-            {job.error !== undefined ? (
+            {job.error !== undefined && job.status !== 'succeeded' ? (
               <Region title="Error" class="region-error">
                 <p>
                   <code class="error-code">{job.error.code}</code>
@@ -261,7 +261,7 @@ function Attempts({ job }: { job: Job }) {
       startedAt: job.startedAt,
       endedAt: job.status === 'active' ? undefined : (job.finishedAt ?? undefined),
       outcome: latestOutcome(job),
-      worker: job.lease?.workerId,
+      worker: job.lease?.workerId ?? workerSeen(job.id, job.attempt),
     });
   }
   return (
@@ -338,6 +338,7 @@ function Dependencies({ job, graph }: { job: Job; graph: Map<string, GraphJob> }
     <>
       <DependencyGraph id={job.id} layout={layout} />
       {layout.hidden > 0 && <p class="muted">{layout.hidden} more not shown.</p>}
+      <h3 class="parents-title">Depends on</h3>
       <ul class="parents">
         {job.dependsOn.map((parent) => {
           const known = graph.get(parent);
@@ -346,6 +347,7 @@ function Dependencies({ job, graph }: { job: Job; graph: Map<string, GraphJob> }
               <a href={jobHref(parent)} class="mono">
                 {parent}
               </a>{' '}
+              {known?.name !== undefined && <span class="muted">{known.name} </span>}
               {known?.status !== undefined ? <Status status={known.status} /> : <span class="muted">not found</span>}
             </li>
           );

@@ -58,7 +58,7 @@ export function LivePage() {
               autoComplete="off"
             />
           </label>
-          <button type="button" class="button" onClick={toggle} aria-pressed={paused ? 'true' : 'false'}>
+          <button type="button" class="button" onClick={toggle}>
             {paused ? 'Resume' : 'Pause'}
           </button>
         </div>

@@ -35,17 +35,17 @@ export function OverviewPage() {
         )}
       </div>
       <div class="grid overview-grid">
-        <Region title="Leader" class="span-1">
+        <Region title="Leader" class="span-leader">
           <ClusterPart error={clusterError} data={data}>
             {(c) => <Leader cluster={c} />}
           </ClusterPart>
         </Region>
-        <Region title="Coordinators" class="span-1">
+        <Region title="Coordinators" class="span-coordinators">
           <ClusterPart error={clusterError} data={data}>
             {(c) => <Coordinators cluster={c} />}
           </ClusterPart>
         </Region>
-        <Region title="Workers" class="span-2">
+        <Region title="Workers" class="span-workers">
           <ClusterPart error={clusterError} data={data}>
             {(c) => <Workers cluster={c} />}
           </ClusterPart>

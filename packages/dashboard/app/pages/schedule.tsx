@@ -24,7 +24,8 @@ import { useLoad } from '../ui/use-load.js';
 import { When } from '../ui/when.js';
 import { ScheduleState } from './schedules.js';
 
-const FIRES_SHOWN = 10;
+/** As many as the preview answers by default: enough to see the next change of clocks. */
+const FIRES_SHOWN = 5;
 
 interface Loaded {
   schedule: Schedule;

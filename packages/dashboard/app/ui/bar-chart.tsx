@@ -20,6 +20,7 @@ const WIDTH = 600;
 const HEIGHT = 120;
 const PAD_LEFT = 28;
 const PAD_BOTTOM = 16;
+const PAD_TOP = 8;
 
 export function BarChart({ name, series, points }: { name: string; series: Series[]; points: ChartPoint[] }) {
   const describedBy = useId();
@@ -27,19 +28,27 @@ export function BarChart({ name, series, points }: { name: string; series: Serie
   const max = Math.max(1, ...totals);
   const scaleMax = niceCeiling(max);
   const plotWidth = WIDTH - PAD_LEFT;
-  const plotHeight = HEIGHT - PAD_BOTTOM;
+  const plotHeight = HEIGHT - PAD_BOTTOM - PAD_TOP;
   const slot = points.length === 0 ? plotWidth : plotWidth / points.length;
   const barWidth = Math.max(1, slot - 2);
   const zone = viewerZone();
   const sums = series.map((each) => points.reduce((sum, point) => sum + (point.values[each.key] ?? 0), 0));
-  const peakIndex = totals.indexOf(Math.max(...totals));
-  const peakAt = points[peakIndex]?.at;
   const empty = points.length === 0 || totals.every((total) => total === 0);
+  // Each series' total and its busiest minute: the chart's numbers in words.
+  const peaks = series
+    .map((each) => {
+      const peak = points.reduce<ChartPoint | undefined>(
+        (best, point) => ((point.values[each.key] ?? 0) > (best?.values[each.key] ?? 0) ? point : best),
+        undefined,
+      );
+      return peak === undefined
+        ? ''
+        : `${peak.values[each.key]} ${each.label.toLowerCase()} at ${shortTime(peak.at, zone)}`;
+    })
+    .filter((text) => text !== '');
   const summary = empty
     ? 'No activity recorded'
-    : `${series.map((each, i) => `${sums[i]} ${each.label.toLowerCase()}`).join(', ')} in the last hour; busiest minute ${
-        peakAt === undefined ? '' : shortTime(peakAt, zone)
-      } with ${totals[peakIndex]}.`;
+    : `Last hour: ${series.map((each, i) => `${sums[i]} ${each.label.toLowerCase()}`).join(', ')}. Busiest minute: ${peaks.join('; ')}.`;
 
   return (
     <figure class="chart">
@@ -51,18 +60,21 @@ export function BarChart({ name, series, points }: { name: string; series: Serie
         class="chart-svg"
       >
         {[0, 0.5, 1].map((fraction) => {
-          const y = plotHeight - fraction * plotHeight;
+          const y = PAD_TOP + plotHeight - fraction * plotHeight;
+          const value = fraction * scaleMax;
           return (
             <g key={fraction}>
               <line x1={PAD_LEFT} x2={WIDTH} y1={y} y2={y} class="gridline" />
-              <text x={PAD_LEFT - 6} y={y + 4} class="axis-label" text-anchor="end">
-                {Math.round(fraction * scaleMax)}
-              </text>
+              {!empty && Number.isInteger(value) && (
+                <text x={PAD_LEFT - 6} y={y + 4} class="axis-label" text-anchor="end">
+                  {value}
+                </text>
+              )}
             </g>
           );
         })}
         {points.map((point, index) => {
-          let y = plotHeight;
+          let y = PAD_TOP + plotHeight;
           const x = PAD_LEFT + index * slot + 1;
           return (
             <g key={point.at}>

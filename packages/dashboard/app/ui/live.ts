@@ -12,6 +12,24 @@ let recent: StreamEvent[] = [];
 
 /** The latest events, newest first, whatever page was open when they came. */
 export const recentEvents = (): StreamEvent[] => recent;
+
+// The worker of each attempt seen starting: a job's latest attempt names its worker only
+// while it runs (its lease), so the job page falls back on what the stream told.
+const WORKERS_KEPT = 5_000;
+const workers = new Map<string, string>();
+
+export function workerSeen(jobId: string, attempt: number): string | undefined {
+  return workers.get(`${jobId}#${attempt}`);
+}
+
+function noteWorker(event: StreamEvent): void {
+  if (event.type !== 'started' || typeof event.nodeId !== 'string' || typeof event.attempt !== 'number') return;
+  workers.set(`${event.jobId}#${event.attempt}`, event.nodeId);
+  if (workers.size > WORKERS_KEPT) {
+    const oldest = workers.keys().next().value;
+    if (oldest !== undefined) workers.delete(oldest);
+  }
+}
 const stateListeners = new Set<(state: ConnectionState) => void>();
 
 export const connection = new EventConnection({
@@ -22,6 +40,7 @@ export const connection = new EventConnection({
   clearTimer: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
   onEvent: (event) => {
     recent = [event, ...recent.slice(0, RECENT_KEPT - 1)];
+    noteWorker(event);
     for (const listener of eventListeners) listener(event);
   },
   onState: (state) => {
