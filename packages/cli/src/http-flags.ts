@@ -18,6 +18,8 @@ export interface HttpFlags {
   tokensFile?: string;
   insecure?: boolean;
   rateLimit: string;
+  /** false with --no-ui (CADENZA_NO_UI): the dashboard is not served. */
+  ui?: boolean;
   /** --host, of the process flags: where the API listens. */
   host: string;
 }
@@ -31,6 +33,8 @@ export interface HttpSettings {
   requestsPerSecond?: number;
   /** Without tokens on a loopback address: requests must be addressed to a loopback name. */
   loopbackHostsOnly?: boolean;
+  /** Whether the dashboard is served at /ui/ (on unless --no-ui). */
+  ui: boolean;
 }
 
 /** Addresses that only this machine can reach. */
@@ -67,7 +71,8 @@ export function addHttpOptions(command: Command): Command {
         '--rate-limit <n>',
         "with --tokens-file: each token's /v1 requests a second on this server (429 past it); 0 for no limit",
       ).default(String(DEFAULT_REQUESTS_PER_SECOND)),
-    );
+    )
+    .addOption(option('--no-ui', 'do not serve the dashboard at /ui/ (the API is served either way)'));
 }
 
 /**
@@ -82,14 +87,15 @@ export function checkHttpFlags(flags: HttpFlags): HttpSettings {
     maxPayloadBytes: integer('--max-payload-bytes', flags.maxPayloadBytes, 1, MOST_PAYLOAD_BYTES),
     maxEventClients: integer('--max-event-clients', flags.maxEventClients, 1, 1_000_000),
   };
+  const ui = flags.ui !== false;
   if (flags.tokensFile !== undefined) {
     const file = new TokensFile(flags.tokensFile);
     file.reloadOnHangup();
     const requestsPerSecond = integer('--rate-limit', flags.rateLimit, 0, 1_000_000);
-    return { limits, tokens: file.current, requestsPerSecond };
+    return { limits, tokens: file.current, requestsPerSecond, ui };
   }
-  if (LOOPBACK_HOSTS.test(flags.host)) return { limits, loopbackHostsOnly: true };
-  if (flags.insecure === true) return { limits };
+  if (LOOPBACK_HOSTS.test(flags.host)) return { limits, loopbackHostsOnly: true, ui };
+  if (flags.insecure === true) return { limits, ui };
   throw new UsageError(
     `--host ${flags.host}: other machines can reach this address and the API has no tokens; expected --tokens-file FILE (CADENZA_TOKENS_FILE), or --insecure to serve it open, or a loopback --host such as 127.0.0.1`,
   );

@@ -20,7 +20,7 @@ export interface Started {
   /** Told of writes through the API (single-node mode wakes its engine). */
   hooks?: Pick<ServerOptions, 'onEnqueued' | 'onChanged'>;
   /** The HTTP API's limits and who may call it (`dev` and `server`: http-flags.ts). */
-  http?: Pick<ServerOptions, 'limits' | 'tokens' | 'loopbackHostsOnly' | 'requestsPerSecond'>;
+  http?: Pick<ServerOptions, 'limits' | 'tokens' | 'loopbackHostsOnly' | 'requestsPerSecond' | 'ui'>;
   /** Whether this process's coordinator leads now (coordinator and dev), for its reports. */
   leading?: () => boolean;
   /** Stops what was started: gracefully, or with `timeoutMs: 0` when the start failed half-way. */
@@ -40,7 +40,8 @@ export interface ProcessContext {
  * The life of every long-running command (`dev`, `worker`, `coordinator`, `server`):
  * JSON log lines on stdout; SIGTERM/SIGINT handlers installed before anything opens; the
  * store opened and checked; `start` run on it; HTTP served on `--port` (when there is
- * one); then one plain start line: `cadenza ROLE listening on URL (store S)`, or
+ * one); then one plain start line: `cadenza ROLE listening on URL (store S)` (followed, when the
+ * dashboard is served, by `dashboard: URL/ui/`), or
  * `cadenza ROLE started (store S)` without a port, S telling the Redis topology too (store-line.ts). On a signal `/readyz` turns 503 at once,
  * then what `start` started is stopped (a worker drains), then HTTP, then the store. A
  * failure on the way stops what started, closes the store and is a `UsageError` (exit 2).
@@ -115,6 +116,7 @@ export async function runProcess(
       state: () => ({ ...running.node.worker?.(), leading: running.leading?.() }),
     });
     let where = 'started';
+    let dashboard = '';
     if (settings.port !== undefined) {
       app = createServer({
         store,
@@ -128,11 +130,14 @@ export async function runProcess(
         notReady: () => (shutdown.stopping ? stoppingReason(running) : undefined),
         ...(settings.metricsToken === undefined ? {} : { metricsToken: settings.metricsToken }),
       });
-      where = `listening on ${await listen(app, settings.host, settings.port)}`;
+      const url = await listen(app, settings.host, settings.port);
+      where = `listening on ${url}`;
+      // The address a person opens in a browser, on a line of its own.
+      if (running.http?.ui === true) dashboard = `dashboard: ${url}/ui/\n`;
     }
     // Log lines are held until the end of a turn: those of the start go out ahead of this line.
     log.flush();
-    process.stdout.write(`cadenza ${role} ${where} (store ${storeLine(choice)})\n`);
+    process.stdout.write(`cadenza ${role} ${where} (store ${storeLine(choice)})\n${dashboard}`);
   } catch (error) {
     await reporter?.stop().catch(() => undefined);
     await started?.stop({ timeoutMs: 0 }).catch(() => undefined);
