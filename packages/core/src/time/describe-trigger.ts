@@ -289,7 +289,7 @@ function weekDaysText(items: readonly CronItem[]): { alone: string; names: strin
   const days = [...new Set(expand(plain, 0, 7).map((day) => (day === 0 ? 7 : day)))].sort((a, b) => a - b);
   const special = items.flatMap((item) => {
     if (item.kind === 'lastWeekday') return [`the last ${DAYS[item.day]} of the month`];
-    if (item.kind === 'nth') return [`the ${NTH[item.nth] ?? `${ordinal(item.nth)}`} ${DAYS[item.day]} of the month`];
+    if (item.kind === 'nth') return [`the ${NTH[item.nth] ?? ordinal(item.nth)} ${DAYS[item.day]} of the month`];
     return [];
   });
   const named = days.length === 7 ? 'every day of the week' : runs(days, (day) => DAYS[day % 7] ?? '');
