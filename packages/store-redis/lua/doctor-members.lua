@@ -3,7 +3,7 @@
 -- @keys 1
 -- @no-writes
 -- ARGV[1] the index: 'l' leases, 'd' delayed, 'f' finished, 'g' parked, 'gn' gate needs
---         and holds, 'k' idempotency keys, 'c' children, 'i' listing, or 's:<p>' the
+--         and holds, 'k' idempotency keys, 'pa' past attempts, 'c' children, 'i' listing, or 's:<p>' the
 --         stream of band p (members are entry ids)
 -- ARGV[2..] members (a member no longer in the index is passed over: it moved meanwhile)
 -- Answer: five per problem: member, the check it breaks, the doctor-repair.lua fix for it
@@ -60,6 +60,11 @@ local function check_member(member)
     local id = redis.call('HGET', K.k, member)
     if id and not record_status(id) then
       say(member, 'idempotency', 'idempotency key names job ' .. id .. ', which is gone', 'key')
+    end
+  elseif index == 'pa' then
+    -- Retention deletes a job's past attempts with it; any left name a job that is gone.
+    if redis.call('HEXISTS', K.pa, member) == 1 and not record_status(member) then
+      say(member, 'orphans', 'has past attempts kept, but no such job is kept', 'past')
     end
   elseif index == 'c' then
     if not redis.call('ZSCORE', K.c, member) then return end

@@ -10,6 +10,7 @@
 --   'where' p entry       a stream entry the waiting index lost: points the index at it again,
 --                         unless its job is known elsewhere
 --   'key' key             drops an idempotency key whose job is gone
+--   'past' id             drops the past attempts of job `id`, which is gone
 --   'child' member        drops a children entry ('<parent>\0<child>') whose child is not blocked
 --   'register' parent id  registers blocked job `id` as a child of `parent`, and queues an
 --                         ended parent for release
@@ -87,6 +88,11 @@ elseif op == 'key' then
   if id and not redis.call('HGET', K.j, id) and redis.call('HEXISTS', K.w, id) == 0 then
     redis.call('HDEL', K.k, ARGV[2])
     done = 1
+  end
+elseif op == 'past' then
+  local id = ARGV[2]
+  if not redis.call('HGET', K.j, id) and redis.call('HEXISTS', K.w, id) == 0 then
+    done = redis.call('HDEL', K.pa, id)
   end
 elseif op == 'child' then
   local member = ARGV[2]

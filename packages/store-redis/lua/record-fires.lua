@@ -65,6 +65,7 @@ for f = 1, #fires do
     end
     s[S_RUNS] = tostring(tonumber(s[S_RUNS]) + #made)
     s[S_LAST] = last
+    if #made > 0 then sched_set_last_job(s, made[#made]) end
     s[S_NEXT] = fire.next
     sched_save(ctx, fire.sid, s)
     out[#out + 1] = 1

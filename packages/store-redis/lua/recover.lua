@@ -1,6 +1,7 @@
 -- Takes back active jobs of ONE tenant whose lease expired (core's recoverExpiredLeases
 -- and leaseExpiryError): the attempt stays spent; with attempts left the job waits again
--- at the back of its band, with none it fails with `lease_expired`. The caller picked the
+-- at the back of its band (the lost attempt kept among its past attempts), with none it
+-- fails with `lease_expired`. The caller picked the
 -- ids across tenants (earliest expiry first); each is checked again here, since a
 -- heartbeat or a settlement may have come in between.
 -- @keys 1
@@ -25,15 +26,17 @@ for a = 3, #ARGV do
       redis.call('ZREM', K.l, id)
     else
       local attempt, max = tonumber(r[R_ATTEMPT]), rec_max_attempts(r)
+      local worker = r[R_WORKER] ~= '' and r[R_WORKER] or 'unknown'
+      local err = cjson.encode({
+        code = 'lease_expired',
+        message = 'the lease of worker ' .. worker .. ' expired during attempt ' .. r[R_ATTEMPT] .. ' of ' .. max,
+      })
       if attempt >= max then
-        local worker = r[R_WORKER] ~= '' and r[R_WORKER] or 'unknown'
-        local err = cjson.encode({
-          code = 'lease_expired',
-          message = 'the lease of worker ' .. worker .. ' expired during attempt ' .. r[R_ATTEMPT] .. ' of ' .. max,
-        })
         finish(ctx, id, r, old, 'failed', now, err)
         outcome = 'f'
       else
+        -- Another attempt follows: this one is a past attempt, and counts as retried.
+        attempt_retried(ctx, id, r, now, err)
         rec_clear_lease(r)
         r[R_STATUS] = 'waiting'
         save(ctx, id, r, old)

@@ -68,6 +68,8 @@ end
 
 local deleted = 0
 local seen = {}
+-- Deleted jobs, whose past attempts (K.pa) go with them in one HDEL after the loop.
+local gone_ids = {}
 for i = 1, #candidates do
   local id = candidates[i]
   if not seen[id] then
@@ -89,12 +91,14 @@ for i = 1, #candidates do
       end
       redis.call('HDEL', K.j, id)
       redis.call('ZREM', K.f, id)
+      gone_ids[#gone_ids + 1] = id
       unlist(ctx, id, r[R_CREATED], r[R_STATUS])
       bump(ctx, r[R_STATUS], r[R_PRIORITY], -1)
       deleted = deleted + 1
     end
   end
 end
+if #gone_ids > 0 then call_chunked('HDEL', K.pa, gone_ids) end
 log_forget(ctx)
 local MEMO_KEEP_MS = 600000
 local memos = redis.call('HGETALL', K.q)
@@ -120,7 +124,8 @@ end
 local left = 0
 if more == 0 and is_empty() then
   redis.call('HDEL', K.n, 'live')
-  local gone = { K.a, K.al, K.q, K.k, K.c, K.gn }
+  -- Its activity (K.m) goes too: a tenant out of the registry is not read for it.
+  local gone = { K.a, K.al, K.q, K.k, K.c, K.gn, K.m, K.pa }
   for p = 0, 9 do gone[#gone + 1] = stream_of(ctx, p) end
   redis.call('DEL', unpack(gone))
   left = 1

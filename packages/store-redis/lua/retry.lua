@@ -25,6 +25,11 @@ end
 local v, parent, parent_status = verdict(ctx, parents)
 if v == 'failed' then return reply(ctx, { 'refused', rec_encode(r), parent, parent_status }) end
 
+-- Its last attempt becomes a past one (its worker is not known: a final job holds no
+-- lease); a job failed by its parent never ran and has none.
+if tonumber(r[R_ATTEMPT]) >= 1 and r[R_ERROR] ~= '' then
+  keep_past_attempt(ctx, id, r[R_ATTEMPT], r[R_STARTED], r[R_FINISHED] ~= '' and r[R_FINISHED] or now, '', r[R_ERROR])
+end
 r[R_ATTEMPT] = '0'
 r[R_ERROR], r[R_RESULT], r[R_PROGRESS], r[R_STARTED], r[R_FINISHED] = '', '', '', '', ''
 rec_clear_lease(r)

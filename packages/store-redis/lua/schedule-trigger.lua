@@ -37,6 +37,7 @@ redis.call('HSET', K.k, key, id)
 -- core's countTrigger: lastFireAt never moves back.
 local s = sched_decode(current)
 s[S_RUNS] = tostring(tonumber(s[S_RUNS]) + 1)
+sched_set_last_job(s, id)
 if s[S_LAST] == '' or tonumber(s[S_LAST]) < tonumber(now) then s[S_LAST] = now end
 sched_save(ctx, sid, s)
 return reply(ctx, { id, rec_encode(r) })

@@ -12,6 +12,8 @@
 local ctx = new_ctx(KEYS)
 local K = ctx.K
 local now = ARGV[1]
+-- Jobs that end here count as activity in the minute of `now` (jobs.lua).
+ctx.now = now
 local out = {}
 -- Final outcomes (the common case) are cut and joined as strings and written in one HSET;
 -- a parent with blocked children is looked for only when the tenant has any.
@@ -63,6 +65,9 @@ for a = 2, #ARGV, 5 do
         end
       else
         local r = rec_decode(raw)
+        -- A failure with another attempt to come: kept as a past attempt (the lease still
+        -- names its worker), counted as retried.
+        if outcome == 'failed' then attempt_retried(ctx, id, r, now, data) end
         rec_clear_lease(r)
         if outcome == 'failed' then
           r[R_ERROR] = data

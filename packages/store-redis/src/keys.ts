@@ -46,6 +46,10 @@ export interface TenantKeys {
   index: string;
   /** hash: log entry id → how many of its jobs are still kept (listing.lua). */
   logCounts: string;
+  /** hash: ring of 60 minute slots, `minute % 60` → `<minute> <succeeded> <failed> <retried>` (activity; lua/includes/jobs.lua). */
+  activity: string;
+  /** hash: local id → JSON of the job's past attempts, at most 25 (lua/includes/jobs.lua); deleted with the job. */
+  pastAttempts: string;
   /** All of the above. */
   all: readonly string[];
   /** What a tenant function is given for this tenant: its counts hash (see keys.lua). */
@@ -76,6 +80,8 @@ export function tenantKeys(prefix: string, tenant: string): TenantKeys {
     log: `${base}a`,
     index: `${base}i`,
     logCounts: `${base}al`,
+    activity: `${base}m`,
+    pastAttempts: `${base}pa`,
   };
   const all = [
     ...streams,
@@ -96,6 +102,8 @@ export function tenantKeys(prefix: string, tenant: string): TenantKeys {
     named.log,
     named.index,
     named.logCounts,
+    named.activity,
+    named.pastAttempts,
   ];
   const everyKey = [named.counts, ...all.filter((key) => key !== named.counts)];
   return { streams, ...named, all, declared: [named.counts], everyKey };

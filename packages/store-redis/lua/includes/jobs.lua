@@ -46,13 +46,66 @@ end
 
 -- Blocked children registered in this script, as ZADD arguments for K.c (see children below).
 
+-- Activity (Store.activity): jobs that ended and attempts retried, per tenant and minute,
+-- in a ring of 60 slots in one hash (K.m): slot (minute % 60) holds
+-- '<minute> <succeeded> <failed> <retried>', minute counted from the epoch. A count for a
+-- minute whose slot holds an older minute starts the slot afresh; one for a minute older
+-- than the slot's (a caller with a clock behind) is dropped, as that minute left the ring.
+-- So the hash never holds more than 60 fields, with no expiry or sweep. Ended jobs are the
+-- positive deltas of 'succeeded/*' and 'failed/*' counts (flush_writes): whatever path
+-- ended them, counted once per call, never per job; scripts that lower counts (retention,
+-- retry) subtract nothing. `retried` is noted where an attempt fails and another follows.
+-- The minute is the `now` of the call (ctx.now, set by the scripts that end jobs).
+local ACTIVITY_SLOTS = 60
+
+local function note_activity(ctx, succeeded, failed, retried)
+  local a = ctx.pending_activity
+  if not a then
+    a = { 0, 0, 0 }
+    ctx.pending_activity = a
+  end
+  a[1], a[2], a[3] = a[1] + succeeded, a[2] + failed, a[3] + retried
+end
+
+local function flush_activity(ctx)
+  local a = ctx.pending_activity
+  if not a then return end
+  ctx.pending_activity = nil
+  if not ctx.now then return end
+  local minute = math.floor(tonumber(ctx.now) / 60000)
+  local slot = minute % ACTIVITY_SLOTS
+  local held = redis.call('HGET', ctx.K.m, slot)
+  if held then
+    local m, s, f, r = string.match(held, '^(%d+) (%d+) (%d+) (%d+)$')
+    m = tonumber(m)
+    if m == minute then
+      a[1], a[2], a[3] = a[1] + tonumber(s), a[2] + tonumber(f), a[3] + tonumber(r)
+    elseif m and m > minute then
+      return
+    end
+  end
+  redis.call('HSET', ctx.K.m, slot, string.format('%d %d %d %d', minute, a[1], a[2], a[3]))
+end
+
 local function flush_writes(ctx)
   local counts = ctx.pending_counts
   if counts then
+    local succeeded, failed = 0, 0
     for field, delta in pairs(counts) do
-      if delta ~= 0 then redis.call('HINCRBY', ctx.K.n, field, delta) end
+      if delta ~= 0 then
+        redis.call('HINCRBY', ctx.K.n, field, delta)
+        if delta > 0 then
+          local status = string.sub(field, 1, 2)
+          if status == 'su' then
+            succeeded = succeeded + delta
+          elseif status == 'fa' then
+            failed = failed + delta
+          end
+        end
+      end
     end
     ctx.pending_counts = nil
+    if succeeded > 0 or failed > 0 then note_activity(ctx, succeeded, failed, 0) end
   end
   if ctx.pending_finished then
     call_chunked('ZADD', ctx.K.f, ctx.pending_finished)
@@ -68,6 +121,32 @@ local function flush_writes(ctx)
   end
 end
 BEFORE_REPLY[#BEFORE_REPLY + 1] = flush_writes
+BEFORE_REPLY[#BEFORE_REPLY + 1] = flush_activity
+
+-- Past attempts (Store.pastAttempts): K.pa maps a job's local id to a JSON array of the
+-- attempts that ended before its latest began, oldest first, each
+-- [attempt, startedAt, endedAt, worker, error JSON], all strings ('' for unknown), at most
+-- PAST_ATTEMPTS_KEPT (the newest). Written only where an attempt fails and the job goes on,
+-- and where a failed job is retried by hand; deleted with the job (retention.lua).
+local PAST_ATTEMPTS_KEPT = 25
+
+local function keep_past_attempt(ctx, id, attempt, started, ended, worker, err)
+  local raw = redis.call('HGET', ctx.K.pa, id)
+  local list = raw and cjson.decode(raw) or {}
+  list[#list + 1] = { attempt, started, ended, worker, err }
+  local from = math.max(1, #list - PAST_ATTEMPTS_KEPT + 1)
+  local kept = {}
+  for i = from, #list do kept[#kept + 1] = list[i] end
+  redis.call('HSET', ctx.K.pa, id, cjson.encode(kept))
+end
+
+-- An active job's attempt (record `r`, lease not yet cleared) failed with `err` and
+-- another follows: kept as a past attempt, counted as retried.
+local function attempt_retried(ctx, id, r, now, err)
+  keep_past_attempt(ctx, id, r[R_ATTEMPT], r[R_STARTED], now, r[R_WORKER], err)
+  ctx.now = now
+  note_activity(ctx, 0, 0, 1)
+end
 
 -- Children (dependsOn): K.c holds '<parent>\0<child>' for every child blocked on a parent
 -- that release-dependents.lua has not looked at yet, all with score 0, so that the members
@@ -251,6 +330,7 @@ end
 -- Ends a job: final status, finishedAt, lease dropped unless told to keep it (a job
 -- canceled while active keeps its lease so that its worker learns why it lost it).
 local function finish(ctx, id, r, old, status, now, err, keep_lease)
+  ctx.now = now
   r[R_STATUS] = status
   r[R_FINISHED] = tostring(now)
   if err then r[R_ERROR] = err end

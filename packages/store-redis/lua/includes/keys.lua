@@ -19,7 +19,7 @@
 --                use), tenant (its name, once asked: tenant_name),
 --                part / parts (current tenant, tenants so far), ready, due, freed, live
 --   jobs.lua     pending_counts, pending_finished, pending_unleased, pending_children,
---                groups, gated
+--                groups, gated, now (the call's now, for activity), pending_activity
 --   listing.lua  log, log_last, unlisted
 -- Redis 7.0 runs the top level without the standard globals (string, table, math…):
 -- use them only inside function bodies.
@@ -45,6 +45,8 @@ local KEY_SUFFIX = {
   a = 'a',      -- stream  the creation log: entries of up to 100 local ids, named by createdAt (listing.lua)
   i = 'i',      -- zset  '<status code><log place><local id>' for every job not waiting (listing.lua)
   al = 'al',    -- hash  log entry id -> how many of its jobs are still kept (listing.lua)
+  m = 'm',      -- hash  activity ring: slot (minute % 60) -> '<minute> <succeeded> <failed> <retried>' (jobs.lua)
+  pa = 'pa',    -- hash  local id -> its past attempts, JSON (jobs.lua); deleted with the job
 }
 
 -- K: the current tenant's keys by name, each built on first use (most calls use a few).

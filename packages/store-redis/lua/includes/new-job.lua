@@ -43,6 +43,7 @@ end
 local function place(ctx, id, r, parents, now, old)
   local v, parent, parent_status = verdict(ctx, parents)
   if v == 'failed' then
+    ctx.now = now
     r[R_STATUS] = 'failed'
     r[R_FINISHED] = tostring(now)
     r[R_ERROR] = dependency_error(ctx, parent, parent_status)

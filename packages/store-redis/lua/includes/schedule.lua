@@ -1,5 +1,5 @@
 -- Shared: a schedule's row in K.h and its fire index. Needs keys and record (and jobs for
--- fire_holder). The row is seven fields joined by NUL, '' for unset, the same order as
+-- fire_holder). The row is seven fields joined by NUL (and an eighth, below), '' for unset, the same order as
 -- src/store/schedules/row.ts: what scripts change in place comes first, and the
 -- definition (JSON, never changed here) last, so no script decodes or re-encodes JSON
 -- (cjson would round numbers to 14 digits and turn [] into {}).
@@ -12,6 +12,16 @@ end
 
 local function sched_encode(s)
   return table.concat(s, '\0', 1, SCHEDULE_FIELDS)
+end
+
+-- The job of the latest fire (lastJobId) follows the body as an eighth field, the job's
+-- local id (src/store/schedules/row.ts); a row written before cadenza kept it has none.
+-- Split at seven fields, the body field holds it: this sets it there.
+local function sched_set_last_job(s, id)
+  local body = s[S_BODY]
+  local cut = string.find(body, '\0', 1, true)
+  if cut then body = string.sub(body, 1, cut - 1) end
+  s[S_BODY] = body .. '\0' .. id
 end
 
 -- Writes schedule `id` (row fields `s`) and files it in K.hz when it may fire: unpaused

@@ -1,4 +1,6 @@
 import {
+  type ActivityMinute,
+  type ActivityQuery,
   CadenzaError,
   type ClaimedJob,
   type ClaimRequest,
@@ -18,6 +20,7 @@ import {
   type NewJob,
   type NodeReport,
   type NodeReportInput,
+  type PastAttempt,
   type QueueDepth,
   type RecoveryResult,
   type RetentionPolicy,
@@ -39,6 +42,7 @@ import { Scripts } from '../scripts/call.js';
 import { cancelJob, retryJob } from './cancel-retry.js';
 import { Claimer } from './claim.js';
 import { checkTopology, connect } from './connect.js';
+import * as dashboard from './dashboard-reads.js';
 import { depths } from './depths.js';
 import { redisDoctor } from './doctor/doctor.js';
 import { enqueueJobs } from './enqueue.js';
@@ -155,6 +159,12 @@ export class RedisStore implements Store {
   }
   depths(): Promise<QueueDepth[]> {
     return this.run(() => depths(this.ctx));
+  }
+  activity(query: ActivityQuery): Promise<ActivityMinute[]> {
+    return this.run(() => dashboard.activity(this.ctx, query));
+  }
+  pastAttempts(id: string): Promise<PastAttempt[]> {
+    return this.run(() => dashboard.pastAttempts(this.ctx, id));
   }
 
   claim(request: ClaimRequest): Promise<ClaimedJob[]> {

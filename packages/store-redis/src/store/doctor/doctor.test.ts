@@ -167,6 +167,21 @@ describe('doctor on Redis', () => {
     expect((await doctor(store)).findings).toEqual([]);
   });
 
+  it('finds past attempts kept for a job that is gone, and deletes them; those of kept jobs stay', async () => {
+    const { store, prefix, ids } = await scene();
+    const keys = tenantKeys(prefix, TENANT);
+    await store.retry(ids.failed, T0 + 5);
+    expect(await store.pastAttempts(ids.failed)).toHaveLength(1);
+    expect((await doctor(store)).findings).toEqual([]);
+    await redis.redis.hset(keys.pastAttempts, 'ghost', '[]');
+    const report = await doctor(store, true);
+    expect(found(report)).toEqual([['orphans', `${TENANT}:ghost`]]);
+    expect(report.findings[0]?.repaired).toBe('deleted the past attempts');
+    expect(await redis.redis.hexists(keys.pastAttempts, 'ghost')).toBe(0);
+    expect((await doctor(store)).findings).toEqual([]);
+    expect(await store.pastAttempts(ids.failed)).toHaveLength(1);
+  });
+
   it('reports what it cannot repair safely, and still reports it after --repair', async () => {
     const { store, prefix, ids } = await scene();
     const keys = tenantKeys(prefix, TENANT);

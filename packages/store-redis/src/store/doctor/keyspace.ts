@@ -21,6 +21,8 @@ const TENANT_SUFFIXES = new Set([
   'a',
   'i',
   'al',
+  'm',
+  'pa',
   ...Array.from({ length: 10 }, (_, p) => `s:${p}`),
 ]);
 

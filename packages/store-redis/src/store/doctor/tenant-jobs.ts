@@ -48,6 +48,7 @@ export async function checkTenantJobs(
   for (const [index, key] of [
     ['gn', keys.gated],
     ['k', keys.idempotency],
+    ['pa', keys.pastAttempts],
   ] as const) {
     const subject = index === 'k' ? (key: string) => `${tenant} idempotency key ${key}` : jobSubject;
     for await (const pairs of hashChunks(ctx, key)) {
@@ -154,6 +155,7 @@ const FIX_WORDS: Record<string, string> = {
   unlist: 'dropped the listing entry and filed the job again',
   where: 'pointed the waiting index at the entry again',
   key: 'dropped the idempotency key',
+  past: 'deleted the past attempts',
   child: 'dropped the children entry',
   register: 'registered the job as its parent’s child again (and queued an ended parent for release)',
 };

@@ -1,10 +1,16 @@
 import type { JobTemplate, NormalizedTrigger, Schedule } from '@cadenza/core';
+import { globalId, localId } from '../../keys.js';
 
 /**
  * A schedule as kept in its tenant's `h` hash: seven fields joined by NUL ('' for unset),
  * the order lua/includes/schedule.lua reads. The fields scripts change (next fire,
- * paused, runs, last fire) are plain numbers up front; the definition is one JSON body at
- * the end that no script decodes. Id and tenant are the hash field and the key.
+ * paused, runs, last fire) are plain numbers up front; the definition is one JSON body
+ * that no script decodes. Id and tenant are the hash field and the key.
+ *
+ * An eighth field after the body, the local id of the job of the latest fire
+ * (`lastJobId`), is there once a fire made one; a row without it (never fired since, or
+ * written before cadenza kept it) has no last job. JSON never holds a raw NUL, so the body
+ * ends at the seventh separator either way.
  */
 const FIELDS = 7;
 
@@ -32,13 +38,16 @@ export function encodeSchedule(s: Schedule): string {
     String(s.createdAt),
     String(s.updatedAt),
     JSON.stringify(body),
+    ...(s.lastJobId === undefined ? [] : [localId(s.tenant, s.lastJobId)]),
   ].join('\0');
 }
 
 export function decodeSchedule(tenant: string, id: string, raw: string): Schedule {
   const f = raw.split('\0');
-  if (f.length !== FIELDS) throw new Error(`schedule ${tenant}/${id}: row has ${f.length} fields, expected ${FIELDS}`);
-  const [next = '', paused, runs, last = '', created, updated, json = '{}'] = f;
+  if (f.length !== FIELDS && f.length !== FIELDS + 1) {
+    throw new Error(`schedule ${tenant}/${id}: row has ${f.length} fields, expected ${FIELDS} or ${FIELDS + 1}`);
+  }
+  const [next = '', paused, runs, last = '', created, updated, json = '{}', lastJob] = f;
   const body = JSON.parse(json) as Body;
   return {
     id,
@@ -51,6 +60,7 @@ export function decodeSchedule(tenant: string, id: string, raw: string): Schedul
     paused: paused === '1',
     runCount: Number(runs),
     lastFireAt: last === '' ? undefined : Number(last),
+    ...(lastJob === undefined || lastJob === '' ? {} : { lastJobId: globalId(tenant, lastJob) }),
     nextFireAt: next === '' ? undefined : Number(next),
     createdAt: Number(created),
     updatedAt: Number(updated),

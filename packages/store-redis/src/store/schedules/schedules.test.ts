@@ -39,6 +39,36 @@ describe('schedules on redis', () => {
     });
   });
 
+  it('reads a row written before lastJobId was kept (seven fields), and keeps it from the next fire', async () => {
+    const prefix = redis.prefix();
+    const store = createRedisStore({ url: redis.url, prefix });
+    const client = redis.client();
+    try {
+      await store.upsertSchedule(definition(), T0);
+      const first = await store.triggerSchedule('acme', 'digest', T0 + MINUTE);
+      const key = `${prefix}:{t:acme}:h`;
+      const row = (await client.hget(key, 'digest')) as string;
+      const fields = row.split('\0');
+      expect(fields).toHaveLength(8);
+      expect(fields[7]).toBe(first.id.slice('acme:'.length));
+      // As the previous version wrote it: no eighth field.
+      await client.hset(key, 'digest', fields.slice(0, 7).join('\0'));
+      const old = await store.getSchedule('acme', 'digest');
+      expect(old).toMatchObject({ runCount: 1, lastFireAt: T0 + MINUTE });
+      expect(old?.lastJobId).toBeUndefined();
+      // Replacing it writes none; the next fire, by hand or by the coordinator, does.
+      await store.upsertSchedule(definition({ misfire: 'skip' }), T0 + MINUTE);
+      expect((await store.getSchedule('acme', 'digest'))?.lastJobId).toBeUndefined();
+      const next = await store.triggerSchedule('acme', 'digest', T0 + 2 * MINUTE);
+      expect((await store.getSchedule('acme', 'digest'))?.lastJobId).toBe(next.id);
+      await store.upsertSchedule(definition(), T0 + 3 * MINUTE);
+      expect((await store.getSchedule('acme', 'digest'))?.lastJobId).toBe(next.id);
+    } finally {
+      await store.close();
+      client.disconnect();
+    }
+  });
+
   it('concurrent upserts all land; the last history is kept', async () => {
     await withStore(async (store) => {
       const results = await Promise.all(
