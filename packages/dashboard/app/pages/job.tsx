@@ -273,7 +273,7 @@ function Attempts({ job }: { job: Job }) {
           <table class="table">
             <thead>
               <tr>
-                <th scope="col" class="num">
+                <th scope="col" class="num narrow">
                   Attempt
                 </th>
                 <th scope="col">Started</th>

@@ -36,7 +36,7 @@ export function OverviewPage() {
       </div>
       <div class="grid overview-grid">
         <Region title="Leader" class="span-leader">
-          <ClusterPart error={clusterError} data={data}>
+          <ClusterPart error={clusterError} data={data} announce>
             {(c) => <Leader cluster={c} />}
           </ClusterPart>
         </Region>
@@ -63,16 +63,28 @@ export function OverviewPage() {
   );
 }
 
+/**
+ * A part of the overview read from /v1/cluster. When the call fails (a token without the
+ * admin scope gets 403), each part says why in place; only the first announces it.
+ */
 function ClusterPart({
   error,
   data,
+  announce = false,
   children,
 }: {
   error: unknown;
   data: Cluster | undefined;
+  announce?: boolean;
   children: (cluster: Cluster) => preact.ComponentChildren;
 }) {
-  if (data === undefined && error !== undefined) return <Alert error={error} />;
+  if (data === undefined && error !== undefined) {
+    return announce ? (
+      <Alert error={error} />
+    ) : (
+      <p class="note">{error instanceof Error ? error.message : String(error)}</p>
+    );
+  }
   if (data === undefined) return <p class="muted">Loading…</p>;
   return <>{children(data)}</>;
 }
