@@ -1,11 +1,9 @@
-import { ACTIVITY_MINUTES, type ActivityMinute, invalidArgument } from '@cadenza/core';
+import { ACTIVITY_MINUTES, activityFrame, invalidArgument } from '@cadenza/core';
 import type { FastifyInstance } from 'fastify';
 import { grantOf } from '../auth/guard.js';
 import type { RouteContext } from '../context.js';
 import { checkQuery, tenantParam } from '../query.js';
 import { activityMinuteJson } from '../serialize.js';
-
-const MINUTE_MS = 60_000;
 
 /** `?minutes=`: a whole number from 1 to ACTIVITY_MINUTES (the last hour), default all of it. */
 function minutesParam(value: string | undefined): number {
@@ -15,17 +13,6 @@ function minutesParam(value: string | undefined): number {
     throw invalidArgument('minutes', value, `an integer from 1 to ${ACTIVITY_MINUTES}`);
   }
   return minutes;
-}
-
-/** Minutes in which nothing ended: what a tenant outside the token's is answered, as if it had no jobs. */
-function emptyMinutes(now: number, minutes: number): ActivityMinute[] {
-  const current = Math.floor(now / MINUTE_MS) * MINUTE_MS;
-  return Array.from({ length: minutes }, (_, i) => ({
-    at: current - (minutes - 1 - i) * MINUTE_MS,
-    succeeded: 0,
-    failed: 0,
-    retried: 0,
-  }));
 }
 
 /**
@@ -44,8 +31,10 @@ export function registerActivityRoutes(app: FastifyInstance, { store, clock }: R
     const tenant = tenantParam(query.tenant);
     if (store.activity === undefined) return { minutes: [], unsupported: true };
     const now = clock.now();
-    if (tenant !== undefined && !grant.sees(tenant))
-      return { minutes: emptyMinutes(now, minutes).map(activityMinuteJson) };
+    if (tenant !== undefined && !grant.sees(tenant)) {
+      // Minutes in which nothing ended, framed as the stores frame them: as if the tenant had no jobs.
+      return { minutes: activityFrame({ now, minutes, tenants: new Set() }).minutes.map(activityMinuteJson) };
+    }
     const tenants = tenant === undefined ? grant.tenantNames : [tenant];
     const counted = await store.activity({ now, minutes, ...(tenants === undefined ? {} : { tenants }) });
     return { minutes: counted.map(activityMinuteJson) };
