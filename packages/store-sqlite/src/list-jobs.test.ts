@@ -70,11 +70,12 @@ describe('sqlite listJobs on a file', () => {
     await first.close();
     opened = [];
     // Turn the file back into what version 3 wrote: no job_tags, none of the new indexes,
-    // no leader tick (version 6).
+    // no leader tick (version 6), nothing the dashboard reads (version 7).
     const db = new Database(path);
     db.exec(`DROP TABLE job_tags;
       DROP INDEX jobs_status_newest; DROP INDEX jobs_name_newest; DROP INDEX jobs_tenant_status_newest;
       ALTER TABLE leader DROP COLUMN ticked_at;
+      DROP TABLE activity; DROP TABLE past_attempts; ALTER TABLE schedules DROP COLUMN last_job_id;
       PRAGMA user_version = 3;`);
     db.close();
 
