@@ -50,13 +50,20 @@ export function App() {
     if (!needsToken) connection.start();
   }, [needsToken]);
 
-  // After following a link, start reading (and tabbing) at the new page's heading.
-  const firstRender = useRef(true);
+  // After following one of its links, start reading (and tabbing) at the new page's heading.
+  // A hash typed, bookmarked or reloaded leaves focus where the browser puts it.
+  const followedLink = useRef(false);
   useEffect(() => {
-    if (firstRender.current) {
-      firstRender.current = false;
-      return;
-    }
+    const onClick = (event: MouseEvent) => {
+      const link = event.target instanceof Element ? event.target.closest('a[href^="#"]') : null;
+      if (link !== null) followedLink.current = true;
+    };
+    document.addEventListener('click', onClick);
+    return () => document.removeEventListener('click', onClick);
+  }, []);
+  useEffect(() => {
+    if (!followedLink.current) return;
+    followedLink.current = false;
     main.current?.querySelector<HTMLElement>('h1')?.focus();
   }, [route.page, route.page === 'job' ? route.id : '', route.page === 'schedule' ? route.id : '']);
 

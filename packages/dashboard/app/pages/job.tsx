@@ -255,7 +255,9 @@ function Attempts({ job }: { job: Job }) {
     outcome: <Outcome status="failed" text={`${past.error.code}: ${past.error.message}`} />,
     worker: past.workerId,
   }));
-  if (job.attempt > 0 && !rows.some((row) => row.attempt === job.attempt)) {
+  // The latest attempt is the job's own. Its number may repeat a past one: a retry by hand
+  // starts the count again (docs/jobs.md "Retry a failed job").
+  if (job.attempt > 0) {
     rows.push({
       attempt: job.attempt,
       startedAt: job.startedAt,
@@ -283,8 +285,8 @@ function Attempts({ job }: { job: Job }) {
               </tr>
             </thead>
             <tbody>
-              {rows.map((row) => (
-                <tr key={row.attempt}>
+              {rows.map((row, index) => (
+                <tr key={index}>
                   <td class="num">{row.attempt}</td>
                   <td>
                     <When at={row.startedAt} />

@@ -6,6 +6,7 @@ import { getJob, JOB_STATUSES, type Job, listJobs } from '../lib/api.js';
 import { formatHash, type JobFilter, jobHref } from '../lib/router.js';
 import { Alert } from '../ui/alert.js';
 import { EnqueueForm } from '../ui/enqueue-form.js';
+import { Field } from '../ui/field.js';
 import { useDebounced, useEvents } from '../ui/live.js';
 import { Region, TableScroll } from '../ui/region.js';
 import { Status } from '../ui/status.js';
@@ -161,21 +162,19 @@ function FilterForm({ filter }: { filter: JobFilter }) {
     location.hash = formatHash({ page: 'jobs', filter: trimmed });
   };
   const field = (key: 'tenant' | 'name' | 'tag', label: string) => (
-    <label class="field">
-      <span>{label}</span>
+    <Field label={label}>
       <input
         value={draft[key]}
         onInput={(e) => setDraft({ ...draft, [key]: e.currentTarget.value })}
         autoComplete="off"
         spellcheck={false}
       />
-    </label>
+    </Field>
   );
   return (
     <form class="panel filter-form" onSubmit={submit} aria-label="Filter jobs">
       {field('tenant', 'Tenant')}
-      <label class="field">
-        <span>Status</span>
+      <Field label="Status">
         <select value={draft.status} onChange={(e) => setDraft({ ...draft, status: e.currentTarget.value })}>
           <option value="">any</option>
           {JOB_STATUSES.map((status) => (
@@ -184,7 +183,7 @@ function FilterForm({ filter }: { filter: JobFilter }) {
             </option>
           ))}
         </select>
-      </label>
+      </Field>
       {field('name', 'Name')}
       {field('tag', 'Tag')}
       <div class="filter-actions">

@@ -3,6 +3,7 @@
 import { useState } from 'preact/hooks';
 import type { StreamEvent } from '../lib/event-connection.js';
 import { jobHref, scheduleHref } from '../lib/router.js';
+import { Field } from '../ui/field.js';
 import { RECENT_KEPT, recentEvents, useEvents } from '../ui/live.js';
 import { When } from '../ui/when.js';
 
@@ -48,8 +49,7 @@ export function LivePage() {
       <div class="page-head">
         <h1 tabIndex={-1}>Live</h1>
         <div class="actions">
-          <label class="field inline">
-            <span>Tenant</span>
+          <Field label="Tenant" class="inline">
             <input
               value={tenant}
               onInput={(e) => setTenant(e.currentTarget.value)}
@@ -57,7 +57,7 @@ export function LivePage() {
               size={12}
               autoComplete="off"
             />
-          </label>
+          </Field>
           <button type="button" class="button" onClick={toggle}>
             {paused ? 'Resume' : 'Pause'}
           </button>

@@ -4,6 +4,7 @@ import { listSchedules, type Schedule } from '../lib/api.js';
 import { formatHash, scheduleHref } from '../lib/router.js';
 import { scheduleZone, triggerText } from '../lib/trigger.js';
 import { Alert } from '../ui/alert.js';
+import { Field } from '../ui/field.js';
 import { useDebounced, useEvents } from '../ui/live.js';
 import { Region, TableScroll } from '../ui/region.js';
 import { ScheduleForm } from '../ui/schedule-form.js';
@@ -59,10 +60,9 @@ export function SchedulesPage({ tenant: asked }: { tenant: string }) {
       <div class="page-head">
         <h1 tabIndex={-1}>Schedules</h1>
         <form class="inline-form" onSubmit={showTenant} aria-label="Choose the tenant shown">
-          <label class="field inline">
-            <span>Showing schedules of</span>
+          <Field label="Showing schedules of" class="inline">
             <input value={shown} onInput={(e) => setShown(e.currentTarget.value)} size={12} autoComplete="off" />
-          </label>
+          </Field>
           <button type="submit" class="button small">
             Show
           </button>
@@ -93,10 +93,13 @@ export function SchedulesPage({ tenant: asked }: { tenant: string }) {
                 {schedules.map((schedule) => (
                   <tr key={schedule.id}>
                     <td>
-                      <a href={scheduleHref(schedule.tenant, schedule.id)} class="strong">
+                      <a
+                        href={scheduleHref(schedule.tenant, schedule.id)}
+                        class="strong"
+                        title={`makes ${schedule.name} jobs`}
+                      >
                         {schedule.id}
                       </a>
-                      <div class="sub">{schedule.name}</div>
                     </td>
                     <td>{schedule.tenant}</td>
                     <td>

@@ -2,6 +2,7 @@
 // and sent as `Authorization: Bearer` on every call.
 import { useState } from 'preact/hooks';
 import { saveToken } from '../lib/api.js';
+import { Field } from '../ui/field.js';
 
 export function SignIn({ onSignedIn }: { onSignedIn(): void }) {
   const [token, setToken] = useState('');
@@ -19,8 +20,7 @@ export function SignIn({ onSignedIn }: { onSignedIn(): void }) {
         This server asks for an API token. It is kept in this tab only, until you sign out or close it.
       </p>
       <form class="panel form" onSubmit={submit} aria-label="Sign in">
-        <label class="field">
-          <span>API token</span>
+        <Field label="API token">
           <input
             type="password"
             autoComplete="off"
@@ -29,7 +29,7 @@ export function SignIn({ onSignedIn }: { onSignedIn(): void }) {
             onInput={(event) => setToken(event.currentTarget.value)}
             required
           />
-        </label>
+        </Field>
         <button type="submit" class="button primary">
           Sign in
         </button>

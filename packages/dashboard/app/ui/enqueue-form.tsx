@@ -3,6 +3,7 @@
 import { useId, useState } from 'preact/hooks';
 import { type EnqueueInput, enqueueJob } from '../lib/api.js';
 import { jobHref } from '../lib/router.js';
+import { Field } from './field.js';
 
 export function EnqueueForm({ defaultTenant, onEnqueued }: { defaultTenant: string; onEnqueued(id: string): void }) {
   const headingId = useId();
@@ -63,28 +64,22 @@ export function EnqueueForm({ defaultTenant, onEnqueued }: { defaultTenant: stri
         <h2 id={headingId}>Enqueue a job</h2>
       </header>
       <div class="panel-body form-grid">
-        <label class="field">
-          <span>Name</span>
+        <Field label="Name">
           <input value={fields.name} onInput={set('name')} placeholder="email.send" autoComplete="off" />
-        </label>
-        <label class="field">
-          <span>Tenant</span>
+        </Field>
+        <Field label="Tenant">
           <input value={fields.tenant} onInput={set('tenant')} placeholder="default" autoComplete="off" />
-        </label>
-        <label class="field">
-          <span>Priority</span>
+        </Field>
+        <Field label="Priority">
           <input value={fields.priority} onInput={set('priority')} inputMode="numeric" placeholder="5" />
-        </label>
-        <label class="field">
-          <span>Delay (ms)</span>
+        </Field>
+        <Field label="Delay (ms)">
           <input value={fields.delay} onInput={set('delay')} inputMode="numeric" placeholder="0" />
-        </label>
-        <label class="field field-wide">
-          <span>Tags (comma-separated)</span>
+        </Field>
+        <Field label="Tags (comma-separated)" class="field-wide">
           <input value={fields.tags} onInput={set('tags')} placeholder="billing, nightly" autoComplete="off" />
-        </label>
-        <label class="field field-wide">
-          <span>Payload (JSON)</span>
+        </Field>
+        <Field label="Payload (JSON)" class="field-wide">
           <textarea
             value={fields.payload}
             onInput={set('payload')}
@@ -93,7 +88,7 @@ export function EnqueueForm({ defaultTenant, onEnqueued }: { defaultTenant: stri
             placeholder='{"to": "ada@example.com"}'
             spellcheck={false}
           />
-        </label>
+        </Field>
         <div class="form-actions field-wide">
           <button type="submit" class="button primary" disabled={sending}>
             Enqueue

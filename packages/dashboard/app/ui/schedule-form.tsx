@@ -8,6 +8,7 @@ import { viewerZone } from '../lib/clock.js';
 import { scheduleHref } from '../lib/router.js';
 import { formatWithOffset } from '../lib/time.js';
 import { scheduleBody } from '../lib/trigger.js';
+import { Field } from './field.js';
 
 const PREVIEW_DELAY_MS = 300;
 
@@ -24,6 +25,7 @@ export function ScheduleForm({
 }) {
   const headingId = useId();
   const zonesId = useId();
+  const cronId = useId();
   const [id, setId] = useState(existing?.id ?? '');
   const [tenant, setTenant] = useState(existing?.tenant ?? defaultTenant ?? 'default');
   const [name, setName] = useState(existing?.name ?? '');
@@ -107,8 +109,7 @@ export function ScheduleForm({
         <h2 id={headingId}>{title}</h2>
       </header>
       <div class="panel-body form-grid">
-        <label class="field">
-          <span>Schedule id</span>
+        <Field label="Schedule id">
           <input
             value={id}
             readOnly={existing !== undefined}
@@ -116,37 +117,34 @@ export function ScheduleForm({
             placeholder="nightly-report"
             autoComplete="off"
           />
-        </label>
-        <label class="field">
-          <span>Tenant</span>
+        </Field>
+        <Field label="Tenant">
           <input
             value={tenant}
             readOnly={existing !== undefined}
             onInput={(e) => edited(setTenant)(e.currentTarget.value)}
             autoComplete="off"
           />
-        </label>
-        <label class="field">
-          <span>Job name</span>
+        </Field>
+        <Field label="Job name">
           <input
             value={name}
             onInput={(e) => edited(setName)(e.currentTarget.value)}
             placeholder="report.build"
             autoComplete="off"
           />
-        </label>
+        </Field>
         <div class="field field-cron">
-          <label>
-            <span>Cron expression</span>
-            <input
-              value={cron}
-              class="mono"
-              onInput={(e) => edited(setCron)(e.currentTarget.value)}
-              placeholder="30 2 * * *"
-              autoComplete="off"
-              spellcheck={false}
-            />
-          </label>
+          <label for={cronId}>Cron expression</label>
+          <input
+            id={cronId}
+            value={cron}
+            class="mono"
+            onInput={(e) => edited(setCron)(e.currentTarget.value)}
+            placeholder="30 2 * * *"
+            autoComplete="off"
+            spellcheck={false}
+          />
           <output class="hint cron-description" aria-label="Cron description" aria-live="polite">
             {preview !== undefined && (
               <>
@@ -166,8 +164,16 @@ export function ScheduleForm({
             </p>
           )}
         </div>
-        <label class="field">
-          <span>Time zone</span>
+        <Field
+          label="Time zone"
+          after={
+            <datalist id={zonesId}>
+              {zones.map((zone) => (
+                <option key={zone} value={zone} />
+              ))}
+            </datalist>
+          }
+        >
           <input
             value={tz}
             list={zonesId}
@@ -176,14 +182,8 @@ export function ScheduleForm({
             autoComplete="off"
             spellcheck={false}
           />
-          <datalist id={zonesId}>
-            {zones.map((zone) => (
-              <option key={zone} value={zone} />
-            ))}
-          </datalist>
-        </label>
-        <label class="field field-wide">
-          <span>Payload (JSON)</span>
+        </Field>
+        <Field label="Payload (JSON)" class="field-wide">
           <textarea
             value={payload}
             class="mono"
@@ -192,7 +192,7 @@ export function ScheduleForm({
             placeholder='{"kind": "nightly"}'
             spellcheck={false}
           />
-        </label>
+        </Field>
         <div class="form-actions field-wide">
           <button type="submit" class="button primary" disabled={saving}>
             Save schedule
