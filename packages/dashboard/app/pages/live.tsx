@@ -69,8 +69,8 @@ export function LivePage() {
           : `Newest first; the last ${KEPT} are kept.`}
       </p>
       <div class="panel" role="log" aria-label="Events">
+        {shown.length === 0 && <p class="empty event-empty">Waiting for events…</p>}
         <ol class="event-list">
-          {shown.length === 0 && <li class="empty event-empty">Waiting for events…</li>}
           {shown.map((event) => (
             <li key={event.id} class="event">
               <span class={`event-type status-${TYPE_STATUS[event.type] ?? 'unknown'}`}>
