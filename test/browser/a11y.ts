@@ -40,13 +40,14 @@ export async function unnamedControls(page: Page): Promise<string[]> {
 export async function tabOrderOfNav(page: Page, presses = 40): Promise<string[]> {
   const nav = page.getByRole('navigation', { name: 'Main' });
   const navLinks = await nav.getByRole('link').allTextContents();
-  // Start from the top of the document, as a keyboard user arriving at the page does.
-  // Page-side code is given as expressions: the test package is typed for Node, not the DOM.
-  await page.evaluate('document.activeElement?.blur(); window.scrollTo(0, 0)');
-  await page.locator('body').focus();
+  // Start from the top of the document, as a keyboard user arriving at the page does: the
+  // first focusable element (the app may have put focus on its h1, further down).
+  await page.evaluate(
+    `document.querySelector('a[href], button, input, select, textarea, [tabindex]:not([tabindex="-1"])')?.focus()`,
+  );
   const reached: string[] = [];
   for (let i = 0; i < presses && reached.length < navLinks.length; i++) {
-    await page.keyboard.press('Tab');
+    if (i > 0) await page.keyboard.press('Tab');
     // The focused element's text when it is a link of a nav, else null.
     const name = (await page.evaluate(
       `(() => { const el = document.activeElement;

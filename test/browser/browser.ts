@@ -4,7 +4,7 @@
  * screenshots for docs/screenshots. The tests find everything by role and accessible name,
  * as a screen reader would, never by CSS class.
  */
-import { mkdirSync, mkdtempSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { isAbsolute, join } from 'node:path';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
@@ -108,15 +108,20 @@ function recordProblems(page: Page, context: BrowserContext, origin: string): Ap
   return { page, context, problems, allow: (pattern) => allowed.push(pattern) };
 }
 
-let screenshots: string | undefined;
-/** Where screenshots go: $CADENZA_SCREENSHOTS (relative to the repository), else a temp dir. */
+/**
+ * Where screenshots go: $CADENZA_SCREENSHOTS (relative to the repository root), else
+ * <tmp>/cadenza-screenshots, overwritten by each run (there to look at after a failure).
+ */
 export function screenshotDir(): string {
-  if (screenshots !== undefined) return screenshots;
   const wanted = process.env.CADENZA_SCREENSHOTS;
-  if (wanted === undefined || wanted === '') screenshots = mkdtempSync(join(tmpdir(), 'cadenza-screenshots-'));
-  else screenshots = isAbsolute(wanted) ? wanted : join(ROOT, wanted);
-  mkdirSync(screenshots, { recursive: true });
-  return screenshots;
+  const dir =
+    wanted === undefined || wanted === ''
+      ? join(tmpdir(), 'cadenza-screenshots')
+      : isAbsolute(wanted)
+        ? wanted
+        : join(ROOT, wanted);
+  mkdirSync(dir, { recursive: true });
+  return dir;
 }
 
 /** Saves the viewport as `<name>.png` (the whole page when `full`, for short pages). */
