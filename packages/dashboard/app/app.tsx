@@ -32,6 +32,8 @@ function useRoute(): Route {
 export function App() {
   const route = useRoute();
   const [needsToken, setNeedsToken] = useState(false);
+  // Set when the server refused the token this tab held: the sign-in form says so.
+  const [refused, setRefused] = useState(false);
   const [hasToken, setHasToken] = useState(() => readToken() !== null);
   // Bumped at sign-in so that every page loads again with the new token.
   const [session, setSession] = useState(0);
@@ -41,6 +43,11 @@ export function App() {
     () =>
       onUnauthorized(() => {
         connection.stop();
+        if (readToken() !== null) {
+          forgetToken();
+          setHasToken(false);
+          setRefused(true);
+        }
         setNeedsToken(true);
       }),
     [],
@@ -68,6 +75,7 @@ export function App() {
   }, [route.page, route.page === 'job' ? route.id : '', route.page === 'schedule' ? route.id : '']);
 
   const signIn = () => {
+    setRefused(false);
     setHasToken(true);
     setNeedsToken(false);
     setSession((n) => n + 1);
@@ -112,7 +120,7 @@ export function App() {
         </div>
       </header>
       <main id="main-content" ref={main} class="main" key={session}>
-        {needsToken ? <SignIn onSignedIn={signIn} /> : <Page route={route} />}
+        {needsToken ? <SignIn onSignedIn={signIn} refused={refused} /> : <Page route={route} />}
       </main>
     </div>
   );
