@@ -12,6 +12,8 @@ import { SchedulesPage } from './pages/schedules.js';
 import { SignIn } from './pages/sign-in.js';
 import { connection, useConnectionState } from './ui/live.js';
 
+const REFUSED = 'The server did not accept that token.';
+
 const NAV: { label: string; href: string; pages: Route['page'][] }[] = [
   { label: 'Overview', href: '#/', pages: ['overview'] },
   { label: 'Schedules', href: '#/schedules', pages: ['schedules', 'schedule'] },
@@ -32,8 +34,9 @@ function useRoute(): Route {
 export function App() {
   const route = useRoute();
   const [needsToken, setNeedsToken] = useState(false);
-  // Set when the server refused the token this tab held: the sign-in form says so.
-  const [refused, setRefused] = useState(false);
+  // Why the server refused the token this tab held (its message when it gave one): the
+  // sign-in form says so.
+  const [refused, setRefused] = useState<string | undefined>();
   const [hasToken, setHasToken] = useState(() => readToken() !== null);
   // Bumped at sign-in so that every page loads again with the new token.
   const [session, setSession] = useState(0);
@@ -41,12 +44,15 @@ export function App() {
 
   useEffect(
     () =>
-      onUnauthorized(() => {
+      onUnauthorized((message) => {
         connection.stop();
         if (readToken() !== null) {
           forgetToken();
           setHasToken(false);
-          setRefused(true);
+          setRefused((before) => message ?? before ?? REFUSED);
+        } else if (message !== undefined) {
+          // The stream's 401 (which has no message) may have come first.
+          setRefused((before) => (before === REFUSED ? message : before));
         }
         setNeedsToken(true);
       }),
@@ -75,7 +81,7 @@ export function App() {
   }, [route.page, route.page === 'job' ? route.id : '', route.page === 'schedule' ? route.id : '']);
 
   const signIn = () => {
-    setRefused(false);
+    setRefused(undefined);
     setHasToken(true);
     setNeedsToken(false);
     setSession((n) => n + 1);

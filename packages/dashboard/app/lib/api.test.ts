@@ -71,10 +71,15 @@ describe('api', () => {
 
   it('tells the app on 401, so that it asks for a token', async () => {
     let told = 0;
-    const stop = onUnauthorized(() => told++);
+    const messages: (string | undefined)[] = [];
+    const stop = onUnauthorized((message) => {
+      told++;
+      messages.push(message);
+    });
     answer = () => json(401, { error: { code: 'unauthorized', message: 'authorization: a bearer token is needed' } });
     await expect(getJob('acme:1')).rejects.toMatchObject({ status: 401, code: 'unauthorized' });
     expect(told).toBe(1);
+    expect(messages).toEqual(['authorization: a bearer token is needed']);
     stop();
     await expect(getJob('acme:1')).rejects.toMatchObject({ status: 401 });
     expect(told).toBe(1);

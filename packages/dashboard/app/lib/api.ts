@@ -189,16 +189,19 @@ export function authHeaders(): Record<string, string> {
   return token === null ? {} : { authorization: `Bearer ${token}` };
 }
 
-const unauthorizedListeners = new Set<() => void>();
+const unauthorizedListeners = new Set<(message: string | undefined) => void>();
 
-/** Runs `listener` whenever the API answers 401; answers the function that stops it. */
-export function onUnauthorized(listener: () => void): () => void {
+/**
+ * Runs `listener` whenever the API answers 401, with the API's message when the answer had
+ * one (the event stream's has none); answers the function that stops it.
+ */
+export function onUnauthorized(listener: (message: string | undefined) => void): () => void {
   unauthorizedListeners.add(listener);
   return () => unauthorizedListeners.delete(listener);
 }
 
-export function notifyUnauthorized(): void {
-  for (const listener of unauthorizedListeners) listener();
+export function notifyUnauthorized(message?: string): void {
+  for (const listener of unauthorizedListeners) listener(message);
 }
 
 /** The API's root: the page is served at <root>ui/, so a server behind a path prefix works too. */
@@ -231,7 +234,7 @@ async function call<T>(method: string, path: string, body?: unknown): Promise<T>
   const error = (parsed as { error?: { code?: unknown; message?: unknown } } | undefined)?.error;
   const code = typeof error?.code === 'string' ? error.code : `http_${response.status}`;
   const message = typeof error?.message === 'string' ? error.message : `The server answered ${response.status}.`;
-  if (response.status === 401) notifyUnauthorized();
+  if (response.status === 401) notifyUnauthorized(typeof error?.message === 'string' ? message : undefined);
   throw new ApiError(response.status, code, message);
 }
 

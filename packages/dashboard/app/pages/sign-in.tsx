@@ -4,7 +4,7 @@ import { useState } from 'preact/hooks';
 import { saveToken } from '../lib/api.js';
 import { Field } from '../ui/field.js';
 
-export function SignIn({ onSignedIn, refused }: { onSignedIn(): void; refused: boolean }) {
+export function SignIn({ onSignedIn, refused }: { onSignedIn(): void; refused: string | undefined }) {
   const [token, setToken] = useState('');
   const submit = (event: Event) => {
     event.preventDefault();
@@ -19,9 +19,9 @@ export function SignIn({ onSignedIn, refused }: { onSignedIn(): void; refused: b
       <p class="muted">
         This server asks for an API token. It is kept in this tab only, until you sign out or close it.
       </p>
-      {refused && (
+      {refused !== undefined && (
         <p class="alert" role="alert">
-          The server did not accept that token (401). Check it and sign in again.
+          {refused} — check the token and sign in again.
         </p>
       )}
       <form class="panel form" onSubmit={submit} aria-label="Sign in">

@@ -46,7 +46,7 @@ export const connection = new EventConnection({
   onState: (state) => {
     for (const listener of stateListeners) listener(state);
   },
-  onUnauthorized: notifyUnauthorized,
+  onUnauthorized: () => notifyUnauthorized(),
 });
 
 export function useConnectionState(): ConnectionState {
