@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { waitFor } from '../process/cadenza-process.js';
+import { unnamedControls } from './a11y.js';
 import { browserPerFile } from './browser.js';
 import { api, type ClusterNodes, refusal, startClusterNodes, TOKENS, waitForJob } from './nodes.js';
 import { eventually, heading, jobLinks, linkedJobIds, liveStatus, navigate, rowTexts, visibleText } from './pages.js';
@@ -50,6 +51,7 @@ describe('the dashboard of a cluster with tokens', { timeout: 60_000 }, () => {
     expect((await api(cluster.url, 'GET', '/v1/cluster')).status).toBe(401);
     const { page } = await browser.open(ui);
     await page.getByLabel('API token', { exact: true }).waitFor();
+    expect(await unnamedControls(page)).toEqual([]);
     const wrong = await refusal(cluster.url, 'GET', '/v1/cluster', { token: 'cz_not_a_token' });
     await signIn(page, 'cz_not_a_token');
     await eventually(() => page.getByRole('alert').allInnerTexts()).toContainEqual(expect.stringContaining(wrong));

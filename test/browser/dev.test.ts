@@ -2,6 +2,8 @@
 // Chromium, used as a person would: every page and action found by role and accessible name
 // (the names of the dashboard contract), outcomes checked against the HTTP API.
 // Build first (`npx -y pnpm@12.4.2 build`); `pnpm screenshots` keeps the PNGs it takes.
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDev } from '../process/cadenza-process.js';
 import { checkPage } from './a11y.js';
@@ -499,47 +501,47 @@ describe('the dashboard of cadenza dev', { timeout: 60_000 }, () => {
   it('the enqueue form: the API message for bad input; a good job runs to succeeded live on its page', async () => {
     const { page } = await browser.open(`${ui}#/jobs`);
     await heading(page, 'Jobs');
+    const gate = join(dev.dir, 'enqueue-gate');
+    const payload = { gate };
     const form = page.locator('form').filter({ has: page.getByRole('button', { name: 'Enqueue', exact: true }) });
-    await form.getByLabel('Name', { exact: true }).fill('slow');
+    await form.getByLabel('Name', { exact: true }).fill('gated');
     await form.getByLabel('Tenant', { exact: true }).fill('acme');
-    await form.getByLabel('Payload (JSON)', { exact: true }).fill('{"ms": 1500}');
+    await form.getByLabel('Payload (JSON)', { exact: true }).fill(JSON.stringify(payload));
     await form.getByLabel('Priority', { exact: true }).fill('12');
     await form.getByRole('button', { name: 'Enqueue', exact: true }).click();
     const badPriority = await refusal(dev.url, 'POST', '/v1/jobs', {
-      body: { name: 'slow', tenant: 'acme', payload: { ms: 1500 }, priority: 12 },
+      body: { name: 'gated', tenant: 'acme', payload, priority: 12 },
     });
     expect(badPriority).toMatch(/^priority/);
     await eventually(() => page.getByRole('alert').allInnerTexts()).toContainEqual(
       expect.stringContaining(badPriority),
     );
-    expect(await listed('tenant=acme&name=slow')).toEqual([]);
+    expect(await listed('tenant=acme&name=gated')).toEqual([]);
 
     await form.getByLabel('Priority', { exact: true }).fill('6');
     await form.getByLabel('Tags (comma-separated)', { exact: true }).fill('ui, manual');
     await form.getByRole('button', { name: 'Enqueue', exact: true }).click();
     let id = '';
     await eventually(async () => {
-      id = (await listed('tenant=acme&name=slow'))[0] ?? '';
+      id = (await listed('tenant=acme&name=gated'))[0] ?? '';
       return id;
     }).not.toBe('');
     expect((await api(dev.url, 'GET', `/v1/jobs/${encodeURIComponent(id)}`)).body).toMatchObject({
       priority: 6,
       tags: ['ui', 'manual'],
-      payload: { ms: 1500 },
+      payload,
     });
-    await page
-      .locator(`main a[href$="#/jobs/${encodeURIComponent(id)}"], main a[href$="#/jobs/${id}"]`)
-      .first()
-      .click();
+    await jobLinks(page.locator('main'), id).first().click();
     await heading(page, `Job ${id}`);
-    // The handler takes 1.5 s: the page opened on a job not yet ended, and shows its end
-    // without a reload, from the event stream.
-    const status = (await api(dev.url, 'GET', `/v1/jobs/${encodeURIComponent(id)}`)).body.status;
-    expect(['waiting', 'active']).toContain(status);
-    await eventually(() => visibleText(page.locator('main'))).toContain('succeeded');
+    // The job runs until the test opens its gate: the page shows it active, then, without a
+    // reload, from the event stream, its end.
+    await waitForJob(dev.url, id, 'active');
+    await eventually(() => visibleText(page.locator('main'))).toContain('active');
+    writeFileSync(gate, 'open');
     await eventually(async () => (await visibleText(page.locator('main'))).replace(/\s+/g, '')).toContain(
-      '"slept":1500',
+      '"released":true',
     );
+    expect(await visibleText(page.locator('main'))).toContain('succeeded');
   });
 
   it('live: events appear as jobs run, newest first; the tenant filter and Pause hold back others', async () => {
