@@ -1,6 +1,6 @@
 // A titled region of a page: role region named by its heading, for landmarks navigation.
 import type { ComponentChildren } from 'preact';
-import { useId } from 'preact/hooks';
+import { useEffect, useId, useRef, useState } from 'preact/hooks';
 
 export function Region({
   title,
@@ -25,11 +25,25 @@ export function Region({
   );
 }
 
-/** A table that scrolls sideways inside its region on a narrow screen. */
+/**
+ * A table that scrolls sideways inside its region on a narrow screen. Only while it does
+ * overflow is it a stop of the Tab key, so that a keyboard can scroll it.
+ */
 export function TableScroll({ children }: { children: ComponentChildren }) {
+  const ref = useRef<HTMLDivElement>(null);
+  const [overflows, setOverflows] = useState(false);
+  useEffect(() => {
+    const box = ref.current;
+    if (box === null) return;
+    const measure = () => setOverflows(box.scrollWidth > box.clientWidth + 1);
+    measure();
+    const observer = new ResizeObserver(measure);
+    observer.observe(box);
+    if (box.firstElementChild !== null) observer.observe(box.firstElementChild);
+    return () => observer.disconnect();
+  }, []);
   return (
-    // biome-ignore lint/a11y/noNoninteractiveTabindex: a scrolling box must be reachable by keyboard to scroll it
-    <div class="table-scroll" tabIndex={0}>
+    <div ref={ref} class="table-scroll" tabIndex={overflows ? 0 : undefined}>
       {children}
     </div>
   );
