@@ -5,7 +5,10 @@ export function viewerNow(): number {
   return Date.now();
 }
 
-/** The viewer's IANA zone, as the browser reports it (UTC when it does not say). */
+let zone: string | undefined;
+
+/** The viewer's IANA zone, as the browser reports it (UTC when it does not say); read once. */
 export function viewerZone(): string {
-  return new Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
+  zone ??= new Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
+  return zone;
 }
