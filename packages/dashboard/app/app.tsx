@@ -80,6 +80,10 @@ export function App() {
     main.current?.querySelector<HTMLElement>('h1')?.focus();
   }, [route.page, route.page === 'job' ? route.id : '', route.page === 'schedule' ? route.id : '']);
 
+  useEffect(() => {
+    document.title = `${needsToken ? 'Sign in' : pageTitle(route)} · cadenza`;
+  }, [route, needsToken]);
+
   const signIn = () => {
     setRefused(undefined);
     setHasToken(true);
@@ -130,6 +134,26 @@ export function App() {
       </main>
     </div>
   );
+}
+
+/** What the browser's tab and history call a page. */
+function pageTitle(route: Route): string {
+  switch (route.page) {
+    case 'overview':
+      return 'Overview';
+    case 'schedules':
+      return 'Schedules';
+    case 'schedule':
+      return `Schedule ${route.id}`;
+    case 'jobs':
+      return 'Jobs';
+    case 'job':
+      return `Job ${route.id}`;
+    case 'live':
+      return 'Live';
+    case 'not-found':
+      return 'Not found';
+  }
 }
 
 function skipToMain() {
