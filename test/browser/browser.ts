@@ -127,7 +127,9 @@ export function screenshotDir(): string {
 /** Saves the viewport as `<name>.png` (the whole page when `full`, for short pages). */
 export async function screenshot(page: Page, name: string, { full = false } = {}): Promise<string> {
   const path = join(screenshotDir(), `${name}.png`);
-  // The caret blinks and animations move: freeze both so a screenshot shows a settled page.
+  // A settled page: no focus ring left by an earlier keyboard check, and the caret and
+  // animations frozen.
+  await page.evaluate('document.activeElement?.blur()');
   await page.screenshot({ path, fullPage: full, animations: 'disabled', caret: 'hide' });
   return path;
 }

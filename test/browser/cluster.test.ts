@@ -56,6 +56,8 @@ describe('the dashboard of a cluster with tokens', { timeout: 60_000 }, () => {
     await signIn(page, 'cz_not_a_token');
     await eventually(() => page.getByRole('alert').allInnerTexts()).toContainEqual(expect.stringContaining(wrong));
     await page.getByLabel('API token', { exact: true }).waitFor();
+    // A refused token is not kept.
+    expect(await page.evaluate("sessionStorage.getItem('cadenza.token')")).toBeNull();
   });
 
   it('signed in, the token stays for the tab (sessionStorage) until "Sign out" forgets it', async () => {

@@ -622,7 +622,17 @@ describe('the dashboard of cadenza dev', { timeout: 60_000 }, () => {
         await heading(page, view.h1);
         if (view.name === 'live') {
           await eventually(() => liveStatus(page)).toBe('Connected');
-          await enqueue(dev.url, { name: 'ok', tenant: 'acme', payload: { from: 'screenshot' } });
+          // A few jobs of each outcome, so the list shows what a busy cluster looks like.
+          for (const job of [
+            { name: 'ok', tenant: 'acme', payload: { from: 'screenshot' } },
+            { name: 'fail', tenant: 'bolt' },
+            { name: 'flaky', tenant: 'acme', maxAttempts: 3 },
+            { name: 'slow', tenant: 'bolt', payload: { ms: 100 } },
+          ])
+            await enqueue(dev.url, job);
+          await eventually(() =>
+            page.getByRole('log', { name: 'Events' }).getByRole('listitem').count(),
+          ).toBeGreaterThanOrEqual(14);
         }
         await loaded[view.name as keyof typeof loaded](page).waitFor();
         // The screenshot first: the keyboard check leaves a focus ring in the navigation.
