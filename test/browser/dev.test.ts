@@ -5,7 +5,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startDev } from '../process/cadenza-process.js';
+import { startDev, waitFor } from '../process/cadenza-process.js';
 import { checkPage } from './a11y.js';
 import { browserPerFile, PHONE, screenshot, VIEWER_ZONE } from './browser.js';
 import { api, type DevNode, enqueue, refusal, startDevNode, waitForJob } from './nodes.js';
@@ -81,6 +81,8 @@ beforeAll(async () => {
   await waitForJob(dev.url, jobs.acmeFail, 'failed');
   await waitForJob(dev.url, jobs.boltFail, 'failed');
   await waitForJob(dev.url, jobs.boltOk, 'succeeded');
+  // Every bulk job ended too: the throughput the overview shows is settled from here on.
+  await waitFor('the bulk jobs to succeed', async () => (await listed('tenant=bulk&status=succeeded')).length === BULK);
 }, 60_000);
 
 afterAll(async () => {
