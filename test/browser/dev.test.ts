@@ -113,6 +113,14 @@ function offsetIn(iso: string, zone: string): string {
   return parts.find((p) => p.type === 'timeZoneName')?.value ?? '';
 }
 
+/** `iso` as "YYYY-MM-DD HH:MM" on the wall clocks of `zone`. */
+function wallClock(iso: string, zone: string): string {
+  // Sweden's format is ISO-like: "2027-03-28 03:00".
+  return new Intl.DateTimeFormat('sv-SE', { timeZone: zone, dateStyle: 'short', timeStyle: 'short' }).format(
+    new Date(iso),
+  );
+}
+
 describe('the dashboard of cadenza dev', { timeout: 60_000 }, () => {
   it('serves /ui/ with its security headers and no token, and redirects /ui', async () => {
     const redirect = await fetch(`${dev.url}/ui`, { redirect: 'manual' });
@@ -233,6 +241,12 @@ describe('the dashboard of cadenza dev', { timeout: 60_000 }, () => {
     const fires = page.getByRole('table').filter({ has: page.getByRole('columnheader', { name: `In ${BERLIN}` }) });
     expect((await columns(fires)).slice(0, 2)).toEqual([`In ${BERLIN}`, `In your zone (${VIEWER_ZONE})`]);
     await eventually(() => dataRows(fires).count()).toBeGreaterThanOrEqual(5);
+    // Each fire in both zones: the same instants as the API's, as wall-clock times there.
+    const rows = await rowTexts(fires);
+    for (const [i, fire] of preview.entries()) {
+      expect(rows[i]?.[0]).toContain(wallClock(fire, BERLIN));
+      expect(rows[i]?.[1]).toContain(wallClock(fire, VIEWER_ZONE));
+    }
     // The fire after Berlin's change is marked in Berlin's column, with the change named.
     const shifted = dataRows(fires).nth(shiftAt).getByRole('cell').first();
     expect(await visibleText(shifted)).toContain('DST shift');
