@@ -1,5 +1,5 @@
 // The package layering of docs/architecture.md, checked on every run:
-// core ← stores ← coordinator, worker, client ← engine ← server ← cli.
+// core ← stores ← coordinator, worker, client ← engine ← server ← cli, and dashboard ← server.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
