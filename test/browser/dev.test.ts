@@ -452,6 +452,10 @@ describe('the dashboard of cadenza dev', { timeout: 60_000 }, () => {
     );
     for (const label of await boxes.evaluateAll((links) => links.map((a) => a.getAttribute('aria-label') ?? '')))
       expect(label).toContain('succeeded');
+    // The same jobs by keyboard: the nested list under the picture links the parent and its parent.
+    expect([...new Set(await linkedJobIds(dependencies.getByRole('list').first()))].sort()).toEqual(
+      [jobs.chainA, jobs.chainB].sort(),
+    );
     await jobLinks(dependencies.locator('svg'), jobs.chainB).click();
     await heading(page, `Job ${jobs.chainB}`);
 

@@ -341,20 +341,32 @@ function Dependencies({ job, graph }: { job: Job; graph: Map<string, GraphJob> }
       <DependencyGraph id={job.id} layout={layout} />
       {layout.hidden > 0 && <p class="muted">{layout.hidden} more not shown.</p>}
       <h3 class="parents-title">Depends on</h3>
-      <ul class="parents">
-        {job.dependsOn.map((parent) => {
-          const known = graph.get(parent);
-          return (
-            <li key={parent}>
-              <a href={jobHref(parent)} class="mono">
-                {parent}
-              </a>{' '}
-              {known?.name !== undefined && <span class="muted">{known.name} </span>}
-              {known?.status !== undefined ? <Status status={known.status} /> : <span class="muted">not found</span>}
-            </li>
-          );
-        })}
-      </ul>
+      <ParentList ids={job.dependsOn} graph={graph} depth={2} />
     </>
+  );
+}
+
+/**
+ * The graph's text equivalent, and the way to it by keyboard and screen reader: the parents
+ * as links, each with its own parents nested under it, as deep as the graph goes.
+ */
+function ParentList({ ids, graph, depth }: { ids: readonly string[]; graph: Map<string, GraphJob>; depth: number }) {
+  return (
+    <ul class="parents">
+      {ids.map((parent) => {
+        const known = graph.get(parent);
+        const above = known?.dependsOn ?? [];
+        return (
+          <li key={parent}>
+            <a href={jobHref(parent)} class="mono">
+              {parent}
+            </a>{' '}
+            {known?.name !== undefined && <span class="muted">{known.name} </span>}
+            {known?.status !== undefined ? <Status status={known.status} /> : <span class="muted">not found</span>}
+            {depth > 1 && above.length > 0 && <ParentList ids={above} graph={graph} depth={depth - 1} />}
+          </li>
+        );
+      })}
+    </ul>
   );
 }

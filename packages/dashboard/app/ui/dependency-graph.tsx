@@ -1,5 +1,6 @@
 // A job's parents (and theirs) as boxes joined by arrows: each box links to its job and says
-// its status in words. Laid out by lib/graph-layout.ts.
+// its status in words. Laid out by lib/graph-layout.ts. Keyboard and screen-reader users
+// reach the same jobs through the nested list the job page puts under it.
 import type { GraphLayout } from '../lib/graph-layout.js';
 import { NODE_HEIGHT, NODE_WIDTH } from '../lib/graph-layout.js';
 import { jobHref } from '../lib/router.js';
@@ -41,7 +42,9 @@ export function DependencyGraph({ id, layout }: { id: string; layout: GraphLayou
           return node.level === 0 ? (
             <g key={node.id}>{box}</g>
           ) : (
-            <a key={node.id} href={jobHref(node.id)} aria-label={label}>
+            // The picture is one image to assistive technology, which does not reach links
+            // inside it: its boxes are for the pointer, the list under it for the keyboard.
+            <a key={node.id} href={jobHref(node.id)} aria-label={label} tabIndex={-1}>
               <title>{label}</title>
               {box}
             </a>
