@@ -1,36 +1,14 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { PastAttempt, Store } from '@cadenza/core';
 import { newJob, scheduleDefinition } from '@cadenza/core/testing';
 import Database from 'better-sqlite3';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { SCHEMA_VERSION } from './migrations.js';
-import { createSqliteStore } from './sqlite-store.js';
+import { tempDatabase } from './temp-database.test-helpers.js';
 
 const T0 = Date.UTC(2026, 0, 1);
 const MINUTE = 60_000;
 
-let dir: string;
-let path: string;
-let opened: Store[];
-
-beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'cadenza-sqlite-dashboard-'));
-  path = join(dir, 'cadenza.db');
-  opened = [];
-});
-
-afterEach(async () => {
-  await Promise.all(opened.map((s) => s.close()));
-  rmSync(dir, { recursive: true, force: true });
-});
-
-function open(): Store {
-  const store = createSqliteStore({ path });
-  opened.push(store);
-  return store;
-}
+const file = tempDatabase('dashboard');
 
 function pastAttempts(store: Store, id: string): Promise<PastAttempt[]> {
   if (store.pastAttempts === undefined) throw new Error('the sqlite store keeps past attempts');
@@ -39,7 +17,7 @@ function pastAttempts(store: Store, id: string): Promise<PastAttempt[]> {
 
 /** A job that failed for good and a schedule that fired, as a version 6 file holds them. */
 async function versionSixFile(): Promise<{ failedId: string }> {
-  const store = createSqliteStore({ path });
+  const store = file.open();
   const [job] = await store.enqueue([newJob({ tenant: 'acme' })], T0);
   const [claimed] = await store.claim({ workerId: 'w1', limit: 1, leaseMs: 30_000, now: T0 });
   if (job === undefined || claimed === undefined) throw new Error('nothing claimed');
@@ -49,7 +27,7 @@ async function versionSixFile(): Promise<{ failedId: string }> {
   await store.triggerSchedule('acme', 'digest', T0 + 2000);
   await store.close();
   // Take version 7 back out, as cadenza before it never made it.
-  const db = new Database(path);
+  const db = new Database(file.path);
   db.exec('DROP TABLE activity; DROP TABLE past_attempts; ALTER TABLE schedules DROP COLUMN last_job_id;');
   db.pragma('user_version = 6');
   db.close();
@@ -57,7 +35,7 @@ async function versionSixFile(): Promise<{ failedId: string }> {
 }
 
 function tables(): string[] {
-  const db = new Database(path, { readonly: true });
+  const db = new Database(file.path, { readonly: true });
   try {
     return (
       db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all() as { name: string }[]
@@ -72,8 +50,8 @@ describe('sqlite store: what the dashboard reads', () => {
     const { failedId } = await versionSixFile();
     expect(tables()).not.toContain('past_attempts');
 
-    const store = open();
-    const db = new Database(path, { readonly: true });
+    const store = file.open();
+    const db = new Database(file.path, { readonly: true });
     expect(db.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
     db.close();
     expect(tables()).toEqual(expect.arrayContaining(['activity', 'past_attempts']));
@@ -100,7 +78,7 @@ describe('sqlite store: what the dashboard reads', () => {
   });
 
   it('doctor reports and deletes past attempts of a job that is not kept (written with foreign keys off)', async () => {
-    const store = open();
+    const store = file.open();
     const [job] = await store.enqueue([newJob({ tenant: 'acme', maxAttempts: 2 })], T0);
     const [claimed] = await store.claim({ workerId: 'w1', limit: 1, leaseMs: 30_000, now: T0 });
     if (job === undefined || claimed === undefined) throw new Error('nothing claimed');
@@ -109,7 +87,7 @@ describe('sqlite store: what the dashboard reads', () => {
     expect(await pastAttempts(store, job.id)).toHaveLength(1);
     expect((await store.doctor?.({ repair: false, now: T0 }))?.findings).toEqual([]);
 
-    const db = new Database(path);
+    const db = new Database(file.path);
     db.pragma('foreign_keys = OFF');
     db.prepare(
       'INSERT INTO past_attempts (job_id, attempt, ended_at, error) VALUES (\'acme:ghost\', 1, ?, \'{"code":"x","message":"y"}\')',

@@ -1,35 +1,13 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { Store, StoreSignal } from '@cadenza/core';
 import Database from 'better-sqlite3';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { MIGRATIONS, SCHEMA_VERSION } from './migrations.js';
-import { createSqliteStore } from './sqlite-store.js';
+import { tempDatabase } from './temp-database.test-helpers.js';
 
 const T0 = Date.UTC(2026, 0, 1);
 const TTL = 10_000;
 
-let dir: string;
-let path: string;
-let opened: Store[];
-
-beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'cadenza-sqlite-ticks-'));
-  path = join(dir, 'cadenza.db');
-  opened = [];
-});
-
-afterEach(async () => {
-  await Promise.all(opened.map((s) => s.close()));
-  rmSync(dir, { recursive: true, force: true });
-});
-
-function open(): Store {
-  const store = createSqliteStore({ path });
-  opened.push(store);
-  return store;
-}
+const file = tempDatabase('ticks');
 
 function recordTick(store: Store): NonNullable<Store['recordLeaderTick']> {
   const record = store.recordLeaderTick;
@@ -38,7 +16,7 @@ function recordTick(store: Store): NonNullable<Store['recordLeaderTick']> {
 }
 
 function leaderColumns(): string[] {
-  const db = new Database(path, { readonly: true });
+  const db = new Database(file.path, { readonly: true });
   try {
     return (db.prepare('PRAGMA table_info(leader)').all() as { name: string }[]).map((c) => c.name);
   } finally {
@@ -49,15 +27,15 @@ function leaderColumns(): string[] {
 describe('sqlite store: the leader’s last tick', () => {
   it('a file of schema version 5 with a leader gains the column when it is opened, the lease kept', async () => {
     // What cadenza wrote before version 6: the first five migrations, and a live lease.
-    const old = new Database(path);
+    const old = new Database(file.path);
     for (const step of MIGRATIONS.slice(0, 5)) old.exec(step);
     old.pragma('user_version = 5');
     old.prepare("UPDATE leader SET node_id = 'c1', epoch = 3, expires_at = ? WHERE id = 1").run(T0 + TTL);
     old.close();
     expect(leaderColumns()).not.toContain('ticked_at');
 
-    const store = open();
-    const db = new Database(path, { readonly: true });
+    const store = file.open();
+    const db = new Database(file.path, { readonly: true });
     expect(db.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
     db.close();
     expect(leaderColumns()).toContain('ticked_at');
@@ -73,8 +51,8 @@ describe('sqlite store: the leader’s last tick', () => {
   });
 
   it('another process on the file (cadenza status beside cadenza dev) sees when the leader ticked', async () => {
-    const dev = open();
-    const status = open();
+    const dev = file.open();
+    const status = file.open();
     const lease = await dev.acquireLeadership('dev-1', TTL, T0);
     if (lease === undefined) throw new Error('dev-1 should lead');
     expect((await status.getLeadership(T0))?.lastTickAt).toBeUndefined();
@@ -83,7 +61,7 @@ describe('sqlite store: the leader’s last tick', () => {
   });
 
   it('a tick signals nothing, so it cannot wake the coordinator into another tick', async () => {
-    const store = open();
+    const store = file.open();
     const signals: StoreSignal[] = [];
     store.subscribe((signal) => signals.push(signal));
     const lease = await store.acquireLeadership('c1', TTL, T0);

@@ -1,40 +1,17 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type { Store } from '@cadenza/core';
 import { newJob } from '@cadenza/core/testing';
 import Database from 'better-sqlite3';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { MAX_LIST_READ } from './list-jobs.js';
 import { SCHEMA_VERSION } from './migrations.js';
-import { createSqliteStore } from './sqlite-store.js';
+import { tempDatabase } from './temp-database.test-helpers.js';
 
 const T0 = Date.UTC(2026, 0, 1);
 
-let dir: string;
-let path: string;
-let opened: Store[];
-
-beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'cadenza-sqlite-list-'));
-  path = join(dir, 'cadenza.db');
-  opened = [];
-});
-
-afterEach(async () => {
-  await Promise.all(opened.map((s) => s.close()));
-  rmSync(dir, { recursive: true, force: true });
-});
-
-function open(): Store {
-  const store = createSqliteStore({ path });
-  opened.push(store);
-  return store;
-}
+const file = tempDatabase('list');
 
 describe('sqlite listJobs on a file', () => {
   it('reads a bounded stretch for a filter pair no index holds: an empty page with a cursor, then the matches', async () => {
-    const store = open();
+    const store = file.open();
     // Three acme jobs named "rare" among the oldest, then MAX_LIST_READ newer "rare" jobs of beta.
     const oldest = [
       ...Array.from({ length: 3 }, () => newJob({ tenant: 'acme', name: 'rare' }, T0)),
@@ -64,14 +41,13 @@ describe('sqlite listJobs on a file', () => {
   });
 
   it('a file of schema version 3 gets its jobs’ tags filed when it is opened', async () => {
-    const first = open();
+    const first = file.open();
     const tagged = [newJob({ tags: ['red', 'blue'] }), newJob({ tags: ['red'] }), newJob({ tenant: 'beta', tags: [] })];
     await first.enqueue(tagged, T0);
     await first.close();
-    opened = [];
     // Turn the file back into what version 3 wrote: no job_tags, none of the new indexes,
     // no leader tick (version 6), nothing the dashboard reads (version 7).
-    const db = new Database(path);
+    const db = new Database(file.path);
     db.exec(`DROP TABLE job_tags;
       DROP INDEX jobs_status_newest; DROP INDEX jobs_name_newest; DROP INDEX jobs_tenant_status_newest;
       ALTER TABLE leader DROP COLUMN ticked_at;
@@ -79,24 +55,24 @@ describe('sqlite listJobs on a file', () => {
       PRAGMA user_version = 3;`);
     db.close();
 
-    const store = open();
+    const store = file.open();
     const tag = async (name: string) => (await store.listJobs({ tag: name, limit: 10 })).jobs.map((j) => j.id).sort();
     expect(await tag('red')).toEqual([tagged[0]?.id, tagged[1]?.id].sort());
     expect(await tag('blue')).toEqual([tagged[0]?.id]);
-    const check = new Database(path, { readonly: true });
+    const check = new Database(file.path, { readonly: true });
     expect(check.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
     check.close();
   });
 
   it('a deleted job takes its tags with it', async () => {
-    const store = open();
+    const store = file.open();
     const [job] = await store.enqueue([newJob({ tags: ['red'] })], T0);
     const fence = await store.acquireLeadership('c1', 10_000, T0);
     if (fence === undefined || job === undefined) throw new Error('setup failed');
     await store.cancel(job.id, T0);
     expect(await store.applyRetention(fence, { maxAgeMs: 1, maxCount: 0 }, T0 + 10)).toBe(1);
     expect((await store.listJobs({ tag: 'red', limit: 10 })).jobs).toEqual([]);
-    const db = new Database(path, { readonly: true });
+    const db = new Database(file.path, { readonly: true });
     expect(db.prepare('SELECT COUNT(*) AS n FROM job_tags').get()).toEqual({ n: 0 });
     db.close();
   });
