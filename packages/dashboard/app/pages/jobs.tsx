@@ -8,6 +8,7 @@ import { Alert } from '../ui/alert.js';
 import { EnqueueForm } from '../ui/enqueue-form.js';
 import { Field } from '../ui/field.js';
 import { useDebounced, useEvents } from '../ui/live.js';
+import { LoadMore, useMorePages } from '../ui/more-pages.js';
 import { Region, TableScroll } from '../ui/region.js';
 import { Status } from '../ui/status.js';
 import { useLoad } from '../ui/use-load.js';
@@ -26,25 +27,26 @@ function queryOf(filter: JobFilter) {
 
 export function JobsPage({ filter }: { filter: JobFilter }) {
   const key = formatHash({ page: 'jobs', filter });
-  const [extra, setExtra] = useState<{ jobs: Job[]; nextCursor: string | null } | undefined>();
   const [updated, setUpdated] = useState<ReadonlyMap<string, Job>>(new Map());
   const first = useLoad(() => listJobs({ ...queryOf(filter), limit: PAGE }), [key]);
-  const [loadingMore, setLoadingMore] = useState(false);
-  const [moreError, setMoreError] = useState<unknown>();
+  const extra = useMorePages(first.data?.nextCursor ?? null, async (cursor) => {
+    const page = await listJobs({ ...queryOf(filter), limit: PAGE, cursor });
+    return { items: page.jobs, nextCursor: page.nextCursor };
+  });
 
   useEffect(() => {
-    setExtra(undefined);
+    extra.reset();
     setUpdated(new Map());
   }, [key]);
 
-  const rows = [...(first.data?.jobs ?? []), ...(extra?.jobs ?? [])].map((job) => updated.get(job.id) ?? job);
+  const rows = [...(first.data?.jobs ?? []), ...extra.items].map((job) => updated.get(job.id) ?? job);
   const shownIds = new Set(rows.map((job) => job.id));
-  const nextCursor = extra !== undefined ? extra.nextCursor : (first.data?.nextCursor ?? null);
+  const nextCursor = extra.nextCursor;
 
   // A job of the list changed: read it again, in place. A new job: read the first page again,
   // unless more pages are open (the list would jump under the reader).
   const reloadFirst = useDebounced(() => {
-    if (extra === undefined) first.reload();
+    if (!extra.open) first.reload();
   }, 1_000);
   const pending = useRef(new Set<string>()).current;
   const refreshJobs = useDebounced(() => {
@@ -66,20 +68,6 @@ export function JobsPage({ filter }: { filter: JobFilter }) {
       reloadFirst();
     }
   });
-
-  const loadMore = async () => {
-    if (nextCursor === null) return;
-    setLoadingMore(true);
-    setMoreError(undefined);
-    try {
-      const page = await listJobs({ ...queryOf(filter), limit: PAGE, cursor: nextCursor });
-      setExtra((previous) => ({ jobs: [...(previous?.jobs ?? []), ...page.jobs], nextCursor: page.nextCursor }));
-    } catch (error) {
-      setMoreError(error);
-    } finally {
-      setLoadingMore(false);
-    }
-  };
 
   return (
     <>
@@ -134,14 +122,7 @@ export function JobsPage({ filter }: { filter: JobFilter }) {
             </table>
           </TableScroll>
         )}
-        {nextCursor !== null && (
-          <div class="more">
-            <button type="button" class="button" onClick={loadMore} disabled={loadingMore}>
-              Load more
-            </button>
-          </div>
-        )}
-        <Alert error={moreError} />
+        <LoadMore pages={extra} />
       </Region>
       <EnqueueForm defaultTenant={filter.tenant} onEnqueued={() => first.reload()} />
     </>

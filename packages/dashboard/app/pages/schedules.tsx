@@ -6,6 +6,7 @@ import { scheduleZone, triggerText } from '../lib/trigger.js';
 import { Alert } from '../ui/alert.js';
 import { Field } from '../ui/field.js';
 import { useDebounced, useEvents } from '../ui/live.js';
+import { LoadMore, useMorePages } from '../ui/more-pages.js';
 import { Region, TableScroll } from '../ui/region.js';
 import { ScheduleForm } from '../ui/schedule-form.js';
 import { useLoad } from '../ui/use-load.js';
@@ -15,14 +16,15 @@ const PAGE = 100;
 
 export function SchedulesPage({ tenant: asked }: { tenant: string }) {
   const tenant = asked === '' ? 'default' : asked;
-  const [more, setMore] = useState<{ schedules: Schedule[]; nextCursor: string | null } | undefined>();
   const first = useLoad(() => {
-    setMore(undefined);
+    more.reset();
     return listSchedules({ tenant, limit: PAGE });
   }, [tenant]);
+  const more = useMorePages(first.data?.nextCursor ?? null, async (cursor) => {
+    const page = await listSchedules({ tenant, limit: PAGE, cursor });
+    return { items: page.schedules, nextCursor: page.nextCursor };
+  });
   const [shown, setShown] = useState(tenant);
-  const [loadingMore, setLoadingMore] = useState(false);
-  const [moreError, setMoreError] = useState<unknown>();
 
   // A fire changes a schedule's last and next fire: read the list again.
   const refresh = useDebounced(first.reload, 1_000);
@@ -30,25 +32,7 @@ export function SchedulesPage({ tenant: asked }: { tenant: string }) {
     if (event.type === 'fired' && event.tenant === tenant) refresh();
   });
 
-  const schedules = [...(first.data?.schedules ?? []), ...(more?.schedules ?? [])];
-  const nextCursor = more !== undefined ? more.nextCursor : (first.data?.nextCursor ?? null);
-
-  const loadMore = async () => {
-    if (nextCursor === null) return;
-    setLoadingMore(true);
-    setMoreError(undefined);
-    try {
-      const page = await listSchedules({ tenant, limit: PAGE, cursor: nextCursor });
-      setMore((previous) => ({
-        schedules: [...(previous?.schedules ?? []), ...page.schedules],
-        nextCursor: page.nextCursor,
-      }));
-    } catch (error) {
-      setMoreError(error);
-    } finally {
-      setLoadingMore(false);
-    }
-  };
+  const schedules = [...(first.data?.schedules ?? []), ...more.items];
 
   const showTenant = (event: Event) => {
     event.preventDefault();
@@ -121,14 +105,7 @@ export function SchedulesPage({ tenant: asked }: { tenant: string }) {
             </table>
           </TableScroll>
         )}
-        {nextCursor !== null && (
-          <div class="more">
-            <button type="button" class="button" onClick={loadMore} disabled={loadingMore}>
-              Load more
-            </button>
-          </div>
-        )}
-        <Alert error={moreError} />
+        <LoadMore pages={more} />
       </Region>
       <ScheduleForm title="New schedule" defaultTenant={tenant} onSaved={() => first.reload()} />
     </>
