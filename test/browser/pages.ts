@@ -21,8 +21,9 @@ export async function navigate(page: Page, name: 'Overview' | 'Schedules' | 'Job
   await heading(page, name);
 }
 
-/** A table's column header texts, in order. */
+/** A table's column header texts, in order, once the table is on the page (it renders after its data loads). */
 export async function columns(table: Locator): Promise<string[]> {
+  await table.first().waitFor();
   return (await table.getByRole('columnheader').allTextContents()).map((text) => text.trim());
 }
 
