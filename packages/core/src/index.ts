@@ -30,6 +30,7 @@ export { type Logger, silentLogger } from './log/logger.js';
 export { REDACTED, secretRedactor, secretsOfUrl } from './log/redact.js';
 export { createMemoryStore, type MemoryStore, type MemoryStoreOptions } from './memory/memory-store.js';
 export { MEMORY_STATE_FORMAT, type MemoryStateSnapshot } from './memory/state-snapshot.js';
+export { type Synchronous, SyncMemoryStore } from './memory/sync-memory-store.js';
 export type { HandlerEntry, HandlerFn, HandlerSpec, HandlersMap, JobContext } from './model/handler.js';
 export { newJobId, newLeaseToken, tenantOfJobId } from './model/ids.js';
 export {

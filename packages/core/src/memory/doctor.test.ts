@@ -26,11 +26,11 @@ interface World {
   changes: () => number;
 }
 
-/** A store with a job in each place, and its state (a private field: reached into on purpose). */
+/** A store with a job in each place, and its state (private fields: reached into on purpose). */
 async function world(): Promise<World> {
   let changes = 0;
   const store = createMemoryStore({ resources: { gpu: 2 }, onChange: () => changes++ });
-  const state = (store as unknown as { state: MemoryState }).state;
+  const state = (store as unknown as { inner: { state: MemoryState } }).inner.state;
   const parent = await enqueueOne(store, { priority: 9 });
   const child = await enqueueOne(store, { dependsOn: [parent] });
   const active = await enqueueOne(store, { priority: 9 });

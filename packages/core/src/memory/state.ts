@@ -1,3 +1,4 @@
+import { newLeaseToken } from '../model/ids.js';
 import type { PastAttempt } from '../store/store.js';
 import type { Gates } from '../store/support/gates.js';
 import type { CheckedLimits } from '../store/support/limits.js';
@@ -40,6 +41,8 @@ export class MemoryState {
   readonly activity = new ActivityLog();
   /** Attempts that ended before a job's latest, oldest first (`Store.pastAttempts`); deleted with the job. */
   readonly pastAttempts = new Map<string, PastAttempt[]>();
+  /** Where claims take lease tokens from (SyncMemoryStore.useLeaseTokens: a log replay reuses the recorded ones). */
+  leaseToken: () => string = newLeaseToken;
 
   constructor(
     weightOf: (tenant: string) => number,
