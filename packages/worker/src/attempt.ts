@@ -1,5 +1,5 @@
 import type { ClaimedJob, Clock, Job, JobContext, Logger, TimerHandle } from '@cadenza/core';
-import { type AbortKind, type AttemptOutcome, errorFrom, JobAbortError, outcomeOfAbort } from './outcome.js';
+import { type AbortKind, type AttemptOutcome, errorFrom, JobAbortError, outcomeOfAbort } from './attempt-outcome.js';
 import type { ResolvedHandler } from './registry.js';
 
 /**

@@ -9,8 +9,8 @@ import {
 } from '@cadenza/core';
 import { drive, newJob, spyStore } from '@cadenza/core/testing';
 import { afterEach, describe, expect, it } from 'vitest';
+import { JobAbortError } from './attempt-outcome.js';
 import type { WorkerOptions } from './options.js';
-import { JobAbortError } from './outcome.js';
 import { Worker } from './worker.js';
 
 let clock: FakeClock;

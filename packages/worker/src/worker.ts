@@ -17,12 +17,12 @@
  */
 import { Backoff, type ClaimedJob, Emitter, jobLogFields, Outage, Wakeup } from '@cadenza/core';
 import { Attempt, type RunDeps, runAttempt } from './attempt.js';
+import type { AttemptOutcome } from './attempt-outcome.js';
 import type { WorkerEvents } from './events.js';
 import { Heartbeats } from './heartbeats.js';
 import { MemoryCeiling } from './memory-ceiling.js';
 import { type ResolvedWorkerOptions, resolveWorkerOptions, type WorkerOptions } from './options.js';
-import type { AttemptOutcome } from './outcome.js';
-import { Outcomes } from './outcomes.js';
+import { OutcomeWriter } from './outcome-writer.js';
 import { SettlementBuffer } from './settlements.js';
 import { Slots } from './slots.js';
 import { untilSettledOrAborted, within } from './waits.js';
@@ -47,7 +47,7 @@ export class Worker {
   private readonly o: ResolvedWorkerOptions;
   private readonly events: Emitter<WorkerEvents>;
   private readonly heartbeats: Heartbeats;
-  private readonly outcomes: Outcomes;
+  private readonly outcomes: OutcomeWriter;
   private readonly wakeup = new Wakeup();
   private readonly outage: Outage;
   private readonly ceiling: MemoryCeiling | undefined;
@@ -121,7 +121,7 @@ export class Worker {
       heartbeat: () => this.heartbeats.now(),
       ended: (attempt, outcome) => this.ended(attempt, outcome),
     };
-    this.outcomes = new Outcomes(this.o, settlements, this.events, (attempt) => {
+    this.outcomes = new OutcomeWriter(this.o, settlements, this.events, (attempt) => {
       this.attempts.delete(attempt.id);
       this.maybeIdle();
     });

@@ -1,7 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { Worker as Thread } from 'node:worker_threads';
 import { type Job, type JobContext, jobLogFields, type Logger } from '@cadenza/core';
-import { JobAbortError } from '../outcome.js';
+import { JobAbortError } from '../attempt-outcome.js';
 import type { FromThread, ThreadData, ToThread } from './protocol.js';
 
 export interface CpuPoolOptions {

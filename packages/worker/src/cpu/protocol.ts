@@ -1,5 +1,5 @@
 import type { Job, JobError } from '@cadenza/core';
-import type { AbortKind } from '../outcome.js';
+import type { AbortKind } from '../attempt-outcome.js';
 
 // The messages between the pool (main thread) and a CPU thread. Everything crosses as a
 // structured clone; a thread runs one job at a time, so every message names that job's id

@@ -5,8 +5,8 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import type { JobContext, JobError } from '@cadenza/core';
+import { errorFrom, JobAbortError } from '../attempt-outcome.js';
 import { loadHandlersModule } from '../load-handlers.js';
-import { errorFrom, JobAbortError } from '../outcome.js';
 import type { HandlerRegistry } from '../registry.js';
 import { cloneable, type FromThread, type ThreadData, type ToThread } from './protocol.js';
 import { forwardingLogger } from './thread-log.js';

@@ -1,3 +1,6 @@
+// What an attempt's outcome is — a value, before anything is written — and the settlement it
+// makes: the outcome types, abort reasons, and how a thrown value or a result is stored.
+// Writing outcomes (the store call, hooks, events) is outcome-writer.ts.
 import {
   type BackoffPolicy,
   backoffDelay,

@@ -1,8 +1,8 @@
 import { type Emitter, type Hooks, type Job, jobLogFields, type LeaseState, type Settlement } from '@cadenza/core';
 import type { Attempt } from './attempt.js';
+import { type AttemptOutcome, settlementFor } from './attempt-outcome.js';
 import type { WorkerEvents } from './events.js';
 import type { ResolvedWorkerOptions } from './options.js';
-import { type AttemptOutcome, settlementFor } from './outcome.js';
 import { logOutcome } from './outcome-log.js';
 import type { SettlementBuffer } from './settlements.js';
 import { within } from './waits.js';
@@ -10,13 +10,14 @@ import { within } from './waits.js';
 type Deps = Pick<ResolvedWorkerOptions, 'clock' | 'log' | 'hooks' | 'random'>;
 
 /**
+ * Writes the outcomes of decided attempts (attempt-outcome.ts says what an outcome is).
  * Turns decided attempts into writes, log lines, hooks and events: the settlement goes into
  * the shared buffer (one store call for many jobs); once the store has answered, the
  * attempt's log line is written (outcome-log.ts), the hooks run (`after`, `failure`, then
  * `retry` or `dead`) and the matching event is emitted. Hooks see what happened and never
  * change it.
  */
-export class Outcomes {
+export class OutcomeWriter {
   /** Hooks still running (only attempts with hooks are tracked: close() waits for them). */
   private readonly inFlight = new Set<Promise<void>>();
 
