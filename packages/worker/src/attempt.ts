@@ -2,6 +2,9 @@ import type { ClaimedJob, Clock, Job, JobContext, Logger, TimerHandle } from '@c
 import { type AbortKind, type AttemptOutcome, errorFrom, JobAbortError, outcomeOfAbort } from './attempt-outcome.js';
 import type { ResolvedHandler } from './registry.js';
 
+/** Where an attempt is in the diagram below. */
+export type AttemptState = 'pending' | 'running' | 'finished';
+
 /**
  * One claimed job in this worker, from claim to settlement:
  *
@@ -12,32 +15,86 @@ import type { ResolvedHandler } from './registry.js';
  */
 export class Attempt {
   readonly job: ClaimedJob;
-  /** Why the attempt was aborted (first reason wins); undefined while it was not. */
-  abortReason: JobAbortError | undefined;
+  // Its state is changed only through the methods below, each named for what happened:
+  // the worker, the heartbeats and the handler's ctx tell it; they read it through getters.
+  private reason: JobAbortError | undefined;
   /** Set while the handler runs (runAttempt): told once of how the run ended. */
   private runner: RunDeps | undefined;
   /** The attempt's timeout, while the handler runs. */
   private timer: TimerHandle | undefined;
   private controller: AbortController | undefined;
-  state: 'pending' | 'running' | 'finished' = 'pending';
-  startedAt: number | undefined;
+  private current: AttemptState = 'pending';
+  private handlerStartedAt: number | undefined;
   private decidedPromise: Promise<void> | undefined;
   private markDecided: (() => void) | undefined;
-  /** Latest `ctx.progress` value and whether it is still to be sent. */
-  progress: unknown;
-  progressDirty = false;
-  /** When our lease runs out unless a heartbeat extends it. */
-  leaseExpiresAt: number;
+  private latestProgress: unknown;
+  private progressUnsent = false;
+  private leaseEnd: number;
 
   constructor(job: ClaimedJob) {
     this.job = job;
-    this.leaseExpiresAt = job.lease.expiresAt;
+    this.leaseEnd = job.lease.expiresAt;
+  }
+
+  get state(): AttemptState {
+    return this.current;
+  }
+
+  /** Why the attempt was aborted (first reason wins); undefined while it was not. */
+  get abortReason(): JobAbortError | undefined {
+    return this.reason;
+  }
+
+  /** When its handler was called (epoch ms); undefined until then. */
+  get startedAt(): number | undefined {
+    return this.handlerStartedAt;
+  }
+
+  /** When our lease runs out unless a heartbeat extends it. */
+  get leaseExpiresAt(): number {
+    return this.leaseEnd;
+  }
+
+  /** The latest `ctx.progress` value. */
+  get progress(): unknown {
+    return this.latestProgress;
+  }
+
+  /** Whether `progress` is still to be sent with a heartbeat. */
+  get progressDirty(): boolean {
+    return this.progressUnsent;
+  }
+
+  /** It has a slot: pending → running (its `before` hooks, then its handler, follow). */
+  begin(): void {
+    this.current = 'running';
+  }
+
+  /** Its handler is called now (epoch ms): what its duration is measured from. */
+  handlerStarted(now: number): void {
+    this.handlerStartedAt = now;
+  }
+
+  /** The store took a heartbeat for this lease: it now runs out at `expiresAt`. */
+  leaseRenewed(expiresAt: number): void {
+    this.leaseEnd = expiresAt;
+  }
+
+  /** The handler reported progress (`ctx.progress`): sent with the next heartbeat. */
+  reportProgress(value: unknown): void {
+    this.latestProgress = value;
+    this.progressUnsent = true;
+  }
+
+  /** A heartbeat carrying `sent` was taken; progress reported since is still to be sent. */
+  progressSent(sent: unknown): void {
+    if (this.latestProgress === sent) this.progressUnsent = false;
   }
 
   /** Marks the outcome known; returns false when it already was. */
   finish(): boolean {
-    if (this.state === 'finished') return false;
-    this.state = 'finished';
+    if (this.current === 'finished') return false;
+    this.current = 'finished';
     this.markDecided?.();
     return true;
   }
@@ -49,7 +106,7 @@ export class Attempt {
   get decided(): Promise<void> {
     if (this.decidedPromise === undefined) {
       this.decidedPromise =
-        this.state === 'finished'
+        this.current === 'finished'
           ? Promise.resolve()
           : new Promise<void>((resolve) => {
               this.markDecided = resolve;
@@ -73,17 +130,17 @@ export class Attempt {
   get signal(): AbortSignal {
     if (this.controller === undefined) {
       this.controller = new AbortController();
-      if (this.abortReason !== undefined) this.controller.abort(this.abortReason);
+      if (this.reason !== undefined) this.controller.abort(this.reason);
     }
     return this.controller.signal;
   }
 
   /** Aborts the attempt and the handler's signal (first reason wins). */
   abort(kind: AbortKind, message: string): void {
-    if (this.abortReason !== undefined) return;
-    this.abortReason = new JobAbortError(kind, message);
-    this.controller?.abort(this.abortReason);
-    this.ran(outcomeOfAbort(this.abortReason));
+    if (this.reason !== undefined) return;
+    this.reason = new JobAbortError(kind, message);
+    this.controller?.abort(this.reason);
+    this.ran(outcomeOfAbort(this.reason));
   }
 
   /** The handler's run is over: the first of its result, its timeout or an abort. */
@@ -125,7 +182,7 @@ export interface RunDeps {
  */
 export function runAttempt(attempt: Attempt, spec: ResolvedHandler | undefined, deps: RunDeps): void {
   const { job } = attempt;
-  attempt.startedAt = deps.clock.now();
+  attempt.handlerStarted(deps.clock.now());
   if (attempt.abortReason !== undefined) {
     deps.ended(attempt, outcomeOfAbort(attempt.abortReason));
     return;
@@ -203,8 +260,7 @@ class AttemptContext implements JobContext {
   get progress(): (value: unknown) => Promise<void> {
     const { attempt } = this;
     return (value: unknown) => {
-      attempt.progress = value;
-      attempt.progressDirty = true;
+      attempt.reportProgress(value);
       return Promise.resolve();
     };
   }

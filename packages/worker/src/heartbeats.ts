@@ -132,9 +132,9 @@ export class Heartbeats {
     this.deps.onAnswer();
     attempts.forEach((attempt, i) => {
       // Progress recorded while the call was in flight is still to be sent.
-      if (attempt.progress === sentProgress[i]) attempt.progressDirty = false;
+      attempt.progressSent(sentProgress[i]);
       const state = states[i];
-      if (state === 'ok') attempt.leaseExpiresAt = sentAt + this.deps.leaseMs;
+      if (state === 'ok') attempt.leaseRenewed(sentAt + this.deps.leaseMs);
       else if (state === 'canceled' || state === 'lost') this.deps.onLeaseState(attempt, state);
     });
   }

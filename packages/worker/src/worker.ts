@@ -330,7 +330,7 @@ export class Worker {
   }
 
   private begin(attempt: Attempt): void {
-    attempt.state = 'running';
+    attempt.begin();
     const { hooks } = this.o;
     try {
       this.events.emit('started', { job: attempt.job });
