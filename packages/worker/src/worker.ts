@@ -6,18 +6,17 @@
  *      ▲                 │  no new claims; claimed-but-unstarted     (then: the rest aborted and
  *      └── start() ──────┘  jobs released at once                    released, everything flushed)
  *
- * Claiming, while running: whenever slots are free (not already asked for by a claim
- * on its way), claim min(free, claimBatch) in one call — and a second call while the
- * first is on its way, for at least half a batch, so that Node and the store work at
- * the same time. A full batch: go on. Fewer: no more claims until a store 'ready'
- * signal (or pollMs). The store failed: try again after 50 ms, doubling to 2 s.
+ * Claiming, while running: ClaimLoop (claim-loop.ts). Each claimed job is an Attempt
+ * (attempt.ts, its own diagram) that waits for a slot (slots.ts), runs, is kept leased
+ * (heartbeats.ts) and has its outcome written (outcome-writer.ts, settlements.ts).
  *
  * While the store does not answer, every loop (claim, heartbeat, settle) keeps trying with
  * backoff; the outage is logged once when it starts and once when it ends.
  */
-import { Backoff, type ClaimedJob, Emitter, jobLogFields, Outage, Wakeup } from '@cadenza/core';
+import { type ClaimedJob, Emitter, jobLogFields, Outage } from '@cadenza/core';
 import { Attempt, type RunDeps, runAttempt } from './attempt.js';
 import type { AttemptOutcome } from './attempt-outcome.js';
+import { ClaimLoop } from './claim-loop.js';
 import type { WorkerEvents } from './events.js';
 import { Heartbeats } from './heartbeats.js';
 import { MemoryCeiling } from './memory-ceiling.js';
@@ -29,51 +28,24 @@ import { untilSettledOrAborted, within } from './waits.js';
 
 type State = 'stopped' | 'running' | 'draining';
 
-/** Claims a worker keeps on their way: the next batch is fetched while this one runs. */
-const MAX_CLAIMS_IN_FLIGHT = 2;
-
-/**
- * Jobs quicker than this on average are claimed ahead, and a worker holds about this many
- * milliseconds of work in hand (see notePace): about what a claim's round trip takes.
- */
-const PREFETCH_WINDOW_MS = 2;
-
-/** A claim call that failed, kept as a value (see claimSome). */
-class ClaimFailure {
-  constructor(readonly error: unknown) {}
-}
-
 export class Worker {
   private readonly o: ResolvedWorkerOptions;
   private readonly events: Emitter<WorkerEvents>;
   private readonly heartbeats: Heartbeats;
   private readonly outcomes: OutcomeWriter;
-  private readonly wakeup = new Wakeup();
+  private readonly claims: ClaimLoop;
   private readonly outage: Outage;
   private readonly ceiling: MemoryCeiling | undefined;
-  private readonly claimBackoff = new Backoff();
   /** Every attempt that holds a lease, from claim until its settlement is answered. */
   private readonly attempts = new Map<string, Attempt>();
   /** Slots in use (attempts pending or running), overall and per handler. */
   private readonly slots: Slots;
   private state: State = 'stopped';
-  private loop: Promise<void> | undefined;
   private stopping: Promise<void> | undefined;
   private unsubscribe: (() => void) | undefined;
-  /** Claim calls on their way, and how many slots they may fill between them. */
-  private readonly claims = new Set<Promise<void>>();
-  private asked = 0;
-  /** No new claims until the loop's next pass: the queue looked empty, or a claim failed. */
-  private paused = false;
-  private retryInMs: number | undefined;
-  /** Counts 'ready' signals, so a claim that came back short knows whether one came meanwhile. */
-  private readySignals = 0;
-  /** Handlers' recent duration (moving average), which decides the prefetch (notePace). */
-  private averageMs: number | undefined;
+  /** The last claim came back short (the queue looked empty): with no attempt held, idle. */
   private drained = false;
   private idleAnnounced = false;
-  /** Set while the last claim call failed (the store did not answer): `/readyz` says why. */
-  private claimError: unknown;
   /** What every attempt's run is given (one object for all of them). */
   private readonly runDeps: RunDeps;
   /** True while runAttempt is being called: an outcome told then is queued (see ended). */
@@ -93,8 +65,21 @@ export class Worker {
     if (this.o.maxMemoryMb !== undefined) {
       this.ceiling = new MemoryCeiling(this.o.maxMemoryMb * 2 ** 20, this.o.memoryUsage, this.o.clock, log);
     }
-    const onError = (during: 'heartbeat' | 'settle') => (error: unknown) => this.storeFailed(during, error);
+    const onError = (during: 'claim' | 'heartbeat' | 'settle') => (error: unknown) => this.storeFailed(during, error);
     const onAnswer = () => this.outage.answered();
+    this.claims = new ClaimLoop({
+      options: this.o,
+      slots: this.slots,
+      ceiling: this.ceiling,
+      running: () => this.state === 'running',
+      admit: (job) => this.admit(job),
+      drained: (empty) => {
+        this.drained = empty;
+        if (empty) this.maybeIdle();
+      },
+      onError: onError('claim'),
+      onAnswer,
+    });
     this.heartbeats = new Heartbeats({
       store: this.o.store,
       clock: this.o.clock,
@@ -155,14 +140,13 @@ export class Worker {
     if (this.state === 'stopped') return 'the worker is stopped';
     if (this.state === 'draining') return 'the worker is draining';
     if (this.ceiling?.allowsClaims() === false) return 'above its memory ceiling: claiming nothing new';
-    if (this.claimError !== undefined) return 'its last claim failed: the store did not answer';
+    if (this.claims.failing) return 'its last claim failed: the store did not answer';
     return undefined;
   }
 
   /** Looks for work now (a caller in the same process knows a job just became ready). */
   wake(): void {
-    this.readySignals++;
-    this.wakeup.wake();
+    this.claims.wake();
   }
 
   /** Heartbeats every lease now, so that a cancel reaches its handler without waiting. */
@@ -182,7 +166,7 @@ export class Worker {
       if (signal === 'ready') this.wake();
     });
     this.heartbeats.start();
-    this.loop = this.run().catch((error: unknown) => this.o.log.fatal({ err: error }, 'worker loop crashed'));
+    this.claims.start();
   }
 
   /** Stops claiming at once; waits for running handlers up to the timeout, then releases the rest. */
@@ -196,8 +180,7 @@ export class Worker {
     const { clock } = this.o;
     const deadline = clock.now() + timeoutMs;
     this.state = 'draining';
-    this.wakeup.wake();
-    await this.loop;
+    await this.claims.stop();
     for (const attempt of [...this.attempts.values()]) {
       if (attempt.state === 'pending') this.unqueue(attempt, { kind: 'released' });
     }
@@ -224,99 +207,13 @@ export class Worker {
     this.events.emit('stopped', { at: clock.now() });
   }
 
-  /**
-   * The claim loop. Claims are started by `topUp` — here, when a slot frees, when a claim
-   * answers — so that the next batch is on its way while this one runs (up to
-   * MAX_CLAIMS_IN_FLIGHT calls, a second one only for at least half a batch, so batches
-   * stay large). The loop itself only sleeps: until a store 'ready' signal or `pollMs`
-   * when the queue looked empty, or for the backoff after a failed claim.
-   */
-  private async run(): Promise<void> {
-    const { clock, pollMs } = this.o;
-    while (this.state === 'running') {
-      const retryIn = this.retryInMs;
-      if (retryIn !== undefined) {
-        this.retryInMs = undefined;
-        await this.wakeup.wait(clock, retryIn);
-        if (this.state !== 'running') break;
-      }
-      this.paused = false;
-      this.topUp();
-      await this.wakeup.wait(clock, pollMs);
-    }
-    // Claims still on their way: their jobs are released as they arrive (see admit).
-    await Promise.all(this.claims);
-  }
-
-  private topUp(): void {
-    const { claimBatch, concurrency } = this.o;
-    // Above the memory ceiling nothing new is claimed; the loop's next pass looks again.
-    if (this.ceiling?.allowsClaims() === false) return;
-    while (this.state === 'running' && !this.paused && this.claims.size < MAX_CLAIMS_IN_FLIGHT) {
-      const available = this.slots.free - this.asked;
-      // A slot with nothing to run is worth a claim of one; otherwise wait until half of
-      // what may be in hand is free, so that claims stay large (one round trip, many jobs).
-      const idle = this.claims.size === 0 && this.slots.free > this.slots.prefetch;
-      const worth = idle ? 1 : Math.ceil(Math.min(claimBatch, concurrency + this.slots.prefetch) / 2);
-      if (available < worth) return;
-      const limit = Math.min(available, claimBatch);
-      this.asked += limit;
-      const claim: Promise<void> = this.claimAndAdmit(limit, this.readySignals).then(() => {
-        this.claims.delete(claim);
-        this.topUp();
-      });
-      this.claims.add(claim);
-    }
-  }
-
-  private async claimAndAdmit(limit: number, signalsBefore: number): Promise<void> {
-    const answer = await this.claimSome(limit);
-    this.asked -= limit;
-    if (answer instanceof ClaimFailure) {
-      this.claimError = answer.error;
-      this.storeFailed('claim', answer.error);
-      this.paused = true;
-      this.retryInMs = this.claimBackoff.next();
-      this.wakeup.wake();
-      return;
-    }
-    this.claimBackoff.reset();
-    this.claimError = undefined;
-    this.outage.answered();
-    if (answer.length > 0) this.idleAnnounced = false;
-    for (const job of answer) this.admit(job);
-    if (answer.length < limit) {
-      // The queue is empty as far as this claim could see: no more claims until a 'ready'
-      // signal or the next poll — unless a signal came while this claim was on its way.
-      if (this.readySignals === signalsBefore) this.paused = true;
-      this.drained = true;
-      this.maybeIdle();
-    } else {
-      this.drained = false;
-    }
-  }
-
-  /** One claim call; a failure is answered rather than thrown (claims run unawaited). */
-  private async claimSome(limit: number): Promise<ClaimedJob[] | ClaimFailure> {
-    try {
-      return await this.o.store.claim({
-        workerId: this.o.id,
-        limit,
-        leaseMs: this.o.leaseMs,
-        now: this.o.clock.now(),
-        ...(this.o.tenants === undefined ? {} : { tenants: this.o.tenants }),
-      });
-    } catch (error) {
-      return new ClaimFailure(error);
-    }
-  }
-
   private storeFailed(during: 'claim' | 'heartbeat' | 'settle', error: unknown): void {
     this.outage.failed(during, error);
     this.events.emit('error', { error, during });
   }
 
   private admit(job: ClaimedJob): void {
+    this.idleAnnounced = false;
     const attempt = new Attempt(job);
     this.attempts.set(job.id, attempt);
     this.heartbeats.poke();
@@ -394,31 +291,8 @@ export class Worker {
   private conclude(attempt: Attempt, outcome: AttemptOutcome): void {
     const { clock } = this.o;
     const now = clock.now();
-    this.notePace(now - (attempt.startedAt ?? now));
+    this.claims.notePace(now - (attempt.startedAt ?? now));
     this.decide(attempt, outcome);
-  }
-
-  /**
-   * Claims ahead while jobs are quick. A claim takes a round trip; when handlers finish in
-   * less time than that, a worker that claims only for free slots spends most of its time
-   * waiting for the next batch, and pays a round trip for every job or two (at concurrency
-   * 1, every job). So while jobs average under PREFETCH_WINDOW_MS, the worker holds in hand,
-   * beyond its running slots, about as many jobs as its slots run in that window (at least
-   * one per slot, at most a claim batch): a job then waits behind others in this worker for
-   * about a round trip at most (another tenant's job among them, or while a worker elsewhere
-   * is idle), and no-op jobs are claimed a batch per round trip even at concurrency 1.
-   */
-  private notePace(durationMs: number): void {
-    const average = this.averageMs === undefined ? durationMs : this.averageMs * 0.9 + durationMs * 0.1;
-    this.averageMs = average;
-    const { claimBatch, concurrency } = this.o;
-    if (average >= PREFETCH_WINDOW_MS) {
-      this.slots.prefetch = 0;
-      return;
-    }
-    // Within the window by the average; a job that took no measurable time counts as 0.01 ms.
-    const inWindow = Math.floor((concurrency * PREFETCH_WINDOW_MS) / Math.max(average, 0.01));
-    this.slots.prefetch = Math.min(claimBatch, Math.max(concurrency, inWindow));
   }
 
   /**
@@ -429,7 +303,7 @@ export class Worker {
     if (!attempt.finish()) return;
     this.outcomes.conclude(attempt, outcome);
     for (const next of this.slots.give(attempt, this.state === 'running')) this.begin(next);
-    this.topUp();
+    this.claims.topUp();
   }
 
   /** Ends an attempt that never started. */
