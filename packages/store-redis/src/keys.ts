@@ -1,118 +1,113 @@
 /**
- * Key names (the picture is in README.md). Every key of a tenant carries the hash tag
- * `{t:<tenant>}`, so that each script touches one slot; cross-tenant indexes have no tag
- * and are touched by separate commands.
+ * The key layout: every key cadenza writes, its type and what it holds. This file is the
+ * one description of it. `lua/includes/keys.lua` (the suffixes the scripts build) and the
+ * picture in README.md ("Key layout") say the same, and `src/layout.test.ts` fails when
+ * either disagrees with the tables here. How values are laid out inside these keys (stream
+ * entries, records, schedule rows) is `value-layouts.ts`.
  *
- * Every tenant function is given one key of its tenant, `declared` (the counts hash), and
- * builds the others from its name (`lua/includes/keys.lua`): every key of a tenant is
- * `<prefix>:{t:<tenant>}:<suffix>`, so the suffixes here and there must agree.
+ * Every key of a tenant carries the hash tag `{t:<tenant>}`, so that each script touches
+ * one slot; cross-tenant indexes have no tag and are touched by separate commands. Every
+ * tenant function is given one key of its tenant, `declared` (the counts hash), and builds
+ * the others from its name: every key of a tenant is `<prefix>:{t:<tenant>}:<suffix>`.
  */
 export const PRIORITY_BANDS = 10;
 
-export interface TenantKeys {
+/** One key of a tenant: its suffix after `<prefix>:{t:<tenant>}:`, its Redis type, what it holds. */
+export interface TenantKeySpec {
+  suffix: string;
+  type: 'hash' | 'zset' | 'list' | 'stream';
+  holds: string;
+}
+
+/** The suffix of band p's stream of waiting jobs: `s:<p>`, p in 0..9. */
+export const STREAM_SUFFIX = 's:';
+
+/** Every key of a tenant but the band streams, by the name TenantKeys gives it. */
+export const TENANT_KEY_LAYOUT = {
+  where: { suffix: 'w', type: 'hash', holds: 'local id → `<p>/<entry id>`, for each waiting job in a stream' },
+  jobs: { suffix: 'j', type: 'hash', holds: 'local id → record (value-layouts.ts), for every other job' },
+  counts: { suffix: 'n', type: 'hash', holds: 'the fields of COUNTS_FIELDS' },
+  idempotency: { suffix: 'k', type: 'hash', holds: 'idempotency key (or a fire key) → local id' },
+  leases: { suffix: 'l', type: 'zset', holds: 'active local ids by lease deadline' },
+  delayed: { suffix: 'd', type: 'zset', holds: 'delayed local ids by runAt' },
+  children: {
+    suffix: 'c',
+    type: 'zset',
+    holds:
+      '`<parent>\\0<child>` per child blocked on a parent not looked at yet, `<parent>\\1<child>` once looked at while it waited on another (score 0: lex order)',
+  },
+  ended: { suffix: 'x', type: 'list', holds: 'parents that ended, whose children wait to be released' },
+  finished: { suffix: 'f', type: 'zset', holds: 'finished local ids by finishedAt (retention)' },
+  schedules: { suffix: 'h', type: 'hash', holds: 'schedule id → schedule row (NUL-joined, value-layouts.ts)' },
+  schedulesDue: { suffix: 'hz', type: 'zset', holds: 'schedule ids by nextFireAt (unpaused, with a next fire)' },
+  claims: {
+    suffix: 'q',
+    type: 'hash',
+    holds: 'claim id → `<made at> <local id>/<token> …` it handed out, until the claimer’s next call',
+  },
+  parked: { suffix: 'g', type: 'zset', holds: 'waiting jobs parked for a gate, by p·10¹² + parking order (`gseq`)' },
+  gated: { suffix: 'gn', type: 'hash', holds: 'local id → `gate=units …` while parked, `@<holder>` while holding' },
+  log: {
+    suffix: 'a',
+    type: 'stream',
+    holds: 'the creation log: entries `<createdAt>-<seq>` → `i`: up to 100 local ids, space-joined',
+  },
+  index: {
+    suffix: 'i',
+    type: 'zset',
+    holds: '`<status code><ms:6 bytes><seq:4 bytes><local id>` for every job neither waiting nor active (score 0)',
+  },
+  logCounts: { suffix: 'al', type: 'hash', holds: 'log entry id → how many of its jobs are still kept' },
+  activity: {
+    suffix: 'm',
+    type: 'hash',
+    holds: 'a ring of 60 minute slots, `minute % 60` → `<minute> <succeeded> <failed> <retried>`',
+  },
+  pastAttempts: { suffix: 'pa', type: 'hash', holds: 'local id → its past attempts (JSON, the newest 25)' },
+} as const satisfies Record<string, TenantKeySpec>;
+
+/** The fields of a tenant's counts hash (`n`), besides one count per status and band. */
+export const COUNTS_FIELDS = {
+  '<status>/<p>': 'how many jobs of that status are in band p (parked jobs are also under waiting/<p>)',
+  tok: 'the lease token counter',
+  epoch: 'the highest leader epoch that wrote here (the fence)',
+  bt: 'rate tokens left, a float (only for a tenant with a rate)',
+  ba: 'the claim time the bucket was refilled to',
+  gseq: 'the parking order counter (the arrival part of `g` scores)',
+  alog: 'the newest creation log entry id given (lua/includes/listing.lua)',
+  live: 'set while the tenant is in the tenant set',
+} as const;
+
+type TenantKeyName = keyof typeof TENANT_KEY_LAYOUT;
+
+export type TenantKeys = Record<TenantKeyName, string> & {
   /** Stream of waiting jobs, one per priority band 0..9 (index = priority). */
   streams: readonly string[];
-  /** hash: local id → `<priority>/<entry id>` for each waiting job. */
-  where: string;
-  /** hash: local id → record, for every job that is not waiting. */
-  jobs: string;
-  /** hash: `<status>/<priority>` → job count; `tok` → lease token counter; `epoch` → highest fence seen. */
-  counts: string;
-  /** hash: idempotency key → local id. */
-  idempotency: string;
-  /** zset: active local ids by lease deadline. */
-  leases: string;
-  /** zset: delayed local ids by runAt. */
-  delayed: string;
-  /** zset (lex, score 0): `<parent>\0<child>` per child blocked on a parent not looked at yet; `<parent>\1<child>` once looked at while it waited on another (lua/includes/jobs.lua). */
-  children: string;
-  /** list: parents that ended and whose children wait to be released. */
-  ended: string;
-  /** zset: finished local ids by finishedAt (retention). */
-  finished: string;
-  /** hash: schedule id → schedule (JSON). */
-  schedules: string;
-  /** zset: schedule ids by nextFireAt (unpaused schedules with a next fire). */
-  schedulesDue: string;
-  /** hash: claim id → `<local id>/<token> …` handed out, kept until the claimer's next call. */
-  claims: string;
-  /** zset: waiting jobs parked for a gate (resources, job concurrency), by band and arrival. */
-  parked: string;
-  /** hash: local id → what a gated job needs (`gate=units …`) while parked, `@<holder>` while it holds. */
-  gated: string;
-  /** stream: the creation log, entries `<createdAt>-<seq>` of up to 100 local ids (`i`, space-joined) (lua/includes/listing.lua). */
-  log: string;
-  /** zset (lex, score 0): `<status code><log place><local id>` for every job that is not waiting (listing.lua). */
-  index: string;
-  /** hash: log entry id → how many of its jobs are still kept (listing.lua). */
-  logCounts: string;
-  /** hash: ring of 60 minute slots, `minute % 60` → `<minute> <succeeded> <failed> <retried>` (activity; lua/includes/jobs.lua). */
-  activity: string;
-  /** hash: local id → JSON of the job's past attempts, at most 25 (lua/includes/jobs.lua); deleted with the job. */
-  pastAttempts: string;
-  /** All of the above. */
+  /** All of the tenant's keys: the streams, then the others in TENANT_KEY_LAYOUT's order. */
   all: readonly string[];
   /** What a tenant function is given for this tenant: its counts hash (see keys.lua). */
   declared: readonly string[];
   /** The counts hash, then every other key: what a function is given on a Redis Cluster (context.ts). */
   everyKey: readonly string[];
-}
+};
+
+const TENANT_KEY_NAMES = Object.keys(TENANT_KEY_LAYOUT) as TenantKeyName[];
 
 export function tenantKeys(prefix: string, tenant: string): TenantKeys {
   const base = `${prefix}:{t:${tenant}}:`;
   const streams: string[] = [];
-  for (let priority = 0; priority < PRIORITY_BANDS; priority++) streams.push(`${base}s:${priority}`);
-  const named = {
-    where: `${base}w`,
-    jobs: `${base}j`,
-    counts: `${base}n`,
-    idempotency: `${base}k`,
-    leases: `${base}l`,
-    delayed: `${base}d`,
-    children: `${base}c`,
-    ended: `${base}x`,
-    finished: `${base}f`,
-    schedules: `${base}h`,
-    schedulesDue: `${base}hz`,
-    claims: `${base}q`,
-    parked: `${base}g`,
-    gated: `${base}gn`,
-    log: `${base}a`,
-    index: `${base}i`,
-    logCounts: `${base}al`,
-    activity: `${base}m`,
-    pastAttempts: `${base}pa`,
-  };
-  const all = [
-    ...streams,
-    named.where,
-    named.jobs,
-    named.counts,
-    named.idempotency,
-    named.leases,
-    named.delayed,
-    named.children,
-    named.ended,
-    named.finished,
-    named.schedules,
-    named.schedulesDue,
-    named.claims,
-    named.parked,
-    named.gated,
-    named.log,
-    named.index,
-    named.logCounts,
-    named.activity,
-    named.pastAttempts,
-  ];
+  for (let priority = 0; priority < PRIORITY_BANDS; priority++) streams.push(`${base}${STREAM_SUFFIX}${priority}`);
+  const named = {} as Record<TenantKeyName, string>;
+  for (const name of TENANT_KEY_NAMES) named[name] = `${base}${TENANT_KEY_LAYOUT[name].suffix}`;
+  const all = [...streams, ...TENANT_KEY_NAMES.map((name) => named[name])];
   const everyKey = [named.counts, ...all.filter((key) => key !== named.counts)];
   return { streams, ...named, all, declared: [named.counts], everyKey };
 }
 
 /**
- * Cross-tenant: which tenants may have waiting jobs in which band — one sorted set of
- * `<priority>/<tenant>` members scored by priority, so a claimer reads every band in one
- * command.
+ * Cross-tenant (zset): which tenants may have waiting jobs in which band — one
+ * `<priority>/<tenant>` member per band scored by priority, so a claimer reads every band
+ * in one command.
  */
 export function readyKey(prefix: string): string {
   return `${prefix}:ready`;
@@ -122,14 +117,23 @@ export function readyMember(priority: number | string, tenant: string): string {
   return `${priority}/${tenant}`;
 }
 
-/** Cross-tenant: every tenant that ever had a job or a schedule (add-only; walked by the coordinator). */
+/**
+ * Cross-tenant (set): the tenants with jobs or schedules, walked by the coordinator, listing
+ * and depths. A tenant joins with its first job or schedule (its counts' `live` marks it)
+ * and leaves once retention finds it empty (retention.ts).
+ */
 export function tenantsKey(prefix: string): string {
   return `${prefix}:tenants`;
 }
 
-/** The leader lease (hash: node, epoch, expiresAt); `epoch` outlives a release. */
+/** The leader lease (hash: node, epoch, expiresAt, tickedAt); `epoch` outlives a release. */
 export function leaderKey(prefix: string): string {
   return `${prefix}:leader`;
+}
+
+/** On each `lockUrls` instance (hash: node, epoch, expiresAt; PEXPIRE ttl): the Redlock leader lock (redlock.ts). */
+export function leaderLockKey(prefix: string): string {
+  return `${prefix}:leader-lock`;
 }
 
 /** hash: process id → its latest report (JSON), the registry of live processes (nodes.ts). */
@@ -143,7 +147,7 @@ export function nodesKey(prefix: string): string {
  * them. See src/store/gates/ and README.md "Gates".
  */
 export interface GateKeys {
-  /** hash: gate → units held now. */
+  /** hash: gate (`r:<resource>`, `n:<job name>`) → units held now; `#gen` → releases so far. */
   held: string;
   /** hash: holder (`<tenant>/<local id>/<claim id>`) → `gate=units …` it holds. */
   holders: string;
@@ -167,8 +171,9 @@ export function gateKeys(prefix: string): GateKeys {
 }
 
 /**
- * The event log (events/redis-event-log.ts): the stream, and the count of events appended
- * so far, which names its entries. One slot, `{e}`, for the script that writes both.
+ * The event log (events/redis-event-log.ts): the stream, whose entries `<events so far>-0`
+ * hold `e`, a JSON array of events, and the count of events appended so far (a string),
+ * which names its entries. One slot, `{e}`, for the script that writes both.
  */
 export function eventKeys(prefix: string): { stream: string; count: string; all: readonly string[] } {
   const stream = `${prefix}:{e}:events`;

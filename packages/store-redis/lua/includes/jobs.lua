@@ -4,13 +4,16 @@
 -- ("<status>/<priority>") follow every move, so depths() never scans.
 -- @include listing
 
--- A stream entry has one field, 'j': twelve fields joined by NUL —
---   local id, createdAt, attempt, startedAt, progress,
---   finishedAt, runAt, name, payload, options, result, error
--- The last seven are, in that order, fields 6..12 of a record: claim copies them across as
--- one substring (claim.lua), which is why progress (reset by a claim) sits before them.
--- One field rather than one per value: fewer strings for Lua to build on every read.
-local E_TAIL = 6
+-- A stream entry has one field, 'j': twelve fields joined by NUL, in the order of
+-- ENTRY_FIELDS in src/value-layouts.ts. The last seven are, in that order, fields 6..12 of a
+-- record: claim copies them across as one substring from E_TAIL (claim.lua), which is why
+-- progress (reset by a claim) sits before them. One field rather than one per value: fewer
+-- strings for Lua to build on every read.
+local E_ID, E_CREATED, E_ATTEMPT, E_STARTED, E_PROGRESS = 1, 2, 3, 4, 5
+local E_FINISHED, E_RUNAT, E_NAME, E_PAYLOAD, E_OPTIONS = 6, 7, 8, 9, 10
+local E_RESULT, E_ERROR = 11, 12
+local ENTRY_FIELDS = 12
+local E_TAIL = E_FINISHED
 
 -- The positions of `count` NUL-separated fields of `raw`: starts[i] is where field i begins
 -- (starts[count + 1] is one past the end + 1), without copying any field.

@@ -24,23 +24,28 @@
 -- Redis 7.0 runs the top level without the standard globals (string, table, math…):
 -- use them only inside function bodies.
 
--- The tenant's named keys: K[name] is '<the tenant's key prefix><suffix>' (src/keys.ts).
+-- The tenant's named keys: K[name] is '<the tenant's key prefix><suffix>'. src/keys.ts is the
+-- one description of the layout (TENANT_KEY_LAYOUT, COUNTS_FIELDS); src/layout.test.ts
+-- fails when this table, or a field of K.n the scripts use, disagrees with it. Band p's
+-- stream of waiting jobs is 's:' .. p (stream_of).
 local KEY_SUFFIX = {
-  w = 'w',      -- hash  local id -> "<priority>/<entry id>" (waiting jobs)
-  j = 'j',      -- hash  local id -> record (every job that is not waiting)
-  n = 'n',      -- hash  "<status>/<priority>" -> count; 'tok' token counter; 'epoch' highest fence seen;
+  w = 'w',      -- hash  local id -> "<p>/<entry id>" (waiting jobs in a stream)
+  j = 'j',      -- hash  local id -> record (record.lua; every other job)
+  n = 'n',      -- hash  "<status>/<p>" -> count; 'tok' token counter; 'epoch' highest fence seen;
                 --       'bt'/'ba' the rate limit's bucket (limits.lua); 'gseq' parking order;
+                --       'alog' newest creation log id given (listing.lua);
                 --       'live' set while the tenant is in the cross-tenant tenant set (see tenancy)
-  k = 'k',      -- hash  idempotency key -> local id
+  k = 'k',      -- hash  idempotency key (or a fire key, schedule.lua) -> local id
   l = 'l',      -- zset  active local ids by lease deadline
   d = 'd',      -- zset  delayed local ids by runAt
-  c = 'c',      -- zset  '<parent>\0<child>' for each child still blocked on a parent (all score 0)
+  c = 'c',      -- zset  '<parent>\0<child>' per child blocked on a parent, '<parent>\1<child>' once
+                --       looked at while it waited on another (all score 0; jobs.lua)
   x = 'x',      -- list  parents that ended with children waiting for release
   f = 'f',      -- zset  finished local ids by finishedAt
-  h = 'h',      -- hash  schedule id -> schedule row (schedule.lua)
+  h = 'h',      -- hash  schedule id -> schedule row (NUL-joined; schedule.lua)
   hz = 'hz',    -- zset  schedule ids by nextFireAt
-  q = 'q',      -- hash  claim id -> what that claim handed out (see claim.lua)
-  g = 'g',      -- zset  waiting jobs parked for a gate, by band * 1e12 + arrival (see gates in jobs.lua)
+  q = 'q',      -- hash  claim id -> '<made at> <local id>/<token> ...' it handed out (claim.lua)
+  g = 'g',      -- zset  waiting jobs parked for a gate, by band * 1e12 + 'gseq' (see gates in jobs.lua)
   gn = 'gn',    -- hash  local id -> 'gate=units ...' while parked, '@<holder>' while holding
   a = 'a',      -- stream  the creation log: entries of up to 100 local ids, named by createdAt (listing.lua)
   i = 'i',      -- zset  '<status code><log place><local id>' for every job not waiting (listing.lua)

@@ -1,6 +1,6 @@
 -- Shared: a job's record, as kept in K.j for every job that is not waiting: sixteen fields
 -- joined by NUL (JSON never holds a raw NUL; cheaper than cjson). '' means unset. The
--- same order is decoded by src/store/record.ts.
+-- order is RECORD_FIELDS in src/value-layouts.ts, which src/store/record.ts decodes.
 local R_STATUS, R_PRIORITY, R_CREATED, R_ATTEMPT = 1, 2, 3, 4
 local R_STARTED, R_FINISHED, R_RUNAT = 5, 6, 7
 local R_NAME, R_PAYLOAD, R_OPTIONS = 8, 9, 10

@@ -1,9 +1,10 @@
 -- Shared: a schedule's row in K.h and its fire index. Needs keys and record (and jobs for
--- fire_holder). The row is seven fields joined by NUL (and an eighth, below), '' for unset, the same order as
--- src/store/schedules/row.ts: what scripts change in place comes first, and the
+-- fire_holder). The row is seven fields joined by NUL (and an eighth, below), '' for unset,
+-- in the order of SCHEDULE_ROW_FIELDS in src/value-layouts.ts: what scripts change in place comes first, and the
 -- definition (JSON, never changed here) last, so no script decodes or re-encodes JSON
 -- (cjson would round numbers to 14 digits and turn [] into {}).
 local S_NEXT, S_PAUSED, S_RUNS, S_LAST, S_CREATED, S_UPDATED, S_BODY = 1, 2, 3, 4, 5, 6, 7
+local S_LASTJOB = 8 -- read and written through the body field: see sched_set_last_job
 local SCHEDULE_FIELDS = 7
 
 local function sched_decode(raw)

@@ -38,6 +38,7 @@ import {
 } from '@cadenza/core';
 import { createContext, type RedisContext } from '../context.js';
 import { RedisEventLog } from '../events/redis-event-log.js';
+import { leaderLockKey } from '../keys.js';
 import { Scripts } from '../scripts/call.js';
 import { cancelJob, retryJob } from './cancel-retry.js';
 import { Claimer } from './claim.js';
@@ -119,7 +120,7 @@ export class RedisStore implements Store {
     this.locks =
       lockUrls.length === 0
         ? undefined
-        : new LockQuorum({ urls: lockUrls, key: `${prefix}:leader-lock`, ...tlsOptions(options.tls) });
+        : new LockQuorum({ urls: lockUrls, key: leaderLockKey(prefix), ...tlsOptions(options.tls) });
   }
 
   /** Runs a call unless the store is closed, with Redis faults mapped to CadenzaErrors. */

@@ -1,29 +1,22 @@
 import type { RedisContext } from '../../context.js';
-import { eventKeys, gateKeys, leaderKey, nodesKey, readyKey, tenantsKey } from '../../keys.js';
+import {
+  eventKeys,
+  gateKeys,
+  leaderKey,
+  leaderLockKey,
+  nodesKey,
+  PRIORITY_BANDS,
+  readyKey,
+  STREAM_SUFFIX,
+  TENANT_KEY_LAYOUT,
+  tenantsKey,
+} from '../../keys.js';
 import { keyChunks } from './read-chunks.js';
 
-/** A tenant's key suffixes (keys.ts, lua/includes/keys.lua): anything else under its tag is an orphan. */
+/** A tenant's key suffixes (keys.ts): anything else under its tag is an orphan. */
 const TENANT_SUFFIXES = new Set([
-  'w',
-  'j',
-  'n',
-  'k',
-  'l',
-  'd',
-  'c',
-  'x',
-  'f',
-  'h',
-  'hz',
-  'q',
-  'g',
-  'gn',
-  'a',
-  'i',
-  'al',
-  'm',
-  'pa',
-  ...Array.from({ length: 10 }, (_, p) => `s:${p}`),
+  ...Object.values(TENANT_KEY_LAYOUT).map((key) => key.suffix),
+  ...Array.from({ length: PRIORITY_BANDS }, (_, p) => `${STREAM_SUFFIX}${p}`),
 ]);
 
 export interface Keyspace {
@@ -45,7 +38,7 @@ export async function readKeyspace(ctx: RedisContext): Promise<Keyspace> {
     tenantsKey(p),
     leaderKey(p),
     nodesKey(p),
-    `${p}:leader-lock`,
+    leaderLockKey(p),
     ...eventKeys(p).all,
     ...gateKeys(p).all,
   ]);

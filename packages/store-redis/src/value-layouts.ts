@@ -1,0 +1,61 @@
+/**
+ * How values sit inside the keys of keys.ts: NUL-joined fields, '' for unset. JSON never
+ * holds a raw NUL, and splitting on it is cheaper in Lua than cjson. These lists are the
+ * one description of each layout: the scripts name the same fields, in the same order, as
+ * constants (E_* in lua/includes/jobs.lua, R_* in lua/includes/record.lua, S_* in
+ * lua/includes/schedule.lua: the name in capitals), README.md lists them, and
+ * src/layout.test.ts holds the three together.
+ */
+
+/**
+ * A waiting job's stream entry (`s:<p>`): one field, `j`, of these twelve. The tenant and
+ * priority are in the key. The last seven are, in order, fields 6..12 of a record, so a
+ * claim copies them across as one substring; progress (reset by a claim) sits before them.
+ */
+export const ENTRY_FIELD = 'j';
+export const ENTRY_FIELDS = [
+  'id',
+  'created',
+  'attempt',
+  'started',
+  'progress',
+  'finished',
+  'runAt',
+  'name',
+  'payload',
+  'options',
+  'result',
+  'error',
+] as const;
+
+/** A job's record in `j` (every job not waiting in a stream; parked jobs included). */
+export const RECORD_FIELDS = [
+  'status',
+  'priority',
+  'created',
+  'attempt',
+  'started',
+  'finished',
+  'runAt',
+  'name',
+  'payload',
+  'options',
+  'result',
+  'error',
+  'progress',
+  'worker',
+  'token',
+  'expires',
+] as const;
+
+/**
+ * A schedule's row in `h`: what scripts change in place first, the definition (JSON, which
+ * no script decodes) last, then `lastJob`, the local id of the latest fire's job, on rows
+ * written since cadenza kept it (an older row has seven fields).
+ */
+export const SCHEDULE_ROW_FIELDS = ['next', 'paused', 'runs', 'last', 'created', 'updated', 'body', 'lastJob'] as const;
+
+/** Each field's place (0-based) in a split value, by name. */
+export function placesOf<const F extends readonly string[]>(fields: F): { readonly [K in F[number]]: number } {
+  return Object.fromEntries(fields.map((field, k) => [field, k])) as { [K in F[number]]: number };
+}
