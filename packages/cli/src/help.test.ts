@@ -7,6 +7,7 @@ const unwrapped = (command: Command) => command.helpInformation().replace(/\s+/g
 
 const REQUIRED: Record<string, string[]> = {
   worker: ['--handlers <file>'],
+  migrate: ['--from <store>', '--to <store>'],
   'token create': ['--name <name>', '--tenants <list>', '--scope <list>'],
 };
 
@@ -28,8 +29,11 @@ describe('cadenza … --help', () => {
         'dev',
         'doctor',
         'enqueue',
+        'export',
+        'import',
         'jobs',
         'jobs show',
+        'migrate',
         'schedules',
         'server',
         'status',

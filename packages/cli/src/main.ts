@@ -5,6 +5,7 @@ import { registerCoordinator } from './commands/coordinator.js';
 import { registerDev } from './commands/dev.js';
 import { registerServer } from './commands/server.js';
 import { registerToken } from './commands/token.js';
+import { registerTransfer } from './commands/transfer.js';
 import { registerWorker } from './commands/worker.js';
 import { oneLine, UsageError } from './errors.js';
 import { HELP } from './help.js';
@@ -25,6 +26,7 @@ export function buildProgram(): Command {
   registerServer(program);
   registerAdmin(program);
   registerToken(program);
+  registerTransfer(program);
   for (const command of program.commands) {
     command.exitOverride();
     for (const sub of command.commands) sub.exitOverride();
