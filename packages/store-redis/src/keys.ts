@@ -105,16 +105,11 @@ export function tenantKeys(prefix: string, tenant: string): TenantKeys {
 }
 
 /**
- * Cross-tenant (zset): which tenants may have waiting jobs in which band — one
- * `<priority>/<tenant>` member per band scored by priority, so a claimer reads every band
- * in one command.
+ * Cross-tenant (zset): which tenants may have waiting jobs in which band — one member per
+ * band (band.ts) scored by priority, so a claimer reads every band in one command.
  */
 export function readyKey(prefix: string): string {
   return `${prefix}:ready`;
-}
-
-export function readyMember(priority: number | string, tenant: string): string {
-  return `${priority}/${tenant}`;
 }
 
 /**
@@ -153,7 +148,7 @@ export interface GateKeys {
   holders: string;
   /** zset: holders by the time their hold must be confirmed (the lease deadline they got). */
   deadlines: string;
-  /** set: `<priority>/<tenant>` bands with parked jobs, woken when units come back. */
+  /** set: bands (band.ts) with parked jobs, woken when units come back. */
   waiters: string;
   /** In the order the gate scripts take them. */
   all: readonly string[];

@@ -8,8 +8,9 @@ import {
   type Gates,
   gatesOf,
 } from '@cadenza/core';
+import { asBand, type Band, band, bandPriority, bandTenant } from '../band.js';
 import { execAll, type RedisContext } from '../context.js';
-import { gateKeys, PRIORITY_BANDS, readyKey, readyMember, tenantsKey } from '../keys.js';
+import { gateKeys, PRIORITY_BANDS, readyKey, tenantsKey } from '../keys.js';
 import { decodeClaimAnswer } from './claim-answer.js';
 import { FairTurns } from './fair-turns.js';
 import { GateClaims, type Offer } from './gates/claims.js';
@@ -197,7 +198,7 @@ export class Claimer {
     tenants.forEach((tenant, k) => {
       for (let priority = 0; priority < PRIORITY_BANDS; priority++) {
         // Parked jobs count as waiting: so a band whose wake-up was missed is visited again.
-        if (Number(counts[k]?.[`waiting/${priority}`] ?? 0) > 0) pairs.push(priority, readyMember(priority, tenant));
+        if (Number(counts[k]?.[`waiting/${priority}`] ?? 0) > 0) pairs.push(priority, band(priority, tenant));
       }
     });
     if (pairs.length > 0) await this.ctx.redis.zadd(readyKey(this.ctx.prefix), ...pairs);
@@ -271,7 +272,7 @@ export class Claimer {
     const emptied: string[] = [];
     const limited: string[] = [];
     const offers: Offer[] = [];
-    const unparked: string[] = [];
+    const unparked: Band[] = [];
     let room = 0;
     shares.forEach(([tenant, count], k) => {
       const { left, limited: wasLimited, parked, read, jobs, pairs } = decodeClaimAnswer(tenant, answers[k]);
@@ -281,7 +282,7 @@ export class Claimer {
       if (wasLimited) limited.push(tenant);
       else if (read === count && left > 0) full.push(tenant);
       if (left <= 0) emptied.push(tenant);
-      if (this.gates.enabled && parked === 0) unparked.push(`${priority}/${tenant}`);
+      if (this.gates.enabled && parked === 0) unparked.push(band(priority, tenant));
       for (const [id, needs] of pairs) offers.push({ tenant, id, needs });
       if (pairs.length > 0) room += count - jobs.length;
     });
@@ -371,7 +372,7 @@ export class Claimer {
     if (tenants.length === 0) return;
     const index = readyKey(this.ctx.prefix);
     const pipeline = this.ctx.pipeline();
-    pipeline.zrem(index, ...tenants.map((tenant) => readyMember(priority, tenant)));
+    pipeline.zrem(index, ...tenants.map((tenant) => band(priority, tenant)));
     // Parked jobs (waiting for gates) count as waiting but are not in the stream: units
     // coming back put their band in the index again (gates/release.ts).
     for (const tenant of tenants)
@@ -382,7 +383,7 @@ export class Claimer {
       return Number(waiting ?? 0) - Number(parked ?? 0) > 0;
     });
     if (back.length > 0)
-      await this.ctx.redis.zadd(index, ...back.flatMap((tenant) => [priority, readyMember(priority, tenant)]));
+      await this.ctx.redis.zadd(index, ...back.flatMap((tenant) => [priority, band(priority, tenant)]));
   }
 }
 
@@ -418,9 +419,8 @@ function joinedSince(
 function filterBands(replies: readonly unknown[], only: ReadonlySet<string> | undefined): string[][] {
   const bands: string[][] = Array.from({ length: PRIORITY_BANDS }, () => []);
   for (const member of (replies[0] ?? []) as string[]) {
-    const slash = member.indexOf('/');
-    const tenant = member.slice(slash + 1);
-    if (only === undefined || only.has(tenant)) bands[Number(member.slice(0, slash))]?.push(tenant);
+    const tenant = bandTenant(asBand(member));
+    if (only === undefined || only.has(tenant)) bands[bandPriority(asBand(member))]?.push(tenant);
   }
   for (const tenants of bands) tenants.sort();
   return bands;

@@ -11,6 +11,7 @@ import {
   resolveParentIds,
   tenantOfJobId,
 } from '@cadenza/core';
+import { type Band, band } from '../band.js';
 import { encodeOptions, encodePayload } from '../codec.js';
 import { groupBy, type RedisContext } from '../context.js';
 import { globalId, localId } from '../keys.js';
@@ -42,14 +43,14 @@ export async function enqueueJobs(
   if (jobs.length === 0) return [];
 
   const parts = [...groupBy(jobs, (job) => job.tenant)].map(([tenant, members]) => ({ tenant, members }));
-  const readyHint = new Set<string>();
+  const readyHint = new Set<Band>();
   const args: (string | number)[] = [now, parts.length, ...parts.map((part) => part.members.length)];
   for (const { tenant, members } of parts) {
     for (const { item: job } of members) {
       args.push(...jobArgs(tenant, job));
       // Hinted bands join the ready index in the same round trip (see runTenantScripts).
       if (job.dependsOn.length === 0 && (job.runAt === undefined || job.runAt <= now)) {
-        readyHint.add(`${tenant}\n${job.priority}`);
+        readyHint.add(band(job.priority, tenant));
       }
     }
   }
@@ -92,7 +93,7 @@ async function splitByTenant(
   ctx: RedisContext,
   parts: readonly { tenant: string; members: readonly unknown[] }[],
   args: readonly (string | number)[],
-  readyHint: ReadonlySet<string>,
+  readyHint: ReadonlySet<Band>,
 ): Promise<unknown[]> {
   const [now] = args;
   let at = 2 + parts.length;

@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest';
+import { band } from '../band.js';
 import { decodeNotes } from './tenant-scripts.js';
 
 describe('the notes of a tenant function', () => {
   it('are decoded by name: ready bands per tenant, due, freed holds, tenants marked live, then the answer', () => {
     const notes = decodeNotes(['59||0', 1, 'acme/j1/c1 cove/j2/c2', '1 3', 'ok', 'x'], ['acme', 'bolt', 'cove']);
     expect(notes).toEqual({
-      ready: ['acme\n5', 'acme\n9', 'cove\n0'],
+      ready: [band(5, 'acme'), band(9, 'acme'), band(0, 'cove')],
       due: true,
       freed: ['acme/j1/c1', 'cove/j2/c2'],
       live: ['acme', 'cove'],

@@ -1,7 +1,8 @@
 import { CadenzaError, type ErrorCode, StaleEpochError } from '@cadenza/core';
 import type { ChainableCommander } from 'ioredis';
+import { type Band, band, bandPriority } from '../band.js';
 import { execAll, type RedisContext } from '../context.js';
-import { readyKey, readyMember, signalChannel, tenantsKey } from '../keys.js';
+import { readyKey, signalChannel, tenantsKey } from '../keys.js';
 import { releaseHolds } from './gates/release.js';
 
 /** One function call on one tenant's keys (every tenant function takes `ctx.declaredOf(tenant)`, the counts hash first). */
@@ -24,8 +25,8 @@ function tenantsOf(call: TenantCall): readonly string[] {
 export interface RunOptions {
   /** Also record these calls' tenants in the cross-tenant tenant set (enqueue, upsertSchedule). */
   register?: boolean;
-  /** Bands (`<tenant>\n<priority>`) that will likely get waiting jobs: indexed in the same round trip. */
-  readyHint?: ReadonlySet<string>;
+  /** Bands that will likely get waiting jobs: indexed in the same round trip. */
+  readyHint?: ReadonlySet<Band>;
   /** The epoch of a fenced call, for the error when a script refuses it. */
   epoch?: number;
   /**
@@ -87,7 +88,7 @@ export async function runAfterReads(
     const unknown = [...new Set(calls.flatMap(tenantsOf))].filter((tenant) => !ctx.registered.has(tenant));
     if (unknown.length > 0) pipeline.sadd(tenantsKey(ctx.prefix), ...unknown);
   }
-  const hinted = options.readyHint ?? new Set<string>();
+  const hinted = options.readyHint ?? new Set<Band>();
   addToReadyIndexes(ctx, pipeline, hinted);
   // Hinted bands will have waiting jobs: tell the workers in this same round trip.
   if (hinted.size > 0) pipeline.publish(signalChannel(ctx.prefix), 'ready');
@@ -98,7 +99,7 @@ export async function runAfterReads(
   if (options.register === true)
     for (const call of calls) for (const tenant of tenantsOf(call)) ctx.registered.add(tenant);
 
-  const ready = new Set<string>();
+  const ready = new Set<Band>();
   let due = false;
   const freed: string[] = [];
   const live = new Set<string>();
@@ -150,8 +151,8 @@ function checkWait(ctx: RedisContext, replicas: unknown): void {
 
 /** What a tenant function tells its caller besides its answer (lua/includes/keys.lua's reply). */
 export interface Notes {
-  /** Bands that got waiting jobs, as `<tenant>\n<priority>`. */
-  ready: string[];
+  /** Bands that got waiting jobs. */
+  ready: Band[];
   /** A due time may have moved earlier. */
   due: boolean;
   /** Gate holds of jobs that stopped being active, to give back. */
@@ -168,11 +169,11 @@ export interface Notes {
  * places (1-based) of tenants marked live space-joined.
  */
 export function decodeNotes(reply: readonly unknown[], tenants: readonly string[]): Notes {
-  const ready: string[] = [];
+  const ready: Band[] = [];
   String(reply[0] ?? '')
     .split('|')
     .forEach((bands, k) => {
-      for (const band of bands) ready.push(`${tenants[k]}\n${band}`);
+      for (const priority of bands) ready.push(band(priority, tenants[k] ?? ''));
     });
   const live: string[] = [];
   for (const part of String(reply[3] ?? '').split(' ')) {
@@ -188,13 +189,10 @@ export function decodeNotes(reply: readonly unknown[], tenants: readonly string[
   };
 }
 
-function addToReadyIndexes(ctx: RedisContext, pipeline: ChainableCommander, bands: ReadonlySet<string>): void {
+function addToReadyIndexes(ctx: RedisContext, pipeline: ChainableCommander, bands: ReadonlySet<Band>): void {
   if (bands.size === 0) return;
   const pairs: (string | number)[] = [];
-  for (const band of bands) {
-    const [tenant = '', priority = ''] = band.split('\n');
-    pairs.push(Number(priority), readyMember(priority, tenant));
-  }
+  for (const member of bands) pairs.push(bandPriority(member), member);
   pipeline.zadd(readyKey(ctx.prefix), ...pairs);
 }
 

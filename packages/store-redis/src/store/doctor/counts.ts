@@ -1,6 +1,7 @@
 import type { DoctorOptions } from '@cadenza/core';
+import { band } from '../../band.js';
 import type { RedisContext } from '../../context.js';
-import { readyKey, readyMember, signalChannel, tenantKeys } from '../../keys.js';
+import { readyKey, signalChannel, tenantKeys } from '../../keys.js';
 import { type Findings, repaired } from './findings.js';
 import { applyFix } from './problems.js';
 import { type Tally, tallyTenant } from './tenant-jobs.js';
@@ -89,7 +90,7 @@ export async function checkBands(
     if (!still.has(p)) continue;
     const finding = findings.add('band-index', `${tenant}/${p}`, 'has waiting jobs but is not in the ready index');
     if (options.repair) {
-      await ctx.redis.zadd(readyKey(ctx.prefix), p, readyMember(p, tenant));
+      await ctx.redis.zadd(readyKey(ctx.prefix), p, band(p, tenant));
       await ctx.redis.publish(signalChannel(ctx.prefix), 'ready');
       repaired(finding, true, 'added to the ready index');
     }
@@ -103,6 +104,6 @@ async function missingBands(ctx: RedisContext, tenant: string): Promise<number[]
     if (Number(counts[`waiting/${p}`] ?? 0) - Number(counts[`parked/${p}`] ?? 0) > 0) bands.push(p);
   }
   if (bands.length === 0) return [];
-  const scores = await ctx.redis.zmscore(readyKey(ctx.prefix), ...bands.map((p) => readyMember(p, tenant)));
+  const scores = await ctx.redis.zmscore(readyKey(ctx.prefix), ...bands.map((p) => band(p, tenant)));
   return bands.filter((_, i) => scores[i] === null);
 }

@@ -1,7 +1,8 @@
 import type { DoctorCheck, DoctorReport } from '@cadenza/core';
 import { newJob, scheduleDefinition } from '@cadenza/core/testing';
 import { describe, expect, it } from 'vitest';
-import { gateKeys, localId, readyKey, readyMember, tenantKeys, tenantsKey } from '../../keys.js';
+import { band } from '../../band.js';
+import { gateKeys, localId, readyKey, tenantKeys, tenantsKey } from '../../keys.js';
 import { redisPerFile } from '../../testing/redis-per-file.test-helpers.js';
 import type { RedisStore } from '../redis-store.js';
 
@@ -113,7 +114,7 @@ describe('doctor on Redis', () => {
 
   it('finds a band missing from the ready index and a tenant missing from the registry', async () => {
     const { store, prefix, ids } = await scene();
-    await redis.redis.zrem(readyKey(prefix), readyMember(5, TENANT));
+    await redis.redis.zrem(readyKey(prefix), band(5, TENANT));
     await redis.redis.srem(tenantsKey(prefix), TENANT);
     const report = await doctor(store, true);
     expect(found(report).sort()).toEqual([

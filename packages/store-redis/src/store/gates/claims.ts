@@ -1,4 +1,5 @@
 import type { Gates } from '@cadenza/core';
+import { type Band, band, bandTenant } from '../../band.js';
 import { execAll, groupBy, type RedisContext } from '../../context.js';
 import { gateKeys } from '../../keys.js';
 import { interleave } from '../interleave.js';
@@ -41,10 +42,10 @@ export class GateClaims {
   /** Gate names with a capacity, as claim.lua takes them ('' when none). */
   readonly gateList: string;
   private readonly capacities: string;
-  /** `<priority>/<tenant>` → the release count when its last offer got no units at all. */
-  private readonly fruitless = new Map<string, string>();
+  /** Band → the release count when its last offer got no units at all. */
+  private readonly fruitless = new Map<Band, string>();
   /** Bands this claimer noted as waiters: the only ones it takes out again (see noLongerWaiting). */
-  private readonly noted = new Set<string>();
+  private readonly noted = new Set<Band>();
   /** The gates' release count ('#gen' in the held hash) as last read with the band index. */
   private releases = '';
 
@@ -73,7 +74,7 @@ export class GateClaims {
    */
   offerFor(tenant: string, priority: number, count: number): number {
     if (!this.enabled || count <= 0) return 0;
-    if (this.fruitless.get(`${priority}/${tenant}`) === this.releases) return 0;
+    if (this.fruitless.get(band(priority, tenant)) === this.releases) return 0;
     return Math.min(MAX_OFFER, Math.max(MIN_OFFER, 2 * count));
   }
 
@@ -92,9 +93,9 @@ export class GateClaims {
     if (offers.length === 0 || most <= 0) return [];
     const keys = gateKeys(this.ctx.prefix);
     const pipeline = this.ctx.pipeline();
-    const bands = [...new Set(offers.map((offer) => `${priority}/${offer.tenant}`))];
+    const bands = [...new Set(offers.map((offer) => band(priority, offer.tenant)))];
     pipeline.sadd(keys.waiters, ...bands);
-    for (const band of bands) this.noted.add(band);
+    for (const waiter of bands) this.noted.add(waiter);
     const byHolder = new Map<string, Offer>();
     const args: (string | number)[] = [now, deadline, most, this.capacities];
     for (const offer of interleaveByTenant(offers)) {
@@ -112,10 +113,9 @@ export class GateClaims {
       if (offer !== undefined) grants.push({ tenant: offer.tenant, id: offer.id, holder });
     }
     const granted = new Set(grants.map((grant) => grant.tenant));
-    for (const band of bands) {
-      const tenant = band.slice(band.indexOf('/') + 1);
-      if (granted.has(tenant)) this.fruitless.delete(band);
-      else this.fruitless.set(band, this.releases);
+    for (const waiter of bands) {
+      if (granted.has(bandTenant(waiter))) this.fruitless.delete(waiter);
+      else this.fruitless.set(waiter, this.releases);
     }
     const expired = answer.slice(1 + count);
     if (expired.length > 0) await this.sweep(expired);
@@ -127,8 +127,8 @@ export class GateClaims {
    * are taken out, so a claim that met no parked job costs nothing here; a waiter left by
    * another process only wakes a band with nothing parked, which the next claim drops.
    */
-  async noLongerWaiting(bands: readonly string[]): Promise<void> {
-    const mine = bands.filter((band) => this.noted.delete(band));
+  async noLongerWaiting(bands: readonly Band[]): Promise<void> {
+    const mine = bands.filter((waiter) => this.noted.delete(waiter));
     if (mine.length > 0) await this.ctx.redis.srem(gateKeys(this.ctx.prefix).waiters, ...mine);
   }
 

@@ -1,3 +1,4 @@
+import { asBand, bandPriority } from '../../band.js';
 import { execAll, type RedisContext } from '../../context.js';
 import { gateKeys, readyKey, signalChannel } from '../../keys.js';
 
@@ -19,11 +20,11 @@ export async function releaseHolds(ctx: RedisContext, holders: readonly string[]
   await wake(ctx, waiters ?? []);
 }
 
-/** Puts bands (`<priority>/<tenant>`) back into the ready index and tells the workers. */
+/** Puts bands (the gates' waiters) back into the ready index and tells the workers. */
 export async function wake(ctx: RedisContext, bands: readonly string[]): Promise<void> {
   if (bands.length === 0) return;
   const pipeline = ctx.pipeline();
-  pipeline.zadd(readyKey(ctx.prefix), ...bands.flatMap((band) => [Number(band.slice(0, band.indexOf('/'))), band]));
+  pipeline.zadd(readyKey(ctx.prefix), ...bands.flatMap((member) => [bandPriority(asBand(member)), member]));
   pipeline.publish(signalChannel(ctx.prefix), 'ready');
   await execAll(pipeline);
 }

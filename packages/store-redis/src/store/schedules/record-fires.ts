@@ -8,6 +8,7 @@ import {
   type ScheduleFire,
   tenantOfJobId,
 } from '@cadenza/core';
+import { type Band, band } from '../../band.js';
 import { encodeOptions, encodePayload } from '../../codec.js';
 import { execAll, groupBy, type RedisContext } from '../../context.js';
 import { globalId, localId } from '../../keys.js';
@@ -43,7 +44,7 @@ export async function recordFires(
   checkFires(fires, (id) => taken.has(id));
   if (fires.length === 0) return [];
 
-  const readyHint = new Set<string>();
+  const readyHint = new Set<Band>();
   const groups = [...groupBy(fires, (fire) => fire.tenant)];
   const calls = groups.map(([tenant, group]) => {
     const args: (string | number)[] = [fence.epoch, now];
@@ -59,7 +60,7 @@ export async function recordFires(
           job.runAt ?? '',
           job.scheduledFor ?? '',
         );
-        if (job.runAt === undefined || job.runAt <= now) readyHint.add(`${tenant}\n${job.priority}`);
+        if (job.runAt === undefined || job.runAt <= now) readyHint.add(band(job.priority, tenant));
       }
     }
     return { tenant, script: 'record-fires', args };
