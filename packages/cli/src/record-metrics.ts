@@ -22,16 +22,14 @@ export function recordWorker(worker: Worker, concurrency: number, metrics: Proce
 }
 
 /**
- * A coordinator's fires (one lag sample per fire, and the jobs they created), lease
- * recoveries, leadership, and — while it leads — the cluster's queue depths.
+ * A coordinator's fires (one lag sample per fire), lease recoveries, leadership, and — while
+ * it leads — the cluster's queue depths. The jobs its fires create are counted at the store
+ * the process instruments (the server's instrumentStore), like every other job created.
  */
 export function recordCoordinator(coordinator: Coordinator, store: Store, metrics: ProcessMetrics): () => void {
   metrics.watchCoordinator(store, () => ({ leading: coordinator.isLeader, epoch: coordinator.leadership?.epoch }));
   const offs = [
-    coordinator.on('fired', (fired) => {
-      metrics.fired(fired.scheduledFor.map((at) => fired.at - at));
-      metrics.enqueued(fired.jobIds.map(() => ({ name: fired.name, tenant: fired.tenant })));
-    }),
+    coordinator.on('fired', (fired) => metrics.fired(fired.scheduledFor.map((at) => fired.at - at))),
     coordinator.on('tick', (tick) => metrics.leasesRecovered(tick.requeued, tick.expired)),
   ];
   return () => {

@@ -1,4 +1,4 @@
-import type { Clock, EnqueueResult, InputLimits, Logger, NewJob, Store } from '@cadenza/core';
+import type { Clock, EnqueueResult, InputLimits, Logger, Store } from '@cadenza/core';
 import type { ProcessMetrics } from './metrics/process-metrics.js';
 
 /** What this process is, as `/v1/cluster` reports it. */
@@ -30,8 +30,11 @@ export interface RouteContext {
   metrics: ProcessMetrics;
   /** Why this process is not ready whatever its store says (it is shutting down); else undefined. */
   notReady(): string | undefined;
-  /** After jobs were enqueued (counts them, then tells the caller's hook). */
-  enqueued(jobs: readonly NewJob[], results: readonly EnqueueResult[]): void;
+  /**
+   * After jobs were enqueued: tells the caller's hook. (They are counted at the store,
+   * metrics/instrument-store.ts, not here.)
+   */
+  enqueued(results: readonly EnqueueResult[]): void;
   /** After any other write (cancel, retry, schedules). */
   changed(): void;
   /** The token `GET /metrics` asks for, if any. */

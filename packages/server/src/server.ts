@@ -20,6 +20,7 @@ import type { TokenTable } from './auth/tokens.js';
 import type { NodeInfo, RouteContext } from './context.js';
 import { answerFrameworkError, installErrorHandlers, MAX_PARAM_LENGTH } from './errors.js';
 import { EventFeed } from './events/event-feed.js';
+import { instrumentStore } from './metrics/instrument-store.js';
 import { ProcessMetrics } from './metrics/process-metrics.js';
 import { registerOpenApiRoute } from './openapi/route.js';
 import { registerActivityRoutes } from './routes/activity.js';
@@ -95,7 +96,9 @@ export interface ServerOptions {
   notReady?: () => string | undefined;
   /**
    * This process's metrics, served on `/metrics`; the CLI makes them first, because its
-   * worker, coordinator and store record into them too. Default: a registry of the server's own.
+   * worker, coordinator and store record into them too. Given, `store` is expected to be
+   * instrumented into them already (instrumentStore): that is where the jobs it creates are
+   * counted. Default: a registry of the server's own, and the store instrumented into it here.
    */
   metrics?: ProcessMetrics;
   /** The cluster's event log, served as server-sent events on `GET /v1/events` (full API only). */
@@ -135,7 +138,6 @@ export const DEFAULT_REQUESTS_PER_SECOND = 1000;
  * server: whoever opened it closes it.
  */
 export function createServer(options: ServerOptions): FastifyInstance {
-  const { store } = options;
   const clock = options.clock ?? realClock;
   const log = options.log ?? silentLogger();
   const limits = checkLimits(options.limits ?? {});
@@ -161,6 +163,8 @@ export function createServer(options: ServerOptions): FastifyInstance {
   });
   const metrics =
     options.metrics ?? new ProcessMetrics({ log, labels: options.node === undefined ? {} : { node: options.node.id } });
+  // Jobs created are counted at the store, once whichever path created them (instrument-store.ts).
+  const store = options.metrics === undefined ? instrumentStore(options.store, metrics) : options.store;
 
   const hook = (name: string, fn: () => void) => {
     try {
@@ -179,9 +183,7 @@ export function createServer(options: ServerOptions): FastifyInstance {
     ...(options.metricsToken === undefined ? {} : { metricsToken: options.metricsToken }),
     metrics,
     notReady: options.notReady ?? (() => undefined),
-    enqueued(jobs, results) {
-      // A repeated idempotency key creates nothing and counts nothing.
-      metrics.enqueued(jobs.filter((_job, i) => results[i]?.created === true));
+    enqueued(results) {
       const { onEnqueued } = options;
       if (onEnqueued !== undefined && results.some((r) => r.created)) hook('onEnqueued', () => onEnqueued(results));
     },

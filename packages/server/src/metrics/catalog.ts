@@ -5,11 +5,12 @@
  * Which process registers which group: see createProcessMetrics and its `watch…` calls.
  */
 export const METRICS = {
-  // Jobs, by the process that saw each event (server: enqueued and canceled through the
-  // API; coordinator: enqueued by schedule fires; worker: the rest).
+  // Jobs, by the process that saw each event. Enqueued: every job created through this
+  // process's store, counted at the store once whichever path created it (instrument-store.ts);
+  // canceled: through the API; the worker's attempts: the rest.
   jobsEnqueued: {
     name: 'cadenza_jobs_enqueued_total',
-    help: 'Jobs created (through the HTTP API, or by schedule fires on the coordinator), by job name and tenant. A repeated idempotency key creates none.',
+    help: "Jobs created through this process's store (the HTTP API, schedule fires and triggers, the engine, a client or admin verb on it), by job name and tenant. A repeated idempotency key creates none.",
     labelNames: ['name', 'tenant'],
   },
   jobsStarted: {

@@ -1,4 +1,5 @@
 import { isCadenzaError, StaleEpochError, type Store } from '@cadenza/core';
+import { CREATED_BY } from './created-jobs.js';
 import type { ProcessMetrics } from './process-metrics.js';
 
 /** Store members that are not round trips: never timed. */
@@ -6,7 +7,9 @@ const UNTIMED: ReadonlySet<PropertyKey> = new Set(['subscribe', 'close']);
 
 /**
  * The same store, with every call timed into `cadenza_store_request_duration_seconds` and
- * every failure counted in `cadenza_store_errors_total`, by method. Generic over the Store
+ * every failure counted in `cadenza_store_errors_total`, by method; and every job it created
+ * counted in `cadenza_jobs_enqueued_total` (created-jobs.ts), the one place that metric is
+ * counted, so that a job is counted once whichever path enqueued it. Generic over the Store
  * interface (a Proxy, not a list of methods), so that it works for every store and keeps
  * working when the interface grows; optional methods stay absent where the store lacks them.
  */
@@ -21,7 +24,17 @@ export function instrumentStore<S extends Store>(store: S, metrics: ProcessMetri
       let wrapper = timed.get(property);
       if (wrapper === undefined) {
         const method = value as (...args: unknown[]) => unknown;
-        wrapper = (...args: unknown[]) => timeCall(metrics, property, () => method.apply(target, args));
+        const createdBy = Object.hasOwn(CREATED_BY, property) ? CREATED_BY[property] : undefined;
+        wrapper =
+          createdBy === undefined
+            ? (...args: unknown[]) => timeCall(metrics, property, () => method.apply(target, args))
+            : (...args: unknown[]) =>
+                timeCall(
+                  metrics,
+                  property,
+                  () => method.apply(target, args),
+                  (answer) => metrics.enqueued(createdBy(args, answer)),
+                );
         timed.set(property, wrapper);
       }
       return wrapper;
@@ -29,7 +42,13 @@ export function instrumentStore<S extends Store>(store: S, metrics: ProcessMetri
   });
 }
 
-function timeCall(metrics: ProcessMetrics, method: string, call: () => unknown): unknown {
+/** Times one call; `answered` is told the value of a call that succeeded. */
+function timeCall(
+  metrics: ProcessMetrics,
+  method: string,
+  call: () => unknown,
+  answered?: (answer: unknown) => void,
+): unknown {
   const start = performance.now();
   const seconds = () => (performance.now() - start) / 1000;
   let result: unknown;
@@ -39,10 +58,14 @@ function timeCall(metrics: ProcessMetrics, method: string, call: () => unknown):
     metrics.storeCall(method, seconds(), errorCode(error));
     throw error;
   }
-  if (!(result instanceof Promise)) return result;
+  if (!(result instanceof Promise)) {
+    answered?.(result);
+    return result;
+  }
   return result.then(
     (value: unknown) => {
       metrics.storeCall(method, seconds());
+      answered?.(value);
       return value;
     },
     (error: unknown) => {

@@ -139,4 +139,38 @@ describe('instrumentStore', () => {
     store.subscribe(() => {})();
     expect(await m.registry.metrics()).not.toContain('method="subscribe"');
   });
+
+  it('counts the jobs each creating call made in cadenza_jobs_enqueued_total: created ones, applied fires, triggers', async () => {
+    const m = metrics();
+    const spy = spyStore(createMemoryStore());
+    const fence: Fence = { nodeId: 'n', epoch: 1 };
+    const fire = (tenant: string, names: string[]) => ({
+      tenant,
+      scheduleId: 's',
+      expectedNextFireAt: 0,
+      jobs: names.map((name) => newJob({ tenant, name })),
+      nextFireAt: undefined,
+    });
+    // The first fire applied (two jobs), the second not: another leader wrote it already.
+    spy.overrides.recordFires = () =>
+      Promise.resolve([
+        { applied: true, jobIds: ['acme:1', 'acme:2'] },
+        { applied: false, jobIds: [] },
+      ]);
+    spy.overrides.triggerSchedule = () => Promise.resolve({ ...newJob({ tenant: 'acme', name: 'digest' }) } as never);
+    const store = instrumentStore(spy.store, m);
+    await store.enqueue([newJob({ name: 'a', idempotencyKey: 'k' }), newJob({ name: 'b' })], 0);
+    await store.enqueue([newJob({ name: 'a', idempotencyKey: 'k' })], 0);
+    await store.recordFires(fence, [fire('acme', ['tick', 'tick']), fire('acme', ['tock'])], 0);
+    await store.triggerSchedule('acme', 's', 0);
+    const text = await m.registry.metrics();
+    expect(text).toContain('cadenza_jobs_enqueued_total{name="a",tenant="acme"} 1');
+    expect(text).toContain('cadenza_jobs_enqueued_total{name="b",tenant="acme"} 1');
+    expect(text).toContain('cadenza_jobs_enqueued_total{name="tick",tenant="acme"} 2');
+    expect(text).toContain('cadenza_jobs_enqueued_total{name="digest",tenant="acme"} 1');
+    expect(text).not.toContain('name="tock"');
+    // Reads create nothing.
+    await store.listJobs({ limit: 10 });
+    expect(await m.registry.metrics()).toContain('cadenza_jobs_enqueued_total{name="a",tenant="acme"} 1');
+  });
 });

@@ -43,7 +43,7 @@ export function registerJobRoutes(app: FastifyInstance, ctx: RouteContext, batch
     const results = await store.enqueue([job], now);
     const result = results[0];
     if (result === undefined) throw new Error('store.enqueue returned no result');
-    ctx.enqueued([job], results);
+    ctx.enqueued(results);
     return reply.code(result.created ? 201 : 200).send({ id: result.id, status: result.status });
   });
 
@@ -57,7 +57,7 @@ export function registerJobRoutes(app: FastifyInstance, ctx: RouteContext, batch
       grant.requireTenant(job.tenant, `jobs[${i}].tenant`);
     });
     const results = await store.enqueue(jobs, now);
-    ctx.enqueued(jobs, results);
+    ctx.enqueued(results);
     return reply.code(201).send({ ids: results.map((r) => r.id) });
   });
 

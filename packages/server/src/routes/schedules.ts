@@ -95,7 +95,7 @@ export function registerScheduleRoutes(app: FastifyInstance, ctx: RouteContext):
   app.post<{ Params: IdParams }>('/v1/schedules/:id/trigger', async (request, reply) => {
     const { tenant, id } = ownSchedule(request, 'write');
     const job = await store.triggerSchedule(tenant, id, clock.now());
-    ctx.enqueued([job], [{ id: job.id, status: job.status, created: true }]);
+    ctx.enqueued([{ id: job.id, status: job.status, created: true }]);
     return reply.code(201).send(jobJson(job));
   });
 
