@@ -56,7 +56,19 @@ describe('the Redis topology flags', () => {
       }
     }
     expect(takers.sort()).toEqual(
-      ['coordinator', 'doctor', 'enqueue', 'jobs', 'jobs show', 'schedules', 'server', 'status', 'worker'].sort(),
+      [
+        'coordinator',
+        'doctor',
+        'enqueue',
+        'export',
+        'import',
+        'jobs',
+        'jobs show',
+        'schedules',
+        'server',
+        'status',
+        'worker',
+      ].sort(),
     );
   });
 });

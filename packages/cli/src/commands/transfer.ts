@@ -7,7 +7,7 @@ import type { Command } from 'commander';
 import { option } from '../env.js';
 import { oneLine, UsageError } from '../errors.js';
 import { markRequired } from '../help.js';
-import { addStoreOptions, type StoreFlags } from '../store-flags.js';
+import { addStoreOptions, chooseStore, type StoreFlags } from '../store-flags.js';
 import { displayStore, openStore } from '../store-url.js';
 import { checkFile, fileSource } from '../transfer/file-source.js';
 import { refuseBusySource, refuseBusyTarget } from '../transfer/in-use.js';
@@ -75,7 +75,7 @@ export function registerTransfer(program: Command): void {
   ).action(async (flags: StoreFlags & { out?: string; force?: boolean }) => {
     const now = realClock.now();
     await withStore(flags, async (store) => {
-      await refuseBusySource(store, '--store', now, flags.force === true);
+      await refuseBusySource(store, chooseStore(flags).flag, now, flags.force === true);
       const target = flags.out === undefined ? process.stdout : createWriteStream(flags.out);
       const counts = await writeExport(storeSource(store), target, writer, now);
       if (flags.out !== undefined) {
@@ -111,7 +111,7 @@ export function registerTransfer(program: Command): void {
       await withStore(
         flags,
         async (store) => {
-          await refuseBusyTarget(store, '--store', now, flags.force === true);
+          await refuseBusyTarget(store, chooseStore(flags).flag, now, flags.force === true);
           const report = await runTransfer(fileSource(path, now), store, now, () => realClock.now());
           for (const line of reportLines(report)) out(line);
           if (transferFailed(report)) process.exitCode = 1;
