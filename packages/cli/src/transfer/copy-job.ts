@@ -19,7 +19,9 @@ export interface CopyJob {
  *
  * - `maxAttempts` is lowered by the attempts already used (an active job's current one
  *   counts), never below 1: no store verb sets a job's attempt counter, so the retry budget
- *   travels instead, and no job runs more times in all than it was allowed.
+ *   travels instead, and no job runs more times in all than it was allowed (but for one
+ *   interrupted in its last attempt, which still gets one: a copy that could never run
+ *   would be no copy).
  * - An active job's attempt was interrupted: it arrives ready, as lease recovery would leave it.
  * - `runAt` is kept for a delayed or blocked job (a blocked one may still have a time to
  *   wait for once released); a waiting or active job is ready, whatever time it once had.
