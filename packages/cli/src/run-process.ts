@@ -1,11 +1,13 @@
 import { type Logger, type NodeRole, realClock, type Store, withEvents } from '@cadenza/core';
-import { createServer, instrumentStore, type NodeInfo, ProcessMetrics, type ServerOptions } from '@cadenza/server';
+import { createServer, instrumentStore, ProcessMetrics, type ServerOptions } from '@cadenza/server';
 import { oneLine, UsageError } from './errors.js';
 import { eventLogOf } from './event-log.js';
 import { secretsOf } from './log-secrets.js';
 import { createLogger } from './logger.js';
+import type { ProcessNode } from './node-info.js';
 import { type Reporter, startReporting } from './node-report.js';
 import type { ProcessSettings } from './process-flags.js';
+import { readiness } from './readiness.js';
 import { onShutdownSignals } from './shutdown.js';
 import type { StoreChoice } from './store-flags.js';
 import { storeLine } from './store-line.js';
@@ -13,8 +15,8 @@ import { openStore } from './store-url.js';
 
 /** What a long-running command started on its store. */
 export interface Started {
-  /** What `/v1/cluster` and `/metrics` tell of this process, beside its id and role. */
-  node: Omit<NodeInfo, 'id' | 'role'>;
+  /** What `/v1/cluster` and `/metrics` tell of this process, beside its id and role; and, for `/readyz`, whether its worker claims. */
+  node: ProcessNode;
   /** `all`: the whole HTTP API (packages/server/README.md); `health`: only `/healthz`, `/readyz` and `/metrics`. */
   routes: 'all' | 'health';
   /** Told of writes through the API (single-node mode wakes its engine). */
@@ -118,16 +120,18 @@ export async function runProcess(
     let where = 'started';
     let dashboard = '';
     if (settings.port !== undefined) {
+      // Readiness is the process's own (readiness.ts): /v1/cluster is not told of it.
+      const { notClaiming: _, ...node } = running.node;
       app = createServer({
         store,
         log,
-        node: { ...running.node, id, role, startedAt },
+        node: { ...node, id, role, startedAt },
         routes: running.routes,
         metrics,
         events,
         ...running.hooks,
         ...running.http,
-        notReady: () => (shutdown.stopping ? stoppingReason(running) : undefined),
+        notReady: () => readiness(shutdown.stopping, running.node),
         ...(settings.metricsToken === undefined ? {} : { metricsToken: settings.metricsToken }),
       });
       const url = await listen(app, settings.host, settings.port);
@@ -145,13 +149,6 @@ export async function runProcess(
     await store.close().catch(() => undefined);
     throw error instanceof UsageError ? error : new UsageError(oneLine(error));
   }
-}
-
-/** What `/readyz` says from the first signal on: a worker also tells how many jobs it waits for. */
-function stoppingReason(running: Started): string {
-  const active = running.node.worker?.().active;
-  if (active === undefined || active === 0) return 'shutting down';
-  return `shutting down: waiting for ${active} running job${active === 1 ? '' : 's'}`;
 }
 
 /** Listens and returns the URL to reach it (the actual port when `port` was 0). */

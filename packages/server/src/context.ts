@@ -13,11 +13,17 @@ export interface NodeInfo {
   worker?: () => { active: number; concurrency?: number };
   /** This process's coordinator, when it runs one: whatever it reports of itself. */
   coordinator?: () => Record<string, unknown>;
+}
+
+/** Why a process takes no work now, whatever its store and leader: what `/readyz` answers with. */
+export interface NotReady {
   /**
-   * Why this process's own work is not ready (a worker that cannot claim), or undefined:
-   * `/readyz` answers 503 with it even while the store answers.
+   * `stopping`: a shutdown is under way, answered at once, before the store is even tried.
+   * `unavailable`: the process's own work cannot go on (a worker that cannot claim),
+   * answered once the store answers (a store that does not answer is said first).
    */
-  notReady?: () => string | undefined;
+  status: 'stopping' | 'unavailable';
+  message: string;
 }
 
 /** What every route needs; built once by createServer. */
@@ -28,8 +34,8 @@ export interface RouteContext {
   limits: InputLimits;
   node: NodeInfo | undefined;
   metrics: ProcessMetrics;
-  /** Why this process is not ready whatever its store says (it is shutting down); else undefined. */
-  notReady(): string | undefined;
+  /** Why this process takes no work now whatever its store says; else undefined. */
+  notReady(): NotReady | undefined;
   /**
    * After jobs were enqueued: tells the caller's hook. (They are counted at the store,
    * metrics/instrument-store.ts, not here.)

@@ -1,6 +1,7 @@
 import { CadenzaError, createMemoryStore } from '@cadenza/core';
 import { spyStore } from '@cadenza/core/testing';
 import { describe, expect, it } from 'vitest';
+import type { NotReady } from './context.js';
 import { body, testServer } from './server.test-helpers.js';
 
 describe('GET /healthz and /readyz', () => {
@@ -41,10 +42,10 @@ describe('GET /healthz and /readyz', () => {
   });
 
   it('readyz answers 503 with the reason while the process is not ready (shutting down), healthz still 200', async () => {
-    let reason: string | undefined;
+    let reason: NotReady | undefined;
     const { app } = testServer({ notReady: () => reason });
     expect((await app.inject({ url: '/readyz' })).statusCode).toBe(200);
-    reason = 'shutting down: 2 jobs still running';
+    reason = { status: 'stopping', message: 'shutting down: 2 jobs still running' };
     const res = await app.inject({ url: '/readyz' });
     expect(res.statusCode).toBe(503);
     expect(body(res)).toEqual({
@@ -55,13 +56,30 @@ describe('GET /healthz and /readyz', () => {
   });
 
   it("readyz answers 503 with the process's own reason (a worker that cannot claim) while the store answers", async () => {
-    let reason: string | undefined = 'its last claim failed: the store did not answer';
-    const { app } = testServer({ routes: 'health', node: { id: 'w1', role: 'worker', notReady: () => reason } });
+    const message = 'its last claim failed: the store did not answer';
+    let reason: NotReady | undefined = { status: 'unavailable', message };
+    const { app } = testServer({ routes: 'health', node: { id: 'w1', role: 'worker' }, notReady: () => reason });
     const res = await app.inject({ url: '/readyz' });
     expect(res.statusCode).toBe(503);
-    expect(body(res)).toEqual({ status: 'unavailable', error: { code: 'unavailable', message: reason } });
+    expect(body(res)).toEqual({ status: 'unavailable', error: { code: 'unavailable', message } });
     reason = undefined;
     expect((await app.inject({ url: '/readyz' })).statusCode).toBe(200);
+  });
+
+  it('readyz says a shutdown before the store is tried, and a store that does not answer before the own reason', async () => {
+    let reason: NotReady = { status: 'unavailable', message: 'above its memory ceiling: claiming nothing new' };
+    const { app, store } = testServer({ routes: 'health', node: { id: 'w1', role: 'worker' }, notReady: () => reason });
+    await store.close();
+    const down = await app.inject({ url: '/readyz' });
+    expect(down.statusCode).toBe(503);
+    expect(body(down)).toEqual({
+      status: 'unavailable',
+      error: { code: 'unavailable', message: 'the memory store is closed' },
+    });
+    reason = { status: 'stopping', message: 'shutting down' };
+    const stopping = await app.inject({ url: '/readyz' });
+    expect(stopping.statusCode).toBe(503);
+    expect(body(stopping)).toEqual({ status: 'stopping', error: { code: 'unavailable', message: 'shutting down' } });
   });
 
   it('readyz of a coordinator answers 503 while no leader is known, 200 with the leader once one leads', async () => {

@@ -1,7 +1,7 @@
 // The public surface of @cadenza/server: each export named.
 export { Grant, SCOPES, type Scope } from './auth/grant.js';
 export { hashToken, newToken, parseTokens, type TokenEntry, TokenTable } from './auth/tokens.js';
-export type { NodeInfo } from './context.js';
+export type { NodeInfo, NotReady } from './context.js';
 export { type ErrorBody, INTERNAL_CODE } from './errors.js';
 export { DEFAULT_MAX_LABEL_VALUES, OTHER_LABEL } from './metrics/bounded-values.js';
 export { METRIC_NAMES, METRICS } from './metrics/catalog.js';

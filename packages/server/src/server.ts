@@ -17,7 +17,7 @@ import { installTokenGuard } from './auth/guard.js';
 import { installLoopbackHostCheck } from './auth/host-check.js';
 import { installTokenRateLimit } from './auth/rate-limit.js';
 import type { TokenTable } from './auth/tokens.js';
-import type { NodeInfo, RouteContext } from './context.js';
+import type { NodeInfo, NotReady, RouteContext } from './context.js';
 import { answerFrameworkError, installErrorHandlers, MAX_PARAM_LENGTH } from './errors.js';
 import { EventFeed } from './events/event-feed.js';
 import { instrumentStore } from './metrics/instrument-store.js';
@@ -89,11 +89,13 @@ export interface ServerOptions {
   /** Called after any other write through the API. */
   onChanged?: () => void;
   /**
-   * Asked by every `/readyz`: a reason (such as a shutdown under way) makes it answer 503
-   * with that reason before the store is even tried, so that a load balancer or Kubernetes
-   * stops sending work to a process that is draining. Undefined: ready when the store answers.
+   * Asked once by every `/readyz`: the process's own readiness, decided in one place by its
+   * caller (the CLI: shutting down, or its worker not claiming). A shutdown under way
+   * answers 503 before the store is even tried, so that a load balancer or Kubernetes stops
+   * sending work to a process that is draining. Undefined: ready when the store answers
+   * (and, for a process that runs a coordinator, a leader is known).
    */
-  notReady?: () => string | undefined;
+  notReady?: () => NotReady | undefined;
   /**
    * This process's metrics, served on `/metrics`; the CLI makes them first, because its
    * worker, coordinator and store record into them too. Given, `store` is expected to be

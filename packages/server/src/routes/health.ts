@@ -22,14 +22,13 @@ export function registerHealthRoutes(
   app.get('/healthz', async () => ({ status: 'ok' }));
 
   app.get('/readyz', async (_request, reply) => {
-    const stopping = notReady();
-    if (stopping !== undefined) {
-      return reply.code(503).send({ status: 'stopping', error: { code: 'unavailable', message: stopping } });
+    const own = notReady();
+    if (own?.status === 'stopping') {
+      return reply.code(503).send({ status: 'stopping', error: { code: 'unavailable', message: own.message } });
     }
     try {
       await pingStore(store);
-      const own = node?.notReady?.();
-      if (own !== undefined) return reply.code(503).send(unavailable(own));
+      if (own !== undefined) return reply.code(503).send(unavailable(own.message));
       if (node?.coordinator === undefined) return { status: 'ready' };
       const leader = leaderJson(await store.getLeadership(clock.now()), clock, node);
       // A coordinator is ready once a leader is known (itself or another): with none, no
