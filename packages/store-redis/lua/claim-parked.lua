@@ -7,12 +7,14 @@
 --              id, claim id to forget, maxActive, rate, burst), so that a lost answer is
 --              asked again the same way (src/store/claim.ts)
 -- ARGV[11..] two per job: local id, holder
--- Answer: as claim.lua's: { waiting left in the stream, limited, parked, jobs taken, N not
---           taken, N pairs of local id and holder, then two per job taken: local id, record }
+-- Answer: as claim.lua's (claim_reply in claiming.lua): { waiting left in the stream,
+--           limited (always 0), parked, jobs taken, N not taken, N pairs of local id and
+--           holder, then two per job taken: local id, record }
 -- @include keys
 -- @include record
 -- @include jobs
 -- @include limits
+-- @include claiming
 local ctx = new_ctx(KEYS)
 local K = ctx.K
 local now, p, worker, expires, claim_id, forget = ARGV[1], ARGV[2], ARGV[4], ARGV[5], ARGV[6], ARGV[7]
@@ -22,14 +24,9 @@ if forget ~= '' then redis.call('HDEL', K.q, forget) end
 local memo = redis.call('HGET', K.q, claim_id)
 local refused, jobs = {}, {}
 if memo then
-  -- Asked again after a lost answer: the jobs that call leased, still under that lease.
-  for id, token in string.gmatch(memo, '([^ /]+)/([^ ]+)') do
-    local raw = redis.call('HGET', K.j, id)
-    if raw and rec_decode(raw)[R_TOKEN] == token then
-      jobs[#jobs + 1] = id
-      jobs[#jobs + 1] = raw
-    end
-  end
+  -- Asked again after a lost answer: the jobs that call leased, still under that lease
+  -- (by token alone: see memo_replay).
+  jobs = memo_replay(ctx, memo, false)
 else
   local room, spend = limit_room(ctx, tonumber(now), max_active, rate, burst)
   local taken, handed, limited = 0, {}, 0
@@ -42,9 +39,8 @@ else
     if limited == 0 and needs and string.sub(needs, 1, 1) ~= '@' and r and r[R_STATUS] == 'waiting' then
       taken = taken + 1
       local token = tostring(redis.call('HINCRBY', K.n, 'tok', 1))
-      r[R_STATUS], r[R_ATTEMPT], r[R_STARTED], r[R_PROGRESS] = 'active', tostring(tonumber(r[R_ATTEMPT]) + 1), now, ''
-      r[R_WORKER], r[R_TOKEN], r[R_EXPIRES] = worker, token, expires
-      local record = rec_encode(r)
+      local record = active_record(r[R_PRIORITY], r[R_CREATED], r[R_ATTEMPT], now,
+        table.concat(r, '\0', R_FINISHED, R_ERROR), worker, token, expires)
       redis.call('HSET', K.j, id, record)
       redis.call('ZADD', K.l, expires, id)
       redis.call('ZREM', K.g, id)
@@ -62,12 +58,9 @@ else
     end
   end
   spend(taken)
-  if taken > 0 then redis.call('HSET', K.q, claim_id, now .. ' ' .. table.concat(handed, ' ')) end
+  if taken > 0 then keep_memo(ctx, claim_id, now, handed) end
 end
-flush_writes(ctx)
-local c = redis.call('HMGET', K.n, 'waiting/' .. p, 'parked/' .. p)
-local parked = tonumber(c[2] or '0')
-local out = { tonumber(c[1] or '0') - parked, 0, parked, #jobs / 2, #refused / 2 }
-for i = 1, #refused do out[#out + 1] = refused[i] end
-for i = 1, #jobs do out[#out + 1] = jobs[i] end
-return reply(ctx, out)
+-- The answer's `limited` is always 0: of this answer the claimer reads only the jobs and
+-- the grants not used (src/store/claim.ts).
+local left, parked = band_counts(ctx, p)
+return claim_reply(ctx, left, 0, parked, #jobs / 2, refused, jobs)

@@ -32,6 +32,7 @@
 -- @include record
 -- @include jobs
 -- @include limits
+-- @include claiming
 local ctx = new_ctx(KEYS)
 local K = ctx.K
 local now, p, count, worker, expires = ARGV[1], ARGV[2], tonumber(ARGV[3]), ARGV[4], ARGV[5]
@@ -45,40 +46,32 @@ if gate_list ~= '' then
   for gate in string.gmatch(gate_list, '%S+') do GATES[gate] = true end
 end
 
-local function band_counts()
-  local c = redis.call('HMGET', K.n, 'waiting/' .. p, 'parked/' .. p)
-  local parked = tonumber(c[2] or '0')
-  return tonumber(c[1] or '0') - parked, parked
-end
-
--- The answer: the counts, the parked jobs offered (when asked and there is room), the jobs.
+-- The answer (claiming.lua): the counts, the parked jobs offered (when asked and there is
+-- room), the jobs.
 local function answer(jobs, limited, room_left, read)
-  flush_writes(ctx)
-  local left, parked = band_counts()
-  local out = { left, limited, parked, read or #jobs / 2, 0 }
+  local left, parked = band_counts(ctx, p)
+  local offered = {}
   if offer > 0 and room_left > 0 and parked > 0 then
     local base = tonumber(p) * 1e12
     local ids = redis.call('ZRANGEBYSCORE', K.g, base, base + 1e12 - 1, 'LIMIT', 0, offer)
     if #ids > 0 then
       local needs = redis.call('HMGET', K.gn, unpack(ids))
       for i = 1, #ids do
-        out[#out + 1] = ids[i]
-        out[#out + 1] = needs[i] or ''
+        offered[#offered + 1] = ids[i]
+        offered[#offered + 1] = needs[i] or ''
       end
-      out[5] = #ids
     end
   end
-  for i = 1, #jobs do out[#out + 1] = jobs[i] end
-  return reply(ctx, out)
+  return claim_reply(ctx, left, limited, parked, read or #jobs / 2, offered, jobs)
 end
 
 -- What an entry's job needs of the gates ('' for nothing): its name's concurrency and the
 -- resources its options declare, each only where a capacity is given.
 local function needs_of(value, at)
-  local name = string.sub(value, at[8], at[9] - 2)
+  local name = entry_field(value, at, E_NAME)
   local needs = {}
   if GATES['n:' .. name] then needs[1] = 'n:' .. name .. '=1' end
-  local options = string.sub(value, at[10], at[11] - 2)
+  local options = entry_field(value, at, E_OPTIONS)
   if string.find(options, '"resources"', 1, true) then
     for resource, units in pairs(cjson.decode(options).resources or {}) do
       if GATES['r:' .. resource] then needs[#needs + 1] = 'r:' .. resource .. '=' .. string.format('%d', units) end
@@ -90,21 +83,8 @@ end
 if forget ~= '' then redis.call('HDEL', K.q, forget) end
 
 local memo = redis.call('HGET', K.q, claim_id)
-if memo then
-  -- Asked again: the jobs of the lost answer that are still under that lease.
-  local again = {}
-  for id, token in string.gmatch(memo, '([^ /]+)/([^ ]+)') do
-    local raw = redis.call('HGET', K.j, id)
-    if raw then
-      local r = rec_decode(raw)
-      if r[R_STATUS] == 'active' and r[R_TOKEN] == token then
-        again[#again + 1] = id
-        again[#again + 1] = raw
-      end
-    end
-  end
-  return answer(again, 0, 0)
-end
+-- Asked again: the jobs of the lost answer that are still under that lease.
+if memo then return answer(memo_replay(ctx, memo, true), 0, 0) end
 -- Over a limit the jobs stay waiting, and the count left is still the band's whole count:
 -- a limited tenant keeps its place in the ready index (it is not an empty one).
 local room, spend = limit_room(ctx, tonumber(now), max_active, rate, burst)
@@ -123,8 +103,9 @@ if got == 0 then return answer({}, limited, count) end
 local taking, read_ids = {}, {}
 for e = 1, got do
   local value = entries[e][2][2]
-  local at = field_starts(value, GATES and 11 or E_TAIL)
-  local id = string.sub(value, 1, at[2] - 2)
+  -- Only the fields read here are found: up to options with gates, else up to the tail.
+  local at = field_starts(value, GATES and E_OPTIONS + 1 or E_TAIL)
+  local id = entry_field(value, at, E_ID)
   read_ids[e] = id
   local needs = GATES and needs_of(value, at) or ''
   if needs == '' then
@@ -155,10 +136,8 @@ if taken > 0 then
     -- its fields 6..12 are the entry's tail, copied as one piece.
     local id, value, at = taking[e][1], taking[e][2], taking[e][3]
     local token = tostring(last_token - taken + e)
-    local created = string.sub(value, at[2], at[3] - 2)
-    local raw = table.concat({ 'active', p, created,
-      tonumber(string.sub(value, at[3], at[4] - 2)) + 1, now, string.sub(value, at[E_TAIL]), '', worker, token,
-      expires }, '\0')
+    local raw = active_record(p, entry_field(value, at, E_CREATED), entry_field(value, at, E_ATTEMPT), now,
+      string.sub(value, at[E_TAIL]), worker, token, expires)
     records[#records + 1] = id
     records[#records + 1] = raw
     leases[#leases + 1] = expires
@@ -170,7 +149,7 @@ if taken > 0 then
   call_chunked('HSET', K.j, records)
   -- The lease index is also how active jobs are listed (listing.lua): no status index member.
   call_chunked('ZADD', K.l, leases)
-  redis.call('HSET', K.q, claim_id, now .. ' ' .. table.concat(handed, ' '))
+  keep_memo(ctx, claim_id, now, handed)
   bump(ctx, 'waiting', p, -taken)
   bump(ctx, 'active', p, taken)
 end

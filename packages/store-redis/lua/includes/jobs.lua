@@ -27,13 +27,20 @@ local function field_starts(raw, count)
   return starts
 end
 
+-- Field i of an entry `value` whose field starts are `at` (field_starts, found up to i at least).
+local function entry_field(value, at, i)
+  return string.sub(value, at[i], at[i + 1] - 2)
+end
+
+-- The record (record.lua's layout) of the job in a stream entry (`fields`, as XRANGE or
+-- XREADGROUP gives them) of band `priority`, and its local id.
 local function entry_record(fields, priority)
   local value = fields[2]
-  local at = field_starts(value, 12)
-  local function f(i) return string.sub(value, at[i], at[i + 1] - 2) end
-  local r = { 'waiting', tostring(priority), f(2), f(3), f(4), f(6), f(7), f(8), f(9), f(10), f(11), f(12), f(5),
-    '', '', '' }
-  return r, f(1)
+  local at = field_starts(value, ENTRY_FIELDS)
+  local function f(i) return entry_field(value, at, i) end
+  local r = { 'waiting', tostring(priority), f(E_CREATED), f(E_ATTEMPT), f(E_STARTED), f(E_FINISHED), f(E_RUNAT),
+    f(E_NAME), f(E_PAYLOAD), f(E_OPTIONS), f(E_RESULT), f(E_ERROR), f(E_PROGRESS), '', '', '' }
+  return r, f(E_ID)
 end
 
 -- Count changes, finished-index additions and lease-index removals are held back and

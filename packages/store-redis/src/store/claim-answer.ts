@@ -1,7 +1,7 @@
 import type { ClaimedJob } from '@cadenza/core';
 import { decodeRecord } from './record.js';
 
-/** A claim answer (claim.lua, claim-parked.lua), decoded. */
+/** A claim answer (claim.lua, claim-parked.lua: `claim_reply` in lua/includes/claiming.lua), decoded. */
 export interface ClaimAnswer {
   /** Waiting jobs left in the band's stream (the whole count for a limited tenant). */
   left: number;

@@ -3,6 +3,7 @@ import { type Band, band, bandTenant } from '../../band.js';
 import { execAll, groupBy, type RedisContext } from '../../context.js';
 import { gateKeys } from '../../keys.js';
 import { interleave } from '../interleave.js';
+import { recordField } from '../record.js';
 import { releaseHolds } from './release.js';
 
 /** Parked jobs offered by a band per claim: enough to find some that fit, never a scan. */
@@ -153,8 +154,9 @@ export class GateClaims {
     parsed.forEach((holder, k) => {
       const held = replies[2 * k];
       const record = replies[2 * k + 1];
-      const fields = record?.split('\0');
-      if (held === `@${holder}` && fields?.[0] === 'active') keep.push(Number(fields[15]), holder);
+      const fields = record?.split('\0') ?? [];
+      if (held === `@${holder}` && recordField(fields, 'status') === 'active')
+        keep.push(Number(recordField(fields, 'expires')), holder);
       else release.push(holder);
     });
     if (keep.length > 0) await this.ctx.redis.zadd(gateKeys(this.ctx.prefix).deadlines, 'XX', ...keep);

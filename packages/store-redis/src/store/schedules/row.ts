@@ -1,9 +1,11 @@
 import type { JobTemplate, NormalizedTrigger, Schedule } from '@cadenza/core';
 import { globalId, localId } from '../../keys.js';
+import { SCHEDULE_ROW_FIELDS } from '../../value-layouts.js';
 
 /**
  * A schedule as kept in its tenant's `h` hash: seven fields joined by NUL ('' for unset),
- * the order lua/includes/schedule.lua reads. The fields scripts change (next fire,
+ * in the order of SCHEDULE_ROW_FIELDS (value-layouts.ts), which lua/includes/schedule.lua
+ * reads too. The fields scripts change (next fire,
  * paused, runs, last fire) are plain numbers up front; the definition is one JSON body
  * that no script decodes. Id and tenant are the hash field and the key.
  *
@@ -12,7 +14,8 @@ import { globalId, localId } from '../../keys.js';
  * written before cadenza kept it) has no last job. JSON never holds a raw NUL, so the body
  * ends at the seventh separator either way.
  */
-const FIELDS = 7;
+/** The fields every row has: all but `lastJob`. */
+const FIELDS = SCHEDULE_ROW_FIELDS.length - 1;
 
 interface Body {
   trigger: NormalizedTrigger;
