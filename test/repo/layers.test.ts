@@ -11,6 +11,7 @@ const LAYER: Record<string, number> = {
   'store-redis': 1,
   'store-sqlite': 1,
   'store-file': 1,
+  'store-lmdb': 1,
   coordinator: 2,
   worker: 2,
   client: 2,

@@ -23,12 +23,13 @@ describe('store urls', () => {
     expect(parseStoreUrl('sqlite:./.cadenza/cadenza.db')).toEqual({ kind: 'sqlite', path: './.cadenza/cadenza.db' });
     expect(parseStoreUrl('json:/tmp/x.json')).toEqual({ kind: 'json', path: '/tmp/x.json' });
     expect(parseStoreUrl('snapshot:state.bin')).toEqual({ kind: 'snapshot', path: 'state.bin' });
+    expect(parseStoreUrl('lmdb:./state.lmdb')).toEqual({ kind: 'lmdb', path: './state.lmdb' });
     expect(parseStoreUrl('redis://h:6379')).toEqual({ kind: 'redis', url: 'redis://h:6379' });
     expect(parseStoreUrl('rediss://h:6380')).toEqual({ kind: 'redis', url: 'rediss://h:6380' });
   });
 
   it('refuses anything else with a usage error naming the allowed forms', () => {
-    for (const bad of ['', 'mysql://x', 'sqlite:', 'file.db', 'json']) {
+    for (const bad of ['', 'mysql://x', 'sqlite:', 'lmdb:', 'file.db', 'json']) {
       expect(() => parseStoreUrl(bad)).toThrow(UsageError);
     }
     expect(() => parseStoreUrl('postgres://x')).toThrow(/expected `memory`, `sqlite:PATH`/);
@@ -61,6 +62,19 @@ describe('store urls', () => {
     expect(displayStore('rediss://user:s3cret@h:6380/2')).toBe('rediss://user:***@h:6380/2');
     expect(displayStore('redis://h:6379')).toBe('redis://h:6379');
     expect(displayStore('sqlite:./x.db')).toBe('sqlite:./x.db');
+  });
+
+  it('opens lmdb:, creating the file and its folder, and refuses one that is not LMDB’s naming the flag', async () => {
+    const path = join(dir, 'lmdb', 'state.lmdb');
+    const store = await openStore(`lmdb:${path}`);
+    await store.ping();
+    await store.close();
+    expect(existsSync(path)).toBe(true);
+    const bad = join(dir, 'not-lmdb.lmdb');
+    writeFileSync(bad, 'not a database '.repeat(1000));
+    await expect(openStore(`lmdb:${bad}`)).rejects.toThrow(
+      `--store lmdb:${bad}: cannot be opened: cannot open store lmdb:${bad}: it is not an LMDB file`,
+    );
   });
 
   it('refuses a missing file when asked to, without creating it', async () => {

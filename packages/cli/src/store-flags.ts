@@ -108,7 +108,7 @@ export function addStoreOptions(command: Command): Command {
     .addOption(
       // No parsed default: chooseStore must see whether --store was given beside --redis.
       showDefault(
-        option('--store <store>', 'memory, sqlite:PATH, json:PATH, snapshot:PATH or redis://…'),
+        option('--store <store>', 'memory, sqlite:PATH, lmdb:PATH, json:PATH, snapshot:PATH or redis://…'),
         DEFAULT_STORE,
       ),
     )

@@ -9,19 +9,19 @@ export const DEFAULT_STORE = 'sqlite:./.cadenza/cadenza.db';
 /** Where state lives, as `--store` names it (the stores are listed in packages/cli/README.md). */
 export type StoreUrl =
   | { kind: 'memory' }
-  | { kind: 'sqlite' | 'json' | 'snapshot'; path: string }
+  | { kind: 'sqlite' | 'lmdb' | 'json' | 'snapshot'; path: string }
   | { kind: 'redis'; url: string };
 
-const FORMS = '`memory`, `sqlite:PATH`, `json:PATH`, `snapshot:PATH` or `redis://HOST:PORT`';
+const FORMS = '`memory`, `sqlite:PATH`, `lmdb:PATH`, `json:PATH`, `snapshot:PATH` or `redis://HOST:PORT`';
 
-/** Parses `memory`, `sqlite:PATH`, `json:PATH`, `snapshot:PATH`, `redis://…`, `rediss://…`. */
+/** Parses `memory`, `sqlite:PATH`, `lmdb:PATH`, `json:PATH`, `snapshot:PATH`, `redis://…`, `rediss://…`. */
 export function parseStoreUrl(text: string): StoreUrl {
   const value = text.trim();
   if (value === 'memory') return { kind: 'memory' };
   if (/^rediss?:\/\//.test(value)) return { kind: 'redis', url: value };
-  const match = /^(sqlite|json|snapshot):(.*)$/.exec(value);
+  const match = /^(sqlite|lmdb|json|snapshot):(.*)$/.exec(value);
   if (match !== null) {
-    const kind = match[1] as 'sqlite' | 'json' | 'snapshot';
+    const kind = match[1] as 'sqlite' | 'lmdb' | 'json' | 'snapshot';
     const path = match[2] ?? '';
     if (path === '') throw new UsageError(`--store: ${JSON.stringify(text)} names no file; expected ${kind}:PATH`);
     return { kind, path };
@@ -140,6 +140,10 @@ async function openFileStore(
   if (url.kind === 'sqlite') {
     const { createSqliteStore } = await import('@cadenza/store-sqlite');
     return createSqliteStore({ path, ...tenantOptions(options) });
+  }
+  if (url.kind === 'lmdb') {
+    const { createLmdbStore } = await import('@cadenza/store-lmdb');
+    return createLmdbStore({ path, ...tenantOptions(options) });
   }
   const { createFileStore } = await import('@cadenza/store-file');
   return createFileStore({

@@ -45,7 +45,9 @@ export function registerDev(program: Command): void {
     .command('dev')
     .description('one node: coordinator, worker and HTTP API in one process')
     .addOption(
-      option('--store <store>', 'memory, sqlite:PATH, json:PATH, snapshot:PATH or redis://…').default(DEFAULT_STORE),
+      option('--store <store>', 'memory, sqlite:PATH, lmdb:PATH, json:PATH, snapshot:PATH or redis://…').default(
+        DEFAULT_STORE,
+      ),
     )
     .addOption(showDefault(option('--prefix <prefix>', 'key prefix, for a redis:// store'), 'cz'))
     .addOption(option('--schedules <file>', 'JSON file of schedules (and "jobs") upserted at start'));
