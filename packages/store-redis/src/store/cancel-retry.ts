@@ -1,6 +1,7 @@
 import { checkCancelable, type Job, type JobStatus, notFound, retryVerdict, tenantOfJobId } from '@cadenza/core';
 import type { RedisContext } from '../context.js';
 import { globalId, localId } from '../keys.js';
+import { jobVerdictAnswer } from './answers.js';
 import { decodeRecord } from './record.js';
 import { runTenantScripts } from './tenant-scripts.js';
 
@@ -11,17 +12,17 @@ import { runTenantScripts } from './tenant-scripts.js';
  */
 export async function cancelJob(ctx: RedisContext, id: string, now: number): Promise<Job> {
   const { tenant, local, answer } = await runOnJob(ctx, 'cancel', id, now);
-  const job = decodeRecord(tenant, local, String(answer[1]));
-  if (answer[0] === 'final') checkCancelable(job);
+  const job = decodeRecord(tenant, local, answer.record);
+  if (answer.verdict === 'final') checkCancelable(job);
   return job;
 }
 
 export async function retryJob(ctx: RedisContext, id: string, now: number): Promise<Job> {
   const { tenant, local, answer } = await runOnJob(ctx, 'retry', id, now);
-  const job = decodeRecord(tenant, local, String(answer[1]));
-  if (answer[0] === 'refused') {
-    const parent = answer[2] === undefined ? undefined : globalId(tenant, String(answer[2]));
-    const status = answer[3] as JobStatus | undefined;
+  const job = decodeRecord(tenant, local, answer.record);
+  if (answer.verdict === 'refused') {
+    const parent = answer.parent === undefined ? undefined : globalId(tenant, answer.parent);
+    const status = answer.parentStatus as JobStatus | undefined;
     retryVerdict(job, (parentId) => (parentId === parent ? status : undefined));
   }
   return job;
@@ -32,11 +33,12 @@ async function runOnJob(
   script: string,
   id: string,
   now: number,
-): Promise<{ tenant: string; local: string; answer: unknown[] }> {
+): Promise<{ tenant: string; local: string; answer: ReturnType<typeof jobVerdictAnswer> }> {
   const tenant = typeof id === 'string' ? tenantOfJobId(id) : undefined;
   if (tenant === undefined) throw notFound(`job ${JSON.stringify(id)}`);
   const local = localId(tenant, id);
-  const [answer = []] = await runTenantScripts(ctx, [{ tenant, script, args: [now, local] }]);
-  if (answer[0] === 'none') throw notFound(`job ${JSON.stringify(id)}`);
+  const [reply] = await runTenantScripts(ctx, [{ tenant, script, args: [now, local] }]);
+  const answer = jobVerdictAnswer(reply);
+  if (answer.verdict === 'none') throw notFound(`job ${JSON.stringify(id)}`);
   return { tenant, local, answer };
 }

@@ -63,7 +63,7 @@ export class Claimer {
   /** Per tenant: the last claim id answered, whose memo the next call there drops. */
   private readonly answered = new Map<string, string>();
   /** Claim calls sent whose answer never came (connection lost): asked again first. */
-  private lost: TenantCall[] = [];
+  private lost: ClaimCall[] = [];
   /** Jobs a round was answered but could not hand out (a fault in its follow-up calls). */
   private held: ClaimedJob[] = [];
   /** The band (and its tenants with more work) that filled the last call: see claim(). */
@@ -235,10 +235,10 @@ export class Claimer {
   }
 
   /** Sends claim calls; when the connection fails, keeps them to be asked again. */
-  private async send(calls: TenantCall[], reads?: Reads): Promise<{ reads: unknown[]; answers: unknown[][] }> {
+  private async send(calls: ClaimCall[], reads?: Reads): Promise<{ reads: unknown[]; answers: unknown[][] }> {
     try {
       const sent = await runAfterReads(this.ctx, reads ?? { add: () => undefined, count: 0 }, calls);
-      for (const call of calls) this.answered.set(call.tenant, String(call.args[5]));
+      for (const call of calls) this.answered.set(call.tenant, call.claimId);
       return sent;
     } catch (error) {
       if (error instanceof CadenzaError && error.code === 'unavailable') {
@@ -255,15 +255,12 @@ export class Claimer {
     reads?: Reads,
   ): Promise<{ jobs: ClaimedJob[]; full: string[]; emptied: string[]; limited: string[]; reads: unknown[] }> {
     const sent = await this.send(
-      shares.map(([tenant, count]) => ({
-        tenant,
-        script: 'claim',
-        args: [
-          ...this.claimArgs(request, tenant, priority, count),
+      shares.map(([tenant, count]) =>
+        this.claimCall('claim', request, tenant, priority, count, [
           this.gates.gateList,
           this.gates.offerFor(tenant, priority, count),
-        ],
-      })),
+        ]),
+      ),
       reads,
     );
     const answers = sent.answers;
@@ -298,24 +295,22 @@ export class Claimer {
     return { jobs: interleave(perTenant), full, emptied, limited, reads: sent.reads };
   }
 
-  /** The first ten arguments of claim.lua and claim-parked.lua for one tenant. */
-  private claimArgs(
+  /**
+   * A call of claim.lua or claim-parked.lua for one tenant under a fresh claim id: their
+   * first ten arguments are the same, then each script's own (`more`).
+   */
+  private claimCall(
+    script: 'claim' | 'claim-parked',
     request: ReturnType<typeof checkClaimRequest>,
     tenant: string,
     priority: number,
     count: number,
-  ): (string | number)[] {
+    more: readonly (string | number)[],
+  ): ClaimCall {
     const { now, leaseMs, workerId } = request;
-    return [
-      now,
-      priority,
-      count,
-      workerId,
-      now + leaseMs,
-      `${this.claimIds.prefix}.${this.claimIds.next++}`,
-      this.answered.get(tenant) ?? '',
-      ...limitArgs(this.limitsOf(tenant)),
-    ];
+    const claimId = `${this.claimIds.prefix}.${this.claimIds.next++}`;
+    const args = [now, priority, count, workerId, now + leaseMs, claimId, this.answered.get(tenant) ?? ''];
+    return { tenant, script, claimId, args: [...args, ...limitArgs(this.limitsOf(tenant)), ...more] };
   }
 
   /**
@@ -329,16 +324,16 @@ export class Claimer {
     offers: readonly Offer[],
     room: number,
   ): Promise<ClaimedJob[]> {
-    const calls = new Map<string, TenantCall>();
-    const callOf = (tenant: string): TenantCall => {
+    const calls = new Map<string, ClaimCall>();
+    const callOf = (tenant: string): ClaimCall => {
       let call = calls.get(tenant);
       if (call === undefined) {
-        call = { tenant, script: 'claim-parked', args: this.claimArgs(request, tenant, priority, 0) };
+        call = this.claimCall('claim-parked', request, tenant, priority, 0, []);
         calls.set(tenant, call);
       }
       return call;
     };
-    const claimIdOf = (tenant: string) => String(callOf(tenant).args[5]);
+    const claimIdOf = (tenant: string) => callOf(tenant).claimId;
     const grants = await this.gates.take(priority, offers, room, request.now, request.now + request.leaseMs, claimIdOf);
     if (grants.length === 0) return [];
     const granted = new Map<string, (string | number)[]>();
@@ -385,6 +380,11 @@ export class Claimer {
     if (back.length > 0)
       await this.ctx.redis.zadd(index, ...back.flatMap((tenant) => [priority, band(priority, tenant)]));
   }
+}
+
+/** A claim script's call, with the claim id it was sent under (its memo's name: claim.lua). */
+interface ClaimCall extends TenantCall {
+  claimId: string;
 }
 
 /**

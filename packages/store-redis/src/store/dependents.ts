@@ -1,5 +1,6 @@
 import { checkCount, checkInstant, type Fence } from '@cadenza/core';
 import type { RedisContext } from '../context.js';
+import { releaseDependentsAnswer } from './answers.js';
 import { checkFence } from './fence.js';
 import { runPipeline, runTenantScripts } from './tenant-scripts.js';
 import { fencedTenants } from './upkeep-tenants.js';
@@ -40,8 +41,9 @@ export async function releaseDependents(ctx: RedisContext, fence: Fence, now: nu
     const answers = await runTenantScripts(ctx, calls, { epoch: fence.epoch });
     const next: string[] = [];
     answers.forEach((answer, i) => {
-      changed += Number(answer[0]);
-      if (Number(answer[1]) === 1) next.push(pending[i] ?? '');
+      const released = releaseDependentsAnswer(answer);
+      changed += released.changed;
+      if (released.more) next.push(pending[i] ?? '');
     });
     pending = next;
   }

@@ -1,6 +1,7 @@
 import { type Job, tenantOfJobId } from '@cadenza/core';
 import { groupBy, type RedisContext } from '../context.js';
 import { localId } from '../keys.js';
+import { getJobsAnswer } from './answers.js';
 import { decodeRecord } from './record.js';
 import { runTenantScripts } from './tenant-scripts.js';
 
@@ -27,10 +28,10 @@ export async function getJobs(ctx: RedisContext, ids: readonly string[]): Promis
     if (typeof id === 'string' && tenantOfJobId(id) !== undefined) positions.push(i);
   });
   parts.forEach(([tenant, members], k) => {
-    const answer = answers[k] ?? [];
+    const records = getJobsAnswer(answers[k], members.length);
     members.forEach(({ item, index }, j) => {
-      const raw = String(answer[j] ?? '');
-      if (raw !== '') jobs[positions[index] as number] = decodeRecord(tenant, localId(tenant, item), raw);
+      const raw = records[j];
+      if (raw !== undefined) jobs[positions[index] as number] = decodeRecord(tenant, localId(tenant, item), raw);
     });
   });
   return jobs;

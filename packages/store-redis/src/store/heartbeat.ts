@@ -2,6 +2,7 @@ import { checkHeartbeats, type HeartbeatEntry, type LeaseState } from '@cadenza/
 import { encodePayload } from '../codec.js';
 import type { RedisContext } from '../context.js';
 import { localId } from '../keys.js';
+import { leaseStatesAnswer } from './answers.js';
 import { byTenant } from './by-tenant.js';
 import { runTenantScripts } from './tenant-scripts.js';
 
@@ -28,8 +29,9 @@ export async function heartbeat(
     })),
   );
   tenants.forEach(([, group], k) => {
+    const answer = leaseStatesAnswer(answers[k], group.length);
     group.forEach(({ index }, j) => {
-      states[index] = (answers[k]?.[j] as LeaseState | undefined) ?? 'lost';
+      states[index] = answer[j] ?? 'lost';
     });
   });
   return states;

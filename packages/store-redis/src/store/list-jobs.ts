@@ -10,6 +10,7 @@ import {
 } from '@cadenza/core';
 import type { RedisContext } from '../context.js';
 import { tenantsKey } from '../keys.js';
+import { listJobsAnswer } from './answers.js';
 import { decodeRecord } from './record.js';
 import { runTenantScripts } from './tenant-scripts.js';
 
@@ -102,17 +103,16 @@ async function readSlices(ctx: RedisContext, query: CheckedJobQuery, readers: re
   );
   let looked = 0;
   readers.forEach((reader, k) => {
-    const answer = answers[k] ?? [];
-    const last = String(answer[0] ?? '');
+    const { last, exhausted, looked: seen, found } = listJobsAnswer(answers[k]);
     if (last !== '') {
       reader.bound = last;
       reader.last = logPosition(last, reader.tenant);
     }
-    reader.exhausted = Number(answer[1]) === 1;
-    looked += Number(answer[2]);
-    for (let i = 3; i + 2 < answer.length; i += 3) {
-      const job = decodeRecord(reader.tenant, String(answer[i + 1]), String(answer[i + 2]));
-      reader.found.push({ at: logPosition(String(answer[i]), reader.tenant), job: listedJob(job, query.include) });
+    reader.exhausted = exhausted;
+    looked += seen;
+    for (const { place, local, record } of found) {
+      const job = decodeRecord(reader.tenant, local, record);
+      reader.found.push({ at: logPosition(place, reader.tenant), job: listedJob(job, query.include) });
     }
   });
   return looked;

@@ -1,4 +1,5 @@
 import type { RedisContext } from '../context.js';
+import { dueAtAnswer } from './answers.js';
 import { runTenantScripts } from './tenant-scripts.js';
 import { allTenants } from './upkeep-tenants.js';
 
@@ -15,11 +16,8 @@ export async function nextDueAt(ctx: RedisContext): Promise<number | undefined> 
   );
   let due: number | undefined;
   for (const answer of answers) {
-    for (const raw of answer) {
-      if (raw === '' || raw === null || raw === undefined) continue;
-      const at = Number(raw);
-      if (due === undefined || at < due) due = at;
-    }
+    const at = dueAtAnswer(answer);
+    if (at !== undefined && (due === undefined || at < due)) due = at;
   }
   return due;
 }

@@ -1,5 +1,6 @@
 import { checkCount, checkInstant, type Fence } from '@cadenza/core';
 import type { RedisContext } from '../context.js';
+import { promoteAnswer } from './answers.js';
 import { runTenantScripts } from './tenant-scripts.js';
 import { earliestDue, fencedTenants } from './upkeep-tenants.js';
 
@@ -15,5 +16,5 @@ export async function promoteDelayed(ctx: RedisContext, fence: Fence, now: numbe
   const { byTenant } = await earliestDue(ctx, tenants, (keys) => keys.delayed, now, limit);
   const calls = [...byTenant].map(([tenant, ids]) => ({ tenant, script: 'promote', args: [fence.epoch, now, ...ids] }));
   const answers = await runTenantScripts(ctx, calls, { epoch: fence.epoch });
-  return answers.reduce((sum, answer) => sum + Number(answer[0]), 0);
+  return answers.reduce((sum, answer) => sum + promoteAnswer(answer).promoted, 0);
 }

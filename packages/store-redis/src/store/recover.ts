@@ -1,6 +1,7 @@
 import { checkCount, checkInstant, type Fence, type RecoveryResult } from '@cadenza/core';
 import type { RedisContext } from '../context.js';
 import { globalId } from '../keys.js';
+import { recoverAnswer } from './answers.js';
 import { runTenantScripts } from './tenant-scripts.js';
 import { earliestDue, fencedTenants } from './upkeep-tenants.js';
 
@@ -25,16 +26,17 @@ export async function recoverExpiredLeases(
   const outcomes = new Map<string, string>();
   calls.forEach((call, i) => {
     const ids = byTenant.get(call.tenant) ?? [];
+    const answer = recoverAnswer(answers[i], ids.length);
     ids.forEach((local, k) => {
-      outcomes.set(globalId(call.tenant, local), String(answers[i]?.[k] ?? ''));
+      outcomes.set(globalId(call.tenant, local), answer[k] ?? 'left');
     });
   });
   const result: RecoveryResult = { requeued: [], failed: [] };
   for (const entry of order) {
     const id = globalId(entry.tenant, entry.local);
     const outcome = outcomes.get(id);
-    if (outcome === 'r') result.requeued.push(id);
-    else if (outcome === 'f') result.failed.push(id);
+    if (outcome === 'requeued') result.requeued.push(id);
+    else if (outcome === 'failed') result.failed.push(id);
   }
   return result;
 }

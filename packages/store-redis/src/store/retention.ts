@@ -1,6 +1,7 @@
 import { checkInstant, checkRetentionPolicy, type Fence, type RetentionPolicy } from '@cadenza/core';
 import type { RedisContext } from '../context.js';
 import { tenantsKey } from '../keys.js';
+import { retentionAnswer } from './answers.js';
 import { checkFence } from './fence.js';
 import { runPipeline, runTenantScripts } from './tenant-scripts.js';
 import { fencedTenants } from './upkeep-tenants.js';
@@ -40,12 +41,12 @@ export async function applyRetention(
       script: 'retention',
       args: [fence.epoch, maxCount, cutoff, now],
     }));
-    const answers = await runTenantScripts(ctx, calls, { epoch: fence.epoch });
-    deleted += answers.reduce((sum, answer) => sum + Number(answer[0]), 0);
+    const answers = (await runTenantScripts(ctx, calls, { epoch: fence.epoch })).map(retentionAnswer);
+    deleted += answers.reduce((sum, answer) => sum + answer.deleted, 0);
     pending.forEach((tenant, i) => {
-      if (Number(answers[i]?.[2]) === 1) left.push(tenant);
+      if (answers[i]?.emptied === true) left.push(tenant);
     });
-    pending = pending.filter((_, i) => Number(answers[i]?.[1]) === 1);
+    pending = pending.filter((_, i) => answers[i]?.more === true);
   }
   await leaveTenants(ctx, left);
   return deleted;

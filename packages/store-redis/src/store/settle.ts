@@ -2,6 +2,7 @@ import { checkInstant, checkSettlements, type LeaseState, type Settlement } from
 import { encodePayload } from '../codec.js';
 import type { RedisContext } from '../context.js';
 import { localId } from '../keys.js';
+import { leaseStatesAnswer } from './answers.js';
 import { byTenant } from './by-tenant.js';
 import { runTenantScripts } from './tenant-scripts.js';
 
@@ -21,8 +22,9 @@ export async function settle(
     tenants.map(([tenant, group]) => ({ tenant, script: 'settle', args: settleArgs(tenant, group, now) })),
   );
   tenants.forEach(([, group], k) => {
+    const answer = leaseStatesAnswer(answers[k], group.length);
     group.forEach(({ index }, j) => {
-      states[index] = (answers[k]?.[j] as LeaseState | undefined) ?? 'lost';
+      states[index] = answer[j] ?? 'lost';
     });
   });
   return states;

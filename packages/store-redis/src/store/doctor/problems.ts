@@ -1,5 +1,6 @@
 import type { DoctorCheck } from '@cadenza/core';
 import type { RedisContext } from '../../context.js';
+import { doctorRepairAnswer } from '../answers.js';
 import { runTenantScripts } from '../tenant-scripts.js';
 
 /** One problem a doctor script answered (lua/doctor-jobs.lua, lua/doctor-members.lua). */
@@ -56,6 +57,6 @@ export async function applyFix(
   tenant: string,
   args: readonly (string | number)[],
 ): Promise<boolean> {
-  const [answer = []] = await runTenantScripts(ctx, [{ tenant, script: 'doctor-repair', args }]);
-  return Number(answer[0]) === 1;
+  const [answer] = await runTenantScripts(ctx, [{ tenant, script: 'doctor-repair', args }]);
+  return doctorRepairAnswer(answer).fixed;
 }

@@ -2,6 +2,7 @@ import type { Gates } from '@cadenza/core';
 import { type Band, band, bandTenant } from '../../band.js';
 import { execAll, groupBy, type RedisContext } from '../../context.js';
 import { gateKeys } from '../../keys.js';
+import { gateTakeAnswer } from '../answers.js';
 import { interleave } from '../interleave.js';
 import { recordField } from '../record.js';
 import { releaseHolds } from './release.js';
@@ -106,10 +107,9 @@ export class GateClaims {
     }
     this.ctx.scripts.call(pipeline, 'gate-take', keys.all, args);
     const replies = await execAll(pipeline);
-    const answer = (replies[1] ?? [0]) as string[];
-    const count = Number(answer[0]);
+    const { granted: holders, expired } = gateTakeAnswer(replies[1] as unknown[] | undefined);
     const grants: Grant[] = [];
-    for (const holder of answer.slice(1, 1 + count)) {
+    for (const holder of holders) {
       const offer = byHolder.get(holder);
       if (offer !== undefined) grants.push({ tenant: offer.tenant, id: offer.id, holder });
     }
@@ -118,7 +118,6 @@ export class GateClaims {
       if (granted.has(bandTenant(waiter))) this.fruitless.delete(waiter);
       else this.fruitless.set(waiter, this.releases);
     }
-    const expired = answer.slice(1 + count);
     if (expired.length > 0) await this.sweep(expired);
     return grants;
   }

@@ -12,6 +12,7 @@ import { type Band, band } from '../../band.js';
 import { encodeOptions, encodePayload } from '../../codec.js';
 import { execAll, groupBy, type RedisContext } from '../../context.js';
 import { globalId, localId } from '../../keys.js';
+import { recordFiresAnswer } from '../answers.js';
 import { checkFence } from '../fence.js';
 import { runTenantScripts } from '../tenant-scripts.js';
 
@@ -69,15 +70,11 @@ export async function recordFires(
 
   const results: FireResult[] = fires.map(() => ({ applied: false, jobIds: [] }));
   groups.forEach(([tenant, group], k) => {
-    const answer = answers[k] ?? [];
-    let at = 0;
-    for (const { index } of group) {
-      const applied = Number(answer[at]) === 1;
-      const count = Number(answer[at + 1] ?? 0);
-      const jobIds = (answer.slice(at + 2, at + 2 + count) as string[]).map((local) => globalId(tenant, local));
-      at += 2 + count;
-      results[index] = { applied, jobIds };
-    }
+    const answer = recordFiresAnswer(answers[k], group.length);
+    group.forEach(({ index }, j) => {
+      const { applied = false, locals = [] } = answer[j] ?? {};
+      results[index] = { applied, jobIds: locals.map((local) => globalId(tenant, local)) };
+    });
   });
   return results;
 }

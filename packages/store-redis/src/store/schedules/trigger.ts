@@ -2,6 +2,7 @@ import { CadenzaError, checkInstant, type Job, jobFromSchedule } from '@cadenza/
 import { encodeOptions, encodePayload } from '../../codec.js';
 import type { RedisContext } from '../../context.js';
 import { localId } from '../../keys.js';
+import { scheduleTriggerAnswer } from '../answers.js';
 import { decodeRecord } from '../record.js';
 import { runTenantScripts } from '../tenant-scripts.js';
 import { existingSchedule } from './read.js';
@@ -31,8 +32,8 @@ export async function triggerSchedule(ctx: RedisContext, tenant: string, id: str
       ],
       { durable: true },
     );
-    const [made, record] = (reply ?? []) as string[];
-    if (made !== 'retry' && made !== undefined && record !== undefined) return decodeRecord(tenant, made, record);
+    const made = scheduleTriggerAnswer(reply);
+    if (made !== undefined) return decodeRecord(tenant, made.local, made.record);
   }
   throw new CadenzaError(
     'conflict',

@@ -1,5 +1,6 @@
 import { CadenzaError, type Schedule, tooManySchedules } from '@cadenza/core';
 import type { RedisContext } from '../../context.js';
+import { schedulePutAnswer } from '../answers.js';
 import { runTenantScripts } from '../tenant-scripts.js';
 import { readRow } from './read.js';
 import { encodeSchedule } from './row.js';
@@ -39,9 +40,9 @@ export async function writeSchedule<T>(
       [{ tenant, script: 'schedule-put', args: [id, raw, encodeSchedule(schedule), max ?? ''] }],
       { register: options.register === true, durable: true },
     );
-    const outcome = Number(reply?.[0]);
-    if (outcome === 1) return answer;
-    if (outcome === 2 && max !== undefined) throw tooManySchedules(tenant, id, Number(reply?.[1]), max);
+    const put = schedulePutAnswer(reply);
+    if (put.outcome === 'written') return answer;
+    if (put.outcome === 'refused' && max !== undefined) throw tooManySchedules(tenant, id, put.count, max);
   }
   throw new CadenzaError(
     'conflict',
