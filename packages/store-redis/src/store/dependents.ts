@@ -2,7 +2,8 @@ import { checkCount, checkInstant, type Fence } from '@cadenza/core';
 import type { RedisContext } from '../context.js';
 import { releaseDependentsAnswer } from './answers.js';
 import { checkFence } from './fence.js';
-import { runPipeline, runTenantScripts } from './tenant-scripts.js';
+import { runPipeline } from './store-errors.js';
+import { runTenantScripts } from './tenant-scripts.js';
 import { fencedTenants } from './upkeep-tenants.js';
 
 /** Rounds of scripts one call may send (each bounded by its share of the limit). */

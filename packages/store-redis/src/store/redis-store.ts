@@ -64,7 +64,7 @@ import { LockQuorum } from './redlock.js';
 import * as schedules from './schedules.js';
 import { settle } from './settle.js';
 import { SignalListeners } from './signals.js';
-import { storeError } from './tenant-scripts.js';
+import { storeError } from './store-errors.js';
 import { checkTls, tlsOptions } from './tls.js';
 import * as upkeep from './upkeep.js';
 

@@ -3,7 +3,8 @@ import type { RedisContext } from '../context.js';
 import { tenantsKey } from '../keys.js';
 import { retentionAnswer } from './answers.js';
 import { checkFence } from './fence.js';
-import { runPipeline, runTenantScripts } from './tenant-scripts.js';
+import { runPipeline } from './store-errors.js';
+import { runTenantScripts } from './tenant-scripts.js';
 import { fencedTenants } from './upkeep-tenants.js';
 
 /** Rounds of scripts one call may send; a tenant with more left is served at the next tick. */

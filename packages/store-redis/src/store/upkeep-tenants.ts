@@ -2,7 +2,7 @@ import type { Fence } from '@cadenza/core';
 import type { RedisContext } from '../context.js';
 import { type TenantKeys, tenantsKey } from '../keys.js';
 import { checkFence } from './fence.js';
-import { runPipeline } from './tenant-scripts.js';
+import { runPipeline } from './store-errors.js';
 
 /*
  * What the coordinator's upkeep methods share: the fence check and the walk over every

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { band } from '../band.js';
-import { decodeNotes } from './tenant-scripts.js';
+import { decodeNotes } from './script-notes.js';
 
 describe('the notes of a tenant function', () => {
   it('are decoded by name: ready bands per tenant, due, freed holds, tenants marked live, then the answer', () => {
