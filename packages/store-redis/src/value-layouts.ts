@@ -8,40 +8,26 @@
  */
 
 /**
+ * What a stream entry and a record share, in the same order at the end of an entry and as
+ * a record's fields 6..12: a claim copies them across as one substring (claim.lua).
+ */
+const JOB_TAIL = ['finished', 'runAt', 'name', 'payload', 'options', 'result', 'error'] as const;
+
+/**
  * A waiting job's stream entry (`s:<p>`): one field, `j`, of these twelve. The tenant and
- * priority are in the key. The last seven are, in order, fields 6..12 of a record, so a
- * claim copies them across as one substring; progress (reset by a claim) sits before them.
+ * priority are in the key. Progress (reset by a claim) sits before the tail.
  */
 export const ENTRY_FIELD = 'j';
-export const ENTRY_FIELDS = [
-  'id',
-  'created',
-  'attempt',
-  'started',
-  'progress',
-  'finished',
-  'runAt',
-  'name',
-  'payload',
-  'options',
-  'result',
-  'error',
-] as const;
+export const ENTRY_FIELDS = ['id', 'created', 'attempt', 'started', 'progress', ...JOB_TAIL] as const;
 
-/** A job's record in `j` (every job not waiting in a stream; parked jobs included). */
+/** A job's record in `j` (every job not waiting in a stream; parked jobs included); the last three are its lease. */
 export const RECORD_FIELDS = [
   'status',
   'priority',
   'created',
   'attempt',
   'started',
-  'finished',
-  'runAt',
-  'name',
-  'payload',
-  'options',
-  'result',
-  'error',
+  ...JOB_TAIL,
   'progress',
   'worker',
   'token',
