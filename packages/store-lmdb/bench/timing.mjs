@@ -1,6 +1,7 @@
 // How long the lmdb: store takes through the Store API, in one process: 10,000 jobs
-// enqueued, claimed and settled one call each (every call its own committed transaction),
-// then the same in batches, then how long a new process's open takes on the resulting file
+// enqueued, claimed and settled one call each (awaited in turn, every call its own committed
+// transaction), then one call each with 100 in flight (calls made together share a
+// transaction: call-batch.ts), then in batches, then how long a new process's open takes on the resulting file
 // and how large it is. Core's memory store runs the same calls for comparison: the
 // difference is the file.
 //
@@ -46,6 +47,30 @@ async function oneByOne(store) {
   return { enqueue, claim, settle };
 }
 
+/** One job a call as oneByOne, but 100 calls in flight at once (as a busy process makes them). */
+async function concurrent(store) {
+  const claimed = [];
+  const inGroups = async (count, call) => {
+    for (let i = 0; i < count; i += 100)
+      await Promise.all(Array.from({ length: Math.min(100, count - i) }, (_, k) => call(i + k)));
+  };
+  const enqueue = await time(() => inGroups(JOBS, (i) => store.enqueue([newJob(i)], realClock.now())));
+  const claim = await time(() =>
+    inGroups(JOBS, async () => {
+      claimed.push(...(await store.claim({ workerId: 'w', limit: 1, leaseMs: 60_000, now: realClock.now() })));
+    }),
+  );
+  const settle = await time(() =>
+    inGroups(claimed.length, (i) =>
+      store.settle(
+        [{ jobId: claimed[i].id, token: claimed[i].lease.token, outcome: 'succeeded', result: null }],
+        realClock.now(),
+      ),
+    ),
+  );
+  return { enqueue, claim, settle };
+}
+
 async function batched(store) {
   const claimed = [];
   const enqueue = await time(async () => {
@@ -87,6 +112,7 @@ try {
   const path = join(dir, 'state.lmdb');
   const store = await createLmdbStore({ path });
   row('lmdb:, one job a call', await oneByOne(store));
+  row('lmdb:, one job a call, 100 at once', await concurrent(store));
   row('lmdb:, batches (1,000 / 100 / 100)', await batched(store));
   await store.close();
   let reopened;
@@ -96,7 +122,7 @@ try {
   const kept = (await reopened.listJobs({ status: 'succeeded', limit: 1 })).jobs.length;
   await reopened.close();
   print(
-    `open of the file holding ${(2 * JOBS).toLocaleString('en')} finished jobs: ${open.toFixed(0)} ms; ` +
+    `open of the file holding ${(3 * JOBS).toLocaleString('en')} finished jobs: ${open.toFixed(0)} ms; ` +
       `file ${(statSync(path).size / 1e6).toFixed(1)} MB${kept === 1 ? '' : ' (jobs missing!)'}`,
   );
 } finally {

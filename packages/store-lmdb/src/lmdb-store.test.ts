@@ -119,6 +119,22 @@ describe('lmdb store file', () => {
     await Promise.all([a.close(), b.close(), c.close()]);
   });
 
+  it('answers calls made together in the order made, from one transaction; a refused one fails alone', async () => {
+    const store = await createLmdbStore({ path: folder.file() });
+    const job = newJob();
+    const [enqueued, refused, read, claimed] = await Promise.allSettled([
+      store.enqueue([job], T0),
+      store.cancel('acme:nope', T0),
+      store.getJob(job.id),
+      store.claim({ workerId: 'w', limit: 5, leaseMs: LEASE_MS, now: T0 }),
+    ]);
+    expect(enqueued).toMatchObject({ status: 'fulfilled', value: [{ id: job.id, created: true }] });
+    expect(refused).toMatchObject({ status: 'rejected', reason: { code: 'not_found' } });
+    expect(read).toMatchObject({ status: 'fulfilled', value: { id: job.id, status: 'waiting' } });
+    expect(claimed).toMatchObject({ status: 'fulfilled', value: [{ id: job.id }] });
+    await store.close();
+  });
+
   it('throws away a change whose commit failed, and goes on from the file', async () => {
     const path = folder.file();
     const store = await createLmdbStore({ path });
@@ -132,8 +148,17 @@ describe('lmdb store file', () => {
       code: 'unavailable',
       message: expect.stringContaining(path),
     });
+    // Every call of a transaction that did not commit fails, reads included.
+    const first = newJob();
+    const second = newJob();
+    const failed = await Promise.allSettled([
+      store.enqueue([first], T0),
+      store.getJob(lost.id),
+      store.enqueue([second], T0),
+    ]);
+    expect(failed.map((outcome) => outcome.status)).toEqual(['rejected', 'rejected', 'rejected']);
     log.putSync = putSync;
-    expect(await store.getJob(lost.id)).toBeUndefined();
+    expect(await store.getJobs([lost.id, first.id, second.id])).toEqual([undefined, undefined, undefined]);
     const kept = newJob();
     await store.enqueue([kept], T0);
     expect((await store.getJob(kept.id))?.status).toBe('waiting');

@@ -36,6 +36,7 @@ import {
   type UpsertScheduleOptions,
   type UpsertScheduleResult,
 } from '@cadenza/core';
+import { CallBatch } from './call-batch.js';
 import { type LmdbFile, openLmdbFile } from './lmdb-file.js';
 import { Replica, type StoreConfig, type WriteOp } from './replica.js';
 
@@ -114,6 +115,7 @@ function wholeNumber(field: string, value: number): number {
 class LmdbBackedStore implements LmdbStore {
   readonly path: string;
   private readonly replica: Replica;
+  private readonly batch: CallBatch;
   private readonly listeners = new Set<(signal: StoreSignal) => void>();
   private readonly poller: NodeJS.Timeout;
   private closing: Promise<void> | undefined;
@@ -125,6 +127,7 @@ class LmdbBackedStore implements LmdbStore {
   ) {
     this.path = file.path;
     this.replica = new Replica(file, minCheckpointBytes, (signal) => this.emit(signal));
+    this.batch = new CallBatch(file, this.replica);
     // Other processes' writes reach this one only through the file: looking every pollMs
     // replays them, and the replay signals `ready`/`due` as the memory store does, which
     // wakes this process's loops. Unref'd: it never keeps a process alive.
@@ -134,72 +137,79 @@ class LmdbBackedStore implements LmdbStore {
 
   /** Loads the state and makes the caller's options the file's. */
   open(config: StoreConfig): void {
-    this.transaction(() => this.replica.configure(config));
+    try {
+      this.file.root.transactionSync(() => this.replica.configure(config));
+    } catch (error) {
+      if (error instanceof CadenzaError) throw error;
+      throw new CadenzaError('unavailable', `cannot open store lmdb:${this.path}: ${(error as Error).message}`, {
+        cause: error,
+      });
+    }
   }
 
   // ── writes: one LMDB write transaction each ────────────────────────────────
   async enqueue(jobs: readonly NewJob[], now: number): Promise<EnqueueResult[]> {
-    return this.write('enqueue', [jobs, now]) as EnqueueResult[];
+    return this.write('enqueue', [jobs, now]) as Promise<EnqueueResult[]>;
   }
   async cancel(id: string, now: number): Promise<Job> {
-    return this.write('cancel', [id, now]) as Job;
+    return this.write('cancel', [id, now]) as Promise<Job>;
   }
   async retry(id: string, now: number): Promise<Job> {
-    return this.write('retry', [id, now]) as Job;
+    return this.write('retry', [id, now]) as Promise<Job>;
   }
   async claim(request: ClaimRequest): Promise<ClaimedJob[]> {
-    return this.write('claim', [request]) as ClaimedJob[];
+    return this.write('claim', [request]) as Promise<ClaimedJob[]>;
   }
   async heartbeat(entries: readonly HeartbeatEntry[], leaseMs: number, now: number): Promise<LeaseState[]> {
-    return this.write('heartbeat', [entries, leaseMs, now]) as LeaseState[];
+    return this.write('heartbeat', [entries, leaseMs, now]) as Promise<LeaseState[]>;
   }
   async settle(settlements: readonly Settlement[], now: number): Promise<LeaseState[]> {
-    return this.write('settle', [settlements, now]) as LeaseState[];
+    return this.write('settle', [settlements, now]) as Promise<LeaseState[]>;
   }
   async acquireLeadership(nodeId: string, ttlMs: number, now: number): Promise<Leadership | undefined> {
-    return this.write('acquireLeadership', [nodeId, ttlMs, now]) as Leadership | undefined;
+    return this.write('acquireLeadership', [nodeId, ttlMs, now]) as Promise<Leadership | undefined>;
   }
   async renewLeadership(fence: Fence, ttlMs: number, now: number): Promise<Leadership | undefined> {
-    return this.write('renewLeadership', [fence, ttlMs, now]) as Leadership | undefined;
+    return this.write('renewLeadership', [fence, ttlMs, now]) as Promise<Leadership | undefined>;
   }
   async releaseLeadership(fence: Fence): Promise<void> {
-    this.write('releaseLeadership', [fence]);
+    await this.write('releaseLeadership', [fence]);
   }
   async promoteDelayed(fence: Fence, now: number, limit: number): Promise<number> {
-    return this.write('promoteDelayed', [fence, now, limit]) as number;
+    return this.write('promoteDelayed', [fence, now, limit]) as Promise<number>;
   }
   async releaseDependents(fence: Fence, now: number, limit: number): Promise<number> {
-    return this.write('releaseDependents', [fence, now, limit]) as number;
+    return this.write('releaseDependents', [fence, now, limit]) as Promise<number>;
   }
   async recoverExpiredLeases(fence: Fence, now: number, limit: number): Promise<RecoveryResult> {
-    return this.write('recoverExpiredLeases', [fence, now, limit]) as RecoveryResult;
+    return this.write('recoverExpiredLeases', [fence, now, limit]) as Promise<RecoveryResult>;
   }
   async applyRetention(fence: Fence, policy: RetentionPolicy, now: number): Promise<number> {
-    return this.write('applyRetention', [fence, policy, now]) as number;
+    return this.write('applyRetention', [fence, policy, now]) as Promise<number>;
   }
   async upsertSchedule(
     definition: ScheduleDefinition,
     now: number,
     options?: UpsertScheduleOptions,
   ): Promise<UpsertScheduleResult> {
-    return this.write('upsertSchedule', [definition, now, options]) as UpsertScheduleResult;
+    return this.write('upsertSchedule', [definition, now, options]) as Promise<UpsertScheduleResult>;
   }
   async deleteSchedule(tenant: string, id: string): Promise<boolean> {
-    return this.write('deleteSchedule', [tenant, id]) as boolean;
+    return this.write('deleteSchedule', [tenant, id]) as Promise<boolean>;
   }
   async setSchedulePaused(tenant: string, id: string, paused: boolean, now: number): Promise<Schedule> {
-    return this.write('setSchedulePaused', [tenant, id, paused, now]) as Schedule;
+    return this.write('setSchedulePaused', [tenant, id, paused, now]) as Promise<Schedule>;
   }
   async triggerSchedule(tenant: string, id: string, now: number): Promise<Job> {
-    return this.write('triggerSchedule', [tenant, id, now]) as Job;
+    return this.write('triggerSchedule', [tenant, id, now]) as Promise<Job>;
   }
   async recordFires(fence: Fence, fires: readonly ScheduleFire[], now: number): Promise<FireResult[]> {
-    return this.write('recordFires', [fence, fires, now]) as FireResult[];
+    return this.write('recordFires', [fence, fires, now]) as Promise<FireResult[]>;
   }
 
   /** A check reads; a repair is a write like any other, logged so that every process repairs alike. */
   async doctor(options: DoctorOptions): Promise<DoctorReport> {
-    if (options?.repair === true) return this.write('doctor', [options]) as DoctorReport;
+    if (options?.repair === true) return this.write('doctor', [options]) as Promise<DoctorReport>;
     return this.read((store) => store.doctor(options));
   }
 
@@ -239,7 +249,10 @@ class LmdbBackedStore implements LmdbStore {
   }
 
   exportState(): MemoryStateSnapshot {
-    return this.read((store) => store.exportState());
+    this.checkOpen();
+    this.batch.drain();
+    this.file.root.resetReadTxn();
+    return this.replica.catchUp().exportState();
   }
 
   // ── plumbing ───────────────────────────────────────────────────────────────
@@ -251,11 +264,12 @@ class LmdbBackedStore implements LmdbStore {
 
   /** Answers while open and the file can be read. */
   async ping(): Promise<void> {
-    this.read(() => undefined);
+    await this.read(() => undefined);
   }
 
   /** Stops looking for other processes' writes and releases the LMDB environment. */
   close(): Promise<void> {
+    if (this.closing === undefined) this.batch.drain(); // what was asked before close is answered
     this.closing ??= (async () => {
       clearInterval(this.poller);
       this.listeners.clear();
@@ -275,46 +289,16 @@ class LmdbBackedStore implements LmdbStore {
     }
   }
 
-  private write(op: WriteOp, args: readonly unknown[]): unknown {
-    return this.transaction(() => this.replica.perform(op, args));
+  /** A write: one call of the next transaction (call-batch.ts). */
+  private write(op: WriteOp, args: readonly unknown[]): Promise<unknown> {
+    this.checkOpen();
+    return this.batch.call(true, () => this.replica.perform(op, args));
   }
 
-  /**
-   * Runs `work` in one LMDB write transaction (LMDB lets one writer at a time in, across
-   * processes) and returns once it is committed. A refusal from core comes out as itself;
-   * a failure of the file is `unavailable`, and the copy is then rebuilt from the file.
-   */
-  private transaction<T>(work: () => T): T {
+  /** A read: answered from this process's copy, first brought up to the file. */
+  private read<T>(query: (store: SyncMemoryStore) => T): Promise<T> {
     this.checkOpen();
-    let result: T;
-    try {
-      result = this.file.root.transactionSync(work);
-    } catch (error) {
-      if (error instanceof CadenzaError) throw error;
-      throw new CadenzaError('unavailable', `cannot write store lmdb:${this.path}: ${(error as Error).message}`, {
-        cause: error,
-      });
-    }
-    this.replica.committed();
-    return result;
-  }
-
-  /**
-   * Answers from this process's copy, first brought up to the file. lmdb-js reuses one read
-   * snapshot within an event turn; it is renewed here, so that a read sees every write
-   * committed before it, whichever process or store made it.
-   */
-  private read<T>(query: (store: SyncMemoryStore) => T): T {
-    this.checkOpen();
-    try {
-      this.file.root.resetReadTxn();
-      return query(this.replica.catchUp());
-    } catch (error) {
-      if (error instanceof CadenzaError) throw error;
-      throw new CadenzaError('unavailable', `cannot read store lmdb:${this.path}: ${(error as Error).message}`, {
-        cause: error,
-      });
-    }
+    return this.batch.call(false, () => query(this.replica.catchUp()));
   }
 
   private poll(): void {

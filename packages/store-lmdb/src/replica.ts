@@ -115,8 +115,9 @@ export class Replica {
 
   /**
    * Runs a write inside the caller's write transaction: catch up, run it on the copy, log
-   * it. A refused call throws before anything is logged (and changed nothing). Once it has
-   * succeeded, the copy is ahead of the file until `committed()`.
+   * it. A refused call throws a CadenzaError before anything is logged (and changed
+   * nothing). Once it has succeeded, the copy is ahead of the file until the transaction
+   * commits: if it does not, the caller calls `invalidate()`.
    *
    * When the log since the checkpoint has grown as large as the checkpoint itself (and at
    * least `minCheckpointBytes`), this write also writes a new checkpoint: the file then
@@ -143,7 +144,6 @@ export class Replica {
     } finally {
       store.useLeaseTokens();
     }
-    this.stale = true;
     this.append({ op, args: argBytes, ...(tokens.length === 0 ? {} : { tokens }) });
     if (this.tailBytes >= Math.max(this.minCheckpointBytes, this.checkpointBytes)) this.checkpoint();
     return result;
@@ -162,14 +162,13 @@ export class Replica {
       if (value !== undefined) merged[field as keyof StoreConfig] = value as never;
     }
     if (isDeepStrictEqual(merged, this.config)) return;
-    this.stale = true;
     this.reconfigure(merged);
     this.append({ op: 'configure', args: serialize([merged]) });
   }
 
-  /** The transaction that held the last `perform` or `configure` committed: the copy matches the file. */
-  committed(): void {
-    this.stale = false;
+  /** The transaction that held a `perform` or `configure` did not commit: rebuild the copy from the file before its next use. */
+  invalidate(): void {
+    this.stale = true;
   }
 
   close(): void {
