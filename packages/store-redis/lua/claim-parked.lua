@@ -5,7 +5,7 @@
 -- @keys 1
 -- ARGV[1..10] as claim.lua's (now, priority, count (unused), worker id, expiresAt, claim
 --              id, claim id to forget, maxActive, rate, burst), so that a lost answer is
---              asked again the same way (src/store/claim.ts)
+--              asked again the same way (src/store/claim-calls.ts)
 -- ARGV[11..] two per job: local id, holder
 -- Answer: as claim.lua's (claim_reply in claiming.lua): { waiting left in the stream,
 --           limited (always 0), parked, jobs taken, N not taken, N pairs of local id and

@@ -2,7 +2,7 @@
  * A band: one tenant's waiting jobs of one priority, the unit claims are made in. It is
  * written `<priority>/<tenant>` wherever it is kept or passed: a member of the ready index
  * (scored by its priority, keys.ts `readyKey`) and of the gates' waiters, the hints and notes
- * of tenant scripts (tenant-scripts.ts), a claimer's memory of its gate offers. The
+ * of tenant scripts (script-notes.ts), a claimer's memory of its gate offers. The
  * priority is one digit, so a tenant holding '/' still reads back whole.
  */
 export type Band = string & { readonly __band: unique symbol };

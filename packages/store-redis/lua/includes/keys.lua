@@ -118,7 +118,7 @@ local function call_chunked(command, key, values)
   end
 end
 
--- What the script tells its caller besides its own answer (see src/store/tenant-scripts.ts):
+-- What the script tells its caller besides its own answer (see src/store/script-notes.ts):
 -- per tenant, the bands that got waiting jobs (the caller adds the tenant to their ready
 -- indexes and publishes 'ready'), and whether a due time may have moved earlier ('due'):
 -- ctx.ready (per tenant of the call, the set of its bands) and ctx.due.
@@ -151,7 +151,7 @@ local ON_NEXT_TENANT = {}
 -- depths) holds the tenants that have jobs or schedules. K.n's 'live' field says the
 -- tenant is in it; a script that writes a job or a schedule marks it, and when it was not
 -- marked (a new tenant, or one that had left: retention.lua), the caller adds the tenant
--- to the set (src/store/tenant-scripts.ts). Per tenant of the script: marked now or not.
+-- to the set (src/store/script-notes.ts). Per tenant of the script: marked now or not.
 local function mark_live(ctx)
   local live = ctx_table(ctx, 'live')
   if live[ctx.part] == nil then live[ctx.part] = redis.call('HSETNX', ctx.K.n, 'live', 1) == 1 end

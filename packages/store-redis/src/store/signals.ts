@@ -9,7 +9,7 @@ const SUBSCRIBE_WAIT_MS = 1000;
 
 /**
  * Store signals across processes: scripts' notes are published on `<prefix>:signal`
- * (see tenant-scripts.ts); listeners here hear them through ONE subscriber connection,
+ * (see script-notes.ts); listeners here hear them through ONE subscriber connection,
  * opened on first subscribe and closed when the last listener leaves. ioredis
  * reconnects it by itself and subscribes again.
  */
