@@ -1,7 +1,7 @@
 // `cadenza dev --store lmdb:PATH` with a second process on the same file: a job enqueued by
 // `cadenza enqueue --store lmdb:PATH` while dev runs is picked up by dev, and dev's own jobs
 // run. Build first (`npx -y pnpm@12.4.2 build`); these tests run dist/bin.js.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -9,6 +9,8 @@ import { assertBuilt, type Cadenza, enqueue, FIXTURE, runCli, startDev, waitForS
 
 const HANDLERS = join(FIXTURE, 'handlers.mjs');
 const QUIET = ['--shutdown-timeout-ms', '300', '--log-level', 'warn'];
+// Short leases, so that a killed process's job and leadership come back in about a second.
+const FAST = ['--lease-ms', '1000', '--leader-ttl-ms', '2000', ...QUIET];
 
 let dir: string;
 const running = new Set<Cadenza>();
@@ -46,4 +48,34 @@ describe('cadenza dev on lmdb:', () => {
     const show = await runCli(['jobs', 'show', id, '--store', store]);
     expect(JSON.parse(show.stdout)).toMatchObject({ id, status: 'succeeded' });
   }, 15_000);
+
+  it('runs again, after a restart, a job running when dev was killed with SIGKILL; loses nothing acknowledged', async () => {
+    const store = `lmdb:${join(dir, 'killed.lmdb')}`;
+    const gate = join(dir, 'gate');
+    const first = await startDev(['--store', store, '--handlers', HANDLERS, '--id', 'node-a', ...FAST]);
+    running.add(first);
+    const done = await enqueue(first, { name: 'ok', payload: 1 });
+    await waitForStatus(first, done, 'succeeded');
+    const later = await enqueue(first, { name: 'ok', delayMs: 3_600_000 });
+    const held = await enqueue(first, { name: 'gate', payload: { gate }, maxAttempts: 3 });
+    await waitForStatus(first, held, 'active');
+    // Each answer came after its commit: nothing to wait for before the kill.
+    expect(await first.stop('SIGKILL')).toEqual({ code: null, signal: 'SIGKILL' });
+    running.delete(first);
+
+    writeFileSync(gate, 'open');
+    const second = await startDev(['--store', store, '--handlers', HANDLERS, '--id', 'node-a', ...FAST]);
+    running.add(second);
+    // The claim was committed: the lease expires, and the job runs a second time.
+    expect(await waitForStatus(second, held, 'succeeded')).toMatchObject({ attempt: 2, result: { passed: true } });
+    expect((await second.http<{ status: string }>('GET', `/v1/jobs/${done}`)).body.status).toBe('succeeded');
+    expect((await second.http<{ status: string }>('GET', `/v1/jobs/${later}`)).body.status).toBe('delayed');
+    expect(await second.stop('SIGTERM')).toEqual({ code: 0, signal: null });
+
+    const doctor = await runCli(['doctor', '--store', store]);
+    expect(doctor, doctor.stderr).toMatchObject({ code: 0 });
+    const status = await runCli(['status', '--store', store]);
+    expect(status, status.stderr).toMatchObject({ code: 0 });
+    expect(status.stdout).toMatch(/^leader: /);
+  }, 20_000);
 });
