@@ -29,6 +29,7 @@ export { type JobLogFields, jobLogFields } from './log/job-fields.js';
 export { type Logger, silentLogger } from './log/logger.js';
 export { REDACTED, secretRedactor, secretsOfUrl } from './log/redact.js';
 export { createMemoryStore, type MemoryStore, type MemoryStoreOptions } from './memory/memory-store.js';
+export type { RandomSource } from './memory/state.js';
 export { MEMORY_STATE_FORMAT, type MemoryStateSnapshot } from './memory/state-snapshot.js';
 export { type Synchronous, SyncMemoryStore } from './memory/sync-memory-store.js';
 export type { HandlerEntry, HandlerFn, HandlerSpec, HandlersMap, JobContext } from './model/handler.js';

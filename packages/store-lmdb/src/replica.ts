@@ -4,6 +4,7 @@ import {
   type CadenzaError,
   invalidArgument,
   type MemoryStateSnapshot,
+  newJobId,
   newLeaseToken,
   type StoreSignal,
   SyncMemoryStore,
@@ -45,11 +46,14 @@ export type WriteOp =
   | 'recordFires'
   | 'doctor';
 
-/** A log entry: the call, its arguments (node:v8 bytes) and the lease tokens it drew. */
+/**
+ * A log entry: the call, its arguments (node:v8 bytes) and the random values it drew (lease
+ * tokens of claims, ids of triggered schedules' jobs), in the order drawn.
+ */
 interface LogEntry {
   op: WriteOp | 'configure';
   args: Uint8Array;
-  tokens?: string[];
+  draws?: string[];
 }
 
 interface Checkpoint {
@@ -63,7 +67,7 @@ type AnyCall = (...args: unknown[]) => unknown;
  * This process's copy of the state: core's synchronous memory store, kept equal to the
  * file's by replaying, in seq order, the operations every process logged since the last
  * checkpoint. Every copy starts from the same checkpoint (each process reloads when a new
- * one appears) and replays the same calls with the same arguments and lease tokens, and
+ * one appears) and replays the same calls with the same arguments and random draws, and
  * the memory store's calls are deterministic given those, so every copy agrees.
  *
  * Not thread-safe and not async: the store calls it inside one LMDB transaction at a time.
@@ -132,19 +136,22 @@ export class Replica {
     } catch (error) {
       throw invalidArgument(op, args, `arguments that can be stored (${(error as Error).message})`);
     }
-    const tokens: string[] = [];
-    store.useLeaseTokens(() => {
-      const token = newLeaseToken();
-      tokens.push(token);
-      return token;
+    const draws: string[] = [];
+    const drawn = (value: string): string => {
+      draws.push(value);
+      return value;
+    };
+    store.useRandom({
+      leaseToken: () => drawn(newLeaseToken()),
+      jobId: (tenant, now) => drawn(newJobId(tenant, now)),
     });
     let result: unknown;
     try {
       result = (store[op] as AnyCall)(...args);
     } finally {
-      store.useLeaseTokens();
+      store.useRandom();
     }
-    this.append({ op, args: argBytes, ...(tokens.length === 0 ? {} : { tokens }) });
+    this.append({ op, args: argBytes, ...(draws.length === 0 ? {} : { draws }) });
     if (this.tailBytes >= Math.max(this.minCheckpointBytes, this.checkpointBytes)) this.checkpoint();
     return result;
   }
@@ -243,19 +250,20 @@ export class Replica {
       this.reconfigure(args[0] as StoreConfig);
       return;
     }
-    const tokens = entry.tokens ?? [];
+    const draws = entry.draws ?? [];
     let next = 0;
-    this.store.useLeaseTokens(() => {
-      const token = tokens[next++];
-      if (token === undefined) throw this.corrupt(`log entry ${seq} drew more lease tokens than it recorded`);
-      return token;
-    });
+    const recorded = (): string => {
+      const value = draws[next++];
+      if (value === undefined) throw this.corrupt(`log entry ${seq} drew more random values than it recorded`);
+      return value;
+    };
+    this.store.useRandom({ leaseToken: recorded, jobId: recorded });
     try {
       (this.store[entry.op] as AnyCall)(...args);
     } catch (error) {
       throw this.corrupt(`log entry ${seq} (${entry.op}) does not replay: ${(error as Error).message}`);
     } finally {
-      this.store.useLeaseTokens();
+      this.store.useRandom();
     }
   }
 

@@ -64,7 +64,8 @@ export function setSchedulePaused(
  */
 export function triggerSchedule(state: MemoryState, tenant: string, id: string, now: number): Job {
   const schedule = existingSchedule(state, tenant, id);
-  const plan = planInserts(state, [jobFromSchedule(schedule, now, now)], now);
+  const fire = jobFromSchedule(schedule, now, now, state.random.jobId(schedule.tenant, now));
+  const plan = planInserts(state, [fire], now);
   const made = plan.results[0];
   if (made?.created) {
     applyInserts(state, plan);

@@ -1,4 +1,4 @@
-import { newLeaseToken } from '../model/ids.js';
+import { newJobId, newLeaseToken } from '../model/ids.js';
 import type { PastAttempt } from '../store/store.js';
 import type { Gates } from '../store/support/gates.js';
 import type { CheckedLimits } from '../store/support/limits.js';
@@ -11,6 +11,17 @@ import { GateHoldings } from './resource-gates.js';
 import { ScheduleTable } from './schedule-table.js';
 import { TenantLimiter } from './tenant-limits.js';
 import { TimeIndex } from './time-index.js';
+
+/**
+ * The random values the memory store makes itself: the lease token of each claim, and the
+ * id of the job a triggered schedule creates (every other id comes in with the call).
+ */
+export interface RandomSource {
+  leaseToken(): string;
+  jobId(tenant: string, now: number): string;
+}
+
+export const DEFAULT_RANDOM: RandomSource = { leaseToken: newLeaseToken, jobId: newJobId };
 
 /**
  * Everything the memory store holds. The operations (one file per area) are plain
@@ -41,8 +52,8 @@ export class MemoryState {
   readonly activity = new ActivityLog();
   /** Attempts that ended before a job's latest, oldest first (`Store.pastAttempts`); deleted with the job. */
   readonly pastAttempts = new Map<string, PastAttempt[]>();
-  /** Where claims take lease tokens from (SyncMemoryStore.useLeaseTokens: a log replay reuses the recorded ones). */
-  leaseToken: () => string = newLeaseToken;
+  /** Where the random values the state makes come from (SyncMemoryStore.useRandom: a log replay reuses the recorded ones). */
+  random: RandomSource = DEFAULT_RANDOM;
 
   constructor(
     weightOf: (tenant: string) => number,

@@ -1,5 +1,4 @@
 import { CadenzaError } from '../errors.js';
-import { newLeaseToken } from '../model/ids.js';
 import type { ClaimedJob, Job, NewJob } from '../model/job.js';
 import type { Schedule, ScheduleDefinition } from '../model/schedule.js';
 import type {
@@ -43,7 +42,7 @@ import { depths, listJobs } from './queries.js';
 import { promoteDelayed, recoverExpiredLeases } from './recovery.js';
 import { applyRetention } from './retention.js';
 import { recordFires, setSchedulePaused, triggerSchedule, upsertSchedule } from './schedules.js';
-import { MemoryState } from './state.js';
+import { DEFAULT_RANDOM, MemoryState, type RandomSource } from './state.js';
 import { exportState, importState, type MemoryStateSnapshot } from './state-snapshot.js';
 import { claim, heartbeat, settle } from './workers.js';
 
@@ -87,12 +86,13 @@ export class SyncMemoryStore implements Synchronous<MemoryStore> {
   }
 
   /**
-   * Where claims take their lease tokens from (default: core's random newLeaseToken). A
-   * store that replays a log of operations records the tokens a claim drew and hands the
-   * same ones back when the claim is replayed, so that every copy of the state agrees.
+   * Where the state's random values come from — claims' lease tokens, the ids of triggered
+   * schedules' jobs (default: core's newLeaseToken and newJobId). A store that replays a log
+   * of operations records what a call drew and hands the same values back when the call is
+   * replayed, so that every copy of the state agrees.
    */
-  useLeaseTokens(source: () => string = newLeaseToken): void {
-    this.state.leaseToken = source;
+  useRandom(source: RandomSource = DEFAULT_RANDOM): void {
+    this.state.random = source;
   }
 
   // ── producers ────────────────────────────────────────────────────────────

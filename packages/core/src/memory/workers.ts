@@ -29,7 +29,7 @@ export function claim(state: MemoryState, request: ClaimRequest): ClaimedJob[] {
   for (const id of state.ready.take(eligible, fits)) {
     const job = state.jobs.get(id);
     if (job !== undefined) {
-      const lease = { workerId, token: state.leaseToken(), expiresAt: now + leaseMs };
+      const lease = { workerId, token: state.random.leaseToken(), expiresAt: now + leaseMs };
       makeActive(state, job, lease, now);
       state.limits.claimed(job.tenant, now);
       claimed.push({ ...job, lease });

@@ -54,13 +54,19 @@ export function prepareSchedule(id: string, input: ScheduleInput | unknown, limi
 /**
  * The job a schedule's fire at `scheduledFor` creates: ready at once (the coordinator
  * fires when the time has come), carrying `scheduleId` and `scheduledFor` so that a store
- * can create at most one job per fire. Arrays are copied so that jobs share nothing with
+ * can create at most one job per fire. `id` is a new random one unless given (the memory
+ * store draws it from its own random source). Arrays are copied so that jobs share nothing with
  * the schedule or each other.
  */
-export function jobFromSchedule(schedule: Schedule | ScheduleDefinition, scheduledFor: number, now: number): NewJob {
+export function jobFromSchedule(
+  schedule: Schedule | ScheduleDefinition,
+  scheduledFor: number,
+  now: number,
+  id = newJobId(schedule.tenant, now),
+): NewJob {
   const template = schedule.job;
   return {
-    id: newJobId(schedule.tenant, now),
+    id,
     name: template.name,
     tenant: schedule.tenant,
     payload: template.payload,
