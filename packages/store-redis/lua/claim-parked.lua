@@ -24,9 +24,9 @@ if forget ~= '' then redis.call('HDEL', K.q, forget) end
 local memo = redis.call('HGET', K.q, claim_id)
 local refused, jobs = {}, {}
 if memo then
-  -- Asked again after a lost answer: the jobs that call leased, still under that lease
-  -- (by token alone: see memo_replay).
-  jobs = memo_replay(ctx, memo, false)
+  -- Asked again after a lost answer: the jobs that call leased that are still active under
+  -- that lease, as claim.lua answers (memo_replay); one canceled since is not handed out.
+  jobs = memo_replay(ctx, memo)
 else
   local room, spend = limit_room(ctx, tonumber(now), max_active, rate, burst)
   local taken, handed, limited = 0, {}, 0

@@ -84,7 +84,7 @@ if forget ~= '' then redis.call('HDEL', K.q, forget) end
 
 local memo = redis.call('HGET', K.q, claim_id)
 -- Asked again: the jobs of the lost answer that are still under that lease.
-if memo then return answer(memo_replay(ctx, memo, true), 0, 0) end
+if memo then return answer(memo_replay(ctx, memo), 0, 0) end
 -- Over a limit the jobs stay waiting, and the count left is still the band's whole count:
 -- a limited tenant keeps its place in the ready index (it is not an empty one).
 local room, spend = limit_room(ctx, tonumber(now), max_active, rate, burst)

@@ -19,16 +19,16 @@ local function keep_memo(ctx, claim_id, now, handed)
 end
 
 -- A claimer whose answer was lost asks again with the same claim id: the jobs its memo names
--- that still hold the token handed out, as id, record, id, record, …. claim.lua asks also
--- that they be active; claim-parked.lua has always looked at the token alone, so a job
--- canceled while active since (it keeps its lease to learn why) is handed out again by it.
-local function memo_replay(ctx, memo, only_active)
+-- that are still active under the token handed out, as id, record, id, record, …. Both
+-- scripts replay this way. The token alone is not enough: a job canceled while active keeps
+-- its token (its worker learns from it why its lease ended), and must not be handed out.
+local function memo_replay(ctx, memo)
   local jobs = {}
   for id, token in string.gmatch(memo, '([^ /]+)/([^ ]+)') do
     local raw = redis.call('HGET', ctx.K.j, id)
     if raw then
       local r = rec_decode(raw)
-      if r[R_TOKEN] == token and (not only_active or r[R_STATUS] == 'active') then
+      if r[R_TOKEN] == token and r[R_STATUS] == 'active' then
         jobs[#jobs + 1] = id
         jobs[#jobs + 1] = raw
       end
