@@ -87,6 +87,9 @@ function checkHeader(path: string): void {
     if (!PAGE_SIZES.some((page) => size >= 2 * page && magicAt(page))) {
       throw cannotOpen(path, 'it is truncated (its second LMDB meta page is missing)');
     }
+  } catch (error) {
+    if (error instanceof CadenzaError) throw error;
+    throw cannotOpen(path, `it cannot be read: ${(error as Error).message}`, error); // a folder, say
   } finally {
     closeSync(fd);
   }

@@ -194,6 +194,12 @@ describe('lmdb store refusals', () => {
     await expect(refusal).rejects.toThrow(`cannot open store lmdb:${path}: it is not an LMDB file`);
   });
 
+  it('refuses a folder, naming the path', async () => {
+    const refusal = createLmdbStore({ path: folder.dir });
+    await expect(refusal).rejects.toMatchObject({ code: 'unavailable' });
+    await expect(refusal).rejects.toThrow(`cannot open store lmdb:${folder.dir}: it cannot be read`);
+  });
+
   it('refuses an LMDB file cut short, naming the path', async () => {
     const path = folder.file();
     const store = await createLmdbStore({ path });
