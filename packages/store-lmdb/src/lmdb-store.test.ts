@@ -217,6 +217,7 @@ describe('lmdb store refusals', () => {
       code: 'invalid_argument',
     });
     await expect(createLmdbStore({ path, minCheckpointBytes: 0 })).rejects.toThrow('minCheckpointBytes');
+    await expect(createLmdbStore({ path: '' })).rejects.toMatchObject({ code: 'invalid_argument', field: 'path' });
     expect(existsSync(path)).toBe(false);
   });
 });

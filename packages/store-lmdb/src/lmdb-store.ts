@@ -94,6 +94,11 @@ export async function createLmdbStore(options: LmdbStoreOptions): Promise<LmdbSt
     ...(options.jobConcurrency === undefined ? {} : { jobConcurrency: options.jobConcurrency }),
   };
   new SyncMemoryStore(config).close(); // checks weights, limits and capacities as core does
+  if (typeof options.path !== 'string' || options.path === '') {
+    throw new CadenzaError('invalid_argument', `path: got ${String(options.path)}, expected the file's path`, {
+      field: 'path',
+    });
+  }
   const file = openLmdbFile(resolve(options.path));
   const store = new LmdbBackedStore(file, minCheckpointBytes, pollMs);
   try {
@@ -147,7 +152,7 @@ class LmdbBackedStore implements LmdbStore {
     }
   }
 
-  // ── writes: one LMDB write transaction each ────────────────────────────────
+  // ── writes: each a call of the next write transaction (call-batch.ts) ──────
   async enqueue(jobs: readonly NewJob[], now: number): Promise<EnqueueResult[]> {
     return this.write('enqueue', [jobs, now]) as Promise<EnqueueResult[]>;
   }
