@@ -91,11 +91,6 @@ export class Replica {
     private readonly signal: (signal: StoreSignal) => void,
   ) {}
 
-  /** The seq this copy is at (for tests and the README's measurements). */
-  get seq(): number {
-    return this.applied;
-  }
-
   /**
    * Brings the copy up to the file (in the caller's transaction, or lmdb-js's current read
    * snapshot) and returns it. What fails on the way leaves the copy marked for a rebuild.
