@@ -21,7 +21,7 @@ import { out, withStore } from './with-store.js';
 // unfinished jobs copied into another store, or to and from an NDJSON file
 // (docs/operations.md, "Moving to another store"). The work is in ../transfer/.
 
-const FORMS = 'memory, sqlite:PATH, json:PATH, snapshot:PATH or redis://HOST:PORT (any form --store takes)';
+const FORMS = 'memory, sqlite:PATH, lmdb:PATH, json:PATH, snapshot:PATH or redis://HOST:PORT (any form --store takes)';
 
 const forceOption = () => option('--force', 'go on although the store is in use (a live leader, processes reporting)');
 
