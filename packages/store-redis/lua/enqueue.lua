@@ -6,11 +6,12 @@
 -- ARGV[1] now   ARGV[2] T, the number of tenants (-T: check only, write nothing, answer
 --   'ok' or the refusal: a batch spanning primaries of a Redis Cluster is checked whole
 --   before any part is written, src/store/enqueue.ts)   ARGV[3..2+T] how many jobs each has
--- then eight per job, tenant after tenant: local id, priority, runAt ('' for none), name,
+-- then nine per job, tenant after tenant: local id, priority, runAt ('' for none), name,
 --   payload, options without dependsOn (src/codec.ts), idempotency key ('' for none),
---   dependsOn as given (global ids, space-joined; '' for none)
+--   dependsOn as given (global ids, space-joined; '' for none), the schedule fire it
+--   carries, '<scheduledFor> <scheduleId>' ('' for none)
 -- Answer: 'ok' then three per job, in the order given: local id (the kept job's for a
---         repeated key), status, created (1/0). A refusal answers '!' then, for each
+--         repeated key or fire), status, created (1/0). A refusal answers '!' then, for each
 --         tenant whose part has a fault, its first: the tenant's place (1-based), the kind
 --         ('id' taken, 'self' dependency, 'parent' unknown), the job's place within its
 --         tenant's part (1-based) and the id at fault, so that the caller words the
@@ -19,12 +20,17 @@
 -- @include record
 -- @include jobs
 -- @include new-job
+-- @include schedule
+--
+-- A job's unique keys are core's: its idempotency key, then its schedule fire (kept in
+-- K.k under fire_key, as record-fires.lua keeps it). A job holding one that a kept job,
+-- or an earlier job of the call, holds creates nothing and answers that job.
 local ctx = new_ctx(KEYS)
 local K = ctx.K
 local now, tenants = ARGV[1], tonumber(ARGV[2])
 local check_only = tenants < 0
 if check_only then tenants = -tenants end
-local FIELDS = 8
+local FIELDS = 9
 local NONE = {}
 
 -- Each tenant's part: where its jobs start in ARGV and how many there are.
@@ -40,13 +46,21 @@ local function enter(t)
   use_tenant(ctx, t)
 end
 
+-- The K.k key of the schedule fire a job carries (its ninth field), or nil.
+local function fire_of(a)
+  local fire = ARGV[a + 8]
+  if fire == '' then return nil end
+  local at, sid = string.match(fire, '^(%S+) (.*)$')
+  return fire_key(sid, at)
+end
+
 -- Checks one tenant's part, writing nothing: answers the plan for writing it, or a refusal.
 local function check(t)
   local part = parts[t]
   local own = tenant_name(ctx) .. ':'
   local planned = {}     -- local id -> true for jobs this call creates
   local alias = {}       -- local id -> the kept job's local id (its key was held already)
-  local held = {}        -- idempotency key -> local id, for keys taken earlier in this call
+  local held = {}        -- idempotency or fire key -> local id, for keys taken earlier in this call
   local kept_of = {}     -- per job: the kept job's local id (a repeated key), or false
   local parents_of = {}  -- per job with parents: their local ids, resolved and deduplicated
 
@@ -65,7 +79,7 @@ local function check(t)
   local n = 0
   for a = part.first, part.last, FIELDS do
     n = n + 1
-    local id, key, deps = ARGV[a], ARGV[a + 6], ARGV[a + 7]
+    local id, key, deps, fire = ARGV[a], ARGV[a + 6], ARGV[a + 7], fire_of(a)
     if planned[id] or alias[id] or taken[id] then return { '!', t, 'id', n, own .. id } end
     local kept = false
     if key ~= '' then
@@ -76,6 +90,7 @@ local function check(t)
         if kept and not id_taken(ctx, kept) then kept = false end
       end
     end
+    if fire and not kept then kept = held[fire] or fire_holder(ctx, fire) or false end
     kept_of[n] = kept
     if kept then
       -- Creates nothing, so its own dependsOn is not looked at (as in core).
@@ -97,6 +112,7 @@ local function check(t)
       end
       planned[id] = true
       if key ~= '' then held[key] = id end
+      if fire then held[fire] = id end
     end
   end
   return { kept_of = kept_of, parents_of = parents_of }
@@ -115,12 +131,12 @@ end
 -- Writes one tenant's checked part, adding three answers per job to `out`.
 local function write(t, plan, out)
   local part = parts[t]
-  -- A part with no idempotency keys and no parents (the bulk case) reads nothing back
+  -- A part with no idempotency keys, parents or fires (the bulk case) reads nothing back
   -- while it writes: its jobs that are ready now go straight into their streams, and
   -- their K.w entries are written together at the end.
   local plain = true
   for a = part.first, part.last, FIELDS do
-    if ARGV[a + 6] ~= '' or ARGV[a + 7] ~= '' then
+    if ARGV[a + 6] ~= '' or ARGV[a + 7] ~= '' or ARGV[a + 8] ~= '' then
       plain = false
       break
     end
@@ -150,6 +166,8 @@ local function write(t, plan, out)
       out[#out + 1] = place(ctx, id, r, parents, now, nil)
       out[#out + 1] = 1
       if key ~= '' then redis.call('HSET', K.k, key, id) end
+      local fire = fire_of(a)
+      if fire then redis.call('HSET', K.k, fire, id) end
     end
   end
   call_chunked('HSET', K.w, where)

@@ -1,16 +1,22 @@
 import { describe, expect, it } from 'vitest';
+import type { NewJob } from '../model/job.js';
 import {
   allJobs,
+  claimOne,
   enqueueOne,
   expectRefusal,
   type Fixture,
   getJob,
+  lead,
   MINUTE,
   newJob,
+  putSchedule,
   SECOND,
   statusOf,
+  succeeded,
   T0,
 } from './fixtures.js';
+import { fireOf } from './schedule-fixtures.js';
 
 export function enqueueTests(t: Fixture): void {
   describe('enqueue', () => {
@@ -133,6 +139,77 @@ export function enqueueTests(t: Fixture): void {
       const jobs = await t.store.getJobs([b, 'acme:missing', a]);
       expect(jobs.map((j) => j?.id)).toEqual([b, undefined, a]);
       expect(await t.store.getJob('acme:missing')).toBeUndefined();
+    });
+  });
+
+  // A schedule's fire (tenant, scheduleId, scheduledFor) is a unique key like an
+  // idempotency key, whoever made its job: recordFires, a trigger, or enqueue (a migration
+  // copies schedules' jobs through enqueue and relies on fires staying unique).
+  describe('enqueue: a schedule fire makes one job', () => {
+    const fireJob = (scheduledFor: number, fields: Partial<NewJob> = {}) =>
+      newJob({ scheduleId: 'digest', scheduledFor, ...fields });
+
+    it('answers the job recordFires made for a job of the same fire, and creates nothing', async () => {
+      const fence = await lead(t.store);
+      const schedule = await putSchedule(t.store);
+      const at = T0 + MINUTE;
+      const [fired] = await t.store.recordFires(fence, [fireOf(schedule, [at], at + MINUTE)], at);
+      const kept = fired?.jobIds[0];
+      expect(kept).toBeDefined();
+      const [again] = await t.store.enqueue([fireJob(at, { name: 'other' })], at + SECOND);
+      expect(again).toEqual({ id: kept, status: 'waiting', created: false });
+      // Another instant of the same schedule is another fire.
+      const [next] = await t.store.enqueue([fireJob(at + MINUTE)], at + SECOND);
+      expect(next?.created).toBe(true);
+      expect((await allJobs(t.store)).map((j) => j.id).sort()).toEqual([kept, next?.id].sort());
+    });
+
+    it('keeps a fire an earlier enqueue made, in another call or the same batch, per tenant', async () => {
+      const first = await enqueueOne(t.store, { scheduleId: 'digest', scheduledFor: T0 });
+      await t.store.cancel(first, T0);
+      const [again] = await t.store.enqueue([fireJob(T0)], T0 + SECOND);
+      expect(again).toEqual({ id: first, status: 'canceled', created: false });
+      const batch = [fireJob(T0 + MINUTE), fireJob(T0 + MINUTE), fireJob(T0, { tenant: 'beta' })];
+      const results = await t.store.enqueue(batch, T0 + SECOND);
+      expect(results.map((r) => [r.id, r.created])).toEqual([
+        [batch[0]?.id, true],
+        [batch[0]?.id, false],
+        [batch[2]?.id, true],
+      ]);
+      expect(await allJobs(t.store)).toHaveLength(3);
+    });
+
+    it('looks at the idempotency key first, then the fire', async () => {
+      const keyed = await enqueueOne(t.store, { idempotencyKey: 'k' });
+      const fired = await enqueueOne(t.store, { scheduleId: 'digest', scheduledFor: T0 });
+      // A free idempotency key does not free a held fire.
+      const [byFire] = await t.store.enqueue([fireJob(T0, { idempotencyKey: 'free' })], T0);
+      expect(byFire).toEqual({ id: fired, status: 'waiting', created: false });
+      const [byKey] = await t.store.enqueue([fireJob(T0, { idempotencyKey: 'k' })], T0);
+      expect(byKey).toEqual({ id: keyed, status: 'waiting', created: false });
+      expect(await allJobs(t.store)).toHaveLength(2);
+    });
+
+    it('stops recordFires making the fire again', async () => {
+      const fence = await lead(t.store);
+      const schedule = await putSchedule(t.store);
+      const at = T0 + MINUTE;
+      const copied = await enqueueOne(t.store, { scheduleId: 'digest', scheduledFor: at });
+      const [result] = await t.store.recordFires(fence, [fireOf(schedule, [at], at + MINUTE)], at);
+      expect(result).toEqual({ applied: true, jobIds: [] });
+      expect((await allJobs(t.store)).map((j) => j.id)).toEqual([copied]);
+    });
+
+    it('frees the fire once retention deleted its job', async () => {
+      const fence = await lead(t.store);
+      const first = await enqueueOne(t.store, { scheduleId: 'digest', scheduledFor: T0 });
+      await t.store.settle([succeeded(await claimOne(t.store))], T0);
+      expect(
+        await t.store.applyRetention(fence, { maxAgeMs: Number.POSITIVE_INFINITY, maxCount: 0 }, T0 + SECOND),
+      ).toBe(1);
+      const [again] = await t.store.enqueue([fireJob(T0)], T0 + 2 * SECOND);
+      expect(again?.created).toBe(true);
+      expect(again?.id).not.toBe(first);
     });
   });
 }

@@ -135,7 +135,7 @@ function faultsOf(answers: readonly unknown[][]): unknown[] {
 }
 
 /** Values per job in the script's arguments (jobArgs). */
-const JOB_FIELDS = 8;
+const JOB_FIELDS = 9;
 
 /** Checks what needs no Redis: the job's shape, and that its id names its tenant. */
 function checkJob(job: NewJob, prefix: string): void {
@@ -168,7 +168,18 @@ function jobArgs(tenant: string, job: NewJob): (string | number)[] {
     options,
     job.idempotencyKey ?? '',
     job.dependsOn.join(' '),
+    fireOf(job),
   ];
+}
+
+/**
+ * The schedule fire a job carries, '<scheduledFor> <scheduleId>' ('' for none): like an
+ * idempotency key, it makes one job while that job is kept (core's unique keys). The
+ * script keys it as record-fires.lua does, scheduledFor in the text ioredis sends a number in.
+ */
+function fireOf(job: NewJob): string {
+  if (job.scheduleId === undefined || job.scheduledFor === undefined) return '';
+  return `${String(job.scheduledFor)} ${job.scheduleId}`;
 }
 
 /**
