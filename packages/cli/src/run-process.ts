@@ -1,4 +1,4 @@
-import { type Logger, type NodeRole, realClock, type Store, withEvents } from '@cadenza/core';
+import { type Logger, type NodeRole, realClock, type Store, sharingOptionsOf, withEvents } from '@cadenza/core';
 import { createServer, instrumentStore, ProcessMetrics, type ServerOptions } from '@cadenza/server';
 import { oneLine, UsageError } from './errors.js';
 import { eventLogOf } from './event-log.js';
@@ -77,10 +77,7 @@ export async function runProcess(
     ...(choice.durableWrites === undefined ? {} : { durableWrites: choice.durableWrites }),
     ...(choice.lockUrls === undefined ? {} : { lockUrls: choice.lockUrls }),
     ...(choice.tls === undefined ? {} : { tls: choice.tls }),
-    ...(choice.tenantWeights === undefined ? {} : { tenantWeights: choice.tenantWeights }),
-    ...(choice.tenantLimits === undefined ? {} : { tenantLimits: choice.tenantLimits }),
-    ...(choice.resources === undefined ? {} : { resources: choice.resources }),
-    ...(choice.jobConcurrency === undefined ? {} : { jobConcurrency: choice.jobConcurrency }),
+    ...sharingOptionsOf(choice),
   });
   // Every process tells the cluster's event log what it did through its store.
   const events = eventLogOf(opened, log);

@@ -1,4 +1,4 @@
-import type { TenantLimits } from '@cadenza/core';
+import type { SharingOptions } from '@cadenza/core';
 import type { Command } from 'commander';
 import { option } from './env.js';
 import { UsageError } from './errors.js';
@@ -12,8 +12,12 @@ import {
 } from './redis-topology-flags.js';
 import { DEFAULT_STORE, maskPasswords, parseStoreUrl } from './store-url.js';
 
-/** Which store a command opens, and the flag that named it (for messages). */
-export interface StoreChoice {
+/**
+ * Which store a command opens, and the flag that named it (for messages); with the sharing
+ * options `--tenant-weights`, `--tenant-limits`, `--resources` and `--job-concurrency` gave
+ * (the processes that claim: worker, dev).
+ */
+export interface StoreChoice extends SharingOptions {
   /** The value of the flag that named the store, as given (a comma-separated list for a cluster or sentinels). */
   text: string;
   flag: '--store' | '--redis' | '--redis-cluster' | '--redis-sentinel';
@@ -26,12 +30,6 @@ export interface StoreChoice {
   prefix?: string;
   /** `--lock-redis`: the independent instances of the coordinator's Redlock (coordinator only). */
   lockUrls?: string[];
-  /** `--tenant-weights`, `--tenant-limits` (the processes that claim: worker, dev). */
-  tenantWeights?: Record<string, number>;
-  tenantLimits?: Record<string, TenantLimits>;
-  /** `--resources`, `--job-concurrency`: capacities shared by all tenants (worker, dev). */
-  resources?: Record<string, number>;
-  jobConcurrency?: Record<string, number>;
   /** `--redis-ca`, `--redis-cert`, `--redis-key`, read: the TLS of a rediss:// store. */
   tls?: RedisTlsFiles;
 }

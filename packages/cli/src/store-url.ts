@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { createMemoryStore, type Logger, type Store, type TenantLimits } from '@cadenza/core';
+import { createMemoryStore, type Logger, type SharingOptions, type Store, sharingOptionsOf } from '@cadenza/core';
 import { oneLine, UsageError } from './errors.js';
 import type { RedisTlsFiles } from './redis-tls-flags.js';
 
@@ -29,7 +29,8 @@ export function parseStoreUrl(text: string): StoreUrl {
   throw new UsageError(`--store: got ${JSON.stringify(text)}, expected ${FORMS}`);
 }
 
-export interface OpenOptions {
+/** How to open a store; with the sharing options (`--tenant-weights`, `--tenant-limits`, `--resources`, `--job-concurrency`) every store takes. */
+export interface OpenOptions extends SharingOptions {
   /** Where a file store logs failed writes. */
   log?: Logger;
   /** Refuse a file that does not exist yet, rather than start an empty store (read-only verbs). */
@@ -46,29 +47,8 @@ export interface OpenOptions {
   durableWrites?: number;
   /** Redlock instances for the leader lock of a Redis store (`--lock-redis`). */
   lockUrls?: readonly string[];
-  /** How tenants share the store (`--tenant-weights`, `--tenant-limits`). */
-  tenantWeights?: Record<string, number>;
-  tenantLimits?: Record<string, TenantLimits>;
-  /** Capacities shared by all tenants (`--resources`, `--job-concurrency`). */
-  resources?: Record<string, number>;
-  jobConcurrency?: Record<string, number>;
   /** TLS certificates of a `rediss://` store (`--redis-ca`, `--redis-cert`, `--redis-key`). */
   tls?: RedisTlsFiles;
-}
-
-/** The tenant and capacity options every store factory takes, as given. */
-function tenantOptions(options: OpenOptions): {
-  tenantWeights?: Record<string, number>;
-  tenantLimits?: Record<string, TenantLimits>;
-  resources?: Record<string, number>;
-  jobConcurrency?: Record<string, number>;
-} {
-  return {
-    ...(options.tenantWeights === undefined ? {} : { tenantWeights: options.tenantWeights }),
-    ...(options.tenantLimits === undefined ? {} : { tenantLimits: options.tenantLimits }),
-    ...(options.resources === undefined ? {} : { resources: options.resources }),
-    ...(options.jobConcurrency === undefined ? {} : { jobConcurrency: options.jobConcurrency }),
-  };
 }
 
 /**
@@ -82,7 +62,7 @@ export async function openStore(text: string, options: OpenOptions = {}): Promis
   const flag = options.flag ?? '--store';
   const topology = redisTopology(options);
   const url: StoreUrl = topology === undefined ? parseStoreUrl(text) : { kind: 'redis', url: text };
-  if (url.kind === 'memory') return createMemoryStore(tenantOptions(options));
+  if (url.kind === 'memory') return createMemoryStore(sharingOptionsOf(options));
   const shown = displayStore(text);
   let store: Store;
   try {
@@ -95,7 +75,7 @@ export async function openStore(text: string, options: OpenOptions = {}): Promis
         ...(prefix === undefined ? {} : { prefix }),
         ...(options.lockUrls === undefined ? {} : { lockUrls: options.lockUrls }),
         ...(options.tls === undefined ? {} : { tls: options.tls }),
-        ...tenantOptions(options),
+        ...sharingOptionsOf(options),
       });
     } else {
       store = await openFileStore(url, text, options);
@@ -139,18 +119,18 @@ async function openFileStore(
   mkdirSync(dirname(path), { recursive: true });
   if (url.kind === 'sqlite') {
     const { createSqliteStore } = await import('@cadenza/store-sqlite');
-    return createSqliteStore({ path, ...tenantOptions(options) });
+    return createSqliteStore({ path, ...sharingOptionsOf(options) });
   }
   if (url.kind === 'lmdb') {
     const { createLmdbStore } = await import('@cadenza/store-lmdb');
-    return createLmdbStore({ path, ...tenantOptions(options) });
+    return createLmdbStore({ path, ...sharingOptionsOf(options) });
   }
   const { createFileStore } = await import('@cadenza/store-file');
   return createFileStore({
     path,
     format: url.kind,
     ...(log === undefined ? {} : { logger: log }),
-    ...tenantOptions(options),
+    ...sharingOptionsOf(options),
   });
 }
 

@@ -3,6 +3,7 @@ import {
   describeValue,
   gatesOf,
   isCadenzaError,
+  type SharingOptions,
   type TenantLimits,
   tenantLimitsOf,
   tenantWeightsOf,
@@ -24,13 +25,6 @@ export interface TenantFlags {
   tenantLimits?: string;
   resources?: string;
   jobConcurrency?: string;
-}
-
-export interface TenantSettings {
-  tenantWeights?: Record<string, number>;
-  tenantLimits?: Record<string, TenantLimits>;
-  resources?: Record<string, number>;
-  jobConcurrency?: Record<string, number>;
 }
 
 export function addTenantOptions(command: Command): Command {
@@ -58,8 +52,9 @@ export function addTenantOptions(command: Command): Command {
 
 type Capacities = Record<string, number>;
 
-export function checkTenantFlags(flags: TenantFlags): TenantSettings {
-  const settings: TenantSettings = {};
+/** The sharing options the flags give, each checked as the store will check it (a refusal names the flag). */
+export function checkTenantFlags(flags: TenantFlags): SharingOptions {
+  const settings: SharingOptions = {};
   if (flags.tenantWeights !== undefined) {
     const weights = parseJson('--tenant-weights', flags.tenantWeights) as Record<string, number>;
     checkWith('--tenant-weights', () => tenantWeightsOf(weights));

@@ -205,6 +205,7 @@ export {
 } from './store/support/schedule-changes.js';
 export { checkScheduleRoom, scheduleLimitOf, tooManySchedules } from './store/support/schedule-count.js';
 export { checkSettlements, type SettlementMove, settlementMove } from './store/support/settlements.js';
+export { type SharingOptions, sharingOptionsOf } from './store/support/sharing.js';
 export { StoreSignals } from './store/support/signals.js';
 export { tenantWeightsOf } from './store/support/weights.js';
 export {

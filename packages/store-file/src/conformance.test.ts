@@ -1,3 +1,4 @@
+import { sharingOptionsOf } from '@cadenza/core';
 import { runStoreConformance } from '@cadenza/core/testing';
 import { createFileStore, type FileStoreFormat } from './index.js';
 import { tempFolder } from './temp-dir.test-helpers.js';
@@ -10,10 +11,7 @@ for (const format of ['json', 'snapshot'] satisfies FileStoreFormat[]) {
       createFileStore({
         path: folder.file(format),
         format,
-        ...(options?.tenantWeights === undefined ? {} : { tenantWeights: options.tenantWeights }),
-        ...(options?.tenantLimits === undefined ? {} : { tenantLimits: options.tenantLimits }),
-        ...(options?.resources === undefined ? {} : { resources: options.resources }),
-        ...(options?.jobConcurrency === undefined ? {} : { jobConcurrency: options.jobConcurrency }),
+        ...sharingOptionsOf(options ?? {}),
       }),
   });
 }

@@ -27,7 +27,6 @@ import {
   type PastAttempt,
   type QueueDepth,
   type RecoveryResult,
-  type ResourceLimits,
   type RetentionPolicy,
   realClock,
   type Schedule,
@@ -36,10 +35,11 @@ import {
   type SchedulePage,
   type ScheduleQuery,
   type Settlement,
+  type SharingOptions,
   type Store,
   type StoreSignal,
+  sharingOptionsOf,
   silentLogger,
-  type TenantLimits,
   tenantLimitsOf,
   tenantWeightsOf,
   type UpsertScheduleOptions,
@@ -54,21 +54,17 @@ import { DebouncedWriter } from './debounced-writer.js';
 export type FileStoreFormat = 'json' | 'snapshot';
 
 /**
- * Also `resources` and `jobConcurrency` (core's ResourceLimits): capacities shared by every
- * tenant, enforced at claim time; none by default. They are options, not state: the file
- * keeps what each job declares, and the units held follow from the active jobs.
+ * The sharing options (core's SharingOptions: weights, tenant limits, resources, job
+ * concurrency) are options, not state: the file keeps what each job declares, and the
+ * units held follow from the active jobs.
  */
-export interface FileStoreOptions extends ResourceLimits {
+export interface FileStoreOptions extends SharingOptions {
   /** The file holding the state; created (with its folder) on the first write if missing. */
   path: string;
   /** `json`: readable JSON; `snapshot`: node:v8 serialisation. */
   format: FileStoreFormat;
   /** The least time between two writes, in ms (default 250: at most about 4 writes a second). */
   debounceMs?: number;
-  /** Relative weights for fair service between tenants; default 1 each. */
-  tenantWeights?: Record<string, number>;
-  /** Per-tenant limits, enforced at claim time (core's TenantLimits); none by default. */
-  tenantLimits?: Record<string, TenantLimits>;
   /** Where write failures are logged (default: silent). */
   logger?: Logger;
   /** The timers of the debounce (default: real time). */
@@ -125,10 +121,7 @@ export async function createFileStore(options: FileStoreOptions): Promise<FileSt
   let store: MemoryStore;
   try {
     store = createMemoryStore({
-      ...(options.tenantWeights === undefined ? {} : { tenantWeights: options.tenantWeights }),
-      ...(options.tenantLimits === undefined ? {} : { tenantLimits: options.tenantLimits }),
-      ...(options.resources === undefined ? {} : { resources: options.resources }),
-      ...(options.jobConcurrency === undefined ? {} : { jobConcurrency: options.jobConcurrency }),
+      ...sharingOptionsOf(options),
       ...(initialState === undefined ? {} : { initialState }),
       onChange: () => fileStore.changed(),
     });

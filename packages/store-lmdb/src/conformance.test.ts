@@ -1,3 +1,4 @@
+import { sharingOptionsOf } from '@cadenza/core';
 import { runStoreConformance } from '@cadenza/core/testing';
 import { createLmdbStore } from './index.js';
 import { tempFolder } from './temp-dir.test-helpers.js';
@@ -8,9 +9,6 @@ runStoreConformance('lmdb', {
   create: async (options) =>
     createLmdbStore({
       path: folder.file(),
-      ...(options?.tenantWeights === undefined ? {} : { tenantWeights: options.tenantWeights }),
-      ...(options?.tenantLimits === undefined ? {} : { tenantLimits: options.tenantLimits }),
-      ...(options?.resources === undefined ? {} : { resources: options.resources }),
-      ...(options?.jobConcurrency === undefined ? {} : { jobConcurrency: options.jobConcurrency }),
+      ...sharingOptionsOf(options ?? {}),
     }),
 });

@@ -21,7 +21,6 @@ import {
   type PastAttempt,
   type QueueDepth,
   type RecoveryResult,
-  type ResourceLimits,
   type RetentionPolicy,
   type Schedule,
   type ScheduleDefinition,
@@ -29,10 +28,11 @@ import {
   type SchedulePage,
   type ScheduleQuery,
   type Settlement,
+  type SharingOptions,
   type Store,
   type StoreSignal,
   SyncMemoryStore,
-  type TenantLimits,
+  sharingOptionsOf,
   type UpsertScheduleOptions,
   type UpsertScheduleResult,
 } from '@cadenza/core';
@@ -41,17 +41,13 @@ import { type LmdbFile, openLmdbFile } from './lmdb-file.js';
 import { Replica, type StoreConfig, type WriteOp } from './replica.js';
 
 /**
- * Also `resources` and `jobConcurrency` (core's ResourceLimits). The tenant and capacity
- * options are kept in the file, for every process on it to decide alike: given here, they
+ * The sharing options (core's SharingOptions: weights, tenant limits, resources, job
+ * concurrency) are kept in the file, for every process on it to decide alike: given here, they
  * replace the file's (the last process to open with them wins); left out, the file's apply.
  */
-export interface LmdbStoreOptions extends ResourceLimits {
+export interface LmdbStoreOptions extends SharingOptions {
   /** The store's file (created, with its folder, if missing); LMDB keeps its lock in PATH-lock beside it. */
   path: string;
-  /** Relative weights for fair service between tenants; default 1 each. */
-  tenantWeights?: Record<string, number>;
-  /** Per-tenant limits, enforced at claim time (core's TenantLimits); none by default. */
-  tenantLimits?: Record<string, TenantLimits>;
   /**
    * The least log, in bytes, between two checkpoints of the whole state (default 1 MiB);
    * past it, a checkpoint is written once the log is as large as the last checkpoint.
@@ -88,10 +84,7 @@ export async function createLmdbStore(options: LmdbStoreOptions): Promise<LmdbSt
   );
   const pollMs = wholeNumber('pollMs', options.pollMs ?? DEFAULT_POLL_MS);
   const config: StoreConfig = {
-    ...(options.tenantWeights === undefined ? {} : { tenantWeights: options.tenantWeights }),
-    ...(options.tenantLimits === undefined ? {} : { tenantLimits: options.tenantLimits }),
-    ...(options.resources === undefined ? {} : { resources: options.resources }),
-    ...(options.jobConcurrency === undefined ? {} : { jobConcurrency: options.jobConcurrency }),
+    ...sharingOptionsOf(options),
   };
   new SyncMemoryStore(config).close(); // checks weights, limits and capacities as core does
   if (typeof options.path !== 'string' || options.path === '') {

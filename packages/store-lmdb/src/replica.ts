@@ -6,9 +6,9 @@ import {
   type MemoryStateSnapshot,
   newJobId,
   newLeaseToken,
+  type SharingOptions,
   type StoreSignal,
   SyncMemoryStore,
-  type TenantLimits,
 } from '@cadenza/core';
 import { cannotOpen, decodeValue, encodeValue, type LmdbFile, META } from './lmdb-file.js';
 
@@ -17,12 +17,7 @@ import { cannotOpen, decodeValue, encodeValue, type LmdbFile, META } from './lmd
  * process replaying the log must use the same ones, so they are kept in the file: see
  * `Replica.configure`.
  */
-export interface StoreConfig {
-  tenantWeights?: Record<string, number>;
-  tenantLimits?: Record<string, TenantLimits>;
-  resources?: Record<string, number>;
-  jobConcurrency?: Record<string, number>;
-}
+export type StoreConfig = SharingOptions;
 
 /** The memory store's calls that may change the state: each one that succeeds is logged. */
 export type WriteOp =

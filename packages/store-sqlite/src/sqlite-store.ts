@@ -26,7 +26,6 @@ import {
   type PastAttempt,
   type QueueDepth,
   type RecoveryResult,
-  type ResourceLimits,
   type RetentionPolicy,
   type Schedule,
   type ScheduleDefinition,
@@ -34,9 +33,9 @@ import {
   type SchedulePage,
   type ScheduleQuery,
   type Settlement,
+  type SharingOptions,
   type Store,
   type StoreSignal,
-  type TenantLimits,
   tenantLimitsOf,
   tenantWeightsOf,
   type UpsertScheduleOptions,
@@ -65,22 +64,14 @@ import { Transactions } from './transactions.js';
 import { claim, heartbeat, settle } from './workers.js';
 
 /**
- * `resources` and `jobConcurrency` (ResourceLimits) are capacities enforced at claim time
- * across tenants: a job whose gates lack room waits while the jobs behind it go on. Like
- * tenantLimits they are this store's option: each process sharing the file should pass
- * the same; what active jobs hold is read from the file.
+ * The sharing options (core's SharingOptions: weights, tenant limits, resources, job
+ * concurrency) are this store's options, not the file's: each process sharing the file
+ * should pass the same. What active jobs hold, and the rate limits' buckets, are read from
+ * the file.
  */
-export interface SqliteStoreOptions extends ResourceLimits {
+export interface SqliteStoreOptions extends SharingOptions {
   /** The database file (created, with its directory, when missing), or `:memory:`. */
   path: string;
-  /** Relative weights for fair service between tenants; default 1 each. */
-  tenantWeights?: Record<string, number>;
-  /**
-   * Per-tenant limits (max active jobs, a start rate with its burst), enforced at claim
-   * time: over a limit a tenant's jobs wait and other tenants are served. Each process
-   * sharing the file should pass the same limits; the rate's bucket lives in the file.
-   */
-  tenantLimits?: Record<string, TenantLimits>;
   /** How long a call waits for another process's write lock before failing `unavailable`; default 5000. */
   busyTimeoutMs?: number;
 }

@@ -27,26 +27,17 @@ import type {
   UpsertScheduleOptions,
   UpsertScheduleResult,
 } from '../store/store.js';
-import type { ResourceLimits } from '../store/support/gates.js';
-import type { TenantLimits } from '../store/support/limits.js';
+import type { SharingOptions } from '../store/support/sharing.js';
 import type { MemoryStateSnapshot } from './state-snapshot.js';
 import { SyncMemoryStore } from './sync-memory-store.js';
 
 /**
- * Also `resources` and `jobConcurrency` (core's ResourceLimits): capacities shared by every
- * tenant, enforced at claim time; a job that does not fit waits while the jobs behind it go
- * on. Checked: a bad capacity throws `invalid_argument` naming `resources.<name>` or
- * `jobConcurrency.<job name>`.
+ * The sharing options (weights, tenant limits, resources, job concurrency) are checked: a
+ * bad one throws `invalid_argument` naming it (`tenantLimits.<tenant>.<field>`,
+ * `resources.<name>`, `jobConcurrency.<job name>`). A job that does not fit a capacity
+ * waits while the jobs behind it go on.
  */
-export interface MemoryStoreOptions extends ResourceLimits {
-  /** Relative weights for fair service between tenants; default 1 each. */
-  tenantWeights?: Record<string, number>;
-  /**
-   * Per-tenant limits, enforced at claim time (core's TenantLimits): over a limit a
-   * tenant's jobs wait and other tenants are served. Checked: a bad limit throws
-   * `invalid_argument` naming `tenantLimits.<tenant>.<field>`.
-   */
-  tenantLimits?: Record<string, TenantLimits>;
+export interface MemoryStoreOptions extends SharingOptions {
   /**
    * State to start from, as `exportState()` gave it (e.g. read back from a file). Checked
    * first: a malformed snapshot throws `invalid_argument` naming the field, a newer

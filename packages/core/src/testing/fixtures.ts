@@ -9,20 +9,15 @@ import { newJobId } from '../model/ids.js';
 import type { ClaimedJob, Job, NewJob } from '../model/job.js';
 import type { Schedule, ScheduleDefinition } from '../model/schedule.js';
 import type { Fence, JobQuery, ListedJob, Settlement, Store } from '../store/store.js';
-import type { ResourceLimits } from '../store/support/gates.js';
-import type { TenantLimits } from '../store/support/limits.js';
+import type { SharingOptions } from '../store/support/sharing.js';
 
 export const T0 = Date.UTC(2026, 0, 1);
 export const SECOND = 1000;
 export const MINUTE = 60 * SECOND;
 export const LEASE_MS = 30 * SECOND;
 
-export interface StoreOptions extends ResourceLimits {
-  /** Relative weights for fair service between tenants (docs/jobs.md, "Order"). */
-  tenantWeights?: Record<string, number>;
-  /** Per-tenant limits enforced at claim time (see core's TenantLimits). */
-  tenantLimits?: Record<string, TenantLimits>;
-}
+/** What a conformance test may ask of a fresh store: the options every store takes. */
+export type StoreOptions = SharingOptions;
 
 export interface StoreHarness {
   /** A fresh, empty store; honouring `tenantWeights` unless `supportsTenantWeights` is false. */

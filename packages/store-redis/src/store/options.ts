@@ -1,12 +1,13 @@
-import type { ResourceLimits, TenantLimits } from '@cadenza/core';
+import type { SharingOptions } from '@cadenza/core';
 import type { Cluster, Redis } from 'ioredis';
 
 /**
- * `resources` and `jobConcurrency` (core's ResourceLimits) are cluster-wide gates, counted
+ * The sharing options (core's SharingOptions) hold cluster-wide: tenant limits are counted
+ * in Redis across every worker, and `resources` and `jobConcurrency` are gates counted
  * across every tenant; every worker of a cluster must be given the same ones (a worker
  * claims by its own). Checked at construction (`invalid_argument` naming the field).
  */
-export interface RedisStoreOptions extends ResourceLimits {
+export interface RedisStoreOptions extends SharingOptions {
   /** `redis://…` or `rediss://…`; default `redis://127.0.0.1:6379`. Ignored when `redis` is given. */
   url?: string;
   /**
@@ -33,14 +34,6 @@ export interface RedisStoreOptions extends ResourceLimits {
   redis?: Redis | Cluster;
   /** Prefix of every key, so that deployments can share a Redis. Default `cz`. */
   prefix?: string;
-  /** Relative weights for fair service between tenants (default 1 each). */
-  tenantWeights?: Record<string, number>;
-  /**
-   * Per-tenant limits (maxActive, rate, burst), enforced at claim time across every
-   * worker of the cluster: over a limit a tenant's jobs wait and others are served.
-   * Checked at construction (`invalid_argument` naming `tenantLimits.<tenant>.<field>`).
-   */
-  tenantLimits?: Record<string, TenantLimits>;
   /**
    * Independent Redis instances for the coordinator lock (Redlock): a coordinator leads
    * only while a majority of them hold its lock. Empty (default): the lease on the data
