@@ -8,7 +8,15 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { type Clock, type Job, type ListedJob, prepareJobs, prepareSchedule, realClock } from '@cadenza/core';
+import {
+  type Clock,
+  definedOnly,
+  type Job,
+  type ListedJob,
+  prepareJobs,
+  prepareSchedule,
+  realClock,
+} from '@cadenza/core';
 import { createRedisStore } from '@cadenza/store-redis';
 import { type RedisHarness, startRedis } from '@cadenza/store-redis/testing';
 import { assertBuilt, type Cadenza, runCli, startCadenza, waitFor } from '../process/cadenza-process.js';
@@ -266,8 +274,7 @@ export async function runChaos(options: RunOptions): Promise<RunResult> {
         target: planned.target,
         start: began,
         end: clock.now(),
-        ...(pid === undefined ? {} : { pid }),
-        ...(planned.ms === undefined ? {} : { ms: planned.ms }),
+        ...definedOnly({ pid, ms: planned.ms }),
       });
     };
     const faultTasks = plan.map(async (planned) => {
@@ -448,7 +455,7 @@ async function listAll(store: ReturnType<typeof createRedisStore>): Promise<List
   const jobs: ListedJob[] = [];
   let cursor: string | undefined;
   do {
-    const page = await store.listJobs({ limit: 1000, ...(cursor === undefined ? {} : { cursor }) });
+    const page = await store.listJobs({ limit: 1000, ...definedOnly({ cursor }) });
     jobs.push(...page.jobs);
     cursor = page.nextCursor;
   } while (cursor !== undefined);

@@ -3,7 +3,7 @@
  * who leads, a process's log lines, and the one check they all end with — every fire time
  * has exactly one job.
  */
-import { type ListedJob, prepareSchedule, realClock, type ScheduleInput } from '@cadenza/core';
+import { definedOnly, type ListedJob, prepareSchedule, realClock, type ScheduleInput } from '@cadenza/core';
 import { expect } from 'vitest';
 import { type Cadenza, waitFor } from './cadenza-process.js';
 import type { Cluster } from './cluster.js';
@@ -57,7 +57,7 @@ export async function jobsOf(c: Cluster, scheduleId: string): Promise<ListedJob[
   const jobs: ListedJob[] = [];
   let cursor: string | undefined;
   do {
-    const page = await c.store.listJobs({ limit: 500, ...(cursor === undefined ? {} : { cursor }) });
+    const page = await c.store.listJobs({ limit: 500, ...definedOnly({ cursor }) });
     jobs.push(...page.jobs.filter((j) => j.scheduleId === scheduleId));
     cursor = page.nextCursor;
   } while (cursor !== undefined);

@@ -6,7 +6,7 @@
 import { spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { type JobStatus, prepareJob, realClock, type Store } from '@cadenza/core';
+import { definedOnly, type JobStatus, prepareJob, realClock, type Store } from '@cadenza/core';
 import { createSqliteStore } from '@cadenza/store-sqlite';
 import { afterEach, describe, expect, it } from 'vitest';
 import { BIN, type Cadenza, cleanEnv, ROOT, runCli, startDev, waitFor } from './cadenza-process.js';
@@ -32,7 +32,7 @@ async function idsOf(store: Store, statuses: readonly JobStatus[]): Promise<Map<
   for (const status of statuses) {
     let cursor: string | undefined;
     do {
-      const page = await store.listJobs({ status, limit: 1000, ...(cursor === undefined ? {} : { cursor }) });
+      const page = await store.listJobs({ status, limit: 1000, ...definedOnly({ cursor }) });
       for (const job of page.jobs) ids.set(job.id, status);
       cursor = page.nextCursor;
     } while (cursor !== undefined);

@@ -13,6 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
+  definedOnly,
   isCadenzaError,
   type JobInput,
   type ListedJob,
@@ -217,8 +218,7 @@ describe('a Redis Cluster losing a primary', () => {
             tenant,
             payload: { key, i },
             idempotencyKey: `${key}.${i}`,
-            ...(spec.delayMs === undefined ? {} : { delayMs: spec.delayMs }),
-            ...(spec.maxAttempts === undefined ? {} : { maxAttempts: spec.maxAttempts }),
+            ...definedOnly({ delayMs: spec.delayMs, maxAttempts: spec.maxAttempts }),
             ...(parent === undefined ? {} : { dependsOn: [parent.id] }),
           };
           jobs.push(...prepareJobs([input], now));
@@ -250,8 +250,7 @@ describe('a Redis Cluster losing a primary', () => {
           tenant,
           payload: { key, i },
           idempotencyKey: `${key}.${i}`,
-          ...(spec.delayMs === undefined ? {} : { delayMs: spec.delayMs }),
-          ...(spec.maxAttempts === undefined ? {} : { maxAttempts: spec.maxAttempts }),
+          ...definedOnly({ delayMs: spec.delayMs, maxAttempts: spec.maxAttempts }),
           ...(parent === undefined ? {} : { dependsOn: [parent] }),
         };
         const id = await untilAcked(`POST /v1/jobs ${key}.${i}`, async () => {
@@ -450,7 +449,7 @@ async function firesOf(s: Store, tenant: string): Promise<ListedJob[]> {
   const jobs: ListedJob[] = [];
   let cursor: string | undefined;
   do {
-    const page = await s.listJobs({ tenant, limit: 500, ...(cursor === undefined ? {} : { cursor }) });
+    const page = await s.listJobs({ tenant, limit: 500, ...definedOnly({ cursor }) });
     jobs.push(...page.jobs.filter((job) => job.scheduleId === SCHEDULE));
     cursor = page.nextCursor;
   } while (cursor !== undefined);

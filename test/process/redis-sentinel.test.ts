@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { type ListedJob, prepareSchedule, realClock, type Store } from '@cadenza/core';
+import { definedOnly, type ListedJob, prepareSchedule, realClock, type Store } from '@cadenza/core';
 import { createRedisStore } from '@cadenza/store-redis';
 import { type SentinelHarness, startRedisSentinel } from '@cadenza/store-redis/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -172,7 +172,7 @@ async function allJobs(store: Store): Promise<ListedJob[]> {
   const jobs: ListedJob[] = [];
   let cursor: string | undefined;
   do {
-    const page = await store.listJobs({ limit: 500, ...(cursor === undefined ? {} : { cursor }) });
+    const page = await store.listJobs({ limit: 500, ...definedOnly({ cursor }) });
     jobs.push(...page.jobs);
     cursor = page.nextCursor;
   } while (cursor !== undefined);

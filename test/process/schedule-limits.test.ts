@@ -3,7 +3,7 @@
 // Build first.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { prepareSchedule, realClock } from '@cadenza/core';
+import { definedOnly, prepareSchedule, realClock } from '@cadenza/core';
 import { describe, expect, it } from 'vitest';
 import { type Cadenza, runCli, startCadenza, startDev, waitFor } from './cadenza-process.js';
 import { clustersPerFile } from './cluster.js';
@@ -12,7 +12,7 @@ const file = clustersPerFile('schedule-limits');
 const every = (ms: number, tenant?: string) => ({
   name: 'tick',
   every: ms,
-  ...(tenant === undefined ? {} : { tenant }),
+  ...definedOnly({ tenant }),
 });
 
 interface ErrorBody {

@@ -1,4 +1,5 @@
 import { hostname } from 'node:os';
+import { definedOnly } from '@cadenza/core';
 import type { Command } from 'commander';
 import { option } from './env.js';
 import { integer, UsageError } from './errors.js';
@@ -79,6 +80,6 @@ export function checkProcessFlags(flags: ProcessFlags): ProcessSettings {
     id,
     logLevel: flags.logLevel,
     reportEveryMs,
-    ...(metricsToken === undefined ? {} : { metricsToken }),
+    ...definedOnly({ metricsToken }),
   };
 }

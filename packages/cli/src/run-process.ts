@@ -1,4 +1,12 @@
-import { type Logger, type NodeRole, realClock, type Store, sharingOptionsOf, withEvents } from '@cadenza/core';
+import {
+  definedOnly,
+  type Logger,
+  type NodeRole,
+  realClock,
+  type Store,
+  sharingOptionsOf,
+  withEvents,
+} from '@cadenza/core';
 import { createServer, instrumentStore, ProcessMetrics, type ServerOptions } from '@cadenza/server';
 import { oneLine, UsageError } from './errors.js';
 import { eventLogOf } from './event-log.js';
@@ -71,12 +79,14 @@ export async function runProcess(
   const opened = await openStore(choice.text, {
     log,
     flag: choice.flag,
-    ...(choice.prefix === undefined ? {} : { prefix: choice.prefix }),
-    ...(choice.clusterUrls === undefined ? {} : { clusterUrls: choice.clusterUrls }),
-    ...(choice.sentinel === undefined ? {} : { sentinel: choice.sentinel }),
-    ...(choice.durableWrites === undefined ? {} : { durableWrites: choice.durableWrites }),
-    ...(choice.lockUrls === undefined ? {} : { lockUrls: choice.lockUrls }),
-    ...(choice.tls === undefined ? {} : { tls: choice.tls }),
+    ...definedOnly({
+      prefix: choice.prefix,
+      clusterUrls: choice.clusterUrls,
+      sentinel: choice.sentinel,
+      durableWrites: choice.durableWrites,
+      lockUrls: choice.lockUrls,
+      tls: choice.tls,
+    }),
     ...sharingOptionsOf(choice),
   });
   // Every process tells the cluster's event log what it did through its store.
@@ -129,7 +139,7 @@ export async function runProcess(
         ...running.hooks,
         ...running.http,
         notReady: () => readiness(shutdown.stopping, running.node),
-        ...(settings.metricsToken === undefined ? {} : { metricsToken: settings.metricsToken }),
+        ...definedOnly({ metricsToken: settings.metricsToken }),
       });
       const url = await listen(app, settings.host, settings.port);
       where = `listening on ${url}`;

@@ -1,6 +1,13 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { createMemoryStore, type Logger, type SharingOptions, type Store, sharingOptionsOf } from '@cadenza/core';
+import {
+  createMemoryStore,
+  definedOnly,
+  type Logger,
+  type SharingOptions,
+  type Store,
+  sharingOptionsOf,
+} from '@cadenza/core';
 import { oneLine, UsageError } from './errors.js';
 import type { RedisTlsFiles } from './redis-tls-flags.js';
 
@@ -71,10 +78,7 @@ export async function openStore(text: string, options: OpenOptions = {}): Promis
       const { createRedisStore } = await import('@cadenza/store-redis');
       store = createRedisStore({
         ...(topology ?? { url: url.url }),
-        ...(options.durableWrites === undefined ? {} : { durableWrites: options.durableWrites }),
-        ...(prefix === undefined ? {} : { prefix }),
-        ...(options.lockUrls === undefined ? {} : { lockUrls: options.lockUrls }),
-        ...(options.tls === undefined ? {} : { tls: options.tls }),
+        ...definedOnly({ durableWrites: options.durableWrites, prefix, lockUrls: options.lockUrls, tls: options.tls }),
         ...sharingOptionsOf(options),
       });
     } else {
@@ -99,8 +103,7 @@ function redisTopology(
 ): { clusterUrls?: readonly string[]; sentinel?: { urls: readonly string[]; name: string } } | undefined {
   if (options.clusterUrls === undefined && options.sentinel === undefined) return undefined;
   return {
-    ...(options.clusterUrls === undefined ? {} : { clusterUrls: options.clusterUrls }),
-    ...(options.sentinel === undefined ? {} : { sentinel: options.sentinel }),
+    ...definedOnly({ clusterUrls: options.clusterUrls, sentinel: options.sentinel }),
   };
 }
 
@@ -129,7 +132,7 @@ async function openFileStore(
   return createFileStore({
     path,
     format: url.kind,
-    ...(log === undefined ? {} : { logger: log }),
+    ...definedOnly({ logger: log }),
     ...sharingOptionsOf(options),
   });
 }

@@ -5,7 +5,15 @@
  * plays the worker: it claims and settles through `createRedisStore` directly, as a
  * worker process would, so the client sees only what crossed Redis.
  */
-import { type ClaimedJob, type Job, type ListedJob, realClock, type Store, withEvents } from '@cadenza/core';
+import {
+  type ClaimedJob,
+  definedOnly,
+  type Job,
+  type ListedJob,
+  realClock,
+  type Store,
+  withEvents,
+} from '@cadenza/core';
 import { createRedisStore } from '@cadenza/store-redis';
 import { type RedisHarness, startRedis } from '@cadenza/store-redis/testing';
 import { afterAll, afterEach, beforeAll, beforeEach, expect } from 'vitest';
@@ -104,7 +112,7 @@ export async function listAll(client: CadenzaClient, query: ListJobsQuery = {}):
   const jobs: ListedJob[] = [];
   let cursor: string | undefined;
   do {
-    const page = await client.listJobs({ ...query, ...(cursor === undefined ? {} : { cursor }) });
+    const page = await client.listJobs({ ...query, ...definedOnly({ cursor }) });
     jobs.push(...page.jobs);
     cursor = page.nextCursor;
   } while (cursor !== undefined);

@@ -1,3 +1,4 @@
+import { definedOnly } from '@cadenza/core';
 import { createRedisStore, type RedisTls, type SentinelOptions } from '@cadenza/store-redis';
 import type { Cluster, Redis } from 'ioredis';
 import { CadenzaClient, type CadenzaClientOptions } from './client.js';
@@ -46,11 +47,7 @@ export function createClient(options: ClientOptions = {}): CadenzaClient {
     url,
     redis,
     prefix,
-    ...(clusterUrls === undefined ? {} : { clusterUrls }),
-    ...(sentinel === undefined ? {} : { sentinel }),
-    ...(durableWrites === undefined ? {} : { durableWrites }),
-    ...(durableWritesTimeoutMs === undefined ? {} : { durableWritesTimeoutMs }),
-    ...(tls === undefined ? {} : { tls }),
+    ...definedOnly({ clusterUrls, sentinel, durableWrites, durableWritesTimeoutMs, tls }),
   });
   return new CadenzaClient({ ...rest, store, events: store.eventLog() });
 }

@@ -1,3 +1,4 @@
+import { definedOnly } from '@cadenza/core';
 import { describe, expect, it } from 'vitest';
 import { clientFixture, expectRefusal, listAll, mustGet, runJob } from './client.test-helpers.js';
 
@@ -24,7 +25,7 @@ describe('listJobs', () => {
     const seen: string[] = [];
     let cursor: string | undefined;
     do {
-      const page = await t.client.listJobs({ limit: 2, ...(cursor === undefined ? {} : { cursor }) });
+      const page = await t.client.listJobs({ limit: 2, ...definedOnly({ cursor }) });
       expect(page.jobs.length).toBeLessThanOrEqual(2);
       seen.push(...page.jobs.map((j) => j.id));
       cursor = page.nextCursor;

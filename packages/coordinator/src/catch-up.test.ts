@@ -2,6 +2,7 @@
 // stored shorter than the minimum interval. Fake clock and a memory store throughout.
 import {
   createMemoryStore,
+  definedOnly,
   FakeClock,
   type Logger,
   prepareSchedule,
@@ -42,7 +43,7 @@ async function fireTimes(store: Store): Promise<number[]> {
   const times: number[] = [];
   let cursor: string | undefined;
   do {
-    const page = await store.listJobs({ limit: 500, ...(cursor === undefined ? {} : { cursor }) });
+    const page = await store.listJobs({ limit: 500, ...definedOnly({ cursor }) });
     for (const job of page.jobs) times.push(job.scheduledFor ?? Number.NaN);
     cursor = page.nextCursor;
   } while (cursor !== undefined);

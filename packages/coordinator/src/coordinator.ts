@@ -24,6 +24,7 @@
 import {
   Backoff,
   type Clock,
+  definedOnly,
   Emitter,
   type Leadership,
   type Logger,
@@ -226,7 +227,7 @@ export class Coordinator {
     } else this.log.warn({ epoch: term.fence.epoch, reason, err: error }, 'stepped down as leader');
     // Wake the loop so a leader asleep between ticks notices and turns follower.
     this.wakeup.wake();
-    this.events.emit('follower', { epoch: term.fence.epoch, reason, ...(error === undefined ? {} : { error }) });
+    this.events.emit('follower', { epoch: term.fence.epoch, reason, ...definedOnly({ error }) });
   }
 
   /** One tick: batches until nothing is left, retention when due; returns how long to sleep. */

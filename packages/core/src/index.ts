@@ -219,4 +219,5 @@ export {
   type PlanOptions,
   planFires,
 } from './time/index.js';
+export { definedOnly } from './util/defined-only.js';
 export { Emitter, type Listener } from './util/emitter.js';

@@ -4,7 +4,7 @@
  * for days). The name ends in `.test-helpers.ts`, which the build excludes (tsconfig.json),
  * so this file never reaches dist; `drive` comes from `@cadenza/core/testing`.
  */
-import { createMemoryStore, FakeClock, type HandlersMap, type Hooks, type Store } from '@cadenza/core';
+import { createMemoryStore, definedOnly, FakeClock, type HandlersMap, type Hooks, type Store } from '@cadenza/core';
 import { drive } from '@cadenza/core/testing';
 import type { WorkerEvents } from '@cadenza/worker';
 import { createEngine, type Engine, type EngineOptions } from './engine.js';
@@ -51,7 +51,7 @@ export function testEngine(handlers: HandlersMap, options: TestEngineOptions = {
     clock,
     id: 'test',
     handlers,
-    ...(options.hooks === undefined ? {} : { hooks: options.hooks }),
+    ...definedOnly({ hooks: options.hooks }),
     // Ticks and polls are driven by due times and store signals, so hour-long fallbacks
     // make sure the tests prove that rather than passing by polling.
     coordinator: { leaseTtlMs: 3 * HOUR, tickMaxMs: HOUR },

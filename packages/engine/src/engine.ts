@@ -3,6 +3,7 @@ import { Coordinator, type CoordinatorOptions } from '@cadenza/coordinator';
 import {
   type Clock,
   checkScheduleLimits,
+  definedOnly,
   type EnqueueResult,
   type HandlersMap,
   type Hooks,
@@ -76,7 +77,7 @@ export class Engine {
       ...options.worker,
       ...shared,
       handlers: options.handlers,
-      ...(options.hooks === undefined ? {} : { hooks: options.hooks }),
+      ...definedOnly({ hooks: options.hooks }),
     });
   }
 

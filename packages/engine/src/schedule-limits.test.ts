@@ -1,6 +1,13 @@
 // The engine's schedule limits: the shortest `every` (refused at the door, paced in the
 // coordinator) and the most schedules per tenant, from `limits` or by default.
-import { createMemoryStore, FakeClock, type InputLimits, prepareSchedule, type Store } from '@cadenza/core';
+import {
+  createMemoryStore,
+  definedOnly,
+  FakeClock,
+  type InputLimits,
+  prepareSchedule,
+  type Store,
+} from '@cadenza/core';
 import { drive } from '@cadenza/core/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createEngine, type Engine } from './engine.js';
@@ -23,7 +30,7 @@ function engineWith(limits?: InputLimits): { engine: Engine; store: Store; clock
     clock,
     id: 'test',
     handlers: { tick: () => 'ok' },
-    ...(limits === undefined ? {} : { limits }),
+    ...definedOnly({ limits }),
     coordinator: { leaseTtlMs: 3 * HOUR, tickMaxMs: HOUR },
     worker: { pollMs: HOUR },
   });

@@ -2,6 +2,7 @@ import {
   type Clock,
   checkScheduleLimits,
   DEFAULT_MAX_PAYLOAD_BYTES,
+  definedOnly,
   type EnqueueResult,
   type EventLog,
   type InputLimits,
@@ -182,7 +183,7 @@ export function createServer(options: ServerOptions): FastifyInstance {
     // What core's schemas and the store apply: payload size, shortest every, schedules per tenant.
     limits,
     node: options.node,
-    ...(options.metricsToken === undefined ? {} : { metricsToken: options.metricsToken }),
+    ...definedOnly({ metricsToken: options.metricsToken }),
     metrics,
     notReady: options.notReady ?? (() => undefined),
     enqueued(results) {

@@ -10,6 +10,7 @@ import {
   createMemoryStore,
   type DoctorOptions,
   type DoctorReport,
+  definedOnly,
   type EnqueueResult,
   type Fence,
   type FireResult,
@@ -122,7 +123,7 @@ export async function createFileStore(options: FileStoreOptions): Promise<FileSt
   try {
     store = createMemoryStore({
       ...sharingOptionsOf(options),
-      ...(initialState === undefined ? {} : { initialState }),
+      ...definedOnly({ initialState }),
       onChange: () => fileStore.changed(),
     });
   } catch (error) {

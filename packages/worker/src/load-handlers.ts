@@ -1,12 +1,12 @@
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { CadenzaError, type HandlersMap, isCadenzaError } from '@cadenza/core';
+import { CadenzaError, definedOnly, type HandlersMap, isCadenzaError } from '@cadenza/core';
 import { HandlerRegistry } from './registry.js';
 
 function refuse(path: string, what: string, cause?: unknown): CadenzaError {
   return new CadenzaError('invalid_argument', `handlers file ${path}: ${what}`, {
     field: 'handlers',
-    ...(cause === undefined ? {} : { cause }),
+    ...definedOnly({ cause }),
   });
 }
 

@@ -1,4 +1,4 @@
-import { JOB_STATUSES, type JobInput, type JobStatus, prepareJob, realClock } from '@cadenza/core';
+import { definedOnly, JOB_STATUSES, type JobInput, type JobStatus, prepareJob, realClock } from '@cadenza/core';
 import { jobJson, scheduleJson } from '@cadenza/server';
 import type { Command } from 'commander';
 import { option } from '../env.js';
@@ -99,9 +99,7 @@ function registerVerbs(program: Command): void {
           store,
           {
             ...(flags.status === undefined ? {} : { status: flags.status as JobStatus }),
-            ...(flags.tenant === undefined ? {} : { tenant: flags.tenant }),
-            ...(flags.name === undefined ? {} : { name: flags.name }),
-            ...(flags.tag === undefined ? {} : { tag: flags.tag }),
+            ...definedOnly({ tenant: flags.tenant, name: flags.name, tag: flags.tag }),
           },
           limit,
         ),
@@ -144,8 +142,7 @@ function registerVerbs(program: Command): void {
         do {
           const page = await store.listSchedules({
             limit: 500,
-            ...(flags.tenant === undefined ? {} : { tenant: flags.tenant }),
-            ...(cursor === undefined ? {} : { cursor }),
+            ...definedOnly({ tenant: flags.tenant, cursor }),
           });
           all.push(...page.schedules);
           cursor = page.nextCursor;

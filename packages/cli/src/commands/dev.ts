@@ -1,4 +1,4 @@
-import { type Logger, realClock } from '@cadenza/core';
+import { definedOnly, type Logger, realClock } from '@cadenza/core';
 import { createEngine, type Engine } from '@cadenza/engine';
 import type { Command } from 'commander';
 import {
@@ -72,7 +72,7 @@ async function runDev(flags: DevFlags): Promise<void> {
   const choice = {
     ...chooseStore({
       store: flags.store,
-      ...(flags.prefix === undefined ? {} : { prefix: flags.prefix }),
+      ...definedOnly({ prefix: flags.prefix }),
       ...redisTlsFlagsOf(flags),
     }),
     ...checkTenantFlags(flags),

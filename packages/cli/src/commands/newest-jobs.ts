@@ -1,4 +1,5 @@
 import type { JobQuery, ListedJob, Store } from '@cadenza/core';
+import { definedOnly } from '@cadenza/core';
 
 /**
  * Up to `limit` jobs matching `filters`, newest first, for `cadenza jobs`. A store may
@@ -16,7 +17,7 @@ export async function newestJobs(
     const page = await store.listJobs({
       ...filters,
       limit: limit - jobs.length,
-      ...(cursor === undefined ? {} : { cursor }),
+      ...definedOnly({ cursor }),
     });
     jobs.push(...page.jobs);
     cursor = page.nextCursor;

@@ -1,4 +1,5 @@
 import type { Store } from '@cadenza/core';
+import { definedOnly } from '@cadenza/core';
 
 /** `cadenza status` counts failures over the last hour. */
 export const FAILURE_WINDOW_MS = 60 * 60 * 1000;
@@ -28,7 +29,7 @@ export async function recentFailures(store: Store, now: number, max = MAX_FAILED
     const page = await store.listJobs({
       status: 'failed',
       limit: Math.min(PAGE, max - read),
-      ...(cursor === undefined ? {} : { cursor }),
+      ...definedOnly({ cursor }),
     });
     read += page.jobs.length;
     for (const job of page.jobs) {

@@ -2,7 +2,7 @@ import { createWriteStream, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import { realClock, type Store } from '@cadenza/core';
+import { definedOnly, realClock, type Store } from '@cadenza/core';
 import type { Command } from 'commander';
 import { option } from '../env.js';
 import { oneLine, UsageError } from '../errors.js';
@@ -132,7 +132,7 @@ function required(flag: string, value: string | undefined): string {
 /** Opens `--from` or `--to`; a refusal names that flag. */
 async function open(flag: string, text: string, prefix: string | undefined, mustExist: boolean): Promise<Store> {
   try {
-    return await openStore(text, { flag, mustExist, ...(prefix === undefined ? {} : { prefix }) });
+    return await openStore(text, { flag, mustExist, ...definedOnly({ prefix }) });
   } catch (error) {
     // The store forms are parsed as --store's; the user gave them as --from or --to.
     if (error instanceof UsageError) throw new UsageError(error.message.replace(/^--store\b/, flag), error.exitCode);

@@ -1,3 +1,4 @@
+import { definedOnly } from '@cadenza/core';
 import { Worker } from '@cadenza/worker';
 import type { Command } from 'commander';
 import { addWorkerOptions, checkTenants, checkWorkerFlags, loadHandlers, type WorkerFlags } from '../engine-flags.js';
@@ -39,7 +40,7 @@ async function runWorker(flags: WorkerCommandFlags): Promise<void> {
   const handlers = await loadHandlers(flags.handlers);
 
   await runProcess('worker', settings, choice, async ({ store, log, id, metrics }) => {
-    const worker = new Worker({ ...options, store, handlers, id, log, ...(tenants === undefined ? {} : { tenants }) });
+    const worker = new Worker({ ...options, store, handlers, id, log, ...definedOnly({ tenants }) });
     recordWorker(worker, options.concurrency, metrics);
     await worker.start();
     return { node: workerInfo(worker, options.concurrency), routes: 'health', stop: (stop) => worker.stop(stop) };

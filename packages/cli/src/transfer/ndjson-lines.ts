@@ -1,4 +1,5 @@
 import {
+  definedOnly,
   type JobInput,
   type JobStatus,
   NAME_PATTERN,
@@ -60,9 +61,7 @@ export function scheduleLine({ definition: d, nextFireAt }: SourceSchedule): Rec
     priority: d.job.priority,
     tags: d.job.tags,
     maxAttempts: d.job.maxAttempts,
-    ...(d.job.backoff === undefined ? {} : { backoff: d.job.backoff }),
-    ...(d.job.timeoutMs === undefined ? {} : { timeoutMs: d.job.timeoutMs }),
-    ...(d.job.resources === undefined ? {} : { resources: d.job.resources }),
+    ...definedOnly({ backoff: d.job.backoff, timeoutMs: d.job.timeoutMs, resources: d.job.resources }),
     misfire: d.misfire,
     maxCatchUp: d.maxCatchUp,
     misfireGraceMs: d.misfireGraceMs,
@@ -83,14 +82,12 @@ export function jobLine({ job, was }: CopyJob): Record<string, unknown> {
     priority: job.priority,
     tags: job.tags,
     maxAttempts: job.maxAttempts,
-    ...(job.backoff === undefined ? {} : { backoff: job.backoff }),
-    ...(job.timeoutMs === undefined ? {} : { timeoutMs: job.timeoutMs }),
-    ...(job.idempotencyKey === undefined ? {} : { idempotencyKey: job.idempotencyKey }),
+    ...definedOnly({ backoff: job.backoff, timeoutMs: job.timeoutMs, idempotencyKey: job.idempotencyKey }),
     dependsOn: job.dependsOn,
     ...(job.runAt === undefined ? {} : { runAt: iso(job.runAt) }),
-    ...(job.scheduleId === undefined ? {} : { scheduleId: job.scheduleId }),
+    ...definedOnly({ scheduleId: job.scheduleId }),
     ...(job.scheduledFor === undefined ? {} : { scheduledFor: iso(job.scheduledFor) }),
-    ...(job.resources === undefined ? {} : { resources: job.resources }),
+    ...definedOnly({ resources: job.resources }),
   };
 }
 

@@ -1,4 +1,5 @@
 import type { JobStatus, ListedJob, Store } from '@cadenza/core';
+import { definedOnly } from '@cadenza/core';
 import { type CopyJob, copyOfJob, parentVerdict } from './copy-job.js';
 import type { SourceSchedule, TransferSource } from './source.js';
 
@@ -12,7 +13,7 @@ export function storeSource(store: Store, pageSize = PAGE_SIZE): TransferSource 
     async *schedules() {
       let cursor: string | undefined;
       do {
-        const page = await store.listSchedules({ limit: pageSize, ...(cursor === undefined ? {} : { cursor }) });
+        const page = await store.listSchedules({ limit: pageSize, ...definedOnly({ cursor }) });
         cursor = page.nextCursor;
         if (page.schedules.length > 0) {
           yield page.schedules.map(
@@ -68,7 +69,7 @@ async function* pages(store: Store, status: JobStatus, pageSize: number): AsyncI
       status,
       limit: pageSize,
       include: { payload: true },
-      ...(cursor === undefined ? {} : { cursor }),
+      ...definedOnly({ cursor }),
     });
     cursor = page.nextCursor;
     if (page.jobs.length > 0) yield page.jobs;

@@ -1,5 +1,6 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { Job, JobStatus, Schedule, Store } from '@cadenza/core';
+import { definedOnly } from '@cadenza/core';
 import { type CopyJob, expectedStatus, seenStatus, UNFINISHED } from './copy-job.js';
 import type { SourceSchedule, TransferSource } from './source.js';
 
@@ -52,7 +53,7 @@ export async function verify(source: TransferSource, target: Store, now: number)
   for (const status of UNFINISHED) {
     let cursor: string | undefined;
     do {
-      const page = await target.listJobs({ status, limit: 500, ...(cursor === undefined ? {} : { cursor }) });
+      const page = await target.listJobs({ status, limit: 500, ...definedOnly({ cursor }) });
       for (const job of page.jobs) result.jobs[countedAs(seenStatus(job, now))].target += 1;
       cursor = page.nextCursor;
     } while (cursor !== undefined);
@@ -69,7 +70,7 @@ export async function verify(source: TransferSource, target: Store, now: number)
   }
   let cursor: string | undefined;
   do {
-    const page = await target.listSchedules({ limit: 500, ...(cursor === undefined ? {} : { cursor }) });
+    const page = await target.listSchedules({ limit: 500, ...definedOnly({ cursor }) });
     result.schedules.target += page.schedules.length;
     cursor = page.nextCursor;
   } while (cursor !== undefined);

@@ -1,4 +1,5 @@
 import type { BackoffPolicy } from '../model/job.js';
+import { definedOnly } from '../util/defined-only.js';
 import { integer, oneOf, optional, strictObject } from './fields.js';
 import { EXPECTED, MAX_DURATION_MS } from './limits.js';
 
@@ -27,7 +28,6 @@ export const backoffSchema = strictObject(
     (backoff): BackoffPolicy => ({
       type: backoff.type,
       delayMs: backoff.delayMs,
-      ...(backoff.maxDelayMs === undefined ? {} : { maxDelayMs: backoff.maxDelayMs }),
-      ...(backoff.jitter === undefined ? {} : { jitter: backoff.jitter }),
+      ...definedOnly({ maxDelayMs: backoff.maxDelayMs, jitter: backoff.jitter }),
     }),
   );

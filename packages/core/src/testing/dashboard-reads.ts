@@ -3,6 +3,7 @@ import { FakeClock } from '../clock/fake-clock.js';
 import type { ClaimedJob } from '../model/job.js';
 import type { ActivityMinute, ActivityQuery, PastAttempt, Store } from '../store/store.js';
 import { ACTIVITY_MINUTES, PAST_ATTEMPTS_KEPT } from '../store/store.js';
+import { definedOnly } from '../util/defined-only.js';
 import {
   claimJobs,
   enqueueOne,
@@ -194,7 +195,7 @@ export function dashboardReadsTests(t: Fixture): void {
         await store.settle([succeeded(await claimOnly(store, now))], now);
       }
       const succeededIn = async (tenants?: string[]) =>
-        (await activityOf(store, { now, minutes: 1, ...(tenants === undefined ? {} : { tenants }) }))[0]?.succeeded;
+        (await activityOf(store, { now, minutes: 1, ...definedOnly({ tenants }) }))[0]?.succeeded;
       expect(await succeededIn()).toBe(4);
       expect(await succeededIn(['beta'])).toBe(2);
       expect(await succeededIn(['acme', 'gamma'])).toBe(2);

@@ -10,6 +10,7 @@ import type { ClaimedJob, Job, NewJob } from '../model/job.js';
 import type { Schedule, ScheduleDefinition } from '../model/schedule.js';
 import type { Fence, JobQuery, ListedJob, Settlement, Store } from '../store/store.js';
 import type { SharingOptions } from '../store/support/sharing.js';
+import { definedOnly } from '../util/defined-only.js';
 
 export const T0 = Date.UTC(2026, 0, 1);
 export const SECOND = 1000;
@@ -120,7 +121,7 @@ export async function claimJobs(
   workerId = 'w1',
   tenants?: string[],
 ): Promise<ClaimedJob[]> {
-  return store.claim({ workerId, limit, leaseMs: LEASE_MS, now, ...(tenants === undefined ? {} : { tenants }) });
+  return store.claim({ workerId, limit, leaseMs: LEASE_MS, now, ...definedOnly({ tenants }) });
 }
 
 /** Claims exactly one job and fails the test otherwise. */
@@ -166,7 +167,7 @@ export async function allJobs(
   const jobs: ListedJob[] = [];
   let cursor: string | undefined;
   do {
-    const page = await store.listJobs({ limit: 100, ...query, ...(cursor === undefined ? {} : { cursor }) });
+    const page = await store.listJobs({ limit: 100, ...query, ...definedOnly({ cursor }) });
     expect(page.jobs.length).toBeLessThanOrEqual(query.limit ?? 100);
     if (page.nextCursor !== undefined && page.nextCursor === cursor) throw new Error('listJobs gave back its cursor');
     jobs.push(...page.jobs);

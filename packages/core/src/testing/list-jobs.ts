@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { JobStatus } from '../model/job.js';
 import type { JobQuery, ListedJob } from '../store/store.js';
+import { definedOnly } from '../util/defined-only.js';
 import {
   allJobs,
   claimJobs,
@@ -119,7 +120,7 @@ export function listJobsTests(t: Fixture): void {
       let cursor: string | undefined;
       let pages = 0;
       do {
-        const page = await t.store.listJobs({ limit: 7, ...(cursor === undefined ? {} : { cursor }) });
+        const page = await t.store.listJobs({ limit: 7, ...definedOnly({ cursor }) });
         expect(page.jobs.length).toBeLessThanOrEqual(7);
         expect(page.nextCursor === undefined || page.nextCursor !== cursor).toBe(true);
         seen.push(...ids(page.jobs));
@@ -142,7 +143,7 @@ export function listJobsTests(t: Fixture): void {
       const pages: ListedJob[][] = [];
       let cursor: string | undefined;
       do {
-        const page = await t.store.listJobs({ tenant: 'beta', limit: 2, ...(cursor === undefined ? {} : { cursor }) });
+        const page = await t.store.listJobs({ tenant: 'beta', limit: 2, ...definedOnly({ cursor }) });
         expect(page.jobs.length).toBeLessThanOrEqual(2);
         pages.push(page.jobs);
         cursor = page.nextCursor;

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { definedOnly } from '../util/defined-only.js';
 import {
   allJobs,
   expectRefusal,
@@ -73,7 +74,7 @@ export function scheduleTests(t: Fixture): void {
         const page = await t.store.listSchedules({
           tenant: 'acme',
           limit: 2,
-          ...(cursor === undefined ? {} : { cursor }),
+          ...definedOnly({ cursor }),
         });
         seen.push(...page.schedules.map((s) => s.id));
         cursor = page.nextCursor;

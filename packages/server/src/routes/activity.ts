@@ -1,4 +1,4 @@
-import { ACTIVITY_MINUTES, activityFrame, invalidArgument } from '@cadenza/core';
+import { ACTIVITY_MINUTES, activityFrame, definedOnly, invalidArgument } from '@cadenza/core';
 import type { FastifyInstance } from 'fastify';
 import { grantOf } from '../auth/guard.js';
 import type { RouteContext } from '../context.js';
@@ -36,7 +36,7 @@ export function registerActivityRoutes(app: FastifyInstance, { store, clock }: R
       return { minutes: activityFrame({ now, minutes, tenants: new Set() }).minutes.map(activityMinuteJson) };
     }
     const tenants = tenant === undefined ? grant.tenantNames : [tenant];
-    const counted = await store.activity({ now, minutes, ...(tenants === undefined ? {} : { tenants }) });
+    const counted = await store.activity({ now, minutes, ...definedOnly({ tenants }) });
     return { minutes: counted.map(activityMinuteJson) };
   });
 }

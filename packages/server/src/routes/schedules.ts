@@ -1,4 +1,4 @@
-import { CadenzaError, invalidArgument, prepareSchedule, upsertOptionsOf } from '@cadenza/core';
+import { CadenzaError, definedOnly, invalidArgument, prepareSchedule, upsertOptionsOf } from '@cadenza/core';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Scope } from '../auth/grant.js';
 import { grantOf } from '../auth/guard.js';
@@ -73,7 +73,7 @@ export function registerScheduleRoutes(app: FastifyInstance, ctx: RouteContext):
     const page = await store.listSchedules({
       tenant,
       limit,
-      ...(cursor === undefined ? {} : { cursor }),
+      ...definedOnly({ cursor }),
     });
     return { schedules: page.schedules.map(scheduleJson), nextCursor: page.nextCursor ?? null };
   });

@@ -1,4 +1,4 @@
-import { CadenzaError, invalidArgument } from '@cadenza/core';
+import { CadenzaError, definedOnly, invalidArgument } from '@cadenza/core';
 import { Cluster, Redis, type RedisOptions } from 'ioredis';
 import type { RedisClient } from '../context.js';
 import type { RedisStoreOptions } from './options.js';
@@ -123,7 +123,6 @@ function credentialsOf(url: string): { username?: string; password?: string } {
 function sentinelCredentialsOf(url: string): { sentinelUsername?: string; sentinelPassword?: string } {
   const { username, password } = credentialsOf(url);
   return {
-    ...(username === undefined ? {} : { sentinelUsername: username }),
-    ...(password === undefined ? {} : { sentinelPassword: password }),
+    ...definedOnly({ sentinelUsername: username, sentinelPassword: password }),
   };
 }

@@ -1,4 +1,4 @@
-import { newJobId } from '@cadenza/core';
+import { definedOnly, newJobId } from '@cadenza/core';
 import { newJob } from '@cadenza/core/testing';
 import { describe, expect, it } from 'vitest';
 import { tenantKeys } from '../keys.js';
@@ -16,7 +16,7 @@ async function pages(store: RedisStore, query: Parameters<RedisStore['listJobs']
   const out: string[][] = [];
   let cursor: string | undefined;
   do {
-    const page = await store.listJobs({ ...query, ...(cursor === undefined ? {} : { cursor }) });
+    const page = await store.listJobs({ ...query, ...definedOnly({ cursor }) });
     out.push(page.jobs.map((job) => job.id));
     cursor = page.nextCursor;
   } while (cursor !== undefined && out.length < 1000);

@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { createServer } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { definedOnly } from '@cadenza/core';
 import { Redis } from 'ioredis';
 
 /**
@@ -130,7 +131,7 @@ export async function spawnRedisServer(
     lazyConnect: true,
     maxRetriesPerRequest: 0,
     retryStrategy: () => null,
-    ...(password === undefined ? {} : { password }),
+    ...definedOnly({ password }),
   });
   probe.on('error', () => {});
   try {

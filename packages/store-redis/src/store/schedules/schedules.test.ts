@@ -1,4 +1,4 @@
-import { CadenzaError, newJobId, type ScheduleDefinition } from '@cadenza/core';
+import { CadenzaError, definedOnly, newJobId, type ScheduleDefinition } from '@cadenza/core';
 import { scheduleDefinition } from '@cadenza/core/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RedisHarness, startRedis } from '../../testing/redis-server.js';
@@ -89,7 +89,7 @@ describe('schedules on redis', () => {
       const seen: string[] = [];
       let cursor: string | undefined;
       do {
-        const page = await store.listSchedules({ limit: 4, ...(cursor === undefined ? {} : { cursor }) });
+        const page = await store.listSchedules({ limit: 4, ...definedOnly({ cursor }) });
         seen.push(...page.schedules.map((s) => `${s.tenant}/${s.id}`));
         cursor = page.nextCursor;
       } while (cursor !== undefined);

@@ -1,6 +1,7 @@
 import {
   checkInstant,
   checkScheduleDefinition,
+  definedOnly,
   notFound,
   type Schedule,
   type ScheduleDefinition,
@@ -38,7 +39,7 @@ export async function upsertSchedule(
       const schedule = scheduleFromDefinition(structuredClone(definition), existing, now);
       return { schedule, answer: { schedule, created: existing === undefined } };
     },
-    { register: true, ...(max === undefined ? {} : { maxSchedulesPerTenant: max }) },
+    { register: true, ...definedOnly({ maxSchedulesPerTenant: max }) },
   );
 }
 
