@@ -1,13 +1,12 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import type { MemoryStateSnapshot, NewJob, Store } from '@cadenza/core';
 import { newJobId } from '@cadenza/core';
-import { newJob } from '@cadenza/core/testing';
+import { newJob, tempFolder } from '@cadenza/core/testing';
 import { describe, expect, it } from 'vitest';
 import type { Codec } from './codec.js';
 import { jsonCodec } from './codec-json.js';
 import { snapshotCodec } from './codec-snapshot.js';
 import { createFileStore, type FileStoreFormat } from './index.js';
-import { tempFolder } from './temp-dir.test-helpers.js';
 
 /*
  * The file stores answer doctor with the memory store's (core's memory/doctor.test.ts
@@ -18,7 +17,7 @@ import { tempFolder } from './temp-dir.test-helpers.js';
 
 const T0 = Date.UTC(2026, 0, 1);
 const NOW = T0 + 60_000;
-const folder = tempFolder();
+const folder = tempFolder('store-file', 'state');
 const CODECS: Record<FileStoreFormat, Codec> = { json: jsonCodec, snapshot: snapshotCodec };
 
 const job = (fields: Partial<NewJob> = {}): NewJob => newJob({ id: newJobId(fields.tenant ?? 'acme', T0), ...fields });

@@ -10,14 +10,13 @@ import {
   newJobId,
   type Store,
 } from '@cadenza/core';
-import { allJobs, newJob, scheduleDefinition } from '@cadenza/core/testing';
+import { allJobs, newJob, scheduleDefinition, tempFolder } from '@cadenza/core/testing';
 import { describe, expect, it } from 'vitest';
 import { createFileStore, type FileStoreFormat } from './index.js';
-import { tempFolder } from './temp-dir.test-helpers.js';
 
 const T0 = Date.UTC(2026, 0, 1);
 const MINUTE = 60_000;
-const folder = tempFolder();
+const folder = tempFolder('store-file', 'state');
 const FORMATS = ['json', 'snapshot'] satisfies FileStoreFormat[];
 /** A format this version cannot read. */
 const NEWER = MEMORY_STATE_FORMAT + 1;

@@ -1,14 +1,13 @@
 import { writeFile } from 'node:fs/promises';
 import { serialize } from 'node:v8';
 import { type ClaimedJob, createMemoryStore, type Store } from '@cadenza/core';
-import { allJobs, newJob, scheduleDefinition } from '@cadenza/core/testing';
+import { allJobs, newJob, scheduleDefinition, tempFolder } from '@cadenza/core/testing';
 import { describe, expect, it } from 'vitest';
 import { createFileStore, type FileStoreFormat } from './index.js';
-import { tempFolder } from './temp-dir.test-helpers.js';
 
 const T0 = Date.UTC(2026, 0, 1);
 const SECOND = 1000;
-const folder = tempFolder();
+const folder = tempFolder('store-file', 'state');
 
 const enqueueMany = async (store: Store, n: number, tenant: string): Promise<void> => {
   const jobs = Array.from({ length: n }, () => newJob({ tenant }));

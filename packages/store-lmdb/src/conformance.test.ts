@@ -1,9 +1,8 @@
 import { sharingOptionsOf } from '@cadenza/core';
-import { runStoreConformance } from '@cadenza/core/testing';
+import { runStoreConformance, tempFolder } from '@cadenza/core/testing';
 import { createLmdbStore } from './index.js';
-import { tempFolder } from './temp-dir.test-helpers.js';
 
-const folder = tempFolder();
+const folder = tempFolder('store-lmdb', 'lmdb');
 
 runStoreConformance('lmdb', {
   create: async (options) =>

@@ -2,13 +2,12 @@ import { existsSync } from 'node:fs';
 import { truncate, writeFile } from 'node:fs/promises';
 import { deserialize, serialize } from 'node:v8';
 import type { ClaimedJob, Store } from '@cadenza/core';
-import { newJob, scheduleDefinition } from '@cadenza/core/testing';
+import { newJob, scheduleDefinition, tempFolder } from '@cadenza/core/testing';
 import { describe, expect, it } from 'vitest';
 import { createLmdbStore } from './index.js';
 import { META, openLmdbFile } from './lmdb-file.js';
-import { tempFolder } from './temp-dir.test-helpers.js';
 
-const folder = tempFolder();
+const folder = tempFolder('store-lmdb', 'lmdb');
 const T0 = Date.UTC(2026, 0, 1);
 const LEASE_MS = 30_000;
 

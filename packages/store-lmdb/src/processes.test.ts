@@ -2,12 +2,12 @@
 // one's enqueue wakes another, and a process killed with SIGKILL loses nothing it
 // acknowledged. The children run the built package (see assertBuilt).
 import { type NewJob, prepareJob, realClock } from '@cadenza/core';
+import { tempFolder } from '@cadenza/core/testing';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { assertBuilt, type Child, runChild } from './child-process.test-helpers.js';
 import { createLmdbStore } from './index.js';
-import { tempFolder } from './temp-dir.test-helpers.js';
 
-const folder = tempFolder();
+const folder = tempFolder('store-lmdb', 'lmdb');
 const children = new Set<Child>();
 
 beforeAll(() => assertBuilt());

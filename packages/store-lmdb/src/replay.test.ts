@@ -6,13 +6,12 @@
 // whichever checkpoint.
 import { deserialize, serialize } from 'node:v8';
 import { type ClaimedJob, type Fence, jobFromSchedule, planFires } from '@cadenza/core';
-import { newJob, scheduleDefinition, seededRandom } from '@cadenza/core/testing';
+import { newJob, scheduleDefinition, seededRandom, tempFolder } from '@cadenza/core/testing';
 import { describe, expect, it } from 'vitest';
 import { createLmdbStore, type LmdbStore } from './index.js';
 import { META, openLmdbFile } from './lmdb-file.js';
-import { tempFolder } from './temp-dir.test-helpers.js';
 
-const folder = tempFolder();
+const folder = tempFolder('store-lmdb', 'lmdb');
 const T0 = Date.UTC(2026, 0, 1);
 const TENANTS = ['acme', 'beta', 'gamma'];
 const OPTIONS = {

@@ -10,7 +10,8 @@
  *
  * Beside it, helpers for the other packages' tests: `drive` (runs a FakeClock until a
  * promise settles), `newJob` (a valid NewJob), `allJobs` (every page of a list, read to
- * its end) and `spyStore` (a store whose calls are seen).
+ * its end), `spyStore` (a store whose calls are seen) and `tempFolder` (a test file's folder
+ * for a file-backed store).
  */
 import { describe } from 'vitest';
 import { cancelTests } from './cancel.js';
@@ -38,6 +39,7 @@ export { allJobs, newJob, type StoreHarness, type StoreOptions, scheduleDefiniti
 export { scheduleJob } from './schedule-fixtures.js';
 export { seededRandom } from './seeded-random.js';
 export { type SpyStore, spyStore } from './spy-store.js';
+export { type TempFolder, tempFolder } from './temp-folder.js';
 
 /**
  * States every behaviour of the job lifecycle and schedules (docs/jobs.md, docs/time.md)
