@@ -30,6 +30,7 @@ const packages = readdirSync(join(root, 'packages')).map((dir) => ({
   dir,
   manifest: JSON.parse(readFileSync(join(root, 'packages', dir, 'package.json'), 'utf8')) as Manifest,
 }));
+const manifests = new Map(packages.map(({ dir, manifest }) => [dir, manifest]));
 
 function sourceFiles(dir: string): string[] {
   return readdirSync(dir).flatMap((entry) => {
@@ -68,6 +69,18 @@ describe('package layering', () => {
         for (const match of text.matchAll(/from '@cadenza\/([a-z-]+)/g)) {
           const name = match[1] ?? '';
           if (name !== dir) expect(declared.has(name), `${file} imports @cadenza/${name}`).toBe(true);
+        }
+      }
+    });
+
+    // A second entry (@cadenza/core/store-kit, …/testing) must be one the package's manifest
+    // lists: otherwise it builds here and fails for a user who installed the package.
+    it(`${dir} imports only entries the other packages' exports maps list`, () => {
+      for (const file of sourceFiles(join(root, 'packages', dir, 'src'))) {
+        const text = readFileSync(file, 'utf8');
+        for (const match of text.matchAll(/from '@cadenza\/([a-z-]+)(\/[a-z-]+)?'/g)) {
+          const target = manifests.get(match[1] ?? '');
+          expect(target?.exports, `${file} imports ${match[0]}`).toHaveProperty([`.${match[2] ?? ''}`]);
         }
       }
     });

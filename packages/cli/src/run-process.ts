@@ -1,12 +1,5 @@
-import {
-  definedOnly,
-  type Logger,
-  type NodeRole,
-  realClock,
-  type Store,
-  sharingOptionsOf,
-  withEvents,
-} from '@cadenza/core';
+import { definedOnly, type Logger, type NodeRole, realClock, type Store, withEvents } from '@cadenza/core';
+import { sharingOptionsOf } from '@cadenza/core/store-kit';
 import { createServer, instrumentStore, ProcessMetrics, type ServerOptions } from '@cadenza/server';
 import { oneLine, UsageError } from './errors.js';
 import { eventLogOf } from './event-log.js';

@@ -1,13 +1,7 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import {
-  createMemoryStore,
-  definedOnly,
-  type Logger,
-  type SharingOptions,
-  type Store,
-  sharingOptionsOf,
-} from '@cadenza/core';
+import { createMemoryStore, definedOnly, type Logger, type SharingOptions, type Store } from '@cadenza/core';
+import { sharingOptionsOf } from '@cadenza/core/store-kit';
 import { oneLine, UsageError } from './errors.js';
 import type { RedisTlsFiles } from './redis-tls-flags.js';
 

@@ -1,13 +1,6 @@
 import { readFileSync } from 'node:fs';
-import {
-  describeValue,
-  gatesOf,
-  isCadenzaError,
-  type SharingOptions,
-  type TenantLimits,
-  tenantLimitsOf,
-  tenantWeightsOf,
-} from '@cadenza/core';
+import { describeValue, isCadenzaError, type SharingOptions, type TenantLimits } from '@cadenza/core';
+import { gatesOf, tenantLimitsOf, tenantWeightsOf } from '@cadenza/core/store-kit';
 import type { Command } from 'commander';
 import { option } from './env.js';
 import { oneLine, UsageError } from './errors.js';

@@ -1,4 +1,5 @@
-// The public surface of @cadenza/core: each export named, nothing re-exported wholesale.
+// The public surface of @cadenza/core: what users of cadenza import, each export named, nothing re-exported
+// wholesale. The pieces only store implementations need live in the second entry, store-kit.ts.
 export { type Clock, realClock, sleepOn, type TimerHandle } from './clock/clock.js';
 export { FakeClock, flushPromises } from './clock/fake-clock.js';
 export { Wakeup } from './clock/wakeup.js';
@@ -29,11 +30,8 @@ export { type JobLogFields, jobLogFields } from './log/job-fields.js';
 export { type Logger, silentLogger } from './log/logger.js';
 export { REDACTED, secretRedactor, secretsOfUrl } from './log/redact.js';
 export { createMemoryStore, type MemoryStore, type MemoryStoreOptions } from './memory/memory-store.js';
-export type { RandomSource } from './memory/state.js';
-export { MEMORY_STATE_FORMAT, type MemoryStateSnapshot } from './memory/state-snapshot.js';
-export { type Synchronous, SyncMemoryStore } from './memory/sync-memory-store.js';
 export type { HandlerEntry, HandlerFn, HandlerSpec, HandlersMap, JobContext } from './model/handler.js';
-export { newJobId, newLeaseToken, tenantOfJobId } from './model/ids.js';
+export { tenantOfJobId } from './model/ids.js';
 export {
   type BackoffPolicy,
   type ClaimedJob,
@@ -149,65 +147,12 @@ export type {
   UpsertScheduleResult,
 } from './store/store.js';
 export { ACTIVITY_MINUTES, PAST_ATTEMPTS_KEPT } from './store/store.js';
-// For store implementations: the store-independent pieces every store shares, so that
-// stores refuse the same arguments with the same errors and deliver signals alike.
-export {
-  type ActivityField,
-  activityFrame,
-  type CheckedActivityQuery,
-  checkActivityQuery,
-  MINUTE_MS,
-  minuteOf,
-} from './store/support/activity.js';
-export { checkCount, checkDuration, checkInstant, checkText, notFound } from './store/support/arguments.js';
-export { checkCancelable, resetForRetry, retryVerdict } from './store/support/cancel-retry.js';
-export { decodeCursor, encodeCursor } from './store/support/cursor.js';
-export {
-  type DependencyVerdict,
-  dependencyError,
-  setNewJobStatus,
-  verdictOf,
-} from './store/support/dependencies.js';
-export { type ScheduleFireProblem, scheduleFireProblem } from './store/support/doctor-schedules.js';
-export {
-  fits,
-  type Gate,
-  type GateNeeds,
-  type Gates,
-  gatesOf,
-  nameGate,
-  type ResourceLimits,
-  resourceGate,
-} from './store/support/gates.js';
-export {
-  type CheckedJobQuery,
-  checkJobQuery,
-  JOB_INCLUDE_FIELDS,
-  type ListPosition,
-  listCursor,
-  listedJob,
-  newestFirst,
-} from './store/support/job-query.js';
-export { leaseExpiryError } from './store/support/lease-expiry.js';
-export { type CheckedClaim, checkClaimRequest, checkHeartbeats, leaseStateOf } from './store/support/leases.js';
-export { type CheckedLimits, refill, type TenantLimits, tenantLimitsOf } from './store/support/limits.js';
-export { batchPrefix, checkNewJob } from './store/support/new-job.js';
-export { newJobRow, resolveParentIds } from './store/support/new-row.js';
-export { attemptEnded, lastAttemptOfFailed, lostLeaseError, withAttempt } from './store/support/past-attempts.js';
-export { checkRetentionPolicy } from './store/support/retention.js';
-export { checkFires, checkScheduleDefinition } from './store/support/schedule-calls.js';
-export {
-  countFire,
-  countTrigger,
-  fireApplies,
-  scheduleFromDefinition,
-  setPaused,
-} from './store/support/schedule-changes.js';
-export { checkScheduleRoom, scheduleLimitOf, tooManySchedules } from './store/support/schedule-count.js';
-export { checkSettlements, type SettlementMove, settlementMove } from './store/support/settlements.js';
-export { type SharingOptions, sharingOptionsOf } from './store/support/sharing.js';
-export { StoreSignals } from './store/support/signals.js';
-export { tenantWeightsOf } from './store/support/weights.js';
+export { activityFrame } from './store/support/activity.js';
+export { checkDuration, notFound } from './store/support/arguments.js';
+export type { ResourceLimits } from './store/support/gates.js';
+export { JOB_INCLUDE_FIELDS } from './store/support/job-query.js';
+export { refill, type TenantLimits } from './store/support/limits.js';
+export type { SharingOptions } from './store/support/sharing.js';
 export {
   describeTrigger,
   type FirePlan,

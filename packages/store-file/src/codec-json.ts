@@ -1,4 +1,4 @@
-import type { MemoryStateSnapshot } from '@cadenza/core';
+import type { MemoryStateSnapshot } from '@cadenza/core/store-kit';
 import { type Codec, V8_VERSION_TAG } from './codec.js';
 
 /**

@@ -1,5 +1,5 @@
 import { deserialize, serialize } from 'node:v8';
-import type { MemoryStateSnapshot } from '@cadenza/core';
+import type { MemoryStateSnapshot } from '@cadenza/core/store-kit';
 import { type Codec, looksLikeJson, V8_VERSION_TAG } from './codec.js';
 
 /**

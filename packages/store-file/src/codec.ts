@@ -1,4 +1,4 @@
-import type { MemoryStateSnapshot } from '@cadenza/core';
+import type { MemoryStateSnapshot } from '@cadenza/core/store-kit';
 
 /** How a store file turns state into bytes and back. */
 export interface Codec {

@@ -1,4 +1,4 @@
-import { sharingOptionsOf } from '@cadenza/core';
+import { sharingOptionsOf } from '@cadenza/core/store-kit';
 import { runStoreConformance, tempFolder } from '@cadenza/core/testing';
 import { createFileStore, type FileStoreFormat } from './index.js';
 

@@ -1,6 +1,6 @@
 import { readFile, writeFile } from 'node:fs/promises';
-import type { MemoryStateSnapshot, NewJob, Store } from '@cadenza/core';
-import { newJobId } from '@cadenza/core';
+import type { NewJob, Store } from '@cadenza/core';
+import { type MemoryStateSnapshot, newJobId } from '@cadenza/core/store-kit';
 import { newJob, tempFolder } from '@cadenza/core/testing';
 import { describe, expect, it } from 'vitest';
 import type { Codec } from './codec.js';

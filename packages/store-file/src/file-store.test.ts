@@ -1,15 +1,8 @@
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { serialize } from 'node:v8';
-import {
-  createMemoryStore,
-  FakeClock,
-  flushPromises,
-  MEMORY_STATE_FORMAT,
-  type NewJob,
-  newJobId,
-  type Store,
-} from '@cadenza/core';
+import { createMemoryStore, FakeClock, flushPromises, type NewJob, type Store } from '@cadenza/core';
+import { MEMORY_STATE_FORMAT, newJobId } from '@cadenza/core/store-kit';
 import { allJobs, newJob, scheduleDefinition, tempFolder } from '@cadenza/core/testing';
 import { describe, expect, it } from 'vitest';
 import { createFileStore, type FileStoreFormat } from './index.js';

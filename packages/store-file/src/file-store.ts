@@ -14,7 +14,6 @@ import {
   type EnqueueResult,
   type Fence,
   type FireResult,
-  gatesOf,
   type HeartbeatEntry,
   type Job,
   type JobPage,
@@ -22,7 +21,6 @@ import {
   type Leadership,
   type LeaseState,
   type Logger,
-  type MemoryStateSnapshot,
   type MemoryStore,
   type NewJob,
   type PastAttempt,
@@ -39,13 +37,17 @@ import {
   type SharingOptions,
   type Store,
   type StoreSignal,
-  sharingOptionsOf,
   silentLogger,
-  tenantLimitsOf,
-  tenantWeightsOf,
   type UpsertScheduleOptions,
   type UpsertScheduleResult,
 } from '@cadenza/core';
+import {
+  gatesOf,
+  type MemoryStateSnapshot,
+  sharingOptionsOf,
+  tenantLimitsOf,
+  tenantWeightsOf,
+} from '@cadenza/core/store-kit';
 import { removeStaleTemporaries, type WriteFileAtomically, writeFileAtomically } from './atomic-write.js';
 import type { Codec } from './codec.js';
 import { jsonCodec } from './codec-json.js';

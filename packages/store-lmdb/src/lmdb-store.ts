@@ -16,7 +16,6 @@ import {
   type JobQuery,
   type Leadership,
   type LeaseState,
-  type MemoryStateSnapshot,
   type NewJob,
   type PastAttempt,
   type QueueDepth,
@@ -31,11 +30,10 @@ import {
   type SharingOptions,
   type Store,
   type StoreSignal,
-  SyncMemoryStore,
-  sharingOptionsOf,
   type UpsertScheduleOptions,
   type UpsertScheduleResult,
 } from '@cadenza/core';
+import { type MemoryStateSnapshot, SyncMemoryStore, sharingOptionsOf } from '@cadenza/core/store-kit';
 import { CallBatch } from './call-batch.js';
 import { type LmdbFile, openLmdbFile } from './lmdb-file.js';
 import { Replica, type StoreConfig, type WriteOp } from './replica.js';

@@ -1,15 +1,7 @@
 import { isDeepStrictEqual } from 'node:util';
 import { deserialize, serialize } from 'node:v8';
-import {
-  type CadenzaError,
-  invalidArgument,
-  type MemoryStateSnapshot,
-  newJobId,
-  newLeaseToken,
-  type SharingOptions,
-  type StoreSignal,
-  SyncMemoryStore,
-} from '@cadenza/core';
+import { type CadenzaError, invalidArgument, type SharingOptions, type StoreSignal } from '@cadenza/core';
+import { type MemoryStateSnapshot, newJobId, newLeaseToken, SyncMemoryStore } from '@cadenza/core/store-kit';
 import { cannotOpen, decodeValue, encodeValue, type LmdbFile, META } from './lmdb-file.js';
 
 /**

@@ -1,4 +1,5 @@
-import { checkCancelable, type Job, lastAttemptOfFailed, notFound, resetForRetry, retryVerdict } from '@cadenza/core';
+import { type Job, notFound } from '@cadenza/core';
+import { checkCancelable, lastAttemptOfFailed, resetForRetry, retryVerdict } from '@cadenza/core/store-kit';
 import type { Ctx } from './context.js';
 import { keepPastAttempt } from './dashboard-reads.js';
 import { makeBlocked, makeFinal, makeRunnable } from './job-states.js';

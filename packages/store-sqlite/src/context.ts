@@ -1,4 +1,5 @@
-import type { CheckedLimits, Gates, StoreSignal } from '@cadenza/core';
+import type { StoreSignal } from '@cadenza/core';
+import type { CheckedLimits, Gates } from '@cadenza/core/store-kit';
 import type Database from 'better-sqlite3';
 
 /**

@@ -1,14 +1,11 @@
 import {
   ACTIVITY_MINUTES,
-  type ActivityField,
   type ActivityMinute,
   activityFrame,
-  type CheckedActivityQuery,
-  MINUTE_MS,
-  minuteOf,
   PAST_ATTEMPTS_KEPT,
   type PastAttempt,
 } from '@cadenza/core';
+import { type ActivityField, type CheckedActivityQuery, MINUTE_MS, minuteOf } from '@cadenza/core/store-kit';
 import type { Ctx } from './context.js';
 
 /*

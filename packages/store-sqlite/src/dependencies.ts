@@ -1,4 +1,5 @@
-import { dependencyError, type Job, type JobStatus, verdictOf } from '@cadenza/core';
+import type { Job, JobStatus } from '@cadenza/core';
+import { dependencyError, verdictOf } from '@cadenza/core/store-kit';
 import type { Ctx } from './context.js';
 import { makeFinal, makeRunnable } from './job-states.js';
 import { loadJob, statusOf } from './rows.js';

@@ -1,4 +1,5 @@
-import { type DoctorCheck, isFinalStatus, type JobStatus, verdictOf } from '@cadenza/core';
+import { type DoctorCheck, isFinalStatus, type JobStatus } from '@cadenza/core';
+import { verdictOf } from '@cadenza/core/store-kit';
 import type { Ctx } from './context.js';
 import type { Candidate } from './doctor-scan.js';
 

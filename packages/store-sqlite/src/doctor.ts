@@ -1,4 +1,5 @@
-import { type DoctorFinding, type DoctorOptions, type DoctorReport, scheduleFireProblem } from '@cadenza/core';
+import type { DoctorFinding, DoctorOptions, DoctorReport } from '@cadenza/core';
+import { scheduleFireProblem } from '@cadenza/core/store-kit';
 import type { Ctx } from './context.js';
 import { jobCandidates, readJobChunk } from './doctor-jobs.js';
 import { type Candidate, CHUNK, type Chunk, confirm, scan } from './doctor-scan.js';

@@ -1,16 +1,12 @@
+import { CadenzaError, type EnqueueResult, invalidArgument, type Job, type NewJob } from '@cadenza/core';
 import {
   batchPrefix,
-  CadenzaError,
   checkNewJob,
-  type EnqueueResult,
-  invalidArgument,
-  type Job,
-  type NewJob,
   newJobRow,
   resolveParentIds,
   setNewJobStatus,
   verdictOf,
-} from '@cadenza/core';
+} from '@cadenza/core/store-kit';
 import type { Ctx } from './context.js';
 import { fileNewJob } from './job-states.js';
 import { insertJob, type JobRow, jobOf, statusOf } from './rows.js';

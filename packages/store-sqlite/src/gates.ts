@@ -1,4 +1,5 @@
-import { fits, type Gate, type Gates, type Job } from '@cadenza/core';
+import type { Job } from '@cadenza/core';
+import { fits, type Gate, type Gates } from '@cadenza/core/store-kit';
 import type { Ctx } from './context.js';
 import type { PickJob } from './fairness.js';
 import { ACTIVE_HOLDINGS } from './pinned-statements.js';

@@ -1,4 +1,5 @@
-import { attemptEnded, type Job, type JobError, type JobLease } from '@cadenza/core';
+import type { Job, JobError, JobLease } from '@cadenza/core';
+import { attemptEnded } from '@cadenza/core/store-kit';
 import type { Ctx } from './context.js';
 import { countActivity, keepPastAttempt } from './dashboard-reads.js';
 import { joinRing, leaveRingIfEmpty } from './fairness.js';

@@ -1,13 +1,5 @@
-import {
-  type CheckedJobQuery,
-  checkJobQuery,
-  type JobPage,
-  type JobQuery,
-  type JobStatus,
-  type ListPosition,
-  listCursor,
-  listedJob,
-} from '@cadenza/core';
+import type { JobPage, JobQuery, JobStatus } from '@cadenza/core';
+import { type CheckedJobQuery, checkJobQuery, type ListPosition, listCursor, listedJob } from '@cadenza/core/store-kit';
 import type { Ctx } from './context.js';
 import { JOB_COLUMNS, type JobRow, jobOf } from './rows.js';
 

@@ -1,7 +1,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { checkJobQuery, type JobQuery } from '@cadenza/core';
+import type { JobQuery } from '@cadenza/core';
+import { checkJobQuery } from '@cadenza/core/store-kit';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listStatements, MAX_LIST_READ, SOURCES, type Statement } from './list-jobs.js';

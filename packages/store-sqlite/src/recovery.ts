@@ -1,4 +1,5 @@
-import { leaseExpiryError, lostLeaseError, type RecoveryResult, type RetentionPolicy } from '@cadenza/core';
+import type { RecoveryResult, RetentionPolicy } from '@cadenza/core';
+import { leaseExpiryError, lostLeaseError } from '@cadenza/core/store-kit';
 import type { Ctx } from './context.js';
 import { attemptRetried, makeFinal, makeWaiting } from './job-states.js';
 import { DUE_DELAYED, EXPIRED_LEASES, FINISHED_BY_TENANT, NEXT_DUE } from './pinned-statements.js';

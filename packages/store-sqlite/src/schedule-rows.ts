@@ -1,13 +1,5 @@
-import {
-  checkCount,
-  checkText,
-  decodeCursor,
-  encodeCursor,
-  type MisfirePolicy,
-  type Schedule,
-  type SchedulePage,
-  type ScheduleQuery,
-} from '@cadenza/core';
+import type { MisfirePolicy, Schedule, SchedulePage, ScheduleQuery } from '@cadenza/core';
+import { checkCount, checkText, decodeCursor, encodeCursor } from '@cadenza/core/store-kit';
 import type { Ctx } from './context.js';
 import { toJson } from './rows.js';
 

@@ -1,23 +1,25 @@
 import {
-  checkFires,
-  checkScheduleDefinition,
-  checkScheduleRoom,
-  countFire,
-  countTrigger,
   type FireResult,
-  fireApplies,
   type Job,
   jobFromSchedule,
   notFound,
   type Schedule,
   type ScheduleDefinition,
   type ScheduleFire,
-  scheduleFromDefinition,
-  scheduleLimitOf,
-  setPaused,
   type UpsertScheduleOptions,
   type UpsertScheduleResult,
 } from '@cadenza/core';
+import {
+  checkFires,
+  checkScheduleDefinition,
+  checkScheduleRoom,
+  countFire,
+  countTrigger,
+  fireApplies,
+  scheduleFromDefinition,
+  scheduleLimitOf,
+  setPaused,
+} from '@cadenza/core/store-kit';
 import type { Ctx } from './context.js';
 import { enqueueBatch } from './enqueue.js';
 import { loadJob, statusOf } from './rows.js';

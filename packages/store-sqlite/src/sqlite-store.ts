@@ -3,18 +3,12 @@ import {
   type ActivityQuery,
   type ClaimedJob,
   type ClaimRequest,
-  checkActivityQuery,
-  checkCount,
   checkDuration,
-  checkInstant,
-  checkRetentionPolicy,
-  checkText,
   type DoctorOptions,
   type DoctorReport,
   type EnqueueResult,
   type Fence,
   type FireResult,
-  gatesOf,
   type HeartbeatEntry,
   invalidArgument,
   type Job,
@@ -36,11 +30,19 @@ import {
   type SharingOptions,
   type Store,
   type StoreSignal,
-  tenantLimitsOf,
-  tenantWeightsOf,
   type UpsertScheduleOptions,
   type UpsertScheduleResult,
 } from '@cadenza/core';
+import {
+  checkActivityQuery,
+  checkCount,
+  checkInstant,
+  checkRetentionPolicy,
+  checkText,
+  gatesOf,
+  tenantLimitsOf,
+  tenantWeightsOf,
+} from '@cadenza/core/store-kit';
 import { cancel, retry } from './cancel-retry.js';
 import { readActivity, readPastAttempts } from './dashboard-reads.js';
 import { releaseDependents } from './dependencies.js';

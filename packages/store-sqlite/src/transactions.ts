@@ -1,4 +1,5 @@
-import { CadenzaError, type CheckedLimits, type Fence, type Gates, StoreSignals } from '@cadenza/core';
+import { CadenzaError, type Fence } from '@cadenza/core';
+import { type CheckedLimits, type Gates, StoreSignals } from '@cadenza/core/store-kit';
 import type Database from 'better-sqlite3';
 import { Ctx } from './context.js';
 import { checkFence } from './leadership.js';

@@ -1,18 +1,13 @@
+import type { ClaimedJob, ClaimRequest, HeartbeatEntry, Job, LeaseState, Settlement } from '@cadenza/core';
 import {
-  type ClaimedJob,
-  type ClaimRequest,
   checkClaimRequest,
   checkHeartbeats,
   checkInstant,
   checkSettlements,
-  type HeartbeatEntry,
-  type Job,
-  type LeaseState,
   leaseStateOf,
   newLeaseToken,
-  type Settlement,
   settlementMove,
-} from '@cadenza/core';
+} from '@cadenza/core/store-kit';
 import type { Ctx } from './context.js';
 import { headOfQueue, takeInTurn } from './fairness.js';
 import { ClaimGates } from './gates.js';

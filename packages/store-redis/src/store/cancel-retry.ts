@@ -1,4 +1,5 @@
-import { checkCancelable, type Job, type JobStatus, notFound, retryVerdict, tenantOfJobId } from '@cadenza/core';
+import { type Job, type JobStatus, notFound, tenantOfJobId } from '@cadenza/core';
+import { checkCancelable, retryVerdict } from '@cadenza/core/store-kit';
 import type { RedisContext } from '../context.js';
 import { globalId, localId } from '../keys.js';
 import { jobVerdictAnswer } from './answers.js';

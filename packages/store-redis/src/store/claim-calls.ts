@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { CadenzaError, type CheckedLimits, type ClaimedJob, type checkClaimRequest } from '@cadenza/core';
+import { CadenzaError, type ClaimedJob } from '@cadenza/core';
+import type { CheckedLimits, checkClaimRequest } from '@cadenza/core/store-kit';
 import type { RedisContext } from '../context.js';
 import { decodeClaimAnswer } from './claim-answer.js';
 import { interleave } from './interleave.js';

@@ -1,11 +1,5 @@
-import {
-  type CheckedLimits,
-  type ClaimedJob,
-  type ClaimRequest,
-  checkClaimRequest,
-  type Gates,
-  gatesOf,
-} from '@cadenza/core';
+import type { ClaimedJob, ClaimRequest } from '@cadenza/core';
+import { type CheckedLimits, checkClaimRequest, type Gates, gatesOf } from '@cadenza/core/store-kit';
 import { type Band, band } from '../band.js';
 import type { RedisContext } from '../context.js';
 import { PRIORITY_BANDS } from '../keys.js';

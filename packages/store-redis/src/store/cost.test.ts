@@ -1,4 +1,5 @@
-import { type ClaimedJob, type NewJob, newJobId } from '@cadenza/core';
+import type { ClaimedJob, NewJob } from '@cadenza/core';
+import { newJobId } from '@cadenza/core/store-kit';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { localId, tenantKeys } from '../keys.js';

@@ -2,12 +2,11 @@ import {
   type ActivityMinute,
   type ActivityQuery,
   activityFrame,
-  checkActivityQuery,
   type JobError,
-  MINUTE_MS,
   type PastAttempt,
   tenantOfJobId,
 } from '@cadenza/core';
+import { checkActivityQuery, MINUTE_MS } from '@cadenza/core/store-kit';
 import { execAll, type RedisContext } from '../context.js';
 import { localId, tenantsKey } from '../keys.js';
 

@@ -1,4 +1,5 @@
-import { type NewJob, newJobId } from '@cadenza/core';
+import type { NewJob } from '@cadenza/core';
+import { newJobId } from '@cadenza/core/store-kit';
 import { newJob } from '@cadenza/core/testing';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

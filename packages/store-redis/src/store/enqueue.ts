@@ -1,16 +1,12 @@
 import {
-  batchPrefix,
   CadenzaError,
-  checkNewJob,
   type EnqueueResult,
-  type Gates,
-  gatesOf,
   invalidArgument,
   type JobStatus,
   type NewJob,
-  resolveParentIds,
   tenantOfJobId,
 } from '@cadenza/core';
+import { batchPrefix, checkNewJob, type Gates, gatesOf, resolveParentIds } from '@cadenza/core/store-kit';
 import { type Band, band } from '../band.js';
 import { encodeOptions, encodePayload } from '../codec.js';
 import { groupBy, type RedisContext } from '../context.js';

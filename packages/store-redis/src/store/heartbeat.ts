@@ -1,4 +1,5 @@
-import { checkHeartbeats, type HeartbeatEntry, type LeaseState } from '@cadenza/core';
+import type { HeartbeatEntry, LeaseState } from '@cadenza/core';
+import { checkHeartbeats } from '@cadenza/core/store-kit';
 import { encodePayload } from '../codec.js';
 import type { RedisContext } from '../context.js';
 import { localId } from '../keys.js';

@@ -1,4 +1,5 @@
-import { checkDuration, checkInstant, checkText, type Fence, type Leadership, StaleEpochError } from '@cadenza/core';
+import { checkDuration, type Fence, type Leadership, StaleEpochError } from '@cadenza/core';
+import { checkInstant, checkText } from '@cadenza/core/store-kit';
 import type { RedisContext } from '../context.js';
 import { leaderKey } from '../keys.js';
 import type { LockQuorum } from './redlock.js';

@@ -1,4 +1,5 @@
-import { definedOnly, newJobId } from '@cadenza/core';
+import { definedOnly } from '@cadenza/core';
+import { newJobId } from '@cadenza/core/store-kit';
 import { newJob } from '@cadenza/core/testing';
 import { describe, expect, it } from 'vitest';
 import { tenantKeys } from '../keys.js';

@@ -1,13 +1,5 @@
-import {
-  type CheckedJobQuery,
-  checkJobQuery,
-  decodeCursor,
-  encodeCursor,
-  type JobPage,
-  type JobQuery,
-  type ListedJob,
-  listedJob,
-} from '@cadenza/core';
+import type { JobPage, JobQuery, ListedJob } from '@cadenza/core';
+import { type CheckedJobQuery, checkJobQuery, decodeCursor, encodeCursor, listedJob } from '@cadenza/core/store-kit';
 import type { RedisContext } from '../context.js';
 import { tenantsKey } from '../keys.js';
 import { listJobsAnswer } from './answers.js';

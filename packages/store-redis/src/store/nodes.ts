@@ -1,4 +1,5 @@
-import { checkDuration, checkInstant, checkText, type NodeReport, type NodeReportInput } from '@cadenza/core';
+import { checkDuration, type NodeReport, type NodeReportInput } from '@cadenza/core';
+import { checkInstant, checkText } from '@cadenza/core/store-kit';
 import type { RedisContext } from '../context.js';
 import { nodesKey } from '../keys.js';
 

@@ -1,4 +1,5 @@
-import { checkCount, checkInstant, type Fence } from '@cadenza/core';
+import type { Fence } from '@cadenza/core';
+import { checkCount, checkInstant } from '@cadenza/core/store-kit';
 import type { RedisContext } from '../context.js';
 import { promoteAnswer } from './answers.js';
 import { runTenantScripts } from './tenant-scripts.js';

@@ -1,4 +1,5 @@
-import { checkCount, checkInstant, type Fence, type RecoveryResult } from '@cadenza/core';
+import type { Fence, RecoveryResult } from '@cadenza/core';
+import { checkCount, checkInstant } from '@cadenza/core/store-kit';
 import type { RedisContext } from '../context.js';
 import { globalId } from '../keys.js';
 import { recoverAnswer } from './answers.js';

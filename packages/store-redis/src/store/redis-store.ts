@@ -9,7 +9,6 @@ import {
   type EnqueueResult,
   type Fence,
   type FireResult,
-  gatesOf,
   type HeartbeatEntry,
   invalidArgument,
   type Job,
@@ -32,10 +31,10 @@ import {
   type Settlement,
   type Store,
   type StoreSignal,
-  tenantLimitsOf,
   type UpsertScheduleOptions,
   type UpsertScheduleResult,
 } from '@cadenza/core';
+import { gatesOf, tenantLimitsOf } from '@cadenza/core/store-kit';
 import { createContext, type RedisContext } from '../context.js';
 import { RedisEventLog } from '../events/redis-event-log.js';
 import { leaderLockKey } from '../keys.js';

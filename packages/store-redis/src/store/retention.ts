@@ -1,4 +1,5 @@
-import { checkInstant, checkRetentionPolicy, type Fence, type RetentionPolicy } from '@cadenza/core';
+import type { Fence, RetentionPolicy } from '@cadenza/core';
+import { checkInstant, checkRetentionPolicy } from '@cadenza/core/store-kit';
 import type { RedisContext } from '../context.js';
 import { tenantsKey } from '../keys.js';
 import { retentionAnswer } from './answers.js';

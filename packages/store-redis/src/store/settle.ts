@@ -1,4 +1,5 @@
-import { checkInstant, checkSettlements, type LeaseState, type Settlement } from '@cadenza/core';
+import type { LeaseState, Settlement } from '@cadenza/core';
+import { checkInstant, checkSettlements } from '@cadenza/core/store-kit';
 import { encodePayload } from '../codec.js';
 import type { RedisContext } from '../context.js';
 import { localId } from '../keys.js';

@@ -1,4 +1,5 @@
-import { type DoctorOptions, type Schedule, scheduleFireProblem } from '@cadenza/core';
+import type { DoctorOptions, Schedule } from '@cadenza/core';
+import { scheduleFireProblem } from '@cadenza/core/store-kit';
 import type { RedisContext } from '../../context.js';
 import { tenantKeys } from '../../keys.js';
 import { decodeSchedule, encodeSchedule } from '../schedules/row.js';

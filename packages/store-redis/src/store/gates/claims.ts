@@ -1,4 +1,4 @@
-import type { Gates } from '@cadenza/core';
+import type { Gates } from '@cadenza/core/store-kit';
 import { type Band, band, bandTenant } from '../../band.js';
 import { execAll, groupBy, type RedisContext } from '../../context.js';
 import { gateKeys } from '../../keys.js';

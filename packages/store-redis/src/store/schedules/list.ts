@@ -1,13 +1,5 @@
-import {
-  checkCount,
-  checkInstant,
-  checkText,
-  decodeCursor,
-  encodeCursor,
-  type Schedule,
-  type SchedulePage,
-  type ScheduleQuery,
-} from '@cadenza/core';
+import type { Schedule, SchedulePage, ScheduleQuery } from '@cadenza/core';
+import { checkCount, checkInstant, checkText, decodeCursor, encodeCursor } from '@cadenza/core/store-kit';
 import { execAll, type RedisContext } from '../../context.js';
 import { tenantsKey } from '../../keys.js';
 import { decodeSchedule } from './row.js';

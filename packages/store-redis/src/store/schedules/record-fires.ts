@@ -1,6 +1,4 @@
 import {
-  checkFires,
-  checkInstant,
   type Fence,
   type FireResult,
   invalidArgument,
@@ -8,6 +6,7 @@ import {
   type ScheduleFire,
   tenantOfJobId,
 } from '@cadenza/core';
+import { checkFires, checkInstant } from '@cadenza/core/store-kit';
 import { type Band, band } from '../../band.js';
 import { encodeOptions, encodePayload } from '../../codec.js';
 import { execAll, groupBy, type RedisContext } from '../../context.js';

@@ -1,4 +1,5 @@
-import { CadenzaError, definedOnly, newJobId, type ScheduleDefinition } from '@cadenza/core';
+import { CadenzaError, definedOnly, type ScheduleDefinition } from '@cadenza/core';
+import { newJobId } from '@cadenza/core/store-kit';
 import { scheduleDefinition } from '@cadenza/core/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RedisHarness, startRedis } from '../../testing/redis-server.js';

@@ -1,4 +1,5 @@
-import { CadenzaError, checkInstant, type Job, jobFromSchedule } from '@cadenza/core';
+import { CadenzaError, type Job, jobFromSchedule } from '@cadenza/core';
+import { checkInstant } from '@cadenza/core/store-kit';
 import { encodeOptions, encodePayload } from '../../codec.js';
 import type { RedisContext } from '../../context.js';
 import { localId } from '../../keys.js';

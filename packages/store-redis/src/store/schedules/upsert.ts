@@ -1,16 +1,18 @@
 import {
-  checkInstant,
-  checkScheduleDefinition,
   definedOnly,
   notFound,
   type Schedule,
   type ScheduleDefinition,
-  scheduleFromDefinition,
-  scheduleLimitOf,
-  setPaused,
   type UpsertScheduleOptions,
   type UpsertScheduleResult,
 } from '@cadenza/core';
+import {
+  checkInstant,
+  checkScheduleDefinition,
+  scheduleFromDefinition,
+  scheduleLimitOf,
+  setPaused,
+} from '@cadenza/core/store-kit';
 import type { RedisContext } from '../../context.js';
 import { decodeSchedule } from './row.js';
 import { writeSchedule } from './write.js';

@@ -1,4 +1,5 @@
-import { CadenzaError, type Schedule, tooManySchedules } from '@cadenza/core';
+import { CadenzaError, type Schedule } from '@cadenza/core';
+import { tooManySchedules } from '@cadenza/core/store-kit';
 import type { RedisContext } from '../../context.js';
 import { schedulePutAnswer } from '../answers.js';
 import { runTenantScripts } from '../tenant-scripts.js';
