@@ -3,11 +3,11 @@
 // line is lost when the process ends — after SIGTERM in the middle of a run, and when a
 // handler ends the process in the same turn as it logs. Build first; this runs dist/bin.js.
 import { once } from 'node:events';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { assertBuilt, type Cadenza, enqueue, runCli, startDev, waitFor, waitForStatus } from './cadenza-process.js';
+import { killAfterEach, tempDir } from './sandbox.js';
 
 const HANDLERS = `
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -45,32 +45,19 @@ interface Line {
   [field: string]: unknown;
 }
 
-let dir: string;
+const folder = tempDir('attempt-logs');
 let handlers: string;
-const running = new Set<Cadenza>();
+const track = killAfterEach();
 
 beforeAll(() => {
   assertBuilt();
-  dir = mkdtempSync(join(tmpdir(), 'cadenza-attempt-logs-'));
-  handlers = join(dir, 'handlers.mjs');
+  handlers = join(folder.path, 'handlers.mjs');
   writeFileSync(handlers, HANDLERS);
-});
-afterEach(async () => {
-  for (const node of running) {
-    node.proc.kill('SIGKILL');
-    await node.exited;
-  }
-  running.clear();
-});
-afterAll(() => {
-  rmSync(dir, { recursive: true, force: true });
 });
 
 async function dev(args: readonly string[]): Promise<Cadenza> {
   const node = await startDev(['--handlers', handlers, ...args]);
-  running.add(node);
-  void node.exited.then(() => running.delete(node));
-  return node;
+  return track(node);
 }
 
 /** Waits for the process's exit and the end of its stdout ('exit' may come before the last lines are read). */
@@ -155,7 +142,7 @@ describe('a log line per attempt outcome, from cadenza dev', () => {
   }, 30_000);
 
   it('SIGTERM in the middle of a run: every job the store settled or released has its line, and the last line is "stopped"', async () => {
-    const file = join(dir, 'sigterm.db');
+    const file = join(folder.path, 'sigterm.db');
     const node = await dev(['--store', `sqlite:${file}`, '--concurrency', '20']);
     const jobs = Array.from({ length: 1000 }, () => ({ name: 'nap' }));
     const batch = await node.http<{ ids: string[] }>('POST', '/v1/jobs/batch', { jobs });

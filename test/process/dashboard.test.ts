@@ -1,26 +1,20 @@
 // The dashboard as `cadenza dev` serves it: on by default at /ui/, its address printed on
 // start, and off with --no-ui or CADENZA_NO_UI. Build first (`npx -y pnpm@12.4.2 build`):
 // these tests run dist/bin.js, and the server reads packages/dashboard/dist/app.
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { assertBuilt, type Cadenza, startDev } from './cadenza-process.js';
+import { killAfterEach } from './sandbox.js';
 
 const QUIET = ['--store', 'memory', '--log-level', 'warn', '--shutdown-timeout-ms', '300'];
-const running = new Set<Cadenza>();
+const track = killAfterEach();
 
 beforeAll(() => {
   assertBuilt();
 });
-afterEach(async () => {
-  for (const node of running) {
-    node.proc.kill('SIGKILL');
-    await node.exited;
-  }
-  running.clear();
-});
 
 async function dev(args: readonly string[], env: Record<string, string> = {}): Promise<Cadenza> {
   const node = await startDev([...QUIET, ...args], env);
-  running.add(node);
+  track(node);
   return node;
 }
 

@@ -1,9 +1,8 @@
 // `cadenza dev` as a real process: the built binary, spawned, killed and restarted on the
 // same store file. Build first (`npx -y pnpm@12.4.2 build`); these tests run dist/bin.js.
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import {
   assertBuilt,
   type Cadenza,
@@ -14,40 +13,28 @@ import {
   waitFor,
   waitForStatus,
 } from './cadenza-process.js';
+import { killAfterEach, tempDir } from './sandbox.js';
 
 const HANDLERS = join(FIXTURE, 'handlers.mjs');
 const STARTUP = join(FIXTURE, 'startup.json');
 // Short leases so that a killed process's job and leadership come back in about a second.
 const FAST = ['--lease-ms', '1000', '--leader-ttl-ms', '2000', '--shutdown-timeout-ms', '300', '--log-level', 'warn'];
 
-let dir: string;
-const running = new Set<Cadenza>();
+const folder = tempDir('process');
+const track = killAfterEach();
 
 beforeAll(() => {
   assertBuilt();
-  dir = mkdtempSync(join(tmpdir(), 'cadenza-process-'));
-});
-afterEach(async () => {
-  for (const node of running) {
-    node.proc.kill('SIGKILL');
-    await node.exited;
-  }
-  running.clear();
-});
-afterAll(() => {
-  rmSync(dir, { recursive: true, force: true });
 });
 
 async function dev(args: readonly string[]): Promise<Cadenza> {
   const node = await startDev(args);
-  running.add(node);
-  void node.exited.then(() => running.delete(node));
-  return node;
+  return track(node);
 }
 
 const STORES = ['sqlite', 'json', 'snapshot'] as const;
 let seq = 0;
-const storeFile = (kind: string) => join(dir, `${kind}-${++seq}.${kind === 'sqlite' ? 'db' : kind}`);
+const storeFile = (kind: string) => join(folder.path, `${kind}-${++seq}.${kind === 'sqlite' ? 'db' : kind}`);
 
 /** File stores write behind a short debounce: wait until the file on disk holds the job. */
 async function persisted(kind: string, path: string, id: string): Promise<void> {
@@ -75,7 +62,7 @@ describe('cadenza dev', () => {
     it(`${kind}: a job running when the process is SIGKILLed runs again after a restart; nothing else is lost`, async () => {
       const path = storeFile(kind);
       const store = `${kind}:${path}`;
-      const gate = join(dir, `gate-${seq}`);
+      const gate = join(folder.path, `gate-${seq}`);
       const first = await dev([
         '--store',
         store,
@@ -116,7 +103,7 @@ describe('cadenza dev', () => {
     it(`${kind}: SIGTERM while jobs run exits 0 and loses none`, async () => {
       const path = storeFile(kind);
       const store = `${kind}:${path}`;
-      const gate = join(dir, `gate-${seq}`);
+      const gate = join(folder.path, `gate-${seq}`);
       const first = await dev(['--store', store, '--handlers', HANDLERS, ...FAST]);
       const held = [];
       for (let i = 0; i < 3; i++) held.push(await enqueue(first, { name: 'gate', payload: { gate } }));
@@ -143,7 +130,7 @@ describe('cadenza dev', () => {
 
   it('a second signal during a graceful shutdown exits at once', async () => {
     const store = `sqlite:${storeFile('sqlite')}`;
-    const gate = join(dir, `gate-${seq}`);
+    const gate = join(folder.path, `gate-${seq}`);
     const args = ['--store', store, '--handlers', HANDLERS, '--id', 'node-b', '--lease-ms', '1000'];
     const first = await dev([...args, '--shutdown-timeout-ms', '60000', '--log-level', 'info']);
     const held = await enqueue(first, { name: 'gate', payload: { gate }, maxAttempts: 2 });

@@ -1,40 +1,29 @@
 // `cadenza dev --store lmdb:PATH` with a second process on the same file: a job enqueued by
 // `cadenza enqueue --store lmdb:PATH` while dev runs is picked up by dev, and dev's own jobs
 // run. Build first (`npx -y pnpm@12.4.2 build`); these tests run dist/bin.js.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { assertBuilt, type Cadenza, enqueue, FIXTURE, runCli, startDev, waitForStatus } from './cadenza-process.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { assertBuilt, enqueue, FIXTURE, runCli, startDev, waitForStatus } from './cadenza-process.js';
+import { killAfterEach, tempDir } from './sandbox.js';
 
 const HANDLERS = join(FIXTURE, 'handlers.mjs');
 const QUIET = ['--shutdown-timeout-ms', '300', '--log-level', 'warn'];
 // Short leases, so that a killed process's job and leadership come back in about a second.
 const FAST = ['--lease-ms', '1000', '--leader-ttl-ms', '2000', ...QUIET];
 
-let dir: string;
-const running = new Set<Cadenza>();
+const folder = tempDir('lmdb');
+const track = killAfterEach();
 
 beforeAll(() => {
   assertBuilt();
-  dir = mkdtempSync(join(tmpdir(), 'cadenza-lmdb-'));
-});
-afterEach(async () => {
-  for (const node of running) {
-    node.proc.kill('SIGKILL');
-    await node.exited;
-  }
-  running.clear();
-});
-afterAll(() => {
-  rmSync(dir, { recursive: true, force: true });
 });
 
 describe('cadenza dev on lmdb:', () => {
   it('runs its own jobs and one another process enqueues into the file', async () => {
-    const store = `lmdb:${join(dir, 'state.lmdb')}`;
+    const store = `lmdb:${join(folder.path, 'state.lmdb')}`;
     const node = await startDev(['--store', store, '--handlers', HANDLERS, ...QUIET]);
-    running.add(node);
+    track(node);
     const own = await enqueue(node, { name: 'ok', payload: { from: 'http' } });
     expect(await waitForStatus(node, own, 'succeeded')).toMatchObject({ result: { echo: { from: 'http' } } });
 
@@ -50,10 +39,10 @@ describe('cadenza dev on lmdb:', () => {
   }, 15_000);
 
   it('runs again, after a restart, a job running when dev was killed with SIGKILL; loses nothing acknowledged', async () => {
-    const store = `lmdb:${join(dir, 'killed.lmdb')}`;
-    const gate = join(dir, 'gate');
+    const store = `lmdb:${join(folder.path, 'killed.lmdb')}`;
+    const gate = join(folder.path, 'gate');
     const first = await startDev(['--store', store, '--handlers', HANDLERS, '--id', 'node-a', ...FAST]);
-    running.add(first);
+    track(first);
     const done = await enqueue(first, { name: 'ok', payload: 1 });
     await waitForStatus(first, done, 'succeeded');
     const later = await enqueue(first, { name: 'ok', delayMs: 3_600_000 });
@@ -61,11 +50,10 @@ describe('cadenza dev on lmdb:', () => {
     await waitForStatus(first, held, 'active');
     // Each answer came after its commit: nothing to wait for before the kill.
     expect(await first.stop('SIGKILL')).toEqual({ code: null, signal: 'SIGKILL' });
-    running.delete(first);
 
     writeFileSync(gate, 'open');
     const second = await startDev(['--store', store, '--handlers', HANDLERS, '--id', 'node-a', ...FAST]);
-    running.add(second);
+    track(second);
     // The claim was committed: the lease expires, and the job runs a second time.
     expect(await waitForStatus(second, held, 'succeeded')).toMatchObject({ attempt: 2, result: { passed: true } });
     expect((await second.http<{ status: string }>('GET', `/v1/jobs/${done}`)).body.status).toBe('succeeded');
