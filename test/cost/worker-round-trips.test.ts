@@ -69,7 +69,7 @@ afterAll(async () => {
 
 describe('round trips per job, one worker on Redis', () => {
   // Claiming one job per free slot cost concurrency 1 about two round trips a job (a claim
-  // and a settlement each); quick jobs are now claimed a batch ahead (worker.ts, notePace).
+  // and a settlement each); quick jobs are now claimed a batch ahead (claim-loop.ts, notePace).
   it('concurrency 1: quick jobs share round trips (at most one in five jobs pays one)', async () => {
     expect(await writesPerJob(1)).toBeLessThanOrEqual(0.2);
   });

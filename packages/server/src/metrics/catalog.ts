@@ -7,7 +7,7 @@
 export const METRICS = {
   // Jobs, by the process that saw each event. Enqueued: every job created through this
   // process's store, counted at the store once whichever path created it (instrument-store.ts);
-  // canceled: through the API; the worker's attempts: the rest.
+  // canceled: likewise, at the store; the worker's attempts: the rest.
   jobsEnqueued: {
     name: 'cadenza_jobs_enqueued_total',
     help: "Jobs created through this process's store (the HTTP API, schedule fires and triggers, the engine, a client or admin verb on it), by job name and tenant. A repeated idempotency key creates none.",
@@ -40,7 +40,7 @@ export const METRICS = {
   },
   jobsCanceled: {
     name: 'cadenza_jobs_canceled_total',
-    help: 'Jobs canceled through the HTTP API, by job name and tenant.',
+    help: "Jobs canceled through this process's store (the HTTP API, a client or admin verb on it), by job name and tenant.",
     labelNames: ['name', 'tenant'],
   },
   jobDuration: {

@@ -33,3 +33,12 @@ export const CREATED_BY: Readonly<Record<string, CreatedBy>> = {
     return [answer as Job];
   },
 };
+
+/**
+ * The job a successful `cancel` canceled: what `cadenza_jobs_canceled_total` counts, read at
+ * the store like the enqueued count, whoever asked (the HTTP API, a client, an admin verb).
+ * The store refuses to cancel a final job, so each job is counted once.
+ */
+export function canceledBy(answer: unknown): JobLabels {
+  return answer as Job;
+}

@@ -1,5 +1,5 @@
 import { isCadenzaError, StaleEpochError, type Store } from '@cadenza/core';
-import { CREATED_BY } from './created-jobs.js';
+import { CREATED_BY, canceledBy } from './created-jobs.js';
 import type { ProcessMetrics } from './process-metrics.js';
 
 /** Store members that are not round trips: never timed. */
@@ -8,8 +8,9 @@ const UNTIMED: ReadonlySet<PropertyKey> = new Set(['subscribe', 'close']);
 /**
  * The same store, with every call timed into `cadenza_store_request_duration_seconds` and
  * every failure counted in `cadenza_store_errors_total`, by method; and every job it created
- * counted in `cadenza_jobs_enqueued_total` (created-jobs.ts), the one place that metric is
- * counted, so that a job is counted once whichever path enqueued it. Generic over the Store
+ * or canceled counted in `cadenza_jobs_enqueued_total` and `cadenza_jobs_canceled_total`
+ * (created-jobs.ts), the one place those metrics are counted, so that a job is counted once
+ * whichever path enqueued or canceled it. Generic over the Store
  * interface (a Proxy, not a list of methods), so that it works for every store and keeps
  * working when the interface grows; optional methods stay absent where the store lacks them.
  */
@@ -24,22 +25,32 @@ export function instrumentStore<S extends Store>(store: S, metrics: ProcessMetri
       let wrapper = timed.get(property);
       if (wrapper === undefined) {
         const method = value as (...args: unknown[]) => unknown;
-        const createdBy = Object.hasOwn(CREATED_BY, property) ? CREATED_BY[property] : undefined;
+        const counted = countOf(metrics, property);
         wrapper =
-          createdBy === undefined
+          counted === undefined
             ? (...args: unknown[]) => timeCall(metrics, property, () => method.apply(target, args))
             : (...args: unknown[]) =>
                 timeCall(
                   metrics,
                   property,
                   () => method.apply(target, args),
-                  (answer) => metrics.enqueued(createdBy(args, answer)),
+                  (answer) => counted(args, answer),
                 );
         timed.set(property, wrapper);
       }
       return wrapper;
     },
   });
+}
+
+/** What a successful call of `method` adds to the job counters, if anything. */
+function countOf(
+  metrics: ProcessMetrics,
+  method: string,
+): ((args: readonly unknown[], answer: unknown) => void) | undefined {
+  if (method === 'cancel') return (_args, answer) => metrics.canceled(canceledBy(answer));
+  const createdBy = Object.hasOwn(CREATED_BY, method) ? CREATED_BY[method] : undefined;
+  return createdBy === undefined ? undefined : (args, answer) => metrics.enqueued(createdBy(args, answer));
 }
 
 /** Times one call; `answered` is told the value of a call that succeeded. */

@@ -173,4 +173,17 @@ describe('instrumentStore', () => {
     await store.listJobs({ limit: 10 });
     expect(await m.registry.metrics()).toContain('cadenza_jobs_enqueued_total{name="a",tenant="acme"} 1');
   });
+
+  it('counts each job a cancel call canceled in cadenza_jobs_canceled_total, once; a refused cancel counts none', async () => {
+    const m = metrics();
+    const store = instrumentStore(createMemoryStore(), m);
+    const job = newJob({ name: 'a' });
+    await store.enqueue([job], 0);
+    await store.cancel(job.id, 1);
+    // Canceling it again is refused (it is final): nothing more is counted.
+    await expect(store.cancel(job.id, 2)).rejects.toMatchObject({ code: 'conflict' });
+    const text = await m.registry.metrics();
+    expect(text).toContain('cadenza_jobs_canceled_total{name="a",tenant="acme"} 1');
+    expect(text).toContain('cadenza_store_errors_total{method="cancel",code="conflict"} 1');
+  });
 });
