@@ -4,7 +4,7 @@
 // token; this is the part of EventSource it then needs. Pure: strings in, messages out.
 
 export interface SseMessage {
-  /** The last `id:` seen on the stream, as the spec keeps it across messages ('' before any). */
+  /** The last `id:` seen on the stream, as the HTML standard's event-stream parsing keeps it across messages ('' before any). */
   id: string;
   /** `event:`, or 'message' when the message named none. */
   event: string;
