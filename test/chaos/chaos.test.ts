@@ -1,4 +1,4 @@
-// Chaos and soak (issue 18): seeded runs of real coordinators and workers on a real
+// Chaos and soak (test/chaos/README.md): seeded runs of real coordinators and workers on a real
 // redis-server under kills, freezes, partitions, latency, Redis restarts and skewed
 // coordinator clocks, checked for the invariants in checks/. In the suite: one 90-second
 // run of a fixed seed, and each regression seed it does not cover for a short time. `pnpm chaos` (cli.mjs)

@@ -1,4 +1,4 @@
-// What a quiet tenant feels behind a flood (issue 7): tenant "big" has 20,000 waiting jobs
+// What a quiet tenant feels behind a flood (docs/jobs.md, "Order"): tenant "big" has 20,000 waiting jobs
 // of 20 ms (about 20 s of work for two `cadenza worker` processes of concurrency 10), and
 // tenant "quiet" enqueues one job a second for as long as big's backlog lasts. Every quiet
 // job is measured, and the largest figures are bounded (not a fraction, not a percentile):

@@ -1,4 +1,4 @@
-// Per-tenant limits hold across a cluster (issue 7): three `cadenza worker` processes share
+// Per-tenant limits hold across a cluster (docs/jobs.md, "Order"): three `cadenza worker` processes share
 // one Redis; tenant "capped" may have 4 jobs active at once, tenant "paced" may start 20
 // jobs a second (burst 20). Both are read off the handlers' run log, exactly: how many of
 // capped's jobs overlapped at most, and how long paced's jobs took to start.

@@ -1,5 +1,5 @@
-// Redis Cluster as real processes (issue 17): two `cadenza coordinator`s, two `cadenza
-// worker`s and a `cadenza server` on a 3-primary, 3-replica Redis Cluster with durable
+// Redis Cluster as real processes (docs/operations.md, "One Redis, Sentinel or Redis
+// Cluster"): two `cadenza coordinator`s, two `cadenza worker`s and a `cadenza server` on a 3-primary, 3-replica Redis Cluster with durable
 // writes (each enqueue and schedule fire acknowledged only once a replica holds it). Thirty
 // tenants spread over the three primaries get a mixed workload — per-second schedules,
 // delayed jobs, dependency chains, jobs made to fail — through the HTTP API and a store of

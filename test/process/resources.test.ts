@@ -1,4 +1,4 @@
-// Resources and per-name concurrency hold across a cluster (issue 7): `cadenza worker`
+// Resources and per-name concurrency hold across a cluster (docs/jobs.md, "Order"): `cadenza worker`
 // processes given `--resources` and `--job-concurrency` share one Redis. How many jobs held
 // a resource at once is read two ways: off the handlers' run log (spans), and by sampling
 // the units Redis counts as held while the jobs run. A worker SIGKILLed while it holds

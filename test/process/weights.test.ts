@@ -1,4 +1,4 @@
-// Weighted fair service holds across a cluster (issue 7): three `cadenza worker` processes
+// Weighted fair service holds across a cluster (docs/jobs.md, "Order"): three `cadenza worker` processes
 // with `--tenant-weights {"heavy":3}` serve two tenants with long backlogs; while both wait,
 // the cluster as a whole starts three of heavy's jobs for each one of light's. Read off the
 // handlers' run log (the order the jobs started in, across all three workers).
