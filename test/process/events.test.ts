@@ -1,8 +1,9 @@
 // Events across a cluster (docs/operations.md, "Events"): a `cadenza coordinator`, a
-// `cadenza worker` and a `cadenza server` on one Redis. A job fails its first attempt and succeeds on its second;
-// a service subscribed with @cadenza/client, and an HTTP client reading `GET /v1/events`
-// (server-sent events), each see exactly its life: enqueued (by the client), started,
-// retried (by the worker), started, succeeded — the same events, with the same ids.
+// `cadenza worker` and a `cadenza server` on one Redis. A job fails its first attempt and
+// succeeds on its second; a service subscribed with @cadenza/client, and an HTTP client
+// reading `GET /v1/events` (server-sent events), each see exactly its life: enqueued (by
+// the client), started, retried (by the worker), started, succeeded — the same events, with
+// the same ids.
 import { type CadenzaEvent, createClient } from '@cadenza/client';
 import { describe, expect, it } from 'vitest';
 import { startCadenza } from './cadenza-process.js';

@@ -1,13 +1,13 @@
 // Redis Cluster as real processes (docs/operations.md, "One Redis, Sentinel or Redis
-// Cluster"): two `cadenza coordinator`s, two `cadenza worker`s and a `cadenza server` on a 3-primary, 3-replica Redis Cluster with durable
-// writes (each enqueue and schedule fire acknowledged only once a replica holds it). Thirty
-// tenants spread over the three primaries get a mixed workload — per-second schedules,
-// delayed jobs, dependency chains, jobs made to fail — through the HTTP API and a store of
-// the test's own, while the primary serving the most tenants is SIGKILLed, its replica
-// takes over, and the killed node comes back as a replica of the promoted one. Every
-// acknowledged enqueue must then exist and end as the test meant it to, no job may run
-// twice to success, and no schedule may fire a time twice or skip one.
-// Build first (`npx -y pnpm@12.4.2 build`); these tests run dist/bin.js.
+// Cluster"): two `cadenza coordinator`s, two `cadenza worker`s and a `cadenza server` on a
+// 3-primary, 3-replica Redis Cluster with durable writes (each enqueue and schedule fire
+// acknowledged only once a replica holds it). Thirty tenants spread over the three
+// primaries get a mixed workload — per-second schedules, delayed jobs, dependency chains,
+// jobs made to fail — through the HTTP API and a store of the test's own, while the primary
+// serving the most tenants is SIGKILLed, its replica takes over, and the killed node comes
+// back as a replica of the promoted one. Every acknowledged enqueue must then exist and end
+// as the test meant it to, no job may run twice to success, and no schedule may fire a time
+// twice or skip one. Build first (`npx -y pnpm@12.4.2 build`); these tests run dist/bin.js.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
