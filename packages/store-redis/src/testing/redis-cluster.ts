@@ -23,7 +23,7 @@ export interface ClusterHarness {
   prefix(): string;
   /** A new Cluster client; closed by `stop()`. */
   client(): Cluster;
-  /** The ports of the nodes that are primaries now, by CLUSTER NODES. */
+  /** The ports of the primaries serving slots now, by the first live node's CLUSTER NODES. */
   primaries(): Promise<number[]>;
   /** The port of the primary serving a key now. */
   primaryOf(key: string): Promise<number>;
@@ -115,7 +115,11 @@ export async function startRedisCluster(options: ClusterOptions = {}): Promise<C
     async primaries() {
       const first = live()[0];
       if (first === undefined) throw new Error('no live node');
-      return (await clusterNodes(first.port)).filter((n) => n.primary && !n.failed).map((n) => n.port);
+      // Primaries that serve slots: just after the cluster is made, a node may not yet have
+      // heard that another became a replica, and lists it as a primary without slots.
+      return (await clusterNodes(first.port))
+        .filter((n) => n.primary && !n.failed && n.slots.length > 0)
+        .map((n) => n.port);
     },
     async primaryOf(key) {
       const first = live()[0];
