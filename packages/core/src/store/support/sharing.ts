@@ -1,3 +1,4 @@
+import { definedOnly } from '../../util/defined-only.js';
 import type { ResourceLimits } from './gates.js';
 import type { TenantLimits } from './limits.js';
 
@@ -25,10 +26,6 @@ export interface SharingOptions extends ResourceLimits {
  * one left out.
  */
 export function sharingOptionsOf(options: SharingOptions): SharingOptions {
-  const given: SharingOptions = {};
-  if (options.tenantWeights !== undefined) given.tenantWeights = options.tenantWeights;
-  if (options.tenantLimits !== undefined) given.tenantLimits = options.tenantLimits;
-  if (options.resources !== undefined) given.resources = options.resources;
-  if (options.jobConcurrency !== undefined) given.jobConcurrency = options.jobConcurrency;
-  return given;
+  const { tenantWeights, tenantLimits, resources, jobConcurrency } = options;
+  return definedOnly({ tenantWeights, tenantLimits, resources, jobConcurrency });
 }
