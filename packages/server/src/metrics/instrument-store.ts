@@ -1,5 +1,5 @@
 import { isCadenzaError, StaleEpochError, type Store } from '@cadenza/core';
-import { CREATED_BY, canceledBy } from './created-jobs.js';
+import { COUNTED_CALLS } from './counted-calls.js';
 import type { ProcessMetrics } from './process-metrics.js';
 
 /** Store members that are not round trips: never timed. */
@@ -9,7 +9,7 @@ const UNTIMED: ReadonlySet<PropertyKey> = new Set(['subscribe', 'close']);
  * The same store, with every call timed into `cadenza_store_request_duration_seconds` and
  * every failure counted in `cadenza_store_errors_total`, by method; and every job it created
  * or canceled counted in `cadenza_jobs_enqueued_total` and `cadenza_jobs_canceled_total`
- * (created-jobs.ts), the one place those metrics are counted, so that a job is counted once
+ * (counted-calls.ts), the one place those metrics are counted, so that a job is counted once
  * whichever path enqueued or canceled it. Generic over the Store
  * interface (a Proxy, not a list of methods), so that it works for every store and keeps
  * working when the interface grows; optional methods stay absent where the store lacks them.
@@ -43,14 +43,13 @@ export function instrumentStore<S extends Store>(store: S, metrics: ProcessMetri
   });
 }
 
-/** What a successful call of `method` adds to the job counters, if anything. */
+/** What a successful call of `method` adds to the job counters, if anything (counted-calls.ts). */
 function countOf(
   metrics: ProcessMetrics,
   method: string,
 ): ((args: readonly unknown[], answer: unknown) => void) | undefined {
-  if (method === 'cancel') return (_args, answer) => metrics.canceled(canceledBy(answer));
-  const createdBy = Object.hasOwn(CREATED_BY, method) ? CREATED_BY[method] : undefined;
-  return createdBy === undefined ? undefined : (args, answer) => metrics.enqueued(createdBy(args, answer));
+  const count = Object.hasOwn(COUNTED_CALLS, method) ? COUNTED_CALLS[method] : undefined;
+  return count === undefined ? undefined : (args, answer) => count(metrics, args, answer);
 }
 
 /** Times one call; `answered` is told the value of a call that succeeded. */
