@@ -11,10 +11,8 @@ import { TRANSFER_NODE_ID } from './write-schedules.js';
  * processes that reported lately. The lease of an interrupted transfer does not count.
  */
 export async function whyInUse(store: Store, now: number): Promise<string | undefined> {
-  const leader = await store.getLeadership(now);
-  if (leader !== undefined && leader.nodeId !== TRANSFER_NODE_ID) {
-    return `a coordinator (${leader.nodeId}) holds the leader lease until ${new Date(leader.expiresAt).toISOString()}`;
-  }
+  const leading = await leaderOf(store, now);
+  if (leading !== undefined) return leading;
   const nodes = (await store.listNodes?.(now)) ?? [];
   if (nodes.length > 0) {
     const names = nodes.slice(0, 5).map((node) => `${node.role} ${node.id}`);
@@ -37,10 +35,17 @@ export async function refuseBusyTarget(store: Store, flag: string, now: number, 
 /** Refuses to read a store a leader is changing, naming its flag (`--from`, `--store`). */
 export async function refuseBusySource(store: Store, flag: string, now: number, force: boolean): Promise<void> {
   if (force) return;
-  const leader = await store.getLeadership(now);
-  if (leader !== undefined && leader.nodeId !== TRANSFER_NODE_ID) {
+  const leading = await leaderOf(store, now);
+  if (leading !== undefined) {
     throw new UsageError(
-      `${flag}: the store is in use: a coordinator (${leader.nodeId}) holds the leader lease until ${new Date(leader.expiresAt).toISOString()}, so jobs change under the copy; stop its processes first (or give --force to copy it anyway)`,
+      `${flag}: the store is in use: ${leading}, so jobs change under the copy; stop its processes first (or give --force to copy it anyway)`,
     );
   }
+}
+
+/** Which coordinator holds a live leader lease on `store` and until when; an interrupted transfer's lease does not count. */
+async function leaderOf(store: Store, now: number): Promise<string | undefined> {
+  const leader = await store.getLeadership(now);
+  if (leader === undefined || leader.nodeId === TRANSFER_NODE_ID) return undefined;
+  return `a coordinator (${leader.nodeId}) holds the leader lease until ${new Date(leader.expiresAt).toISOString()}`;
 }
